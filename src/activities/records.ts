@@ -1,0 +1,82 @@
+/**
+ * The records workflows hand to activities. Every record carries an idempotency key so that an
+ * activity retried by Temporal (or run twice after a worker crash) writes nothing twice.
+ * Plain types only: workflows import this file with `import type`.
+ */
+import type { Actor, TaskStateView } from '../workflows/messages';
+import type { ResolvedTarget } from '../plan/model';
+
+export type TaskEventType =
+  | 'started'
+  | 'released'
+  | 'completed'
+  | 'confirmed'
+  | 'returned'
+  | 'progress_reported'
+  | 'extension_requested'
+  | 'extension_decided'
+  | 'paused'
+  | 'resumed'
+  | 'amended'
+  | 'cancelled'
+  | 'due_soon'
+  | 'overdue'
+  | 'reminder'
+  | 'escalation';
+
+/** One line of the append-only audit log of a task. */
+export interface TaskEventRecord {
+  /** `${workflowId}:${seq}:${type}` or, for reminders and levels, `${workflowId}:d${deadlineVersion}:${kind}${n}`. */
+  idempotencyKey: string;
+  workflowId: string;
+  planId: string;
+  taskId: string;
+  unitId?: string;
+  occurrence?: string;
+  /** The task's seq after this event. */
+  seq: number;
+  type: TaskEventType;
+  /** When it happened (workflow time, ISO). For back-dated completions, the recorded completion time. */
+  at: string;
+  actor: Actor;
+  requestId?: string;
+  data: Record<string, unknown>;
+}
+
+/** A reminder or escalation level that fired: one row in escalations and one in the outbox. */
+export interface NotificationRequest {
+  /** `${workflowId}:d${deadlineVersion}:r${index}` for reminders, `:l${level}` for levels. */
+  idempotencyKey: string;
+  workflowId: string;
+  planId: string;
+  taskId: string;
+  kind: 'reminder' | 'escalation';
+  /** Reminder index (1-based) or ladder level. */
+  level: number;
+  deadlineVersion: number;
+  deadlineAt: string;
+  to: ResolvedTarget;
+  action: string;
+  /** True when the task was applied or resumed after this instant had passed: one event stands for the missed ones. */
+  catchUp: boolean;
+  at: string;
+}
+
+/** What a task workflow hands to the projection after each state change: applied atomically. */
+export interface TaskChange {
+  state: TaskStateView;
+  events: TaskEventRecord[];
+  notifications: NotificationRequest[];
+}
+
+/** An applied plan version, as held by the plan workflow and projected to the read model. */
+export interface PlanVersionRecord {
+  planId: string;
+  version: number;
+  contentHash: string;
+  gitCommit?: string;
+  appliedAt: string;
+  appliedBy: Actor;
+  /** The validated plan document (defaults filled in), as JSON. */
+  document: unknown;
+}

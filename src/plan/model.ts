@@ -1,0 +1,87 @@
+/**
+ * Plain-data shapes that cross from the plan module into workflows and activities.
+ * This file has no runtime imports so that workflow code can use it freely; the pure time
+ * functions (calendar.ts, timetable.ts) take and return these shapes.
+ */
+
+export type DurationUnitKey = 'working_day' | 'day' | 'hour' | 'minute' | 'second';
+
+/** A parsed duration ("3 working days" → { amount: 3, unit: 'working_day' }). */
+export interface Duration {
+  amount: number;
+  unit: DurationUnitKey;
+}
+
+/** A working-day calendar for some years, as loaded from calendars/<name>.yaml. */
+export interface CalendarData {
+  name: string;
+  /** ISO weekdays that are rest days (6 = Saturday, 7 = Sunday). */
+  weekend: number[];
+  /** Rest days that would otherwise be working days, YYYY-MM-DD. */
+  holidays: string[];
+  /** Weekend days that are working days (make-up Saturdays, "làm bù"), YYYY-MM-DD. */
+  workingWeekends: string[];
+  /** Years the calendar has announced data for; outside them only the weekend rule applies. */
+  years: number[];
+}
+
+/** Who a reminder or an escalation level goes to, resolved against the plan. */
+export type ResolvedTarget =
+  | { kind: 'lead_staff'; agency: string }
+  | { kind: 'lead_head'; agency: string }
+  | { kind: 'role'; role: string; agency?: string; contact?: { name: string; channel: 'email' | 'webhook'; address: string } }
+  | { kind: 'agency'; agency: string };
+
+export interface ResolvedLadderLevel {
+  /** 1-based level number. */
+  level: number;
+  after: Duration;
+  to: ResolvedTarget;
+  action: string;
+}
+
+export interface ResolvedEscalationPolicy {
+  dueSoon: Duration;
+  /** Durations before the deadline, in the order written. */
+  reminders: Duration[];
+  ladder: ResolvedLadderLevel[];
+}
+
+/**
+ * A task's deadline in resolved form. Absolute forms are already instants (ISO UTC);
+ * "after task" stays relative until the prerequisite is done.
+ */
+export type DeadlineRule =
+  | { kind: 'none' }
+  | { kind: 'instant'; at: string }
+  | { kind: 'after_task'; taskId: string; within: Duration };
+
+/** Everything a task workflow needs, as plain JSON. Produced by the plan compiler. */
+export interface TaskSpec {
+  planId: string;
+  taskId: string;
+  /** For tasks with units: the unit (agency id) this workflow carries. */
+  unitId?: string;
+  /** For recurring tasks: the occurrence key, e.g. "2023-01". */
+  occurrence?: string;
+  title: string;
+  lead: string;
+  support: string[];
+  output: string;
+  dependsOn: string[];
+  confirmation: boolean;
+  target?: { metric: string; unit: string; baseline?: number; value: number };
+  deadline: DeadlineRule;
+  escalation: ResolvedEscalationPolicy;
+  timezone: string;
+  calendar: CalendarData;
+  /** Hash of this spec, so that an unchanged task is not amended. */
+  specHash: string;
+}
+
+/** One instant in a task's timetable. */
+export type TimetableEntry =
+  | { kind: 'due_soon'; at: string }
+  | { kind: 'reminder'; index: number; before: Duration; at: string }
+  | { kind: 'deadline'; at: string }
+  | { kind: 'escalation'; level: number; to: ResolvedTarget; action: string; at: string };

@@ -1,0 +1,211 @@
+/**
+ * The plan format: the single source of truth for what a plan file may say.
+ * Types are inferred from these schemas; the JSON Schema for editors is generated from them
+ * (see json-schema.ts). Semantic rules that need the whole document (references, cycles,
+ * calendars) live in validate.ts, not here.
+ *
+ * Never import this module from src/workflows: zod in workflow code leaks memory in the
+ * workflow cache. Workflows use `import type` only.
+ */
+import { z } from 'zod';
+
+/** ASCII identifier used in workflow IDs and URLs: lower-case letters, digits, '-' and '_'. */
+export const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+    message: 'must be an ASCII id: lower-case letters, digits, "-" or "_" (for example "so-tu-phap")',
+  });
+
+export const dateSchema = z.iso.date({ message: 'must be a real date written YYYY-MM-DD (for example 2022-11-07)' });
+
+/** A local date-time in the plan's timezone, or with an explicit offset. */
+export const dateTimeSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?$/, {
+    message: 'must be a date-time written YYYY-MM-DDTHH:MM (for example 2022-11-30T17:00)',
+  });
+
+export const DURATION_UNITS = ['working day', 'day', 'hour', 'minute', 'second'] as const;
+export type DurationUnit = (typeof DURATION_UNITS)[number];
+
+/**
+ * A duration written as plain words: "3 working days", "1 working day", "30 days", "4 hours",
+ * "15 minutes", "20 seconds". Minutes and seconds exist for drills and tests.
+ */
+export const durationSchema = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,3}) (working days?|days?|hours?|minutes?|seconds?)$/, {
+    message: 'must be a number and a unit, for example "3 working days", "30 days", "4 hours" or "15 minutes"',
+  });
+
+export const AGENCY_KINDS = [
+  'provincial_committee',
+  'department',
+  'police',
+  'office',
+  'district_committee',
+  'commune_committee',
+  'enterprise',
+  'other',
+] as const;
+
+export const contactSchema = z.strictObject({
+  role: z.enum(['staff', 'head']),
+  channel: z.enum(['email', 'webhook']),
+  address: z.string().min(1),
+  name: z.string().min(1).optional(),
+});
+
+export const agencySchema = z.strictObject({
+  id: slugSchema,
+  name: z.string().min(1),
+  kind: z.enum(AGENCY_KINDS),
+  /** The agency this one rolls up into (a commune into its district, a district into the province). */
+  parent: slugSchema.optional(),
+  contacts: z.array(contactSchema).default([]),
+});
+
+/** A role points at an agency (its head is notified) or directly at a person's contact. */
+export const roleSchema = z.union([
+  z.strictObject({ agency: slugSchema }),
+  z.strictObject({ contact: contactSchema.omit({ role: true }).extend({ name: z.string().min(1) }) }),
+]);
+
+export const rolesSchema = z
+  .object({
+    /** Cơ quan thường trực: in practice Công an tỉnh. */
+    standing_office: roleSchema,
+    /** Tổ trưởng: Chủ tịch UBND tỉnh. */
+    chair: roleSchema,
+  })
+  .catchall(roleSchema);
+
+export const BUILT_IN_TARGETS = ['lead_staff', 'lead_head', 'standing_office', 'chair'] as const;
+
+export const escalationTargetSchema = z.union([
+  z.enum(BUILT_IN_TARGETS),
+  z.strictObject({ agency: slugSchema }),
+  z.strictObject({ role: slugSchema }),
+]);
+
+export const ladderLevelSchema = z.strictObject({
+  /** Delay after the deadline. */
+  after: durationSchema,
+  to: escalationTargetSchema,
+  /** What is asked of the target: nhắc nhở, đôn đốc, yêu cầu giải trình, báo cáo Tổ trưởng… */
+  action: z.string().min(1),
+});
+
+export const escalationSchema = z.strictObject({
+  /** A task is "sắp đến hạn" (due soon) within this much of its deadline. */
+  dueSoon: durationSchema.optional(),
+  /** Reminders sent before the deadline, each as the time before it. */
+  reminders: z.array(durationSchema).optional(),
+  ladder: z.array(ladderLevelSchema).min(1).optional(),
+});
+
+/** Reserved word in `after:` meaning the plan's issue date. */
+export const ISSUE_ANCHOR = 'issue';
+
+export const relativeDeadlineSchema = z.strictObject({
+  within: durationSchema,
+  /** "issue" (the plan's issue date) or the id of a task whose completion starts the clock. */
+  after: slugSchema,
+});
+
+export const deadlineSchema = z.union([
+  z.literal('none'),
+  dateSchema,
+  dateTimeSchema,
+  relativeDeadlineSchema,
+]);
+
+export const targetSchema = z.strictObject({
+  metric: z.string().min(1),
+  unit: z.string().min(1),
+  baseline: z.number().optional(),
+  value: z.number(),
+});
+
+export const unitsSelectorSchema = z.union([
+  z.array(slugSchema).min(1),
+  z.strictObject({ kind: z.enum(AGENCY_KINDS), parent: slugSchema.optional() }),
+]);
+
+export const recurrenceSchema = z.strictObject({
+  every: z.enum(['week', 'month', 'quarter']),
+  /** Day of the month (month: that month; quarter: the quarter's last month). Clamped to the month's end. */
+  day: z.number().int().min(1).max(31).optional(),
+  /** ISO weekday for weekly recurrences: 1 = Monday … 7 = Sunday. */
+  weekday: z.number().int().min(1).max(7).optional(),
+  from: dateSchema,
+  until: dateSchema,
+});
+
+export const taskSchema = z.strictObject({
+  id: slugSchema,
+  title: z.string().min(1),
+  lead: slugSchema,
+  support: z.array(slugSchema).default([]),
+  /** Required unless the task has a recurrence (each occurrence then has its own deadline). */
+  deadline: deadlineSchema.optional(),
+  dependsOn: z.array(slugSchema).default([]),
+  output: z.string().min(1),
+  target: targetSchema.optional(),
+  confirmation: z.boolean().default(false),
+  escalation: escalationSchema.optional(),
+  units: unitsSelectorSchema.optional(),
+  recurrence: recurrenceSchema.optional(),
+  /** Whether the task is taken from the published text or reconstructed. */
+  provenance: z.enum(['published', 'reconstructed']).optional(),
+  note: z.string().optional(),
+});
+
+export const sourceSchema = z.strictObject({
+  title: z.string().min(1),
+  url: z.string().optional(),
+  note: z.string().optional(),
+});
+
+export const planSchema = z.strictObject({
+  id: slugSchema,
+  code: z.string().min(1),
+  title: z.string().min(1),
+  issuer: z.string().min(1),
+  issuedOn: dateSchema,
+  timezone: z.string().default('Asia/Ho_Chi_Minh'),
+  calendar: slugSchema,
+  description: z.string().optional(),
+  sources: z.array(sourceSchema).optional(),
+  agencies: z.array(agencySchema).min(1),
+  roles: rolesSchema,
+  escalation: escalationSchema.optional(),
+  tasks: z.array(taskSchema).min(1),
+});
+
+export type Plan = z.infer<typeof planSchema>;
+export type PlanInput = z.input<typeof planSchema>;
+export type Agency = z.infer<typeof agencySchema>;
+export type Contact = z.infer<typeof contactSchema>;
+export type Role = z.infer<typeof roleSchema>;
+export type Task = z.infer<typeof taskSchema>;
+export type Deadline = z.infer<typeof deadlineSchema>;
+export type RelativeDeadline = z.infer<typeof relativeDeadlineSchema>;
+export type Escalation = z.infer<typeof escalationSchema>;
+export type LadderLevel = z.infer<typeof ladderLevelSchema>;
+export type EscalationTarget = z.infer<typeof escalationTargetSchema>;
+export type Recurrence = z.infer<typeof recurrenceSchema>;
+export type UnitsSelector = z.infer<typeof unitsSelectorSchema>;
+export type Target = z.infer<typeof targetSchema>;
+export type AgencyKind = (typeof AGENCY_KINDS)[number];
+
+/** The policy used when neither the plan nor the task says otherwise. */
+export const DEFAULT_ESCALATION = {
+  dueSoon: '3 working days',
+  reminders: ['3 working days', '1 working day'],
+  ladder: [
+    { after: '0 working days', to: 'lead_head', action: 'Nhắc nhở' },
+    { after: '3 working days', to: 'standing_office', action: 'Đôn đốc' },
+    { after: '7 working days', to: 'chair', action: 'Báo cáo Tổ trưởng' },
+  ],
+} as const satisfies Required<Escalation>;

@@ -1,0 +1,103 @@
+/**
+ * Starts and stops the Temporal dev server (`temporal server start-dev`) with a persistent
+ * SQLite file, the namespace and kehoach's search attributes. Readiness is the gRPC health
+ * service answering SERVING, not the TCP port being open.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { resolveTemporalCli } from './binaries';
+import { searchAttributeCliArgs } from './search-attributes';
+
+export interface DevServerOptions {
+  /** SQLite file for persistent state; omitted means in-memory (tests). */
+  dbFile?: string;
+  port: number;
+  /** Web UI port; omitted means headless. */
+  uiPort?: number;
+  namespace?: string;
+  ip?: string;
+  /** Where the server's own log goes; default: discarded unless KEHOACH_DEBUG is set. */
+  logFile?: string;
+  startTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function waitForTemporal(address: string, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (!isAlive()) throw new Error(`the Temporal server process exited before it was ready at ${address}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        const reply = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
+        // 1 = SERVING in grpc.health.v1
+        if (reply.status === 1) return;
+      } finally {
+        await connection.close();
+      }
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Temporal at ${address} did not report SERVING within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const cli = resolveTemporalCli();
+  const ip = options.ip ?? '127.0.0.1';
+  const namespace = options.namespace ?? 'default';
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--log-level', 'warn'];
+  if (namespace !== 'default') args.push('--namespace', namespace);
+  if (options.dbFile) {
+    mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+  if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', ip, '--ui-disable-news-fetch');
+  else args.push('--headless');
+  args.push(...searchAttributeCliArgs());
+
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  const recent: string[] = [];
+  const keep = (chunk: Buffer) => {
+    recent.push(chunk.toString());
+    if (recent.length > 50) recent.shift();
+    if (process.env.KEHOACH_DEBUG) process.stderr.write(chunk);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+
+  const address = `${ip}:${options.port}`;
+  const stop = async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exitPromise;
+    clearTimeout(timer);
+  };
+  try {
+    await waitForTemporal(address, options.startTimeoutMs ?? 60_000, () => !exited);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n--- temporal server output ---\n${recent.join('').slice(-4000)}`);
+  }
+  return {
+    address,
+    namespace,
+    uiUrl: options.uiPort ? `http://${ip}:${options.uiPort}` : undefined,
+    process: child,
+    stop,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * One definition per message, shared by the workflows, the API, the CLI and the tests.
+ * Each exported const's name equals its wire name; each takes one object argument.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { TaskSpec, TimetableEntry } from '../plan/model';
+
+export type Progress =
+  | 'not_started'
+  | 'in_progress'
+  | 'awaiting_confirmation'
+  | 'done'
+  | 'returned'
+  | 'paused'
+  | 'cancelled';
+
+export type DeadlineState = 'no_deadline' | 'on_track' | 'due_soon' | 'overdue';
+
+/** The two axes of QĐ 42/2014 reporting. */
+export type Category = 'done_on_time' | 'done_late' | 'open_on_time' | 'open_overdue' | 'no_deadline';
+
+export type ActorRole = 'staff' | 'leader' | 'admin' | 'system';
+
+export interface Actor {
+  /** Token id or person id; "system" for the engine itself. */
+  id: string;
+  name?: string;
+  agency?: string;
+  role: ActorRole;
+}
+
+/** Every write carries who did it and which request it came from. */
+export interface WriteContext {
+  actor: Actor;
+  /** The API request id or Idempotency-Key, recorded in the audit log. */
+  requestId?: string;
+}
+
+export interface CompleteInput extends WriteContext {
+  note?: string;
+  evidence?: string;
+  /** Admins may back-date a completion to record history (ISO instant). */
+  completedAt?: string;
+}
+export interface ConfirmInput extends WriteContext { note?: string }
+export interface ReturnInput extends WriteContext { reason: string }
+export interface ReportProgressInput extends WriteContext { value?: number; note?: string }
+export interface RequestExtensionInput extends WriteContext {
+  /** New deadline: a YYYY-MM-DD date (end of that day in the plan's timezone) or an ISO instant. */
+  newDeadline: string;
+  reason: string;
+}
+export interface DecideExtensionInput extends WriteContext {
+  extensionId: string;
+  approve: boolean;
+  note?: string;
+}
+export interface PauseInput extends WriteContext { reason: string }
+export interface ResumeInput extends WriteContext { note?: string }
+export interface AmendInput extends WriteContext { spec: TaskSpec; planVersion: number }
+export interface ReleaseInput {
+  /** The prerequisite that finished and when (ISO); "after task" deadlines count from the last one. */
+  taskId: string;
+  doneAt: string;
+}
+
+export interface ExtensionRequestView {
+  id: string;
+  newDeadline: string;
+  reason: string;
+  requestedBy: Actor;
+  requestedAt: string;
+  status: 'pending' | 'approved' | 'denied';
+  decidedBy?: Actor;
+  decidedAt?: string;
+  note?: string;
+}
+
+/** The full state of one task workflow, as returned by the query and written to the read model. */
+export interface TaskStateView {
+  workflowId: string;
+  planId: string;
+  taskId: string;
+  unitId?: string;
+  occurrence?: string;
+  spec: TaskSpec;
+  progress: Progress;
+  /** Progress before a pause, restored on resume. */
+  progressBeforePause?: Progress;
+  deadlineState: DeadlineState;
+  category: Category;
+  /** The deadline currently in force (ISO), after approved extensions; absent when none. */
+  deadlineAt?: string;
+  /** Incremented whenever the deadline instant changes; reminders and levels fire once per version. */
+  deadlineVersion: number;
+  /** Highest escalation level fired for the current deadline version (0 = none). */
+  escalationLevel: number;
+  progressValue?: number;
+  /** When the lead reported completion; decides on time vs late. */
+  completedAt?: string;
+  completedBy?: Actor;
+  confirmedAt?: string;
+  returnReason?: string;
+  pauseReason?: string;
+  /** Total paused milliseconds for the current deadline version. */
+  pausedMs: number;
+  extensionRequests: ExtensionRequestView[];
+  /** Prerequisites still open. */
+  waitingFor: string[];
+  /** The instants still ahead, for display. */
+  upcoming: TimetableEntry[];
+  /** Monotonic per-task sequence of state changes; the read model never moves backwards. */
+  seq: number;
+  updatedAt: string;
+}
+
+export const complete = defineUpdate<TaskStateView, [CompleteInput]>('complete');
+export const confirm = defineUpdate<TaskStateView, [ConfirmInput]>('confirm');
+// `return` is a reserved word, hence the longer const name with the same wire meaning.
+export const returnTask = defineUpdate<TaskStateView, [ReturnInput]>('returnTask');
+export const reportProgress = defineUpdate<TaskStateView, [ReportProgressInput]>('reportProgress');
+export const requestExtension = defineUpdate<TaskStateView, [RequestExtensionInput]>('requestExtension');
+export const decideExtension = defineUpdate<TaskStateView, [DecideExtensionInput]>('decideExtension');
+export const pause = defineUpdate<TaskStateView, [PauseInput]>('pause');
+export const resume = defineUpdate<TaskStateView, [ResumeInput]>('resume');
+export const amend = defineUpdate<TaskStateView, [AmendInput]>('amend');
+export const release = defineSignal<[ReleaseInput]>('release');
+export const getState = defineQuery<TaskStateView>('getState');
