@@ -126,3 +126,64 @@ export const resume = defineUpdate<TaskStateView, [ResumeInput]>('resume');
 export const amend = defineUpdate<TaskStateView, [AmendInput]>('amend');
 export const release = defineSignal<[ReleaseInput]>('release');
 export const getState = defineQuery<TaskStateView>('getState');
+
+// ---- Plan workflow messages ----
+
+export interface ApplyVersionInput extends WriteContext {
+  /** The validated plan document (defaults filled in), as JSON. */
+  document: unknown;
+  contentHash: string;
+  gitCommit?: string;
+  /** The task specs compiled from the document (see src/plan/compile.ts). */
+  specs: TaskSpec[];
+}
+
+export interface TaskSpecChange {
+  workflowId: string;
+  taskId: string;
+  unitId?: string;
+  occurrence?: string;
+  change: 'added' | 'changed' | 'removed';
+  /** For changed specs: the top-level fields that differ. */
+  fields?: string[];
+}
+
+export interface ApplyVersionResult {
+  planId: string;
+  version: number;
+  /** False when the content hash equals the applied one: nothing was started or amended. */
+  changed: boolean;
+  changes: TaskSpecChange[];
+}
+
+/** Sent by a task workflow to its plan workflow whenever its progress changes. */
+export interface TaskProgressSignal {
+  workflowId: string;
+  taskId: string;
+  unitId?: string;
+  occurrence?: string;
+  progress: Progress;
+  category: Category;
+  completedAt?: string;
+  progressValue?: number;
+}
+
+export interface PlanStateView {
+  planId: string;
+  version: number;
+  contentHash?: string;
+  gitCommit?: string;
+  appliedAt?: string;
+  /** When the plan was first applied: the anchor of `after: applied` deadlines. */
+  firstAppliedAt?: string;
+  /** workflowId → spec hash of every live task workflow. */
+  taskSpecHashes: Record<string, string>;
+  /** Reconciliation still to do (non-empty while an apply is in progress). */
+  pending: number;
+  /** taskId → latest progress per task workflow (units and occurrences roll up here). */
+  tasks: Record<string, TaskProgressSignal[]>;
+}
+
+export const applyVersion = defineUpdate<ApplyVersionResult, [ApplyVersionInput]>('applyVersion');
+export const taskProgress = defineSignal<[TaskProgressSignal]>('taskProgress');
+export const getPlanState = defineQuery<PlanStateView>('getPlanState');
