@@ -104,12 +104,19 @@ export const escalationSchema = z.strictObject({
   ladder: z.array(ladderLevelSchema).min(1).optional(),
 });
 
-/** Reserved word in `after:` meaning the plan's issue date. */
+/**
+ * Reserved words in `after:`. `issue`: the plan's issue date (working and calendar days count
+ * from the end of that day; hours, minutes and seconds from its start). `applied`: the instant
+ * the plan was first applied (for drills whose deadlines are minutes away).
+ * Any other value is the id of a task whose completion starts the clock.
+ */
 export const ISSUE_ANCHOR = 'issue';
+export const APPLIED_ANCHOR = 'applied';
+export const RESERVED_ANCHORS = [ISSUE_ANCHOR, APPLIED_ANCHOR] as const;
 
 export const relativeDeadlineSchema = z.strictObject({
   within: durationSchema,
-  /** "issue" (the plan's issue date) or the id of a task whose completion starts the clock. */
+  /** "issue", "applied", or the id of a task whose completion starts the clock. */
   after: slugSchema,
 });
 

@@ -1,0 +1,27 @@
+/**
+ * The activity interface workflows call through `proxyActivities<KehoachActivities>()`.
+ * Implementations: src/activities/projection.ts (Postgres read model, audit log, outbox) and
+ * src/activities/task-control.ts (starting, amending and cancelling task workflows by ID).
+ * `createActivities(deps)` in src/activities/index.ts puts them together.
+ */
+import type { TaskSpec } from '../plan/model';
+import type { Actor } from '../workflows/messages';
+import type { PlanVersionRecord, TaskChange } from './records';
+
+export interface ProjectionActivities {
+  /** Writes a task's new state, its events and notification requests in one transaction; a replay writes nothing twice and never moves a task backwards (ordered by state.seq). */
+  recordTaskChange(change: TaskChange): Promise<void>;
+  /** Records an applied plan version (plans, plan_versions, agencies). Idempotent on (planId, version). */
+  recordPlanVersion(record: PlanVersionRecord): Promise<void>;
+}
+
+export interface TaskControlActivities {
+  /** Starts task workflows that do not exist yet (by workflow ID; existing ones are left alone). */
+  startTasks(input: { specs: TaskSpec[]; planVersion: number; actor: Actor }): Promise<void>;
+  /** Sends the `amend` update to running task workflows with their new specs. */
+  amendTasks(input: { specs: TaskSpec[]; planVersion: number; actor: Actor }): Promise<void>;
+  /** Cancels (as the domain's `cancelled`, not a Temporal termination) task workflows removed from the plan. */
+  cancelTasks(input: { workflowIds: string[]; planVersion: number; actor: Actor }): Promise<void>;
+}
+
+export type KehoachActivities = ProjectionActivities & TaskControlActivities;
