@@ -57,6 +57,8 @@ export interface DecideExtensionInput extends WriteContext {
 }
 export interface PauseInput extends WriteContext { reason: string }
 export interface ResumeInput extends WriteContext { note?: string }
+/** Sent by the plan workflow when a task is removed from the plan. */
+export interface CancelInput extends WriteContext { planVersion: number; reason?: string }
 export interface AmendInput extends WriteContext { spec: TaskSpec; planVersion: number }
 export interface ReleaseInput {
   /** The prerequisite that finished and when (ISO); "after task" deadlines count from the last one. */
@@ -114,6 +116,30 @@ export interface TaskStateView {
   updatedAt: string;
 }
 
+/**
+ * `ApplicationFailure.type` of update rejections, mapped by the API to problem+json
+ * (forbidden → 403, invalid_state → 409, invalid_input → 422, not_found → 404).
+ */
+export const RejectionType = {
+  forbidden: 'Forbidden',
+  invalidState: 'InvalidState',
+  invalidInput: 'InvalidInput',
+  notFound: 'NotFound',
+} as const;
+
+export interface TaskWorkflowInput {
+  spec: TaskSpec;
+  planVersion: number;
+  /** State carried over by continue-as-new. */
+  carried?: TaskStateView;
+}
+
+export interface PlanWorkflowInput {
+  planId: string;
+  /** State carried over by continue-as-new. */
+  carried?: unknown;
+}
+
 export const complete = defineUpdate<TaskStateView, [CompleteInput]>('complete');
 export const confirm = defineUpdate<TaskStateView, [ConfirmInput]>('confirm');
 // `return` is a reserved word, hence the longer const name with the same wire meaning.
@@ -124,6 +150,7 @@ export const decideExtension = defineUpdate<TaskStateView, [DecideExtensionInput
 export const pause = defineUpdate<TaskStateView, [PauseInput]>('pause');
 export const resume = defineUpdate<TaskStateView, [ResumeInput]>('resume');
 export const amend = defineUpdate<TaskStateView, [AmendInput]>('amend');
+export const cancelTask = defineUpdate<TaskStateView, [CancelInput]>('cancelTask');
 export const release = defineSignal<[ReleaseInput]>('release');
 export const getState = defineQuery<TaskStateView>('getState');
 
@@ -136,6 +163,8 @@ export interface ApplyVersionInput extends WriteContext {
   gitCommit?: string;
   /** The task specs compiled from the document (see src/plan/compile.ts). */
   specs: TaskSpec[];
+  /** The anchor used to compile `after: applied` deadlines: the plan state's firstAppliedAt, or now on a first apply. */
+  firstAppliedAt: string;
 }
 
 export interface TaskSpecChange {
