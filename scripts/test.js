@@ -4,6 +4,7 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+require('./bootstrap').ensureDependencies();
 require('tsx/cjs');
 
 const root = path.resolve(__dirname, '..');
