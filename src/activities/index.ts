@@ -1,0 +1,23 @@
+/**
+ * All of kehoach's activities, built from their dependencies: the read-model projection
+ * (src/activities/projection.ts) and the task-control activities that talk to Temporal.
+ */
+import type { Client } from '@temporalio/client';
+import { createTaskControlActivities } from './task-control';
+import type { KehoachActivities, ProjectionActivities } from './types';
+
+export interface ActivityDeps {
+  client: Client;
+  projection: ProjectionActivities;
+}
+
+export function createActivities(deps: ActivityDeps): KehoachActivities {
+  const taskControl = createTaskControlActivities(deps.client);
+  return {
+    recordTaskChange: (change) => deps.projection.recordTaskChange(change),
+    recordPlanVersion: (record) => deps.projection.recordPlanVersion(record),
+    startTasks: (input) => taskControl.startTasks(input),
+    amendTasks: (input) => taskControl.amendTasks(input),
+    cancelTasks: (input) => taskControl.cancelTasks(input),
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Applying a plan: compile it against its calendar, compare with what the plan workflow holds, and
+ * hand the new version to the plan workflow, which reconciles the task workflows. Used by
+ * `kehoach apply` / `kehoach diff`, `kehoach up` and the API (`POST /api/plans`); it knows nothing of
+ * the command line.
+ */
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { compilePlan } from '../plan/compile';
+import { loadCalendar } from '../plan/calendar-file';
+import type { TaskSpec } from '../plan/model';
+import type { Plan } from '../plan/schema';
+import { TASK_QUEUE, planWorkflowId } from '../workflows/ids';
+import { applyVersion, getPlanSpecs, getPlanState, type Actor, type ApplyVersionResult, type PlanStateView } from '../workflows/messages';
+import type { planWorkflow } from '../workflows/plan';
+import { diffSpecs, type PlanDiff } from './diff';
+
+export interface ApplyPlanOptions {
+  client: Client;
+  /** The validated plan (defaults filled in), as returned by loadPlanFile / loadPlanText. */
+  plan: Plan;
+  /** The file's text as read; kept for the record, the hash is taken over the normalised plan. */
+  text: string;
+  /** The plan file, when it came from one: its git commit is recorded if it is committed and unmodified. */
+  file?: string;
+  actor: Actor;
+  /** Compute the diff only; start and change nothing. */
+  dryRun: boolean;
+  /** Becomes the update ID, so that a retried request applies once (the API's Idempotency-Key). */
+  requestId?: string;
+  /** The clock, for the first apply's `after: applied` anchor; tests pass a fixed one. */
+  now?: () => Date;
+}
+
+export interface ApplyPlanOutcome {
+  planId: string;
+  diff: PlanDiff;
+  contentHash: string;
+  gitCommit?: string;
+  /** What the plan workflow did; absent on a dry run. */
+  result?: ApplyVersionResult;
+}
+
+/** JSON with object keys sorted, so that the same plan always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * sha256 of the normalised document: comments, key order and formatting do not count, so
+ * re-applying a reformatted file changes nothing.
+ */
+export function planContentHash(plan: Plan): string {
+  return createHash('sha256').update(canonicalJson(plan)).digest('hex');
+}
+
+/** The commit that last touched the file, when the file is committed and has no uncommitted edits. */
+export function gitCommitOf(file: string): string | undefined {
+  const cwd = path.dirname(path.resolve(file));
+  const name = path.basename(file);
+  const git = (args: string[]) => execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' }).trim();
+  try {
+    const commit = git(['log', '-1', '--format=%H', '--', name]);
+    if (!/^[0-9a-f]{40}$/.test(commit)) return undefined;
+    // Exits non-zero when the working copy or the index differs from HEAD.
+    git(['diff', '--quiet', 'HEAD', '--', name]);
+    return commit;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface AppliedPlan {
+  state: PlanStateView;
+  specs: TaskSpec[];
+}
+
+/** The plan workflow's applied version and specs, or undefined when the plan was never applied. */
+export async function readAppliedPlan(client: Client, planId: string): Promise<AppliedPlan | undefined> {
+  const handle = client.workflow.getHandle(planWorkflowId(planId));
+  try {
+    const state = await handle.query(getPlanState);
+    const specs = state.version > 0 ? await handle.query(getPlanSpecs) : [];
+    return { state, specs };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyPlanOutcome> {
+  const { client, plan } = options;
+  const now = options.now ?? (() => new Date());
+  const applied = await readAppliedPlan(client, plan.id);
+  const firstAppliedAt = applied?.state.firstAppliedAt ?? now().toISOString();
+  const specs = compilePlan(plan, loadCalendar(plan.calendar), { firstAppliedAt });
+  const contentHash = planContentHash(plan);
+  const gitCommit = options.file ? gitCommitOf(options.file) : undefined;
+  const unchanged = applied?.state.contentHash === contentHash;
+  const diff = diffSpecs(plan.id, unchanged ? specs : (applied?.specs ?? []), specs);
+  const outcome: ApplyPlanOutcome = { planId: plan.id, diff, contentHash };
+  if (gitCommit) outcome.gitCommit = gitCommit;
+  if (options.dryRun) return outcome;
+
+  const workflowId = planWorkflowId(plan.id);
+  await client.workflow.start<typeof planWorkflow>('planWorkflow', {
+    workflowId,
+    taskQueue: TASK_QUEUE,
+    args: [{ planId: plan.id }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  outcome.result = await client.workflow.getHandle(workflowId).executeUpdate(applyVersion, {
+    args: [{ actor: options.actor, requestId: options.requestId, document: plan, contentHash, gitCommit, specs, firstAppliedAt }],
+    ...(options.requestId ? { updateId: `apply:${options.requestId}` } : {}),
+  });
+  return outcome;
+}

@@ -1,0 +1,156 @@
+/**
+ * `kehoach apply [files…]` (and, through runPlanCommand, `kehoach diff`): validate every file
+ * first, then apply each plan through a transport. Today the transport talks to Temporal directly
+ * (TEMPORAL_ADDRESS); an HTTP transport to the API fits the same PlanTransport shape.
+ */
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { loadConfig } from '../config';
+import { applyPlan, type ApplyPlanOutcome } from '../apply/apply';
+import { formatPlanDiff, hasChanges } from '../apply/diff';
+import { findPlanFiles, loadPlanFile, type Diagnostic } from '../plan/load';
+import type { Plan } from '../plan/schema';
+import { connectTemporal } from '../temporal/client';
+import type { Actor } from '../workflows/messages';
+
+export interface PlanTransport {
+  apply(input: { plan: Plan; text: string; file: string; actor: Actor; dryRun: boolean }): Promise<ApplyPlanOutcome>;
+  close(): Promise<void>;
+}
+
+/** Straight to Temporal: the plan workflow does the work, no API process needed. */
+export async function temporalTransport(): Promise<PlanTransport> {
+  const config = loadConfig();
+  const temporal = await connectTemporal(config, { worker: false });
+  return {
+    apply: (input) => applyPlan({ client: temporal.client, ...input }),
+    close: () => temporal.close(),
+  };
+}
+
+type Mode = 'diff' | 'apply';
+
+const USAGE: Record<Mode, string> = {
+  diff: [
+    'Usage: kehoach diff [files or folders…]   (default: plans/)',
+    '',
+    'Shows what applying the plans would change: tasks added, changed (field by field) and removed.',
+    'Exit status: 0 no changes, 1 changes, 2 or more on errors (invalid plan, Temporal unreachable).',
+  ].join('\n'),
+  apply: [
+    'Usage: kehoach apply [files or folders…]   (default: plans/)',
+    '',
+    'Validates every file, then applies each plan: starts new task workflows, amends changed ones,',
+    'cancels removed ones. Nothing is applied when any file is invalid (exit 1). Applying the same',
+    'content again changes nothing.',
+  ].join('\n'),
+};
+
+function cliActor(): Actor {
+  let name = 'unknown';
+  try {
+    name = userInfo().username;
+  } catch {
+    // Containers without a passwd entry: the id still says it came from the command line.
+  }
+  return { id: `cli:${name}`, name, role: 'admin' };
+}
+
+function formatDiagnostic(diagnostic: Diagnostic): string {
+  const severity = diagnostic.severity === 'error' ? 'lỗi' : 'cảnh báo';
+  return `${diagnostic.file}:${diagnostic.line}:${diagnostic.col}: ${severity}: ${diagnostic.message}`;
+}
+
+function describeResult(outcome: ApplyPlanOutcome): string {
+  const result = outcome.result;
+  if (!result) return '';
+  if (!result.changed) return `Kế hoạch ${result.planId}: phiên bản ${result.version} đã được áp dụng, không có gì thay đổi.`;
+  const count = (kind: string) => result.changes.filter((change) => change.change === kind).length;
+  return (
+    `Kế hoạch ${result.planId}: đã áp dụng phiên bản ${result.version}` +
+    (outcome.gitCommit ? ` (commit ${outcome.gitCommit.slice(0, 12)})` : '') +
+    ` — khởi tạo ${count('added')}, cập nhật ${count('changed')}, huỷ ${count('removed')} nhiệm vụ.`
+  );
+}
+
+export async function runPlanCommand(
+  mode: Mode,
+  args: string[],
+  openTransport: () => Promise<PlanTransport> = temporalTransport,
+): Promise<number> {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  // kubectl diff: 1 means "there are changes", so errors are 2 there; apply uses 1 for invalid plans.
+  const invalidExit = mode === 'diff' ? 2 : 1;
+  if (args.includes('--help') || args.includes('-h')) {
+    out(USAGE[mode]);
+    return 0;
+  }
+  const unknown = args.filter((arg) => arg.startsWith('-'));
+  if (unknown.length > 0) {
+    err(`kehoach ${mode}: unknown option ${unknown.join(', ')}\n\n${USAGE[mode]}`);
+    return 2;
+  }
+  const paths = args.length > 0 ? args : ['plans'];
+  const missing = paths.filter((path) => !existsSync(path));
+  if (missing.length > 0) {
+    err(`kehoach ${mode}: not found: ${missing.join(', ')}. Name plan files or folders that exist. Nothing was applied.`);
+    return invalidExit;
+  }
+  const files = findPlanFiles(paths);
+  if (files.length === 0) {
+    err(`kehoach ${mode}: no plan files (*.yaml) in ${paths.join(', ')}. Nothing was applied.`);
+    return invalidExit;
+  }
+
+  const loaded = [];
+  let invalid = false;
+  for (const file of files) {
+    const result = await loadPlanFile(file);
+    for (const diagnostic of result.diagnostics) err(formatDiagnostic(diagnostic));
+    if (!result.plan) invalid = true;
+    loaded.push({ file, ...result });
+  }
+  const byId = new Map<string, string>();
+  for (const { plan, file } of loaded) {
+    if (!plan) continue;
+    const other = byId.get(plan.id);
+    if (other) {
+      err(`${file}: plan id "${plan.id}" is also used by ${other}; each plan needs its own id.`);
+      invalid = true;
+    }
+    byId.set(plan.id, file);
+  }
+  if (invalid) {
+    err(`kehoach ${mode}: some plan files have errors (above); nothing was ${mode === 'diff' ? 'compared' : 'applied'}.`);
+    return invalidExit;
+  }
+
+  let transport: PlanTransport;
+  try {
+    transport = await openTransport();
+  } catch (error) {
+    err(`kehoach ${mode}: ${(error as Error).message}`);
+    return 2;
+  }
+  let changes = false;
+  try {
+    for (const { plan, text, file } of loaded) {
+      if (!plan) continue;
+      const outcome = await transport.apply({ plan, text, file, actor: cliActor(), dryRun: mode === 'diff' });
+      if (hasChanges(outcome.diff)) changes = true;
+      if (mode === 'diff' || outcome.result?.changed) out(formatPlanDiff(outcome.diff));
+      if (mode === 'apply') out(describeResult(outcome));
+    }
+  } catch (error) {
+    err(`kehoach ${mode}: ${(error as Error).message}`);
+    return 2;
+  } finally {
+    await transport.close();
+  }
+  return mode === 'diff' && changes ? 1 : 0;
+}
+
+export function run(args: string[]): Promise<number> {
+  return runPlanCommand('apply', args);
+}

@@ -1,0 +1,75 @@
+/**
+ * `kehoach worker`: one worker process. Reads TEMPORAL_ADDRESS (default 127.0.0.1:7233),
+ * TEMPORAL_NAMESPACE (default "default"), DATABASE_URL (required), and the TLS or API-key settings;
+ * stops gracefully on SIGINT/SIGTERM: in-flight tasks finish, then the database and the
+ * connections close.
+ */
+import { loadConfig } from '../config';
+import { createActivities } from '../activities';
+import { createProjectionActivities } from '../activities/projection';
+import { openDatabase } from '../db/client';
+import { connectTemporal, DEFAULT_TEMPORAL_ADDRESS } from '../temporal/client';
+import { createWorker, WORKER_LIMITS } from '../temporal/worker';
+
+const USAGE = [
+  'Usage: kehoach worker',
+  '',
+  'Runs the plan and task workflows and their activities. Environment:',
+  `  TEMPORAL_ADDRESS     host:port of Temporal (default ${DEFAULT_TEMPORAL_ADDRESS})`,
+  '  TEMPORAL_NAMESPACE   namespace (default "default")',
+  '  DATABASE_URL         postgres://… of the read model (required)',
+  '  TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY   client certificate and key files (mutual TLS)',
+  '  TEMPORAL_API_KEY     API key (Temporal Cloud)',
+].join('\n');
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.length > 0) {
+    process.stderr.write(`kehoach worker: takes no arguments (got ${args.join(' ')}); configure it through the environment.\n\n${USAGE}\n`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`kehoach worker: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (!config.databaseUrl) {
+    process.stderr.write(
+      'kehoach worker: DATABASE_URL is not set. Set it to the read model database, for example ' +
+        'DATABASE_URL=postgres://kehoach:secret@127.0.0.1:5432/kehoach\n',
+    );
+    return 2;
+  }
+
+  const temporal = await connectTemporal(config);
+  // One connection per concurrent activity, so projection writes never queue for the pool.
+  const database = openDatabase(config.databaseUrl, { maxConnections: WORKER_LIMITS.maxConcurrentActivityTaskExecutions });
+  try {
+    const worker = await createWorker({
+      connection: temporal.nativeConnection,
+      namespace: config.temporal.namespace,
+      activities: createActivities({ client: temporal.client, projection: createProjectionActivities(database.db) }),
+    });
+    const stop = (signal: string) => {
+      process.stderr.write(`kehoach worker: ${signal} received, finishing in-flight work…\n`);
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.stderr.write(`kehoach worker: polling task queue on ${temporal.address} (namespace ${config.temporal.namespace})\n`);
+    await worker.run();
+    process.stderr.write('kehoach worker: stopped.\n');
+    return 0;
+  } catch (error) {
+    process.stderr.write(`kehoach worker: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await database.close();
+    await temporal.close();
+  }
+}

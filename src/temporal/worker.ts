@@ -1,0 +1,69 @@
+/**
+ * The worker: runs plan and task workflows and kehoach's activities on the `kehoach` task queue.
+ * Workflow code is bundled once per process (bundling takes seconds) and reused by every worker.
+ */
+import path from 'node:path';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import type { KehoachActivities } from '../activities/types';
+import { TASK_QUEUE } from '../workflows/ids';
+
+export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.ts');
+
+/**
+ * Limits, sized for one worker process on a 2-core machine:
+ * - maxCachedWorkflows 1000: a province's plans carry thousands of task workflows that mostly sleep
+ *   on timers for days; keeping every one in memory buys nothing, because a workflow evicted from
+ *   the cache is rebuilt by replaying its (short) history when its next timer fires. 1000 keeps the
+ *   busy ones (an apply touching a whole plan, a deadline day) warm within a few hundred MB.
+ * - maxConcurrentWorkflowTaskExecutions 40: workflow tasks are short CPU bursts in one Node thread;
+ *   more in flight only queue behind each other and stretch update latency.
+ * - maxConcurrentActivityTaskExecutions 20: activities are Postgres transactions and calls to Temporal;
+ *   20 matches the database pool, so activities wait on the worker rather than on the pool.
+ */
+export const WORKER_LIMITS = {
+  maxCachedWorkflows: 1000,
+  maxConcurrentWorkflowTaskExecutions: 40,
+  maxConcurrentActivityTaskExecutions: 20,
+} as const;
+
+let bundling: Promise<WorkflowBundle> | undefined;
+
+/** The workflow bundle, built on first call and shared afterwards (tests call this once per file). */
+export function bundleWorkflows(): Promise<WorkflowBundle> {
+  bundling ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundling;
+}
+
+// The bundler reports every module it packs at info level; only problems are worth printing.
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
+  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
+};
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  activities: KehoachActivities;
+  /** A prebuilt bundle (tests share one); built with bundleWorkflows() otherwise. */
+  workflowBundle?: WorkflowBundle;
+  taskQueue?: string;
+  /** Overrides of WORKER_LIMITS, for tests and unusual machines. */
+  limits?: Partial<typeof WORKER_LIMITS>;
+}
+
+export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    workflowBundle,
+    activities: options.activities,
+    ...WORKER_LIMITS,
+    ...options.limits,
+  });
+}

@@ -1,0 +1,3 @@
+/** The workflows the worker runs; the bundler starts from this file. */
+export { planWorkflow } from './plan';
+export { taskWorkflow } from './task';
