@@ -1,0 +1,239 @@
+/**
+ * Working days and local dates. Pure and deterministic: no zod, no Node built-ins, never the
+ * clock, so that task workflows can compute the same instants as the CLI and the tests.
+ *
+ * Dates are local calendar dates written "YYYY-MM-DD"; arithmetic on them is done on UTC
+ * midnights, where every day has 24 hours. Instants are ISO strings in UTC or epoch
+ * milliseconds. Converting between the two goes through Intl.DateTimeFormat, which gives the
+ * same answer for the same instant and timezone everywhere.
+ */
+import type { CalendarData } from './model';
+
+const DAY_MS = 86_400_000;
+
+function dateToUtcMs(date: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) throw new Error(`"${date}" is not a date; write it as YYYY-MM-DD`);
+  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+}
+
+function utcMsToDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The date `days` calendar days after `date` (negative: before). */
+export function addDays(date: string, days: number): string {
+  return utcMsToDate(dateToUtcMs(date) + days * DAY_MS);
+}
+
+/** Calendar days from `a` to `b` (positive when b is later). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((dateToUtcMs(b) - dateToUtcMs(a)) / DAY_MS);
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: string): number {
+  const day = new Date(dateToUtcMs(date)).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+/** Number of days in a month (month 1–12). */
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** ISO 8601 week of a date: the year that owns the week (may differ at year ends) and its number. */
+export function isoWeek(date: string): { year: number; week: number } {
+  // The ISO week belongs to the year of its Thursday.
+  const thursday = addDays(date, 4 - isoWeekday(date));
+  const year = Number(thursday.slice(0, 4));
+  const week = Math.floor(daysBetween(`${year}-01-01`, thursday) / 7) + 1;
+  return { year, week };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Local time in a timezone
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timezone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timezone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timezone, formatter);
+  }
+  return formatter;
+}
+
+export interface LocalDateTime {
+  /** YYYY-MM-DD */
+  date: string;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+}
+
+function toMs(instant: string | number): number {
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  if (Number.isNaN(ms)) throw new Error(`"${String(instant)}" is not an instant; write it as an ISO date-time`);
+  return ms;
+}
+
+/** The wall-clock date and time of an instant in a timezone. */
+export function toLocal(instant: string | number, timezone: string): LocalDateTime {
+  const ms = toMs(instant);
+  const parts: Record<string, string> = {};
+  for (const part of formatterFor(timezone).formatToParts(ms)) parts[part.type] = part.value;
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+    millisecond: ((ms % 1000) + 1000) % 1000,
+  };
+}
+
+/** The local date of an instant in a timezone. */
+export function localDate(instant: string | number, timezone: string): string {
+  return toLocal(instant, timezone).date;
+}
+
+/** Offset of the timezone from UTC at an instant, in milliseconds (Asia/Ho_Chi_Minh: +7 h). */
+export function timezoneOffsetMs(instant: string | number, timezone: string): number {
+  const ms = toMs(instant);
+  const local = toLocal(ms, timezone);
+  const wallAsUtc = dateToUtcMs(local.date) + ((local.hour * 60 + local.minute) * 60 + local.second) * 1000;
+  return wallAsUtc - (ms - local.millisecond);
+}
+
+/**
+ * The instant at which the clocks in `timezone` show `date` at `millisOfDay` after midnight
+ * (86_400_000 = the midnight that ends the day). Two passes settle offsets that change near the
+ * wanted instant; in a gap the later offset wins.
+ */
+export function localToInstantMs(date: string, millisOfDay: number, timezone: string): number {
+  const wall = dateToUtcMs(date) + millisOfDay;
+  const first = wall - timezoneOffsetMs(wall, timezone);
+  return wall - timezoneOffsetMs(first, timezone);
+}
+
+/** Like localToInstantMs, as an ISO string in UTC. */
+export function localToInstant(date: string, millisOfDay: number, timezone: string): string {
+  return new Date(localToInstantMs(date, millisOfDay, timezone)).toISOString();
+}
+
+/** The local midnight that starts `date`. */
+export function startOfLocalDay(date: string, timezone: string): string {
+  return localToInstant(date, 0, timezone);
+}
+
+/** The local midnight that ends `date` (= the start of the next day). */
+export function endOfLocalDay(date: string, timezone: string): string {
+  return localToInstant(addDays(date, 1), 0, timezone);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Working days
+
+interface CalendarIndex {
+  weekend: Set<number>;
+  holidays: Set<string>;
+  workingWeekends: Set<string>;
+  years: Set<number>;
+}
+
+// Calendars are plain data passed around by value; index each object once.
+const indexes = new WeakMap<CalendarData, CalendarIndex>();
+
+function indexOf(calendar: CalendarData): CalendarIndex {
+  let index = indexes.get(calendar);
+  if (!index) {
+    index = {
+      weekend: new Set(calendar.weekend),
+      holidays: new Set(calendar.holidays),
+      workingWeekends: new Set(calendar.workingWeekends),
+      years: new Set(calendar.years),
+    };
+    indexes.set(calendar, index);
+  }
+  return index;
+}
+
+/** Whether state agencies work on this date: not a weekend day (unless a make-up day) and not a holiday. */
+export function isWorkingDay(calendar: CalendarData, date: string): boolean {
+  const index = indexOf(calendar);
+  if (index.workingWeekends.has(date)) return true;
+  if (index.holidays.has(date)) return false;
+  return !index.weekend.has(isoWeekday(date));
+}
+
+// A calendar whose every weekday is a rest day would loop forever; no real calendar has a
+// rest period anywhere near this long.
+const MAX_SEARCH_DAYS = 366;
+
+function step(calendar: CalendarData, date: string, direction: 1 | -1): string {
+  let current = date;
+  for (let tries = 0; tries < MAX_SEARCH_DAYS; tries++) {
+    current = addDays(current, direction);
+    if (isWorkingDay(calendar, current)) return current;
+  }
+  throw new Error(`calendar "${calendar.name}" has no working day within a year of ${date}; check its weekend and holidays`);
+}
+
+/** The first working day strictly after `date`. */
+export function nextWorkingDay(calendar: CalendarData, date: string): string {
+  return step(calendar, date, 1);
+}
+
+/** The last working day strictly before `date`. */
+export function previousWorkingDay(calendar: CalendarData, date: string): string {
+  return step(calendar, date, -1);
+}
+
+/** `date` itself when it is a working day, otherwise the next working day. */
+export function workingDayOnOrAfter(calendar: CalendarData, date: string): string {
+  return isWorkingDay(calendar, date) ? date : nextWorkingDay(calendar, date);
+}
+
+/**
+ * The date that is the `n`th working day after `date` (n < 0: before it). The start date does
+ * not count, whether or not it is a working day; n = 0 returns `date` unchanged.
+ * Example (vn): 5 working days after 2023-01-18 is 2023-02-01, across Tết 20–26/01/2023.
+ */
+export function addWorkingDays(calendar: CalendarData, date: string, n: number): string {
+  if (!Number.isInteger(n)) throw new Error(`working days must be a whole number, got ${n}`);
+  let current = date;
+  const direction = n < 0 ? -1 : 1;
+  for (let counted = 0; counted < Math.abs(n); counted++) current = step(calendar, current, direction);
+  return current;
+}
+
+/**
+ * Working days in the interval (a, b]: how many working days after `a` it takes to reach `b`,
+ * so addWorkingDays(cal, a, workingDaysBetween(cal, a, b)) === b when b is a working day.
+ * Negative when b is before a (counting the working days in (b, a]).
+ */
+export function workingDaysBetween(calendar: CalendarData, a: string, b: string): number {
+  if (a === b) return 0;
+  const [from, to, sign] = a < b ? [a, b, 1] : [b, a, -1];
+  let count = 0;
+  for (let current = addDays(from, 1); current <= to; current = addDays(current, 1)) {
+    if (isWorkingDay(calendar, current)) count++;
+  }
+  return sign * count;
+}
+
+/** Whether the calendar has announced holidays for `year` (otherwise only the weekend rule applies). */
+export function calendarCovers(calendar: CalendarData, year: number): boolean {
+  return indexOf(calendar).years.has(year);
+}

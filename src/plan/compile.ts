@@ -1,0 +1,270 @@
+/**
+ * The plan compiler: turns a validated plan into the plain TaskSpec list that `apply` starts
+ * workflows from and `timeline` prints. One spec per task, per unit (`units`) and per occurrence
+ * (`recurrence`); every policy, target and absolute deadline resolved, so that workflows never
+ * need the plan itself. Runs outside workflows (it hashes with node:crypto).
+ */
+import { createHash } from 'node:crypto';
+import { addDays, daysInMonth, endOfLocalDay, isoWeek, isoWeekday, startOfLocalDay } from './calendar';
+import { parseDuration } from './duration';
+import type {
+  CalendarData,
+  DeadlineRule,
+  ResolvedEscalationPolicy,
+  ResolvedTarget,
+  TaskSpec,
+} from './model';
+import {
+  APPLIED_ANCHOR,
+  DEFAULT_ESCALATION,
+  ISSUE_ANCHOR,
+  type Agency,
+  type Deadline,
+  type Escalation,
+  type EscalationTarget,
+  type Plan,
+  type Recurrence,
+  type Task,
+} from './schema';
+import { deadlineAfterDate, deadlineAfterInstant, deadlineInstant } from './timetable';
+
+export interface CompileOptions {
+  /** When the plan was first applied (ISO instant): the anchor of `after: applied` deadlines. */
+  firstAppliedAt?: string;
+}
+
+/** Resolves an escalation target for a task whose lead agency is `lead`. */
+export function resolveTarget(target: EscalationTarget, plan: Plan, lead: string): ResolvedTarget {
+  if (target === 'lead_staff' || target === 'lead_head') return { kind: target, agency: lead };
+  if (typeof target === 'object' && 'agency' in target) return { kind: 'agency', agency: target.agency };
+  const role = typeof target === 'string' ? target : target.role;
+  const definition = (plan.roles as Record<string, Plan['roles']['chair'] | undefined>)[role];
+  if (!definition) throw new Error(`role "${role}" is not defined under roles; the plan should have been validated first`);
+  if ('agency' in definition) return { kind: 'role', role, agency: definition.agency };
+  const { name, channel, address } = definition.contact;
+  return { kind: 'role', role, contact: { name, channel, address } };
+}
+
+/**
+ * The effective policy of a task: each field the task sets replaces the plan's, and each field
+ * the plan sets replaces DEFAULT_ESCALATION's. Ladder targets are resolved against `lead`
+ * (the unit agency for tasks with units).
+ */
+export function resolveEscalationPolicy(
+  plan: Plan,
+  taskEscalation: Escalation | undefined,
+  lead: string,
+): ResolvedEscalationPolicy {
+  const dueSoon = taskEscalation?.dueSoon ?? plan.escalation?.dueSoon ?? DEFAULT_ESCALATION.dueSoon;
+  const reminders = taskEscalation?.reminders ?? plan.escalation?.reminders ?? DEFAULT_ESCALATION.reminders;
+  const ladder = taskEscalation?.ladder ?? plan.escalation?.ladder ?? DEFAULT_ESCALATION.ladder;
+  return {
+    dueSoon: parseDuration(dueSoon),
+    reminders: reminders.map(parseDuration),
+    ladder: ladder.map((level, index) => ({
+      level: index + 1,
+      after: parseDuration(level.after),
+      to: resolveTarget(level.to, plan, lead),
+      action: level.action,
+    })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vietnamese labels
+
+/** The title of an agency's head: "Giám đốc Sở Tư pháp", "Chủ tịch UBND huyện Quỳnh Lưu". */
+export function headTitle(agency: Pick<Agency, 'name' | 'kind'>): string {
+  const name = agency.name.replace(/^(Ủy|Uỷ) ban nhân dân/, 'UBND');
+  switch (agency.kind) {
+    case 'provincial_committee':
+    case 'district_committee':
+    case 'commune_committee':
+      return `Chủ tịch ${name}`;
+    case 'police':
+      return /^Công an (tỉnh|thành phố)/.test(name) ? `Giám đốc ${name}` : `Trưởng ${name}`;
+    case 'office':
+      return /^Văn phòng/.test(name) ? `Chánh ${name}` : `Thủ trưởng ${name}`;
+    case 'department':
+    case 'enterprise':
+      return /^Ban /.test(name) ? `Trưởng ${name}` : `Giám đốc ${name}`;
+    default:
+      return `Thủ trưởng ${name}`;
+  }
+}
+
+const ROLE_LABELS: Record<string, string> = {
+  standing_office: 'Cơ quan thường trực',
+  chair: 'Tổ trưởng',
+};
+
+/**
+ * Who a target is, in Vietnamese: "Giám đốc Sở Tư pháp", "Cơ quan thường trực (Công an tỉnh)",
+ * "Tổ trưởng (Chủ tịch UBND tỉnh)". The chair is a person, so the head's title is shown; other
+ * roles name the agency.
+ */
+export function describeTarget(target: ResolvedTarget, plan: Plan): string {
+  const agencyOf = (id: string): Agency | undefined => plan.agencies.find((agency) => agency.id === id);
+  const nameOf = (id: string): string => agencyOf(id)?.name ?? id;
+  switch (target.kind) {
+    case 'lead_staff':
+      return `Cán bộ phụ trách của ${nameOf(target.agency)}`;
+    case 'lead_head': {
+      const agency = agencyOf(target.agency);
+      return agency ? headTitle(agency) : `Thủ trưởng ${target.agency}`;
+    }
+    case 'agency':
+      return nameOf(target.agency);
+    case 'role': {
+      const label = ROLE_LABELS[target.role] ?? `Vai trò "${target.role}"`;
+      if (target.contact) return `${label} (${target.contact.name})`;
+      const agency = target.agency ? agencyOf(target.agency) : undefined;
+      if (!agency) return target.agency ? `${label} (${target.agency})` : label;
+      return `${label} (${target.role === 'chair' ? headTitle(agency) : agency.name})`;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units and occurrences
+
+/** The agencies a `units` selector names, in the order of the plan's agency list for selectors. */
+export function expandUnits(task: Task, plan: Plan): string[] {
+  const units = task.units;
+  if (!units) return [];
+  if (Array.isArray(units)) return [...units];
+  return plan.agencies
+    .filter((agency) => agency.kind === units.kind && (units.parent === undefined || agency.parent === units.parent))
+    .map((agency) => agency.id);
+}
+
+export interface Occurrence {
+  /** "2023-01" (month), "2023-Q1" (quarter), "2023-W05" (ISO week). */
+  key: string;
+  /** The local date the occurrence is due (end of that day). */
+  date: string;
+}
+
+// Without a day, a monthly or quarterly report is due at the end of its period; a weekly one on
+// Friday, the last working day of an ordinary week.
+const DEFAULT_WEEKDAY = 5;
+
+/** Every occurrence of a recurrence whose due date lies in [from, until]. */
+export function expandRecurrence(recurrence: Recurrence): Occurrence[] {
+  const occurrences: Occurrence[] = [];
+  const inRange = (date: string): boolean => date >= recurrence.from && date <= recurrence.until;
+  if (recurrence.every === 'week') {
+    const weekday = recurrence.weekday ?? DEFAULT_WEEKDAY;
+    let date = addDays(recurrence.from, (weekday - isoWeekday(recurrence.from) + 7) % 7);
+    for (; inRange(date); date = addDays(date, 7)) {
+      const { year, week } = isoWeek(date);
+      occurrences.push({ key: `${year}-W${String(week).padStart(2, '0')}`, date });
+    }
+    return occurrences;
+  }
+  let year = Number(recurrence.from.slice(0, 4));
+  let month = Number(recurrence.from.slice(5, 7));
+  const lastYear = Number(recurrence.until.slice(0, 4));
+  const lastMonth = Number(recurrence.until.slice(5, 7));
+  for (; year < lastYear || (year === lastYear && month <= lastMonth); month === 12 ? ((month = 1), year++) : month++) {
+    if (recurrence.every === 'quarter' && month % 3 !== 0) continue;
+    const day = Math.min(recurrence.day ?? 31, daysInMonth(year, month));
+    const date = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    if (!inRange(date)) continue;
+    const key = recurrence.every === 'quarter' ? `${year}-Q${month / 3}` : `${year}-${String(month).padStart(2, '0')}`;
+    occurrences.push({ key, date });
+  }
+  return occurrences;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines and hashing
+
+/** Resolves a written deadline to the rule a task workflow follows. */
+export function resolveDeadline(
+  deadline: Deadline | undefined,
+  plan: Plan,
+  calendar: CalendarData,
+  options: CompileOptions = {},
+): DeadlineRule {
+  if (deadline === undefined || deadline === 'none') return { kind: 'none' };
+  const timezone = plan.timezone;
+  if (typeof deadline === 'string') {
+    const at = deadlineInstant({
+      rule: deadline.includes('T') ? { kind: 'date_time', dateTime: deadline } : { kind: 'date', date: deadline },
+      calendar,
+      timezone,
+    });
+    return at === undefined ? { kind: 'none' } : { kind: 'instant', at };
+  }
+  const within = parseDuration(deadline.within);
+  if (deadline.after === ISSUE_ANCHOR) {
+    return { kind: 'instant', at: deadlineAfterDate(plan.issuedOn, within, calendar, timezone) };
+  }
+  if (deadline.after === APPLIED_ANCHOR) {
+    // Before the first apply there is no apply instant yet (diff, timeline): the start of the
+    // issue date stands in for it, so the printed schedule has the right shape, not the right day.
+    const anchor = options.firstAppliedAt ?? startOfLocalDay(plan.issuedOn, timezone);
+    return { kind: 'instant', at: deadlineAfterInstant(anchor, within, calendar, timezone) };
+  }
+  return { kind: 'after_task', taskId: deadline.after, within };
+}
+
+/** JSON with object keys sorted and undefined members left out, so equal specs hash equally. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, member]) => member !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+}
+
+/** sha256 of the canonical JSON of a spec without its specHash. */
+export function hashSpec(spec: Omit<TaskSpec, 'specHash'> & { specHash?: string }): string {
+  const { specHash: _ignored, ...rest } = spec;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The compiler
+
+/**
+ * Every task spec the plan implies. Assumes the plan passed validation (references exist, dates
+ * are real); `calendar` is the plan's calendar.
+ */
+export function compilePlan(plan: Plan, calendar: CalendarData, options: CompileOptions = {}): TaskSpec[] {
+  const specs: TaskSpec[] = [];
+  for (const task of plan.tasks) {
+    const units: (string | undefined)[] = task.units ? expandUnits(task, plan) : [undefined];
+    const occurrences: (Occurrence | undefined)[] = task.recurrence ? expandRecurrence(task.recurrence) : [undefined];
+    for (const unitId of units) {
+      const lead = unitId ?? task.lead;
+      const escalation = resolveEscalationPolicy(plan, task.escalation, lead);
+      for (const occurrence of occurrences) {
+        const deadline: DeadlineRule = occurrence
+          ? { kind: 'instant', at: endOfLocalDay(occurrence.date, plan.timezone) }
+          : resolveDeadline(task.deadline, plan, calendar, options);
+        const spec: Omit<TaskSpec, 'specHash'> = {
+          planId: plan.id,
+          taskId: task.id,
+          ...(unitId !== undefined ? { unitId } : {}),
+          ...(occurrence ? { occurrence: occurrence.key } : {}),
+          title: task.title,
+          lead,
+          support: [...task.support],
+          output: task.output,
+          dependsOn: [...task.dependsOn],
+          confirmation: task.confirmation,
+          ...(task.target ? { target: { ...task.target } } : {}),
+          deadline,
+          escalation,
+          timezone: plan.timezone,
+          calendar,
+        };
+        specs.push({ ...spec, specHash: hashSpec(spec) });
+      }
+    }
+  }
+  return specs;
+}
