@@ -132,6 +132,8 @@ export interface TaskWorkflowInput {
   planVersion: number;
   /** State carried over by continue-as-new. */
   carried?: TaskStateView;
+  /** Timer bookkeeping carried over by continue-as-new, so no reminder or level fires twice. */
+  carriedClock?: { firedKeys: string[]; pausedAt?: string; prerequisitesDoneAt: Record<string, string> };
 }
 
 export interface PlanWorkflowInput {
