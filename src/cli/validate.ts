@@ -1,0 +1,69 @@
+/**
+ * `kehoach validate [paths…] [--json]`: checks plan files and reports every problem of every
+ * file at once, as `file:line:col: error|warning: message` lines an editor or CI log can link to.
+ * Exit 0 when every file is valid (warnings allowed), 1 when any is not, 2 on a usage error.
+ */
+import { existsSync } from 'node:fs';
+import { findPlanFiles, loadPlanFile, type Diagnostic } from '../plan/load';
+
+const USAGE = `Usage: kehoach validate [paths…] [--json]
+
+Checks plan files (a directory stands for its *.yaml and *.yml files; default: plans/)
+and prints every problem as file:line:col: error|warning: message.
+
+Options:
+  --json    print the diagnostics as a JSON array instead
+  -h, --help  show this help
+
+Exit status: 0 all valid (warnings allowed), 1 some file invalid, 2 usage error.`;
+
+function usageError(message: string): number {
+  process.stderr.write(`kehoach validate: ${message}\n\n${USAGE}\n`);
+  return 2;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+export function formatDiagnostic(diagnostic: Diagnostic): string {
+  return `${diagnostic.file}:${diagnostic.line}:${diagnostic.col}: ${diagnostic.severity}: ${diagnostic.message}`;
+}
+
+export async function run(args: string[]): Promise<number> {
+  let json = false;
+  const paths: string[] = [];
+  for (const arg of args) {
+    if (arg === '--json') json = true;
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    } else if (arg.startsWith('-') && arg !== '-') return usageError(`unknown option "${arg}"`);
+    else paths.push(arg);
+  }
+  if (paths.length === 0) paths.push('plans');
+
+  const missing = paths.filter((path) => !existsSync(path));
+  if (missing.length > 0) return usageError(`path not found: ${missing.join(', ')}`);
+  const files = findPlanFiles(paths);
+  if (files.length === 0) return usageError(`no plan files (*.yaml, *.yml) in ${paths.join(', ')}`);
+
+  const diagnostics: Diagnostic[] = [];
+  let invalid = 0;
+  for (const file of files) {
+    const result = await loadPlanFile(file);
+    diagnostics.push(...result.diagnostics);
+    if (result.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) invalid++;
+  }
+
+  if (json) {
+    process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
+    return invalid > 0 ? 1 : 0;
+  }
+  for (const diagnostic of diagnostics) process.stdout.write(`${formatDiagnostic(diagnostic)}\n`);
+  const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const verdict = invalid === 0 ? 'all valid' : `${invalid} invalid`;
+  process.stdout.write(`${plural(files.length, 'file')} checked: ${verdict}; ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+  return invalid > 0 ? 1 : 0;
+}
