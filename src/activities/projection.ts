@@ -1,0 +1,357 @@
+/**
+ * The projection: writes what the workflows decide into the Postgres read model. Temporal may run
+ * an activity more than once and in any order relative to an older attempt, so every write here is
+ * idempotent (unique idempotency keys) and the task row only ever moves forward (by state.seq).
+ */
+import { and, eq, notInArray, sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import {
+  agencies,
+  escalations,
+  notifications,
+  planVersions,
+  plans,
+  taskEvents,
+  tasks,
+  type NotificationRecipient,
+} from '../db/schema';
+import { localDate, toLocal } from '../plan/calendar';
+import type { ResolvedTarget } from '../plan/model';
+import type { Agency, Contact, Plan, Role } from '../plan/schema';
+import type { TaskStateView } from '../workflows/messages';
+import type { NotificationRequest, PlanVersionRecord, TaskChange } from './records';
+import type { ProjectionActivities } from './types';
+
+export function createProjectionActivities(db: Database): ProjectionActivities {
+  return {
+    recordTaskChange: (change) => recordTaskChange(db, change),
+    recordPlanVersion: (record) => recordPlanVersion(db, record),
+  };
+}
+
+const toDate = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);
+
+async function recordTaskChange(db: Database, change: TaskChange): Promise<void> {
+  const { state } = change;
+  const context = change.notifications.length > 0 ? await loadPlanContext(db, state.planId) : undefined;
+
+  await db.transaction(async (tx) => {
+    const row = {
+      workflowId: state.workflowId,
+      planId: state.planId,
+      taskId: state.taskId,
+      unitId: state.unitId ?? null,
+      occurrence: state.occurrence ?? null,
+      title: state.spec.title,
+      lead: state.spec.lead,
+      support: state.spec.support,
+      progress: state.progress,
+      deadlineState: state.deadlineState,
+      category: state.category,
+      deadlineAt: toDate(state.deadlineAt),
+      deadlineVersion: state.deadlineVersion,
+      escalationLevel: state.escalationLevel,
+      progressValue: state.progressValue ?? null,
+      completedAt: toDate(state.completedAt),
+      confirmedAt: toDate(state.confirmedAt),
+      seq: state.seq,
+      state,
+      updatedAt: new Date(state.updatedAt),
+    };
+    const { workflowId: _key, ...changes } = row;
+    await tx
+      .insert(tasks)
+      .values(row)
+      .onConflictDoUpdate({ target: tasks.workflowId, set: changes, setWhere: sql`${tasks.seq} < excluded.seq` });
+
+    if (change.events.length > 0) {
+      await tx
+        .insert(taskEvents)
+        .values(
+          change.events.map((event) => ({
+            idempotencyKey: event.idempotencyKey,
+            workflowId: event.workflowId,
+            planId: event.planId,
+            taskId: event.taskId,
+            unitId: event.unitId ?? null,
+            occurrence: event.occurrence ?? null,
+            seq: event.seq,
+            type: event.type,
+            at: new Date(event.at),
+            actor: event.actor,
+            actorId: event.actor.id,
+            requestId: event.requestId ?? null,
+            data: event.data,
+            // The state after the change, so that reports as of any date need only this table.
+            progressAfter: state.progress,
+            deadlineAtAfter: toDate(state.deadlineAt),
+            deadlineVersionAfter: state.deadlineVersion,
+            completedAtAfter: toDate(state.completedAt),
+          })),
+        )
+        .onConflictDoNothing({ target: taskEvents.idempotencyKey });
+    }
+
+    if (change.notifications.length > 0) {
+      await tx
+        .insert(escalations)
+        .values(
+          change.notifications.map((request) => ({
+            idempotencyKey: request.idempotencyKey,
+            workflowId: request.workflowId,
+            planId: request.planId,
+            taskId: request.taskId,
+            kind: request.kind,
+            level: request.level,
+            deadlineVersion: request.deadlineVersion,
+            deadlineAt: new Date(request.deadlineAt),
+            target: request.to,
+            action: request.action,
+            catchUp: request.catchUp,
+            at: new Date(request.at),
+          })),
+        )
+        .onConflictDoNothing({ target: escalations.idempotencyKey });
+
+      await tx
+        .insert(notifications)
+        .values(
+          change.notifications.map((request) => {
+            const message = composeNotification(request, state, context);
+            return {
+              idempotencyKey: request.idempotencyKey,
+              escalationKey: request.idempotencyKey,
+              workflowId: request.workflowId,
+              planId: request.planId,
+              taskId: request.taskId,
+              channel: message.recipients[0]?.channel ?? ('none' as const),
+              recipients: message.recipients,
+              target: request.to,
+              subject: message.subject,
+              body: message.body,
+              payload: message.payload,
+              // Nobody to send it to: keep the row for the record, but do not retry it forever.
+              status: message.recipients.length > 0 ? ('pending' as const) : ('failed' as const),
+              lastError: message.recipients.length > 0 ? null : message.missingContact,
+            };
+          }),
+        )
+        .onConflictDoNothing({ target: notifications.idempotencyKey });
+    }
+  });
+}
+
+async function recordPlanVersion(db: Database, record: PlanVersionRecord): Promise<void> {
+  const document = record.document as Plan;
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(planVersions)
+      .values({
+        planId: record.planId,
+        version: record.version,
+        contentHash: record.contentHash,
+        gitCommit: record.gitCommit ?? null,
+        appliedAt: new Date(record.appliedAt),
+        appliedBy: record.appliedBy,
+        document: record.document,
+      })
+      .onConflictDoNothing();
+
+    const plan = {
+      id: record.planId,
+      code: document.code,
+      title: document.title,
+      issuer: document.issuer,
+      issuedOn: document.issuedOn,
+      timezone: document.timezone ?? 'Asia/Ho_Chi_Minh',
+      calendar: document.calendar,
+      currentVersion: record.version,
+      contentHash: record.contentHash,
+      gitCommit: record.gitCommit ?? null,
+      appliedAt: new Date(record.appliedAt),
+      document: record.document,
+    };
+    const { id: _key, ...changes } = plan;
+    // A late retry of an older version must not overwrite a newer one.
+    const [current] = await tx
+      .insert(plans)
+      .values(plan)
+      .onConflictDoUpdate({ target: plans.id, set: changes, setWhere: sql`${plans.currentVersion} <= excluded.current_version` })
+      .returning({ version: plans.currentVersion });
+    if (!current) return;
+
+    const listed = document.agencies.map((agency) => agency.id);
+    await tx.delete(agencies).where(and(eq(agencies.planId, record.planId), notInArray(agencies.id, listed)));
+    for (const agency of document.agencies) {
+      const values = {
+        planId: record.planId,
+        id: agency.id,
+        name: agency.name,
+        kind: agency.kind,
+        parent: agency.parent ?? null,
+        contacts: agency.contacts ?? [],
+      };
+      await tx
+        .insert(agencies)
+        .values(values)
+        .onConflictDoUpdate({
+          target: [agencies.planId, agencies.id],
+          set: { name: values.name, kind: values.kind, parent: values.parent, contacts: values.contacts },
+        });
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notifications
+
+export interface PlanContext {
+  code: string;
+  timezone: string;
+  agencies: Map<string, Pick<Agency, 'id' | 'name' | 'contacts'>>;
+  roles: Record<string, Role>;
+}
+
+async function loadPlanContext(db: Database, planId: string): Promise<PlanContext | undefined> {
+  const [plan] = await db
+    .select({ code: plans.code, timezone: plans.timezone, document: plans.document })
+    .from(plans)
+    .where(eq(plans.id, planId));
+  if (!plan) return undefined;
+  const rows = await db
+    .select({ id: agencies.id, name: agencies.name, contacts: agencies.contacts })
+    .from(agencies)
+    .where(eq(agencies.planId, planId));
+  return {
+    code: plan.code,
+    timezone: plan.timezone,
+    agencies: new Map(rows.map((row) => [row.id, row])),
+    roles: ((plan.document as Partial<Plan>).roles ?? {}) as Record<string, Role>,
+  };
+}
+
+const ROLE_NAMES: Record<string, string> = {
+  standing_office: 'Cơ quan thường trực',
+  chair: 'Tổ trưởng Tổ công tác',
+};
+
+function contactsOf(context: PlanContext | undefined, agencyId: string, prefer: Contact['role']): NotificationRecipient[] {
+  const contacts = context?.agencies.get(agencyId)?.contacts ?? [];
+  const preferred = contacts.filter((contact) => contact.role === prefer);
+  // Someone must hear about it: fall back to the agency's other contacts.
+  const chosen = preferred.length > 0 ? preferred : contacts;
+  return chosen.map((contact) => ({
+    channel: contact.channel,
+    address: contact.address,
+    ...(contact.name ? { name: contact.name } : {}),
+  }));
+}
+
+/** Who receives a notification, from the plan's agency contacts. */
+export function resolveRecipients(target: ResolvedTarget, context: PlanContext | undefined): NotificationRecipient[] {
+  switch (target.kind) {
+    case 'lead_staff':
+      return contactsOf(context, target.agency, 'staff');
+    case 'lead_head':
+    case 'agency':
+      return contactsOf(context, target.agency, 'head');
+    case 'role': {
+      if (target.contact) return [{ ...target.contact }];
+      const role = context?.roles[target.role];
+      if (role && 'contact' in role) return [{ ...role.contact }];
+      const agency = target.agency ?? (role && 'agency' in role ? role.agency : undefined);
+      return agency ? contactsOf(context, agency, 'head') : [];
+    }
+  }
+}
+
+function targetLabel(target: ResolvedTarget, context: PlanContext | undefined): string {
+  const agencyName = (id: string) => context?.agencies.get(id)?.name ?? id;
+  switch (target.kind) {
+    case 'lead_staff':
+      return `Cán bộ theo dõi của ${agencyName(target.agency)}`;
+    case 'lead_head':
+      return `Thủ trưởng ${agencyName(target.agency)}`;
+    case 'agency':
+      return agencyName(target.agency);
+    case 'role':
+      return ROLE_NAMES[target.role] ?? target.contact?.name ?? (target.agency ? agencyName(target.agency) : target.role);
+  }
+}
+
+/** dd/mm/yyyy for a deadline (the midnight ending that day), with the time when it is not end of day. */
+export function formatDeadline(iso: string, timeZone: string): string {
+  const local = toLocal(iso, timeZone);
+  const endOfDay = local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0;
+  const day = endOfDay ? localDate(Date.parse(iso) - 1, timeZone) : local.date;
+  const [year, month, date] = day.split('-');
+  const shown = `${date}/${month}/${year}`;
+  if (endOfDay) return shown;
+  const time = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
+  return `${time} ngày ${shown}`;
+}
+
+function planReference(code: string): string {
+  return /^(KH|Kế hoạch)\b/i.test(code) ? code : `KH ${code}`;
+}
+
+export interface ComposedNotification {
+  recipients: NotificationRecipient[];
+  subject: string;
+  body: string;
+  payload: Record<string, unknown>;
+  missingContact: string;
+}
+
+export function composeNotification(
+  request: NotificationRequest,
+  state: TaskStateView,
+  context: PlanContext | undefined,
+): ComposedNotification {
+  const timeZone = context?.timezone ?? state.spec.timezone;
+  const reference = planReference(context?.code ?? request.planId);
+  const leadName = context?.agencies.get(state.spec.lead)?.name ?? state.spec.lead;
+  const unitName = state.unitId ? (context?.agencies.get(state.unitId)?.name ?? state.unitId) : undefined;
+  const deadline = formatDeadline(request.deadlineAt, timeZone);
+  const action = request.action.trim() || (request.kind === 'reminder' ? 'Nhắc nhở' : 'Đôn đốc');
+  const subject = `[${action}] Nhiệm vụ «${state.spec.title}» (${reference})`;
+  const headline =
+    request.kind === 'reminder'
+      ? `${subject} đến hạn ngày ${deadline}.`
+      : `${subject} đã quá hạn (hạn ngày ${deadline}).`;
+  const lines = [
+    headline,
+    `Cơ quan chủ trì: ${leadName}${unitName && unitName !== leadName ? `; đơn vị thực hiện: ${unitName}` : ''}.`,
+    `Sản phẩm: ${state.spec.output}.`,
+    request.kind === 'reminder'
+      ? 'Đề nghị hoàn thành và báo cáo kết quả đúng hạn.'
+      : `Nội dung: ${action} (mức ${request.level}). Đề nghị khẩn trương hoàn thành và báo cáo kết quả.`,
+  ];
+  if (request.catchUp) {
+    lines.push('Ghi chú: thông báo gửi bù cho các mốc đã qua khi hệ thống chưa theo dõi nhiệm vụ.');
+  }
+  const recipients = resolveRecipients(request.to, context);
+  return {
+    recipients,
+    subject,
+    body: lines.join('\n'),
+    payload: {
+      kind: request.kind,
+      level: request.level,
+      action,
+      catchUp: request.catchUp,
+      planId: request.planId,
+      planCode: context?.code ?? null,
+      taskId: request.taskId,
+      workflowId: request.workflowId,
+      unitId: state.unitId ?? null,
+      title: state.spec.title,
+      lead: state.spec.lead,
+      deadlineAt: request.deadlineAt,
+      deadlineVersion: request.deadlineVersion,
+      target: request.to,
+      at: request.at,
+    },
+    missingContact: `${targetLabel(request.to, context)} chưa có địa chỉ liên hệ trong kế hoạch: bổ sung contacts cho cơ quan này rồi áp dụng lại kế hoạch.`,
+  };
+}

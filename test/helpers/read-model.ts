@@ -1,0 +1,165 @@
+/**
+ * Small factories for read-model tests: a plan version record and the task changes a task
+ * workflow would hand to the projection.
+ */
+import type { NotificationRequest, PlanVersionRecord, TaskChange, TaskEventRecord, TaskEventType } from '../../src/activities/records';
+import type { TaskSpec } from '../../src/plan/model';
+import type { Actor, Progress, TaskStateView } from '../../src/workflows/messages';
+import { taskWorkflowId } from '../../src/workflows/ids';
+
+export const SYSTEM: Actor = { id: 'system', role: 'system' };
+
+export function planDocument(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'kh-test',
+    code: '771/KH-UBND',
+    title: 'Kế hoạch thử nghiệm',
+    issuer: 'UBND tỉnh Nghệ An',
+    issuedOn: '2022-11-07',
+    timezone: 'Asia/Ho_Chi_Minh',
+    calendar: 'vn',
+    agencies: [
+      {
+        id: 'cong-an-tinh',
+        name: 'Công an tỉnh',
+        kind: 'police',
+        contacts: [{ role: 'head', channel: 'email', address: 'giamdoc@congan.example', name: 'Giám đốc' }],
+      },
+      {
+        id: 'so-tu-phap',
+        name: 'Sở Tư pháp',
+        kind: 'department',
+        contacts: [
+          { role: 'head', channel: 'email', address: 'giamdoc@stp.example' },
+          { role: 'staff', channel: 'webhook', address: 'https://stp.example/hook' },
+        ],
+      },
+      { id: 'ubnd-vinh', name: 'UBND TP Vinh', kind: 'district_committee', contacts: [] },
+    ],
+    roles: {
+      standing_office: { agency: 'cong-an-tinh' },
+      chair: { contact: { name: 'Chủ tịch UBND tỉnh', channel: 'email', address: 'chutich@ubnd.example' } },
+    },
+    tasks: [],
+    ...overrides,
+  };
+}
+
+export function planVersion(version: number, document: Record<string, unknown> = planDocument()): PlanVersionRecord {
+  return {
+    planId: String(document.id),
+    version,
+    contentHash: `hash-${version}`,
+    appliedAt: '2022-11-07T02:00:00.000Z',
+    appliedBy: { id: 'tok_admin', role: 'admin' },
+    document,
+  };
+}
+
+export interface TaskRef {
+  planId?: string;
+  taskId: string;
+  lead?: string;
+  unitId?: string;
+  title?: string;
+  confirmation?: boolean;
+}
+
+export function spec(ref: TaskRef, deadlineAt?: string): TaskSpec {
+  return {
+    planId: ref.planId ?? 'kh-test',
+    taskId: ref.taskId,
+    ...(ref.unitId ? { unitId: ref.unitId } : {}),
+    title: ref.title ?? `Nhiệm vụ ${ref.taskId}`,
+    lead: ref.lead ?? 'so-tu-phap',
+    support: ['cong-an-tinh'],
+    output: 'Báo cáo kết quả',
+    dependsOn: [],
+    confirmation: ref.confirmation ?? false,
+    deadline: deadlineAt ? { kind: 'instant', at: deadlineAt } : { kind: 'none' },
+    escalation: { dueSoon: { amount: 3, unit: 'working_day' }, reminders: [], ladder: [] },
+    timezone: 'Asia/Ho_Chi_Minh',
+    calendar: { name: 'vn', weekend: [6, 7], holidays: [], workingWeekends: [], years: [] },
+    specHash: `spec-${ref.taskId}`,
+  };
+}
+
+export interface StateFields {
+  seq: number;
+  progress: Progress;
+  deadlineAt?: string;
+  deadlineVersion?: number;
+  completedAt?: string;
+  updatedAt: string;
+}
+
+export function taskState(ref: TaskRef, fields: StateFields): TaskStateView {
+  const done = fields.progress === 'done';
+  const workflowId = taskWorkflowId({ planId: ref.planId ?? 'kh-test', taskId: ref.taskId, ...(ref.unitId ? { unitId: ref.unitId } : {}) });
+  return {
+    workflowId,
+    planId: ref.planId ?? 'kh-test',
+    taskId: ref.taskId,
+    ...(ref.unitId ? { unitId: ref.unitId } : {}),
+    spec: spec(ref, fields.deadlineAt),
+    progress: fields.progress,
+    deadlineState: fields.deadlineAt ? 'on_track' : 'no_deadline',
+    category: fields.deadlineAt ? (done ? 'done_on_time' : 'open_on_time') : 'no_deadline',
+    ...(fields.deadlineAt ? { deadlineAt: fields.deadlineAt } : {}),
+    deadlineVersion: fields.deadlineVersion ?? 1,
+    escalationLevel: 0,
+    ...(fields.completedAt ? { completedAt: fields.completedAt } : {}),
+    pausedMs: 0,
+    extensionRequests: [],
+    waitingFor: [],
+    upcoming: [],
+    seq: fields.seq,
+    updatedAt: fields.updatedAt,
+  };
+}
+
+export function event(state: TaskStateView, type: TaskEventType, at: string, actor: Actor = SYSTEM): TaskEventRecord {
+  return {
+    idempotencyKey: `${state.workflowId}:${state.seq}:${type}`,
+    workflowId: state.workflowId,
+    planId: state.planId,
+    taskId: state.taskId,
+    ...(state.unitId ? { unitId: state.unitId } : {}),
+    seq: state.seq,
+    type,
+    at,
+    actor,
+    data: {},
+  };
+}
+
+export function change(state: TaskStateView, events: TaskEventRecord[], notifications: NotificationRequest[] = []): TaskChange {
+  return { state, events, notifications };
+}
+
+export interface Step {
+  type: TaskEventType;
+  at: string;
+  progress: Progress;
+  deadlineAt?: string;
+  completedAt?: string;
+}
+
+/** The changes a task workflow would write for a history of steps, one event per change, seq 1, 2, … */
+export function history(ref: TaskRef, steps: Step[]): TaskChange[] {
+  let deadlineVersion = 1;
+  let previousDeadline = steps[0]?.deadlineAt;
+  return steps.map((step, index) => {
+    if (step.deadlineAt !== previousDeadline) deadlineVersion += 1;
+    previousDeadline = step.deadlineAt;
+    const state = taskState(ref, {
+      seq: index + 1,
+      progress: step.progress,
+      ...(step.deadlineAt ? { deadlineAt: step.deadlineAt } : {}),
+      deadlineVersion,
+      ...(step.completedAt ? { completedAt: step.completedAt } : {}),
+      updatedAt: step.at,
+    });
+    return change(state, [event(state, step.type, step.at)]);
+  });
+}
