@@ -1,0 +1,131 @@
+import t from 'tap';
+import {
+  addDays,
+  addWorkingDays,
+  calendarCovers,
+  endOfLocalDay,
+  isoWeek,
+  isoWeekday,
+  isWorkingDay,
+  localDate,
+  localToInstant,
+  nextWorkingDay,
+  previousWorkingDay,
+  startOfLocalDay,
+  timezoneOffsetMs,
+  toLocal,
+  workingDayOnOrAfter,
+  workingDaysBetween,
+} from '../../src/plan/calendar';
+import { loadCalendar } from '../../src/plan/calendar-file';
+import type { CalendarData } from '../../src/plan/model';
+
+const vn = loadCalendar('vn');
+const TZ = 'Asia/Ho_Chi_Minh';
+
+t.test('announced holidays and make-up days (vn)', async (t) => {
+  // 1/1/2023 fell on a Sunday: made up on Monday 2/1.
+  t.equal(isWorkingDay(vn, '2023-01-02'), false, '2023-01-02 is a holiday');
+  // Tết Quý Mão: 20–26/01/2023.
+  for (const date of ['2023-01-20', '2023-01-23', '2023-01-24', '2023-01-25', '2023-01-26']) {
+    t.equal(isWorkingDay(vn, date), false, `${date} is Tết`);
+  }
+  t.equal(isWorkingDay(vn, '2023-01-19'), true, 'the Thursday before Tết is worked');
+  t.equal(isWorkingDay(vn, '2023-01-27'), true, 'Friday 27/01/2023 is worked');
+  // 2024: Saturday 4/5 worked in exchange for Monday 29/4.
+  t.equal(isoWeekday('2024-05-04'), 6);
+  t.equal(isWorkingDay(vn, '2024-05-04'), true, '2024-05-04 (Saturday) is a working day');
+  t.equal(isWorkingDay(vn, '2024-04-29'), false, '2024-04-29 (Monday) is a rest day');
+  t.equal(isWorkingDay(vn, '2024-02-08'), false, 'Tết Giáp Thìn starts 08/02/2024');
+  t.equal(isWorkingDay(vn, '2024-02-15'), true, 'and work resumes 15/02/2024');
+  t.equal(isWorkingDay(vn, '2024-09-03'), false, 'Quốc khánh 2024 includes 03/09');
+  // 2022
+  t.equal(isWorkingDay(vn, '2022-01-03'), false, '1/1/2022 (Saturday) made up on 03/01');
+  t.equal(isWorkingDay(vn, '2022-04-11'), false, 'Giỗ Tổ 2022 (Sunday) made up on 11/04');
+  t.equal(isWorkingDay(vn, '2022-05-03'), false);
+  t.equal(isWorkingDay(vn, '2022-09-01'), false);
+  // 2025
+  t.equal(isWorkingDay(vn, '2025-01-27'), false, 'Tết Ất Tỵ');
+  t.equal(isWorkingDay(vn, '2025-02-03'), true);
+  t.equal(isWorkingDay(vn, '2025-04-26'), true, 'Saturday 26/04/2025 worked for Friday 02/05');
+  t.equal(isWorkingDay(vn, '2025-05-02'), false);
+  // 2026
+  t.equal(isWorkingDay(vn, '2026-01-02'), false);
+  t.equal(isWorkingDay(vn, '2026-01-10'), true, 'Saturday 10/01/2026 worked for Friday 02/01');
+  t.equal(isWorkingDay(vn, '2026-02-16'), false, 'Tết Bính Ngọ');
+  t.equal(isWorkingDay(vn, '2026-02-23'), true);
+  t.equal(isWorkingDay(vn, '2026-04-27'), false, 'Giỗ Tổ 2026 (Sunday) made up on 27/04');
+  // Ordinary days
+  t.equal(isWorkingDay(vn, '2022-11-07'), true, 'a Monday');
+  t.equal(isWorkingDay(vn, '2022-11-12'), false, 'a Saturday');
+  t.equal(isWorkingDay(vn, '2022-11-13'), false, 'a Sunday');
+});
+
+t.test('adding working days across Tết', async (t) => {
+  t.equal(addWorkingDays(vn, '2023-01-18', 5), '2023-02-01');
+  t.equal(addWorkingDays(vn, '2023-01-18', 1), '2023-01-19');
+  t.equal(addWorkingDays(vn, '2023-01-18', 2), '2023-01-27');
+  t.equal(addWorkingDays(vn, '2023-01-18', 0), '2023-01-18');
+  t.equal(addWorkingDays(vn, '2023-02-01', -5), '2023-01-18', 'negative counts go back');
+  t.equal(addWorkingDays(vn, '2023-01-22', 1), '2023-01-27', 'from inside Tết');
+  t.equal(addWorkingDays(vn, '2024-04-26', 1), '2024-05-02', 'over the 2024 swap');
+  t.equal(addWorkingDays(vn, '2024-05-03', 1), '2024-05-04', 'onto the make-up Saturday');
+  t.throws(() => addWorkingDays(vn, '2023-01-18', 1.5), /whole number/);
+});
+
+t.test('working days between two dates', async (t) => {
+  t.equal(workingDaysBetween(vn, '2023-01-18', '2023-02-01'), 5);
+  t.equal(workingDaysBetween(vn, '2023-02-01', '2023-01-18'), -5);
+  t.equal(workingDaysBetween(vn, '2023-01-18', '2023-01-18'), 0);
+  t.equal(workingDaysBetween(vn, '2022-11-07', '2022-11-14'), 5, 'one ordinary week');
+  for (const [date, n] of [['2022-11-07', 42], ['2023-01-10', 17], ['2024-04-20', 9]] as const) {
+    t.equal(workingDaysBetween(vn, date, addWorkingDays(vn, date, n)), n, `round trip from ${date}`);
+  }
+});
+
+t.test('next and previous working days', async (t) => {
+  t.equal(nextWorkingDay(vn, '2023-01-19'), '2023-01-27');
+  t.equal(previousWorkingDay(vn, '2023-01-27'), '2023-01-19');
+  t.equal(workingDayOnOrAfter(vn, '2023-01-19'), '2023-01-19');
+  t.equal(workingDayOnOrAfter(vn, '2023-01-21'), '2023-01-27');
+});
+
+t.test('calendar coverage and years outside it', async (t) => {
+  for (const year of [2022, 2023, 2024, 2025, 2026]) t.ok(calendarCovers(vn, year), `${year} covered`);
+  t.notOk(calendarCovers(vn, 2027));
+  t.notOk(calendarCovers(vn, 2021));
+  t.equal(isWorkingDay(vn, '2027-01-01'), true, 'outside covered years only the weekend rule applies');
+});
+
+t.test('a calendar that never works fails instead of looping', async (t) => {
+  const never: CalendarData = { name: 'never', weekend: [1, 2, 3, 4, 5, 6, 7], holidays: [], workingWeekends: [], years: [] };
+  t.throws(() => nextWorkingDay(never, '2024-01-01'), /no working day within a year/);
+});
+
+t.test('local dates and instants in Asia/Ho_Chi_Minh', async (t) => {
+  t.equal(endOfLocalDay('2022-11-30', TZ), '2022-11-30T17:00:00.000Z');
+  t.equal(startOfLocalDay('2022-11-30', TZ), '2022-11-29T17:00:00.000Z');
+  t.equal(localToInstant('2022-11-30', 8 * 3_600_000, TZ), '2022-11-30T01:00:00.000Z');
+  t.equal(localDate('2022-11-30T16:59:59.999Z', TZ), '2022-11-30');
+  t.equal(localDate('2022-11-30T17:00:00.000Z', TZ), '2022-12-01');
+  t.same(toLocal('2022-11-30T10:30:15.250Z', TZ), { date: '2022-11-30', hour: 17, minute: 30, second: 15, millisecond: 250 });
+  t.equal(timezoneOffsetMs('2024-06-01T00:00:00Z', TZ), 7 * 3_600_000);
+  t.equal(timezoneOffsetMs('2024-06-01T00:00:00Z', 'UTC'), 0);
+});
+
+t.test('timezones with daylight saving convert both ways', async (t) => {
+  // Europe/Paris switched to summer time at 01:00 UTC on 2024-03-31.
+  t.equal(localToInstant('2024-03-30', 12 * 3_600_000, 'Europe/Paris'), '2024-03-30T11:00:00.000Z');
+  t.equal(localToInstant('2024-03-31', 12 * 3_600_000, 'Europe/Paris'), '2024-03-31T10:00:00.000Z');
+  t.equal(endOfLocalDay('2024-03-30', 'Europe/Paris'), '2024-03-30T23:00:00.000Z');
+});
+
+t.test('date helpers', async (t) => {
+  t.equal(addDays('2024-02-28', 1), '2024-02-29');
+  t.equal(addDays('2023-03-01', -1), '2023-02-28');
+  t.equal(isoWeekday('2023-01-22'), 7);
+  t.same(isoWeek('2023-02-03'), { year: 2023, week: 5 });
+  t.same(isoWeek('2021-01-01'), { year: 2020, week: 53 });
+  t.same(isoWeek('2024-12-30'), { year: 2025, week: 1 });
+  t.throws(() => addDays('30/11/2022', 1), /write it as YYYY-MM-DD/);
+});
