@@ -1,0 +1,102 @@
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const FIXTURES = 'test/fixtures/plans';
+
+function kehoach(args: string[], cwd = ROOT): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'kehoach.js'), ...args], { cwd, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+t.test('a valid plan: exit 0 and a summary', async (t) => {
+  const result = kehoach(['validate', `${FIXTURES}/valid/minimal.yaml`]);
+  t.equal(result.status, 0, result.stderr);
+  t.equal(result.stdout, '1 file checked: all valid; 0 errors, 0 warnings\n');
+});
+
+t.test('the shipped plans in plans/ are valid (the default path)', async (t) => {
+  const result = kehoach(['validate']);
+  t.equal(result.status, 0, result.stdout);
+  t.match(result.stdout, /files? checked: all valid; 0 errors/);
+});
+
+t.test('many files at once: every problem of every file, then the summary', async (t) => {
+  const files = ['unknown-lead', 'cycle-depends-on', 'calendar-year-missing'].map((name) => `${FIXTURES}/invalid/${name}.yaml`);
+  const result = kehoach(['validate', ...files, `${FIXTURES}/valid/minimal.yaml`]);
+  t.equal(result.status, 1);
+  const lines = result.stdout.trimEnd().split('\n');
+  // Files in the order given; within a file, in document order.
+  t.match(lines[0], /^test\/fixtures\/plans\/invalid\/unknown-lead\.yaml:24:11: error: the lead \(cơ quan chủ trì\) of task 't01' is 'so-tu-phapp'/);
+  t.match(lines[1], /^test\/fixtures\/plans\/invalid\/cycle-depends-on\.yaml:32:17: error: dependency cycle \(vòng phụ thuộc\): t03 → t07 → t03;/);
+  t.match(lines[2], /^test\/fixtures\/plans\/invalid\/calendar-year-missing\.yaml:26:15: warning: the deadline of task 't01' falls in 2031/);
+  t.equal(lines[3], '4 files checked: 2 invalid; 2 errors, 1 warning');
+  t.equal(lines.length, 4);
+});
+
+t.test('a directory expands to its plan files', async (t) => {
+  const result = kehoach(['validate', `${FIXTURES}/invalid`]);
+  t.equal(result.status, 1);
+  const summary = result.stdout.trimEnd().split('\n').pop()!;
+  t.match(summary, /^\d+ files checked: \d+ invalid; \d+ errors, \d+ warnings$/);
+  t.match(result.stdout, /yaml-syntax\.yaml:\d+:\d+: error: YAML syntax/);
+  t.match(result.stdout, /missing-schema-comment\.yaml:1:1: warning: /);
+});
+
+t.test('warnings alone keep exit 0', async (t) => {
+  const result = kehoach(['validate', `${FIXTURES}/invalid/missing-schema-comment.yaml`]);
+  t.equal(result.status, 0);
+  t.match(result.stdout, /1 file checked: all valid; 0 errors, 1 warning\n$/);
+});
+
+t.test('--json prints the diagnostics as data', async (t) => {
+  const result = kehoach(['validate', '--json', `${FIXTURES}/invalid/unknown-key-typo.yaml`, `${FIXTURES}/valid/minimal.yaml`]);
+  t.equal(result.status, 1);
+  const diagnostics = JSON.parse(result.stdout) as unknown[];
+  t.same(diagnostics, [{
+    file: `${FIXTURES}/invalid/unknown-key-typo.yaml`,
+    line: 26,
+    col: 5,
+    severity: 'error',
+    code: 'unknown-key',
+    message: "unknown key 'deadlin' in task 't01'; did you mean 'deadline'?",
+  }]);
+  const valid = kehoach(['validate', `${FIXTURES}/valid/minimal.yaml`, '--json']);
+  t.equal(valid.status, 0);
+  t.same(JSON.parse(valid.stdout), []);
+});
+
+t.test('usage errors exit 2 and say what is wrong', async (t) => {
+  const unknownFlag = kehoach(['validate', '--strict']);
+  t.equal(unknownFlag.status, 2);
+  t.match(unknownFlag.stderr, /unknown option "--strict"/);
+  t.equal(unknownFlag.stdout, '');
+
+  const missing = kehoach(['validate', 'plans/does-not-exist.yaml']);
+  t.equal(missing.status, 2);
+  t.match(missing.stderr, /path not found: plans\/does-not-exist\.yaml/);
+
+  const dir = mkdtempSync(join(tmpdir(), 'kehoach-validate-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'README.md'), '');
+  const empty = kehoach(['validate', dir]);
+  t.equal(empty.status, 2);
+  t.match(empty.stderr, /no plan files/);
+
+  const help = kehoach(['validate', '--help']);
+  t.equal(help.status, 0);
+  t.match(help.stdout, /Usage: kehoach validate/);
+});
+
+t.test('paths are relative to the working directory', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kehoach-validate-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  copyFileSync(join(ROOT, FIXTURES, 'invalid', 'unknown-lead.yaml'), join(dir, 'plan.yaml'));
+  const result = kehoach(['validate', 'plan.yaml'], dir);
+  t.equal(result.status, 1);
+  t.match(result.stdout, /^plan\.yaml:24:11: error: /);
+  t.notMatch(result.stdout, /schema comment/, 'any path ending in plan.schema.json is accepted');
+});
