@@ -1,0 +1,96 @@
+/**
+ * A real Temporal dev server with a real kehoach worker (bundle built once per test file), an
+ * in-memory projection in place of Postgres, and the real task-control activities.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import type { PlanVersionRecord, TaskChange } from '../../src/activities/records';
+import type { ProjectionActivities } from '../../src/activities/types';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { bundleWorkflows, createWorker } from '../../src/temporal/worker';
+import { freePort } from './ports';
+
+export interface FakeProjection extends ProjectionActivities {
+  planVersions: PlanVersionRecord[];
+  taskChanges: TaskChange[];
+}
+
+export function createFakeProjection(): FakeProjection {
+  const planVersions: PlanVersionRecord[] = [];
+  const taskChanges: TaskChange[] = [];
+  return {
+    planVersions,
+    taskChanges,
+    async recordPlanVersion(record) {
+      if (!planVersions.some((seen) => seen.planId === record.planId && seen.version === record.version)) planVersions.push(record);
+    },
+    async recordTaskChange(change) {
+      taskChanges.push(change);
+    },
+  };
+}
+
+export interface PlanWorkerEnv {
+  server: DevServer;
+  connection: Connection;
+  client: Client;
+  projection: FakeProjection;
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startPlanWorkerEnv(): Promise<PlanWorkerEnv> {
+  if (!runtimeInstalled) {
+    // Worker and SDK chatter at INFO would bury the test output.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const [server, workflowBundle] = await Promise.all([startDevServer({ port: await freePort() }), bundleWorkflows()]);
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const projection = createFakeProjection();
+  const worker = await createWorker({
+    connection: nativeConnection,
+    namespace: server.namespace,
+    activities: createActivities({ client, projection }),
+    workflowBundle,
+  });
+  const running = worker.run();
+  return {
+    server,
+    connection,
+    client,
+    projection,
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await nativeConnection.close();
+      await connection.close();
+      await server.stop();
+    },
+  };
+}
+
+/** Polls until `check` passes (workflows answer asynchronously); returns the last value. */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!check(value)) {
+    if (Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    value = await read();
+  }
+  return value;
+}
+
+let counter = 0;
+/** A plan id no other test used: ASCII slug, short enough for workflow ids. */
+export function freshPlanId(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}

@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import type { Client } from '@temporalio/client';
+import { applyPlan } from '../../src/apply/apply';
+import { loadPlanText } from '../../src/plan/load';
+import type { TaskSpec } from '../../src/plan/model';
+import type { Plan } from '../../src/plan/schema';
+import { deadlineInstant } from '../../src/plan/timetable';
+import { planWorkflowId, taskWorkflowId } from '../../src/workflows/ids';
+import {
+  applyVersion,
+  complete,
+  getPlanSpecs,
+  getPlanState,
+  getState,
+  reportProgress,
+  type Actor,
+  type PlanStateView,
+  type TaskStateView,
+} from '../../src/workflows/messages';
+import { eventually, freshPlanId, startPlanWorkerEnv, type PlanWorkerEnv } from '../helpers/plan-worker';
+
+const root = path.resolve(__dirname, '..', '..');
+const fixture = (name: string) => path.join(root, 'test', 'fixtures', 'plans', 'valid', name);
+const admin: Actor = { id: 'test-admin', role: 'admin' };
+const staffOf = (agency: string): Actor => ({ id: `staff-${agency}`, agency, role: 'staff' });
+
+/** The fixture under a fresh plan id, so tests never see each other's workflows. */
+function loadPlanAs(file: string, fromId: string, planId: string): { plan: Plan; text: string } {
+  const text = readFileSync(file, 'utf8').replace(new RegExp(`^id: ${fromId}$`, 'm'), `id: ${planId}`);
+  const { plan, diagnostics } = loadPlanText(text, file);
+  if (!plan) throw new Error(`fixture ${file} is invalid: ${JSON.stringify(diagnostics)}`);
+  return { plan, text };
+}
+
+const taskState = (client: Client, workflowId: string) => client.workflow.getHandle(workflowId).query(getState);
+const planState = (client: Client, planId: string) => client.workflow.getHandle(planWorkflowId(planId)).query(getPlanState);
+
+async function countTaskWorkflows(client: Client, planId: string): Promise<{ ids: string[]; runIds: Record<string, string> }> {
+  const runIds: Record<string, string> = {};
+  for await (const execution of client.workflow.list({ query: `WorkflowId STARTS_WITH 'task:${planId}:'` })) {
+    runIds[execution.workflowId] = execution.runId;
+  }
+  return { ids: Object.keys(runIds).sort(), runIds };
+}
+
+let env: PlanWorkerEnv;
+t.before(async () => {
+  env = await startPlanWorkerEnv();
+});
+t.teardown(() => env?.stop());
+
+async function applyDrill(planId: string, file = 'drill-small.yaml') {
+  const { plan, text } = loadPlanAs(fixture(file), 'drill-small', planId);
+  return applyPlan({ client: env.client, plan, text, actor: admin, dryRun: false });
+}
+
+t.test('applying a plan starts every task workflow with its deadline; the same content again starts nothing', async (t) => {
+  const planId = freshPlanId('drill');
+  const first = await applyDrill(planId);
+  t.ok(first.result?.changed, 'the first apply changes the plan');
+  t.equal(first.result?.version, 1);
+  t.equal(first.result?.changes.filter((change) => change.change === 'added').length, 5, '3 tasks, one of them in 2 units');
+
+  const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
+  t.equal(specs.length, 5);
+  for (const spec of specs) {
+    const state = await taskState(env.client, taskWorkflowId(spec));
+    const expected = spec.deadline.kind === 'instant' ? spec.deadline.at : undefined;
+    t.equal(state.deadlineAt, expected, `${taskWorkflowId(spec)} has the compiled deadline`);
+    t.equal(state.spec.specHash, spec.specHash);
+  }
+  const waiting = await taskState(env.client, `task:${planId}:so-hoa-ho-tich`);
+  t.equal(waiting.progress, 'not_started', 'a task with an open prerequisite waits');
+  t.same(waiting.waitingFor, ['lam-sach-ho-tich']);
+
+  const state = await planState(env.client, planId);
+  t.equal(state.version, 1);
+  t.equal(state.contentHash, first.contentHash);
+  t.equal(state.pending, 0, 'reconciliation finished');
+  t.ok(state.firstAppliedAt, 'the first apply instant is kept as the anchor of "after: applied"');
+  t.equal(env.projection.planVersions.filter((record) => record.planId === planId).length, 1, 'the version was recorded');
+
+  const before = await eventually(() => countTaskWorkflows(env.client, planId), (found) => found.ids.length === 5);
+  t.equal(before.ids.length, 5, 'five task workflows are listed');
+
+  const again = await applyDrill(planId);
+  t.equal(again.result?.changed, false, 'same content: no change');
+  t.equal(again.result?.version, 1, 'the version stays');
+  t.equal(again.diff.entries.length, 0, 'the diff is empty');
+  const after = await countTaskWorkflows(env.client, planId);
+  t.same(after.runIds, before.runIds, 'no task workflow was started or restarted');
+  t.equal(env.projection.planVersions.filter((record) => record.planId === planId).length, 1, 'no new version recorded');
+});
+
+t.test('an amended plan moves a deadline, adds a task and cancels a removed one', async (t) => {
+  const planId = freshPlanId('amend');
+  await applyDrill(planId);
+  const moved = `task:${planId}:lam-sach-ho-tich`;
+  const original = await taskState(env.client, moved);
+
+  const { plan, text } = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
+  const preview = await applyPlan({ client: env.client, plan, text, actor: admin, dryRun: true });
+  t.equal(preview.result, undefined, 'a dry run applies nothing');
+  t.same(
+    preview.diff.entries.map((entry) => [entry.change, entry.taskId]),
+    [
+      ['changed', 'lam-sach-ho-tich'],
+      ['added', 'khai-thac-ho-tich'],
+      ['removed', 'tuyen-truyen'],
+    ],
+  );
+  const deadlineChange = preview.diff.entries[0]?.fields?.find((field) => field.field === 'deadline.at');
+  t.equal(deadlineChange?.before, original.deadlineAt, 'the diff shows the old deadline');
+  t.equal((await planState(env.client, planId)).version, 1, 'still version 1 after the dry run');
+
+  const applied = await applyPlan({ client: env.client, plan, text, actor: admin, dryRun: false });
+  t.equal(applied.result?.version, 2);
+  t.same(applied.result?.changes.find((change) => change.taskId === 'lam-sach-ho-tich')?.fields, ['deadline']);
+
+  const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
+  const newSpec = specs.find((spec) => spec.taskId === 'lam-sach-ho-tich') as TaskSpec & { deadline: { kind: 'instant'; at: string } };
+  const amended = await eventually(() => taskState(env.client, moved), (state) => state.deadlineAt === newSpec.deadline.at);
+  t.equal(amended.deadlineAt, newSpec.deadline.at, 'the task follows the moved deadline');
+  // 10 days later, or a little more when the new day is a rest day (the period then ends on the next working day).
+  const shiftDays = (Date.parse(amended.deadlineAt!) - Date.parse(original.deadlineAt!)) / 86_400_000;
+  t.ok(shiftDays >= 10 && shiftDays <= 17, `moved by ${shiftDays} days`);
+
+  const added = await taskState(env.client, `task:${planId}:khai-thac-ho-tich`);
+  t.equal(added.progress, 'not_started', 'the added task exists and waits for its prerequisite');
+  const removed = await eventually(
+    () => taskState(env.client, `task:${planId}:tuyen-truyen`).catch(() => undefined),
+    (state) => state?.progress === 'cancelled',
+  );
+  t.equal(removed?.progress, 'cancelled', 'the removed task is cancelled, not terminated');
+
+  const state = await planState(env.client, planId);
+  t.equal(state.version, 2);
+  t.notOk(state.taskSpecHashes[`task:${planId}:tuyen-truyen`], 'the plan no longer holds the removed task');
+  t.equal(state.pending, 0);
+});
+
+t.test('completing a prerequisite releases its dependants, counting from the completion', async (t) => {
+  const planId = freshPlanId('deps');
+  await applyDrill(planId);
+  const first = `task:${planId}:lam-sach-ho-tich`;
+  const second = `task:${planId}:so-hoa-ho-tich`;
+  const done = await env.client.workflow
+    .getHandle(first)
+    .executeUpdate(complete, { args: [{ actor: staffOf('so-tu-phap'), note: 'Đã làm sạch' }] });
+  t.equal(done.progress, 'done');
+
+  const released = await eventually(() => taskState(env.client, second), (state) => state.progress === 'in_progress');
+  t.equal(released.progress, 'in_progress', 'the dependant started');
+  t.same(released.waitingFor, []);
+  const rule = released.spec.deadline;
+  t.equal(rule.kind, 'after_task');
+  if (rule.kind === 'after_task') {
+    const expected = deadlineInstant({ rule, anchorAt: done.completedAt!, calendar: released.spec.calendar, timezone: released.spec.timezone });
+    t.equal(released.deadlineAt, expected, '5 working days after the completion instant');
+  }
+  const rolled = (await planState(env.client, planId)).rollup?.['lam-sach-ho-tich'];
+  t.equal(rolled?.progress, 'done');
+  t.equal(rolled?.doneAt, done.completedAt);
+
+  // A task added later whose prerequisite is already done is released at once.
+  const { plan, text } = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
+  await applyPlan({ client: env.client, plan, text, actor: admin, dryRun: false });
+  const late = await eventually(() => taskState(env.client, `task:${planId}:khai-thac-ho-tich`), (state) => state.progress === 'in_progress');
+  t.equal(late.progress, 'in_progress', 'a task added after its prerequisite finished starts right away');
+});
+
+t.test('unit progress rolls up into the task', async (t) => {
+  const planId = freshPlanId('units');
+  await applyDrill(planId);
+  const vinh = `task:${planId}:so-hoa-ho-khau@ubnd-tp-vinh`;
+  const quynhLuu = `task:${planId}:so-hoa-ho-khau@ubnd-quynh-luu`;
+  const rollup = async () => (await planState(env.client, planId)).rollup?.['so-hoa-ho-khau'];
+
+  const initial = await eventually(rollup, (value) => value?.progress === 'in_progress');
+  t.same({ ...initial }, { progress: 'in_progress', total: 2, done: 0 }, 'both units are running');
+
+  await env.client.workflow.getHandle(vinh).executeUpdate(reportProgress, { args: [{ actor: staffOf('ubnd-tp-vinh'), value: 400 }] });
+  await env.client.workflow.getHandle(quynhLuu).executeUpdate(reportProgress, { args: [{ actor: staffOf('ubnd-quynh-luu'), value: 250 }] });
+  await env.client.workflow.getHandle(vinh).executeUpdate(complete, { args: [{ actor: staffOf('ubnd-tp-vinh') }] });
+  const half = await eventually(rollup, (value) => value?.done === 1 && value.progressValue === 650);
+  t.equal(half?.progress, 'in_progress', 'one unit done of two is still in progress');
+  t.equal(half?.progressValue, 650, 'reported values are summed');
+
+  await env.client.workflow.getHandle(quynhLuu).executeUpdate(complete, { args: [{ actor: staffOf('ubnd-quynh-luu') }] });
+  const whole = await eventually(rollup, (value) => value?.progress === 'done');
+  t.equal(whole?.progress, 'done', 'done when every unit is done');
+  t.equal(whole?.done, 2);
+  const state: PlanStateView = await planState(env.client, planId);
+  t.equal(state.tasks['so-hoa-ho-khau']?.length, 2, 'the latest report of each unit is kept');
+});
+
+t.test('applyVersion rejects specs that do not belong to the plan', async (t) => {
+  const planId = freshPlanId('reject');
+  await applyDrill(planId);
+  const handle = env.client.workflow.getHandle(planWorkflowId(planId));
+  const specs = await handle.query(getPlanSpecs);
+  const base = { actor: admin, document: { id: planId }, contentHash: 'x', firstAppliedAt: new Date().toISOString() };
+  const rejection = async (specs: TaskSpec[]) => {
+    try {
+      await handle.executeUpdate(applyVersion, { args: [{ ...base, specs }] });
+    } catch (error) {
+      const cause = (error as Error & { cause?: Error & { type?: string } }).cause;
+      return `${cause?.type}: ${cause?.message}`;
+    }
+    return 'accepted';
+  };
+  t.match(await rejection([]), /^InvalidInput: .*no tasks/);
+  t.match(await rejection([specs[0]!, specs[0]!]), /^InvalidInput: .*share the workflow id/);
+  t.match(await rejection(specs.map((spec) => ({ ...spec, planId: 'other' }))), /^InvalidInput: .*belongs to plan "other"/);
+  t.equal((await planState(env.client, planId)).version, 1, 'nothing was applied');
+});
+
+t.test('the real Nghệ An plan 771: 42 task workflows with their deadlines', async (t) => {
+  const planId = freshPlanId('na771');
+  const file = path.join(root, 'plans', 'nghe-an-771.yaml');
+  const { plan, text } = loadPlanAs(file, 'nghe-an-771', planId);
+  const outcome = await applyPlan({ client: env.client, plan, text, actor: admin, dryRun: false });
+  t.equal(outcome.result?.changes.length, 42);
+  const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
+  const states: TaskStateView[] = await Promise.all(specs.map((spec) => taskState(env.client, taskWorkflowId(spec))));
+  const wrong = specs.filter((spec, index) => spec.deadline.kind === 'instant' && states[index]?.deadlineAt !== spec.deadline.at);
+  t.same(wrong.map((spec) => spec.taskId), [], 'every dated task carries its compiled deadline');
+  const listed = await eventually(() => countTaskWorkflows(env.client, planId), (found) => found.ids.length === 42);
+  t.equal(listed.ids.length, 42);
+});
