@@ -115,8 +115,9 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   const view = memory.view;
   const workflowId = view.workflowId;
 
-  let lastSignalled: { progress: Progress; category: Category } | undefined = input.carried
-    ? { progress: view.progress, category: view.category }
+  // progressValue is included so that the plan workflow can sum unit values into the task.
+  let lastSignalled: { progress: Progress; category: Category; progressValue?: number } | undefined = input.carried
+    ? { progress: view.progress, category: view.category, progressValue: view.progressValue }
     : undefined;
   let lastSearchAttributes = '';
   // Records are written strictly in seq order, even when handlers overlap.
@@ -269,8 +270,12 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
       ...(draft.requestId ? { requestId: draft.requestId } : {}),
       data: draft.data,
     }));
-    const signal = !lastSignalled || lastSignalled.progress !== state.progress || lastSignalled.category !== state.category;
-    if (signal) lastSignalled = { progress: state.progress, category: state.category };
+    const signal =
+      !lastSignalled ||
+      lastSignalled.progress !== state.progress ||
+      lastSignalled.category !== state.category ||
+      lastSignalled.progressValue !== state.progressValue;
+    if (signal) lastSignalled = { progress: state.progress, category: state.category, progressValue: state.progressValue };
     const done = recording.then(async () => {
       await recordTaskChange({ state, events, notifications });
       if (signal) await tellPlan(state);
