@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,7 +7,7 @@ import { PLAN_SCHEMA_FILE, findPlanFiles, loadPlanFile, loadPlanText, schemaPath
 const MINIMAL_FILE = join(__dirname, '..', 'fixtures', 'plans', 'valid', 'minimal.yaml');
 const MINIMAL = readFileSync(MINIMAL_FILE, 'utf8');
 
-function tempDir(t: Tap.Test): string {
+function tempDir(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'kehoach-load-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
