@@ -292,7 +292,7 @@ export function formatDeadline(iso: string, timeZone: string): string {
 }
 
 function planReference(code: string): string {
-  return /^(KH|Kế hoạch)\b/i.test(code) ? code : `KH ${code}`;
+  return /^(KH|Kế hoạch) /.test(code) ? code : `KH ${code}`;
 }
 
 export interface ComposedNotification {

@@ -1,0 +1,166 @@
+import t from 'tap';
+import { asc, eq } from 'drizzle-orm';
+import { createProjectionActivities, formatDeadline } from '../../src/activities/projection';
+import type { NotificationRequest } from '../../src/activities/records';
+import { agencies, escalations, notifications, plans, planVersions, taskEvents, tasks } from '../../src/db/schema';
+import { withPostgres } from '../helpers/postgres';
+import { change, event, planDocument, planVersion, SYSTEM, taskState } from '../helpers/read-model';
+
+const DEADLINE = '2022-11-30T17:00:00.000Z'; // the midnight that ends 30/11/2022 in Vietnam
+
+t.test('projection into Postgres', async (t) => {
+  const { db, reset } = await withPostgres(t);
+  const projection = createProjectionActivities(db);
+
+  t.beforeEach(async () => {
+    await reset();
+    await projection.recordPlanVersion(planVersion(1));
+  });
+
+  t.test('a replayed change writes nothing twice', async (t) => {
+    const state = taskState({ taskId: 't01' }, { seq: 1, progress: 'not_started', deadlineAt: DEADLINE, updatedAt: '2022-11-07T03:00:00Z' });
+    const reminder: NotificationRequest = {
+      idempotencyKey: `${state.workflowId}:d1:r1`,
+      workflowId: state.workflowId,
+      planId: 'kh-test',
+      taskId: 't01',
+      kind: 'reminder',
+      level: 1,
+      deadlineVersion: 1,
+      deadlineAt: DEADLINE,
+      to: { kind: 'lead_head', agency: 'so-tu-phap' },
+      action: 'Nhắc nhở',
+      catchUp: false,
+      at: '2022-11-25T01:00:00Z',
+    };
+    const first = change(state, [event(state, 'started', '2022-11-07T03:00:00Z')], [reminder]);
+    await projection.recordTaskChange(first);
+    await projection.recordTaskChange(first);
+    await Promise.all([projection.recordTaskChange(first), projection.recordTaskChange(first)]);
+
+    t.equal((await db.select().from(tasks)).length, 1);
+    t.equal((await db.select().from(taskEvents)).length, 1);
+    t.equal((await db.select().from(escalations)).length, 1);
+    t.equal((await db.select().from(notifications)).length, 1);
+    const [row] = await db.select().from(tasks);
+    t.equal(row?.seq, 1);
+    t.equal(row?.deadlineAt?.toISOString(), DEADLINE);
+    t.same(row?.support, ['cong-an-tinh']);
+    t.equal(row?.state.spec.title, 'Nhiệm vụ t01');
+  });
+
+  t.test('an older change arriving late never moves the task backwards', async (t) => {
+    const ref = { taskId: 't02' };
+    const s1 = taskState(ref, { seq: 1, progress: 'not_started', deadlineAt: DEADLINE, updatedAt: '2022-11-07T03:00:00Z' });
+    const s2 = taskState(ref, { seq: 2, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-11-10T03:00:00Z' });
+    const s3 = taskState(ref, { seq: 3, progress: 'done', deadlineAt: DEADLINE, completedAt: '2022-11-20T03:00:00Z', updatedAt: '2022-11-20T03:00:00Z' });
+    await projection.recordTaskChange(change(s1, [event(s1, 'started', s1.updatedAt)]));
+    await projection.recordTaskChange(change(s3, [event(s3, 'completed', s3.updatedAt)]));
+    await projection.recordTaskChange(change(s2, [event(s2, 'progress_reported', s2.updatedAt)]));
+
+    const [row] = await db.select().from(tasks).where(eq(tasks.workflowId, s1.workflowId));
+    t.equal(row?.seq, 3, 'still at seq 3');
+    t.equal(row?.progress, 'done');
+    t.equal(row?.completedAt?.toISOString(), '2022-11-20T03:00:00.000Z');
+    const events = await db.select().from(taskEvents).where(eq(taskEvents.workflowId, s1.workflowId)).orderBy(asc(taskEvents.seq));
+    t.same(events.map((e) => [e.seq, e.type, e.progressAfter]), [
+      [1, 'started', 'not_started'],
+      [2, 'progress_reported', 'in_progress'],
+      [3, 'completed', 'done'],
+    ], 'the late event is still in the audit log, with the state it produced');
+
+    const s4 = taskState(ref, { seq: 4, progress: 'returned', deadlineAt: DEADLINE, updatedAt: '2022-11-21T03:00:00Z' });
+    await projection.recordTaskChange(change(s4, [event(s4, 'returned', s4.updatedAt, { id: 'tok_leader', role: 'leader' })]));
+    const [after] = await db.select().from(tasks).where(eq(tasks.workflowId, s1.workflowId));
+    t.equal(after?.progress, 'returned', 'a newer change does move it forward');
+    const [returned] = await db.select().from(taskEvents).where(eq(taskEvents.seq, 4));
+    t.equal(returned?.actorId, 'tok_leader', 'the actor is recorded');
+  });
+
+  t.test('one outbox row per notification, addressed from the plan contacts, in Vietnamese', async (t) => {
+    const state = taskState({ taskId: 't03', title: 'Số hoá dữ liệu hộ tịch' }, { seq: 5, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-12-01T01:00:00Z' });
+    const base = {
+      workflowId: state.workflowId,
+      planId: 'kh-test',
+      taskId: 't03',
+      deadlineVersion: 1,
+      deadlineAt: DEADLINE,
+      catchUp: false,
+      at: '2022-12-01T01:00:00Z',
+    };
+    const requests: NotificationRequest[] = [
+      { ...base, idempotencyKey: `${state.workflowId}:d1:r1`, kind: 'reminder', level: 1, to: { kind: 'lead_head', agency: 'so-tu-phap' }, action: 'Nhắc nhở' },
+      { ...base, idempotencyKey: `${state.workflowId}:d1:r2`, kind: 'reminder', level: 2, to: { kind: 'lead_staff', agency: 'so-tu-phap' }, action: 'Nhắc nhở' },
+      { ...base, idempotencyKey: `${state.workflowId}:d1:l2`, kind: 'escalation', level: 2, to: { kind: 'role', role: 'standing_office' }, action: 'Đôn đốc' },
+      { ...base, idempotencyKey: `${state.workflowId}:d1:l3`, kind: 'escalation', level: 3, to: { kind: 'role', role: 'chair' }, action: 'Báo cáo Tổ trưởng', catchUp: true },
+      { ...base, idempotencyKey: `${state.workflowId}:d1:l4`, kind: 'escalation', level: 4, to: { kind: 'agency', agency: 'ubnd-vinh' }, action: 'Yêu cầu giải trình' },
+    ];
+    await projection.recordTaskChange(change(state, [event(state, 'escalation', base.at)], requests));
+
+    const rows = await db.select().from(notifications).orderBy(asc(notifications.idempotencyKey));
+    const byKey = new Map(rows.map((row) => [row.idempotencyKey.split(':').pop(), row]));
+    t.equal(rows.length, 5);
+    t.same(byKey.get('r1')?.recipients, [{ channel: 'email', address: 'giamdoc@stp.example' }], 'lead_head → the head of the lead');
+    t.same(byKey.get('r2')?.recipients, [{ channel: 'webhook', address: 'https://stp.example/hook' }], 'lead_staff → its staff');
+    t.equal(byKey.get('r2')?.channel, 'webhook');
+    t.same(byKey.get('l2')?.recipients, [{ channel: 'email', address: 'giamdoc@congan.example', name: 'Giám đốc' }], 'a role bound to an agency → its head');
+    t.same(byKey.get('l3')?.recipients, [{ channel: 'email', address: 'chutich@ubnd.example', name: 'Chủ tịch UBND tỉnh' }], 'a role bound to a person → that contact');
+    t.equal(byKey.get('l4')?.status, 'failed', 'an agency without contacts cannot be notified');
+    t.match(byKey.get('l4')?.lastError ?? '', /UBND TP Vinh chưa có địa chỉ liên hệ/);
+    t.equal(byKey.get('r1')?.status, 'pending');
+
+    t.equal(byKey.get('r1')?.subject, '[Nhắc nhở] Nhiệm vụ «Số hoá dữ liệu hộ tịch» (KH 771/KH-UBND)');
+    t.match(byKey.get('r1')?.body ?? '', /^\[Nhắc nhở\] Nhiệm vụ «Số hoá dữ liệu hộ tịch» \(KH 771\/KH-UBND\) đến hạn ngày 30\/11\/2022\./);
+    t.match(byKey.get('r1')?.body ?? '', /Cơ quan chủ trì: Sở Tư pháp\./);
+    t.match(byKey.get('l2')?.body ?? '', /^\[Đôn đốc\] .* đã quá hạn \(hạn ngày 30\/11\/2022\)\./);
+    t.match(byKey.get('l3')?.body ?? '', /thông báo gửi bù/);
+    t.equal(byKey.get('l2')?.payload.deadlineAt, DEADLINE);
+
+    const escalationRows = await db.select().from(escalations);
+    t.equal(escalationRows.length, 5, 'each request is also in escalations');
+    t.equal(escalationRows.find((row) => row.level === 3 && row.kind === 'escalation')?.catchUp, true);
+  });
+
+  t.test('plan versions: idempotent, newest wins, agencies follow the current version', async (t) => {
+    await projection.recordPlanVersion(planVersion(1));
+    const second = planDocument({
+      title: 'Kế hoạch thử nghiệm (sửa đổi)',
+      agencies: [
+        { id: 'cong-an-tinh', name: 'Công an tỉnh Nghệ An', kind: 'police', contacts: [] },
+        { id: 'so-tttt', name: 'Sở Thông tin và Truyền thông', kind: 'department', contacts: [] },
+      ],
+    });
+    await projection.recordPlanVersion(planVersion(2, second));
+    await projection.recordPlanVersion(planVersion(1)); // a late retry of version 1
+
+    const [plan] = await db.select().from(plans);
+    t.equal(plan?.currentVersion, 2);
+    t.equal(plan?.title, 'Kế hoạch thử nghiệm (sửa đổi)');
+    t.equal(plan?.issuedOn, '2022-11-07');
+    t.equal(plan?.code, '771/KH-UBND');
+    t.same((await db.select().from(planVersions).orderBy(asc(planVersions.version))).map((v) => v.version), [1, 2]);
+    const names = (await db.select().from(agencies).orderBy(asc(agencies.id))).map((a) => [a.id, a.name]);
+    t.same(names, [
+      ['cong-an-tinh', 'Công an tỉnh Nghệ An'],
+      ['so-tttt', 'Sở Thông tin và Truyền thông'],
+    ]);
+  });
+
+  t.test('a change for a plan not yet projected still lands (no contacts to resolve)', async (t) => {
+    await reset();
+    const state = taskState({ taskId: 't09' }, { seq: 1, progress: 'not_started', deadlineAt: DEADLINE, updatedAt: '2022-11-07T03:00:00Z' });
+    await projection.recordTaskChange(
+      change(state, [event(state, 'started', state.updatedAt, SYSTEM)], [
+        { idempotencyKey: 'k', workflowId: state.workflowId, planId: 'kh-test', taskId: 't09', kind: 'reminder', level: 1, deadlineVersion: 1, deadlineAt: DEADLINE, to: { kind: 'lead_head', agency: 'so-tu-phap' }, action: '', catchUp: false, at: state.updatedAt },
+      ]),
+    );
+    const [row] = await db.select().from(notifications);
+    t.equal(row?.status, 'failed');
+    t.match(row?.subject ?? '', /^\[Nhắc nhở\] .*\(KH kh-test\)$/);
+  });
+});
+
+t.test('deadlines are shown as Vietnamese documents write them', async (t) => {
+  t.equal(formatDeadline('2022-11-30T17:00:00.000Z', 'Asia/Ho_Chi_Minh'), '30/11/2022', 'the midnight that ends a day is that day');
+  t.equal(formatDeadline('2022-11-30T10:00:00.000Z', 'Asia/Ho_Chi_Minh'), '17:00 ngày 30/11/2022');
+});
