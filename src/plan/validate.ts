@@ -14,9 +14,11 @@
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
 import { parseDuration } from './duration';
+import { deadlineAfterDate, deadlineLocal } from './timetable';
 import type { CalendarData, DurationUnitKey } from './model';
 import {
   BUILT_IN_TARGETS,
+  ISSUE_ANCHOR,
   RESERVED_ANCHORS,
   deadlineSchema,
   durationSchema,
@@ -54,6 +56,9 @@ export interface ValidateOptions {
 }
 
 type Path = (string | number)[];
+
+/** The schema's default timezone, repeated here because the raw document may leave it out. */
+const DEFAULT_TIMEZONE = 'Asia/Ho_Chi_Minh';
 type Schema = z.ZodType;
 type Plain = Record<string, unknown>;
 
@@ -665,12 +670,28 @@ class PlanChecker {
       }
       this.warnCalendarYear(calendar, Number(date.slice(0, 4)), [...path, 'deadline'], `the deadline of ${name}`);
     }
+    if (isPlain(deadline) && deadline.after === ISSUE_ANCHOR && issuedOn && calendar) {
+      const date = this.dateAfterIssue(issuedOn, deadline.within, calendar);
+      if (date) this.warnCalendarYear(calendar, Number(date.slice(0, 4)), [...path, 'deadline'], `the deadline of ${name} (${date})`);
+    }
     if (isPlain(deadline) && isSlug(deadline.after)) {
       const anchor = deadline.after;
       if (!(RESERVED_ANCHORS as readonly string[]).includes(anchor) && !taskIds.has(anchor)) {
         const suggestion = closest(anchor, [...RESERVED_ANCHORS, ...taskIds.keys()]);
         this.error('unknown-reference', this.nodeAt([...path, 'deadline', 'after']), `the deadline of ${name} counts from '${anchor}', which is neither 'issue', 'applied' nor a task of this plan; ${suggestion ? `did you mean '${suggestion}'?` : "write 'issue' or the id of a task"}`);
       }
+    }
+  }
+
+  /** The local date a "within … after issue" deadline lands on, when it can be computed. */
+  private dateAfterIssue(issuedOn: string, within: unknown, calendar: CalendarData): string | undefined {
+    if (typeof within !== 'string' || !durationSchema.safeParse(within).success) return undefined;
+    const timezone = isPlain(this.root) && typeof this.root.timezone === 'string' ? this.root.timezone : DEFAULT_TIMEZONE;
+    try {
+      return deadlineLocal(deadlineAfterDate(issuedOn, parseDuration(within), calendar, timezone), timezone).date;
+    } catch {
+      // An invalid timezone is reported on its own line; the year cannot be known without it.
+      return undefined;
     }
   }
 
