@@ -1,0 +1,283 @@
+/**
+ * `kehoach timeline <plan file> [--task id] [--json]`: the dated timetable a plan implies —
+ * deadline, due-soon, reminders and every escalation level with who receives it — computed
+ * locally with the same functions the task workflows use, so an author can review a policy
+ * before applying it. No server is needed.
+ */
+import { loadCalendar } from '../plan/calendar-file';
+import { isoWeekday, toLocal } from '../plan/calendar';
+import { compilePlan, describeTarget } from '../plan/compile';
+import { formatDurationVi } from '../plan/duration';
+import { loadPlanFile } from '../plan/load';
+import type { CalendarData, ResolvedTarget, TaskSpec, TimetableEntry } from '../plan/model';
+import type { Plan } from '../plan/schema';
+import { deadlineInstant, taskTimetable } from '../plan/timetable';
+import { formatDiagnostic } from './validate';
+
+const USAGE = `Usage: kehoach timeline <plan file> [--task id] [--json]
+
+Prints, without any server, the timetable the plan implies for each task (and each unit and
+occurrence): deadline, due-soon, reminders and each escalation level with who receives it,
+in the plan's timezone.
+
+Options:
+  --task id     only this task (repeatable)
+  --applied-at  the instant the plan is (or was) first applied, e.g. 2023-01-12T09:00+07:00;
+                "after: applied" deadlines count from it (default: the start of the issue date)
+  --json        print the timetable as JSON
+  -h, --help    show this help
+
+Exit status: 0 printed, 1 the plan is invalid, 2 usage error.`;
+
+const WEEKDAYS = ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật'];
+
+export interface TimelineEntry {
+  kind: TimetableEntry['kind'];
+  /** ISO instant. */
+  at: string;
+  /** "Thứ Tư 18/01/2023 24:00" in the plan's timezone. */
+  local: string;
+  /** What happens, in Vietnamese. */
+  label: string;
+  /** Who receives it (reminders and escalation levels). */
+  to?: ResolvedTarget;
+  toLabel?: string;
+}
+
+export interface TimelineTask {
+  taskId: string;
+  unitId?: string;
+  occurrence?: string;
+  title: string;
+  lead: string;
+  leadLabel: string;
+  /** The deadline in words: "hết ngày Thứ Tư 18/01/2023", "không thời hạn (thường xuyên)"… */
+  deadlineLabel: string;
+  deadlineAt?: string;
+  /** For deadlines after another task: the timetable if that task finishes exactly on its own deadline. */
+  projected?: { prerequisite: string; completedAt: string };
+  entries: TimelineEntry[];
+}
+
+/**
+ * Local date and time for people: "Thứ Tư 18/01/2023 17:00". A deadline or level falling on a
+ * local midnight is shown as 24:00 of the day it ends, as official documents write it.
+ */
+export function formatLocal(at: string, timezone: string, midnightEndsDay = false): string {
+  let local = toLocal(at, timezone);
+  let time = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
+  const midnight = local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0;
+  if (midnightEndsDay && midnight) {
+    local = toLocal(Date.parse(at) - 1, timezone);
+    time = '24:00';
+  }
+  const [year, month, day] = local.date.split('-');
+  return `${WEEKDAYS[isoWeekday(local.date) - 1]} ${day}/${month}/${year} ${time}`;
+}
+
+function agencyName(plan: Plan, id: string): string {
+  return plan.agencies.find((agency) => agency.id === id)?.name ?? id;
+}
+
+function describeEntry(entry: TimetableEntry, spec: TaskSpec, plan: Plan): TimelineEntry {
+  const midnightEndsDay = entry.kind === 'deadline' || entry.kind === 'escalation';
+  const local = formatLocal(entry.at, spec.timezone, midnightEndsDay);
+  switch (entry.kind) {
+    case 'due_soon':
+      return { kind: entry.kind, at: entry.at, local, label: `Sắp đến hạn (còn ${formatDurationVi(spec.escalation.dueSoon)})` };
+    case 'reminder': {
+      // Reminders go to the lead's staff, as the task workflow sends them.
+      const to: ResolvedTarget = { kind: 'lead_staff', agency: spec.lead };
+      return {
+        kind: entry.kind,
+        at: entry.at,
+        local,
+        label: `Nhắc hạn (trước ${formatDurationVi(entry.before)})`,
+        to,
+        toLabel: describeTarget(to, plan),
+      };
+    }
+    case 'deadline':
+      return { kind: entry.kind, at: entry.at, local, label: 'Đến hạn' };
+    case 'escalation':
+      return {
+        kind: entry.kind,
+        at: entry.at,
+        local,
+        label: `Cấp ${entry.level}: ${entry.action}`,
+        to: entry.to,
+        toLabel: describeTarget(entry.to, plan),
+      };
+  }
+}
+
+/** The deadline a spec would have if every prerequisite chain finished exactly on time. */
+function projectedDeadline(
+  spec: TaskSpec,
+  specsByTask: Map<string, TaskSpec[]>,
+  calendar: CalendarData,
+  /** Tasks on the current chain, so that a cycle (rejected by validation anyway) cannot recurse forever. */
+  seen: Set<string> = new Set(),
+): { deadlineAt?: string; prerequisiteDoneAt?: string } {
+  if (spec.deadline.kind === 'none') return {};
+  if (spec.deadline.kind === 'instant') return { deadlineAt: spec.deadline.at };
+  const prerequisites = specsByTask.get(spec.deadline.taskId) ?? [];
+  // A prerequisite with units or occurrences finishes when its last copy does.
+  if (seen.has(spec.taskId) || prerequisites.length === 0) return {};
+  seen.add(spec.taskId);
+  let doneAt: string | undefined;
+  let known = true;
+  for (const prerequisite of prerequisites) {
+    const { deadlineAt } = projectedDeadline(prerequisite, specsByTask, calendar, seen);
+    if (deadlineAt === undefined) known = false;
+    else if (doneAt === undefined || deadlineAt > doneAt) doneAt = deadlineAt;
+  }
+  seen.delete(spec.taskId);
+  if (!known || doneAt === undefined) return {};
+  // Finishing "on time" means within the deadline: an end-of-day deadline is met during that day.
+  const completedAt = new Date(Date.parse(doneAt) - 1).toISOString();
+  const deadlineAt = deadlineInstant({ rule: spec.deadline, anchorAt: completedAt, calendar, timezone: spec.timezone });
+  return { deadlineAt, prerequisiteDoneAt: completedAt };
+}
+
+/** The timeline of every spec of the plan (optionally only some tasks), in plan order. */
+export function buildTimeline(
+  plan: Plan,
+  calendar: CalendarData,
+  options: { taskIds?: string[]; firstAppliedAt?: string } = {},
+): TimelineTask[] {
+  const specs = compilePlan(plan, calendar, { firstAppliedAt: options.firstAppliedAt });
+  const specsByTask = new Map<string, TaskSpec[]>();
+  for (const spec of specs) specsByTask.set(spec.taskId, [...(specsByTask.get(spec.taskId) ?? []), spec]);
+  const wanted = options.taskIds && options.taskIds.length > 0 ? new Set(options.taskIds) : undefined;
+
+  return specs
+    .filter((spec) => !wanted || wanted.has(spec.taskId))
+    .map((spec) => {
+      const base = {
+        taskId: spec.taskId,
+        ...(spec.unitId !== undefined ? { unitId: spec.unitId } : {}),
+        ...(spec.occurrence !== undefined ? { occurrence: spec.occurrence } : {}),
+        title: spec.title,
+        lead: spec.lead,
+        leadLabel: agencyName(plan, spec.lead),
+      };
+      const rule = spec.deadline;
+      if (rule.kind === 'none') {
+        return { ...base, deadlineLabel: 'không thời hạn (thường xuyên)', entries: [] };
+      }
+      const { deadlineAt, prerequisiteDoneAt } = projectedDeadline(spec, specsByTask, calendar);
+      const deadlineLabel =
+        rule.kind === 'after_task'
+          ? `${formatDurationVi(rule.within)} sau khi ${rule.taskId} hoàn thành`
+          : formatLocal(rule.at, spec.timezone, true);
+      const entries =
+        deadlineAt === undefined
+          ? []
+          : taskTimetable({ deadlineAt, policy: spec.escalation, calendar, timezone: spec.timezone }).map((entry) =>
+              describeEntry(entry, spec, plan),
+            );
+      return {
+        ...base,
+        deadlineLabel,
+        ...(deadlineAt !== undefined ? { deadlineAt } : {}),
+        ...(rule.kind === 'after_task' && prerequisiteDoneAt
+          ? { projected: { prerequisite: rule.taskId, completedAt: prerequisiteDoneAt } }
+          : {}),
+        entries,
+      };
+    });
+}
+
+/** The timeline as text for a terminal. */
+export function renderTimeline(plan: Plan, tasks: TimelineTask[], options: { appliedAtKnown?: boolean } = {}): string {
+  const [year, month, day] = plan.issuedOn.split('-');
+  const lines: string[] = [
+    `Kế hoạch ${plan.code}: ${plan.title}`,
+    `${plan.issuer}, ban hành ngày ${day}/${month}/${year}; lịch làm việc "${plan.calendar}", giờ ${plan.timezone}`,
+  ];
+  const countsFromApply = plan.tasks.some(
+    (task) => typeof task.deadline === 'object' && task.deadline.after === 'applied',
+  );
+  if (countsFromApply && !options.appliedAtKnown) {
+    lines.push('Thời hạn tính từ lúc áp dụng kế hoạch được tính tạm từ đầu ngày ban hành (dùng --applied-at để chọn thời điểm).');
+  }
+  for (const task of tasks) {
+    const copy = [task.unitId ? `đơn vị ${task.unitId}` : '', task.occurrence ? `kỳ ${task.occurrence}` : '']
+      .filter(Boolean)
+      .join(', ');
+    lines.push('', `${task.taskId}${copy ? ` (${copy})` : ''}: ${task.title}`);
+    lines.push(`  Chủ trì: ${task.leadLabel}`);
+    lines.push(`  Thời hạn: ${task.deadlineLabel}`);
+    if (task.projected) {
+      lines.push(
+        `  Nếu ${task.projected.prerequisite} hoàn thành đúng hạn (${formatLocal(task.projected.completedAt, plan.timezone)}), thời hạn là ${formatLocal(task.deadlineAt!, plan.timezone, true)}:`,
+      );
+    } else if (task.deadlineLabel.includes('sau khi') && task.entries.length === 0) {
+      lines.push('  Lịch nhắc và đôn đốc được tính khi nhiệm vụ tiên quyết hoàn thành.');
+    }
+    const width = Math.max(0, ...task.entries.map((entry) => entry.local.length));
+    for (const entry of task.entries) {
+      lines.push(`    ${entry.local.padEnd(width)}  ${entry.label}${entry.toLabel ? ` → ${entry.toLabel}` : ''}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`kehoach timeline: ${message}\n\n${USAGE}\n`);
+  return 2;
+}
+
+export async function run(args: string[]): Promise<number> {
+  let json = false;
+  let appliedAt: string | undefined;
+  const taskIds: string[] = [];
+  const files: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    if (arg === '--json') json = true;
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    } else if (arg === '--task' || arg === '--applied-at') {
+      const value = args[++index];
+      if (value === undefined || value.startsWith('-')) return usageError(`${arg} needs a value`);
+      if (arg === '--task') taskIds.push(value);
+      else appliedAt = value;
+    } else if (arg.startsWith('--task=')) taskIds.push(arg.slice('--task='.length));
+    else if (arg.startsWith('--applied-at=')) appliedAt = arg.slice('--applied-at='.length);
+    else if (arg.startsWith('-')) return usageError(`unknown option "${arg}"`);
+    else files.push(arg);
+  }
+  if (files.length !== 1) return usageError(files.length === 0 ? 'name one plan file' : 'name only one plan file');
+  let firstAppliedAt: string | undefined;
+  if (appliedAt !== undefined) {
+    const ms = Date.parse(appliedAt);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(appliedAt) || Number.isNaN(ms)) {
+      return usageError(`--applied-at "${appliedAt}" is not a date-time; write it like 2023-01-12T09:00+07:00`);
+    }
+    firstAppliedAt = new Date(ms).toISOString();
+  }
+
+  const file = files[0]!;
+  const { plan, diagnostics } = await loadPlanFile(file);
+  for (const diagnostic of diagnostics) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
+  if (!plan) {
+    process.stderr.write(`kehoach timeline: ${file} is not a valid plan; fix the problems above (see kehoach validate)\n`);
+    return 1;
+  }
+  const unknown = taskIds.filter((id) => !plan.tasks.some((task) => task.id === id));
+  if (unknown.length > 0) {
+    return usageError(`no task ${unknown.map((id) => `"${id}"`).join(', ')} in ${file}; tasks: ${plan.tasks.map((task) => task.id).join(', ')}`);
+  }
+
+  const calendar = loadCalendar(plan.calendar);
+  const tasks = buildTimeline(plan, calendar, { taskIds, firstAppliedAt });
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ planId: plan.id, code: plan.code, timezone: plan.timezone, tasks }, null, 2)}\n`);
+  } else {
+    process.stdout.write(renderTimeline(plan, tasks, { appliedAtKnown: firstAppliedAt !== undefined }));
+  }
+  return 0;
+}
