@@ -3,6 +3,7 @@
  * compiled specs of the applied version against the newly compiled ones. Pure functions, shared by
  * `kehoach diff`, `kehoach apply` and the API.
  */
+import { localDate, toLocal } from '../plan/calendar';
 import type { Duration, TaskSpec } from '../plan/model';
 import { taskWorkflowId } from '../workflows/ids';
 
@@ -106,19 +107,17 @@ export function hasChanges(diff: PlanDiff): boolean {
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** dd/mm/yyyy HH:mm in the given timezone (Asia/Ho_Chi_Minh for every Vietnamese plan). */
+/**
+ * A deadline as Vietnamese documents write it: dd/mm/yyyy for the midnight that ends a day (how
+ * date deadlines are stored), "HH:mm ngày dd/mm/yyyy" otherwise; in the plan's timezone.
+ */
 export function formatInstant(iso: string, timeZone = 'Asia/Ho_Chi_Minh'): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('day')}/${part('month')}/${part('year')} ${part('hour')}:${part('minute')}`;
+  const local = toLocal(iso, timeZone);
+  const endOfDay = local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0;
+  const [year, month, day] = (endOfDay ? localDate(Date.parse(iso) - 1, timeZone) : local.date).split('-');
+  const date = `${day}/${month}/${year}`;
+  if (endOfDay) return date;
+  return `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')} ngày ${date}`;
 }
 
 const DURATION_WORDS: Record<Duration['unit'], string> = {
