@@ -1,0 +1,141 @@
+/**
+ * Shared pieces of the workflow tests: hand-built task specs, an in-memory stand-in for the task's
+ * neighbours (the projection and the task-control activities), the workflow bundle, and waiting.
+ */
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { resolveTestServer } from '../../src/temporal/binaries';
+import { allSearchAttributeKeys } from '../../src/temporal/search-attributes';
+import type { NotificationRequest, TaskChange, TaskEventRecord } from '../../src/activities/records';
+import type { KehoachActivities } from '../../src/activities/types';
+import { loadCalendar } from '../../src/plan/calendar-file';
+import { hashSpec } from '../../src/plan/compile';
+import type { CalendarData, ResolvedEscalationPolicy, TaskSpec } from '../../src/plan/model';
+import type { Actor } from '../../src/workflows/messages';
+
+export const workflowsPath = path.resolve(__dirname, '..', '..', 'src', 'workflows', 'index.ts');
+
+/** Bundle once per test file: bundling takes seconds, workers reuse it. */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+}
+
+/** The time-skipping test server, with kehoach's search attributes registered like the dev server's. */
+export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: resolveTestServer() } },
+  });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(allSearchAttributeKeys.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!])),
+  });
+  return env;
+}
+
+/** Skips the test server's clock forward to `iso` (no-op when already past it). */
+export async function skipTo(env: TestWorkflowEnvironment, iso: string): Promise<void> {
+  const ms = Date.parse(iso) - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
+
+export const TZ = 'Asia/Ho_Chi_Minh';
+
+/** The default policy of a plan: due soon 3 working days out, reminders 3 and 1 before, levels at +0, +3, +7. */
+export const standardPolicy: ResolvedEscalationPolicy = {
+  dueSoon: { amount: 3, unit: 'working_day' },
+  reminders: [
+    { amount: 3, unit: 'working_day' },
+    { amount: 1, unit: 'working_day' },
+  ],
+  ladder: [
+    { level: 1, after: { amount: 0, unit: 'working_day' }, to: { kind: 'lead_head', agency: 'so-tu-phap' }, action: 'Nhắc nhở' },
+    { level: 2, after: { amount: 3, unit: 'working_day' }, to: { kind: 'role', role: 'standing_office', agency: 'cong-an-tinh' }, action: 'Đôn đốc' },
+    { level: 3, after: { amount: 7, unit: 'working_day' }, to: { kind: 'role', role: 'chair', agency: 'ubnd-tinh' }, action: 'Báo cáo Tổ trưởng' },
+  ],
+};
+
+/** A policy in seconds, for scenarios that run against the real clock of a dev server. */
+export function secondsPolicy(levels: number[] = [0, 4, 8], reminders: number[] = []): ResolvedEscalationPolicy {
+  return {
+    dueSoon: { amount: 2, unit: 'second' },
+    reminders: reminders.map((amount) => ({ amount, unit: 'second' as const })),
+    ladder: levels.map((after, index) => ({
+      level: index + 1,
+      after: { amount: after, unit: 'second' as const },
+      to: { kind: 'lead_head' as const, agency: 'so-tu-phap' },
+      action: `Cấp ${index + 1}`,
+    })),
+  };
+}
+
+export const vnCalendar: CalendarData = loadCalendar('vn');
+
+export function makeSpec(overrides: Partial<TaskSpec> & { taskId: string; planId: string }): TaskSpec {
+  const base: Omit<TaskSpec, 'specHash'> = {
+    title: `Nhiệm vụ ${overrides.taskId}`,
+    lead: 'so-tu-phap',
+    support: ['so-tttt'],
+    output: 'Báo cáo',
+    dependsOn: [],
+    confirmation: false,
+    deadline: { kind: 'none' },
+    escalation: standardPolicy,
+    timezone: TZ,
+    calendar: vnCalendar,
+    ...overrides,
+  };
+  delete (base as Partial<TaskSpec>).specHash;
+  return { ...base, specHash: hashSpec(base) };
+}
+
+export const actors = {
+  leadStaff: { id: 'u-tu-phap', name: 'Cán bộ Sở Tư pháp', agency: 'so-tu-phap', role: 'staff' } satisfies Actor,
+  otherStaff: { id: 'u-tai-chinh', name: 'Cán bộ Sở Tài chính', agency: 'so-tai-chinh', role: 'staff' } satisfies Actor,
+  supportStaff: { id: 'u-tttt', agency: 'so-tttt', role: 'staff' } satisfies Actor,
+  leader: { id: 'u-cong-an', name: 'Văn phòng Tổ công tác', agency: 'cong-an-tinh', role: 'leader' } satisfies Actor,
+  admin: { id: 'admin', role: 'admin' } satisfies Actor,
+  system: { id: 'system', role: 'system' } satisfies Actor,
+};
+
+/** The task's neighbours in memory: every record the workflow hands over, in arrival order. */
+export class RecordingActivities {
+  readonly changes: TaskChange[] = [];
+
+  readonly activities: KehoachActivities = {
+    recordTaskChange: async (change) => {
+      this.changes.push(change);
+    },
+    recordPlanVersion: async () => {},
+    startTasks: async () => {},
+    amendTasks: async () => {},
+    cancelTasks: async () => {},
+  };
+
+  events(workflowId?: string): TaskEventRecord[] {
+    return this.changes.flatMap((change) => change.events).filter((event) => !workflowId || event.workflowId === workflowId);
+  }
+
+  notifications(workflowId?: string): NotificationRequest[] {
+    return this.changes.flatMap((change) => change.notifications).filter((note) => !workflowId || note.workflowId === workflowId);
+  }
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+let counter = 0;
+/** A fresh plan id per test, so workflow ids never collide across tests or runs. */
+export function freshPlanId(prefix = 'kh'): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}
