@@ -164,7 +164,7 @@ export function loadCalendar(name: string, dir: string = DEFAULT_CALENDAR_DIR): 
 
   return {
     name: data.name,
-    weekend: [...weekend].sort(),
+    weekend: [...weekend].sort((a, b) => a - b),
     holidays: [...holidays].sort(),
     workingWeekends: [...workingWeekends].sort(),
     years: [...years].sort((a, b) => a - b),
