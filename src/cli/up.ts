@@ -1,0 +1,167 @@
+/**
+ * `kehoach up` (= `npm start`): the whole system on one machine. Starts what is not configured
+ * externally (the Temporal dev server with a SQLite file, the embedded Postgres), migrates, runs the
+ * worker and the API in this process, applies plans/*.yaml, and stops everything on Ctrl-C/SIGTERM.
+ * Every piece of state lives in the data directory, so a second start continues where the first
+ * stopped.
+ */
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { loadConfig, type Config } from '../config';
+import { startDevServer } from '../temporal/dev-server';
+import { connectTemporal } from '../temporal/client';
+import { createWorker } from '../temporal/worker';
+import { createActivities } from '../activities';
+import { createProjectionActivities } from '../activities/projection';
+import { startEmbeddedPostgres } from '../db/embedded';
+import { migrateDatabase } from '../db/migrate';
+import { openDatabase } from '../db/client';
+import { ensureAdminToken } from '../db/tokens';
+import { buildApp } from '../api/app';
+import { applyPlan } from '../apply/apply';
+import { findPlanFiles, loadPlanFile } from '../plan/load';
+import { formatDiagnostic } from './validate';
+
+const SYSTEM_ACTOR = { id: 'system:up', name: 'kehoach up', role: 'admin' as const };
+
+type Stopper = { name: string; stop: () => Promise<unknown> };
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    log('Usage: kehoach up [--no-apply]\n\nRuns Temporal, Postgres, the worker and the API on this machine and applies plans/*.yaml.');
+    return 0;
+  }
+  const applyPlans = !args.includes('--no-apply');
+  const config = loadConfig();
+  mkdirSync(config.dataDir, { recursive: true });
+
+  // Stopped in reverse order of starting: API, worker, connections, Postgres, Temporal.
+  const stoppers: Stopper[] = [];
+  let stopping: Promise<void> | undefined;
+  const stopAll = () => {
+    stopping ??= (async () => {
+      for (const { name, stop } of stoppers.reverse()) {
+        try {
+          await stop();
+        } catch (error) {
+          process.stderr.write(`kehoach: stopping ${name} failed: ${(error as Error).message}\n`);
+        }
+      }
+    })();
+    return stopping;
+  };
+
+  let signalled: (() => void) | undefined;
+  const signal = new Promise<void>((resolve) => (signalled = resolve));
+  const onSignal = (name: string) => {
+    log(`\n${name} received: stopping…`);
+    // A second signal while stopping means "now".
+    process.once(name, () => process.exit(130));
+    signalled?.();
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+
+  try {
+    const temporalConfig = await startTemporal(config, stoppers);
+    const databaseUrl = await startPostgres(config, stoppers);
+
+    await migrateDatabase(databaseUrl);
+    const database = openDatabase(databaseUrl);
+    stoppers.push({ name: 'database pool', stop: () => database.close() });
+    const admin = await ensureAdminToken(database.db, config.dataDir);
+
+    const temporal = await connectTemporal(temporalConfig);
+    stoppers.push({ name: 'Temporal connection', stop: () => temporal.close() });
+
+    const worker = await createWorker({
+      connection: temporal.nativeConnection,
+      namespace: temporalConfig.temporal.namespace,
+      activities: createActivities({ client: temporal.client, projection: createProjectionActivities(database.db) }),
+    });
+    const workerRun = worker.run();
+    stoppers.push({
+      name: 'worker',
+      stop: async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await workerRun;
+      },
+    });
+
+    const app = await buildApp({ db: database, temporal: { client: temporal.client, connection: temporal.connection }, config });
+    await app.listen({ port: config.port, host: config.host });
+    stoppers.push({ name: 'API', stop: () => app.close() });
+
+    const apiUrl = `http://${config.host}:${config.port}`;
+    if (applyPlans) await applyPlanFolder(temporal.client);
+
+    log('');
+    log('kehoach is running.');
+    log(`  API            ${apiUrl}/api/plans`);
+    log(`  API docs       ${apiUrl}/docs`);
+    if (temporalConfig.uiUrl) log(`  Temporal UI    ${temporalConfig.uiUrl}`);
+    log(`  Admin token    ${admin.file}${admin.token ? ' (created now)' : ''}`);
+    log(`  Data           ${config.dataDir}`);
+    log('Press Ctrl-C to stop.');
+
+    await Promise.race([signal, workerRun.then(() => { throw new Error('the worker stopped unexpectedly'); })]);
+    await stopAll();
+    log('Stopped.');
+    return 0;
+  } catch (error) {
+    process.stderr.write(`kehoach up: ${(error as Error).message}\n`);
+    await stopAll();
+    return 1;
+  }
+}
+
+async function startTemporal(config: Config, stoppers: Stopper[]): Promise<Config & { uiUrl?: string }> {
+  if (config.temporal.address) {
+    log(`Temporal: using ${config.temporal.address} (namespace ${config.temporal.namespace})`);
+    return config;
+  }
+  const port = config.temporal.devServerPort;
+  log(`Temporal: starting the dev server on 127.0.0.1:${port} …`);
+  const server = await startDevServer({
+    port,
+    uiPort: port + 1000,
+    namespace: config.temporal.namespace,
+    dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+  });
+  stoppers.push({ name: 'Temporal dev server', stop: () => server.stop() });
+  return { ...config, temporal: { ...config.temporal, address: server.address }, uiUrl: server.uiUrl };
+}
+
+async function startPostgres(config: Config, stoppers: Stopper[]): Promise<string> {
+  if (config.databaseUrl) {
+    log('Postgres: using DATABASE_URL');
+    return config.databaseUrl;
+  }
+  log(`Postgres: starting the embedded server on 127.0.0.1:${config.postgresPort} …`);
+  const postgres = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.postgresPort });
+  stoppers.push({ name: 'embedded Postgres', stop: () => postgres.stop() });
+  return postgres.url;
+}
+
+async function applyPlanFolder(client: Parameters<typeof applyPlan>[0]['client']): Promise<void> {
+  const files = findPlanFiles(['plans']);
+  for (const file of files) {
+    const loaded = await loadPlanFile(file);
+    if (!loaded.plan) {
+      process.stderr.write(`Not applied: ${file} has problems:\n`);
+      for (const diagnostic of loaded.diagnostics) process.stderr.write(`  ${formatDiagnostic(diagnostic)}\n`);
+      continue;
+    }
+    const outcome = await applyPlan({ client, plan: loaded.plan, text: loaded.text, file, actor: SYSTEM_ACTOR, dryRun: false });
+    const result = outcome.result;
+    log(
+      result && result.changed
+        ? `Plan ${outcome.planId}: applied version ${result.version} (${result.changes.length} task changes)`
+        : `Plan ${outcome.planId}: already applied, no change`,
+    );
+  }
+}
