@@ -57,12 +57,12 @@ export const contactSchema = z.strictObject({
 });
 
 export const agencySchema = z.strictObject({
-  id: slugSchema,
-  name: z.string().min(1),
+  id: slugSchema.meta({ description: 'ASCII id used everywhere else in the plan, e.g. "so-tu-phap"' }),
+  name: z.string().min(1).meta({ description: 'Full Vietnamese name, e.g. "Sở Tư pháp"' }),
   kind: z.enum(AGENCY_KINDS),
   /** The agency this one rolls up into (a commune into its district, a district into the province). */
-  parent: slugSchema.optional(),
-  contacts: z.array(contactSchema).default([]),
+  parent: slugSchema.optional().meta({ description: 'The agency this one rolls up into (a commune into its district, a district into the province)' }),
+  contacts: z.array(contactSchema).default([]).meta({ description: 'Who is notified: role staff or head, by email or webhook' }),
 });
 
 /** A role points at an agency (its head is notified) or directly at a person's contact. */
@@ -90,7 +90,7 @@ export const escalationTargetSchema = z.union([
 
 export const ladderLevelSchema = z.strictObject({
   /** Delay after the deadline. */
-  after: durationSchema,
+  after: durationSchema.meta({ description: 'Delay after the deadline, e.g. "3 working days"' }),
   to: escalationTargetSchema,
   /** What is asked of the target: nhắc nhở, đôn đốc, yêu cầu giải trình, báo cáo Tổ trưởng… */
   action: z.string().min(1),
@@ -98,10 +98,10 @@ export const ladderLevelSchema = z.strictObject({
 
 export const escalationSchema = z.strictObject({
   /** A task is "sắp đến hạn" (due soon) within this much of its deadline. */
-  dueSoon: durationSchema.optional(),
+  dueSoon: durationSchema.optional().meta({ description: 'A task is "sắp đến hạn" (due soon) within this much of its deadline; default "3 working days"' }),
   /** Reminders sent before the deadline, each as the time before it. */
-  reminders: z.array(durationSchema).optional(),
-  ladder: z.array(ladderLevelSchema).min(1).optional(),
+  reminders: z.array(durationSchema).optional().meta({ description: 'Reminders before the deadline, earliest first; default ["3 working days", "1 working day"]' }),
+  ladder: z.array(ladderLevelSchema).min(1).optional().meta({ description: 'Escalation levels after the deadline, each later than the one before' }),
 });
 
 /**
@@ -150,19 +150,22 @@ export const recurrenceSchema = z.strictObject({
 });
 
 export const taskSchema = z.strictObject({
-  id: slugSchema,
-  title: z.string().min(1),
-  lead: slugSchema,
-  support: z.array(slugSchema).default([]),
+  id: slugSchema.meta({ description: 'ASCII task id, unique in the plan, e.g. "t05"' }),
+  title: z.string().min(1).meta({ description: 'The task (nhiệm vụ) in Vietnamese' }),
+  lead: slugSchema.meta({ description: 'Id of the lead agency (cơ quan chủ trì)' }),
+  support: z.array(slugSchema).default([]).meta({ description: 'Ids of the supporting agencies (cơ quan phối hợp)' }),
   /** Required unless the task has a recurrence (each occurrence then has its own deadline). */
-  deadline: deadlineSchema.optional(),
-  dependsOn: z.array(slugSchema).default([]),
-  output: z.string().min(1),
-  target: targetSchema.optional(),
-  confirmation: z.boolean().default(false),
-  escalation: escalationSchema.optional(),
-  units: unitsSelectorSchema.optional(),
-  recurrence: recurrenceSchema.optional(),
+  deadline: deadlineSchema.optional().meta({
+    description:
+      'A date (2022-12-25, the end of that day), a date-time (2022-12-25T17:00), "none" for ongoing work (thường xuyên), or { within: "10 working days", after: issue | applied | <task id> }. Required unless the task has a recurrence.',
+  }),
+  dependsOn: z.array(slugSchema).default([]).meta({ description: 'Ids of tasks that must be done before this one starts' }),
+  output: z.string().min(1).meta({ description: 'The expected result (sản phẩm): a report, a system connected, a data set cleaned…' }),
+  target: targetSchema.optional().meta({ description: 'A measurable target: metric, unit, optional baseline, value' }),
+  confirmation: z.boolean().default(false).meta({ description: 'When true, a reported completion counts only once the tracking office confirms it (chờ xác nhận)' }),
+  escalation: escalationSchema.optional().meta({ description: "Overrides the plan's escalation policy for this task" }),
+  units: unitsSelectorSchema.optional().meta({ description: 'The same task carried by each listed unit (district or commune), each with its own progress: a list of agency ids or { kind, parent }' }),
+  recurrence: recurrenceSchema.optional().meta({ description: 'A periodic task (e.g. a monthly report due on the 20th); each occurrence has its own deadline. Use instead of deadline.' }),
   /** Whether the task is taken from the published text or reconstructed. */
   provenance: z.enum(['published', 'reconstructed']).optional(),
   note: z.string().optional(),
@@ -175,19 +178,19 @@ export const sourceSchema = z.strictObject({
 });
 
 export const planSchema = z.strictObject({
-  id: slugSchema,
-  code: z.string().min(1),
-  title: z.string().min(1),
-  issuer: z.string().min(1),
-  issuedOn: dateSchema,
-  timezone: z.string().default('Asia/Ho_Chi_Minh'),
-  calendar: slugSchema,
+  id: slugSchema.meta({ description: 'ASCII plan id, e.g. "nghe-an-771"' }),
+  code: z.string().min(1).meta({ description: 'The document number, e.g. "771/KH-UBND"' }),
+  title: z.string().min(1).meta({ description: 'The plan title in Vietnamese' }),
+  issuer: z.string().min(1).meta({ description: 'Who issued it, e.g. "UBND tỉnh Nghệ An"' }),
+  issuedOn: dateSchema.meta({ description: 'Issue date, YYYY-MM-DD; "after: issue" deadlines count from it' }),
+  timezone: z.string().default('Asia/Ho_Chi_Minh').meta({ description: 'IANA timezone of the dates in this plan' }),
+  calendar: slugSchema.meta({ description: 'Working-day calendar: the name of a file in calendars/, e.g. "vn"' }),
   description: z.string().optional(),
   sources: z.array(sourceSchema).optional(),
-  agencies: z.array(agencySchema).min(1),
-  roles: rolesSchema,
-  escalation: escalationSchema.optional(),
-  tasks: z.array(taskSchema).min(1),
+  agencies: z.array(agencySchema).min(1).meta({ description: 'Every agency the plan names: departments, Công an tỉnh, district and commune committees' }),
+  roles: rolesSchema.meta({ description: 'Roles the escalation refers to: standing_office (cơ quan thường trực), chair (Tổ trưởng) and any others' }),
+  escalation: escalationSchema.optional().meta({ description: 'Default policy for every task: dueSoon, reminders before the deadline, ladder after it' }),
+  tasks: z.array(taskSchema).min(1).meta({ description: 'The tasks (nhiệm vụ)' }),
 });
 
 export type Plan = z.infer<typeof planSchema>;
