@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import type { PlanVersionRecord, TaskChange } from '../../src/activities/records';
-import type { ProjectionActivities } from '../../src/activities/types';
+import type { KehoachActivities, ProjectionActivities } from '../../src/activities/types';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { bundleWorkflows, createWorker } from '../../src/temporal/worker';
 import { freePort } from './ports';
@@ -42,7 +42,12 @@ export interface PlanWorkerEnv {
 
 let runtimeInstalled = false;
 
-export async function startPlanWorkerEnv(): Promise<PlanWorkerEnv> {
+export interface PlanWorkerEnvOptions {
+  /** Wraps the real activities, for tests that inject failures. */
+  wrapActivities?: (activities: KehoachActivities) => KehoachActivities;
+}
+
+export async function startPlanWorkerEnv(options: PlanWorkerEnvOptions = {}): Promise<PlanWorkerEnv> {
   if (!runtimeInstalled) {
     // Worker and SDK chatter at INFO would bury the test output.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -56,7 +61,7 @@ export async function startPlanWorkerEnv(): Promise<PlanWorkerEnv> {
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: server.namespace,
-    activities: createActivities({ client, projection }),
+    activities: (options.wrapActivities ?? ((activities) => activities))(createActivities({ client, projection })),
     workflowBundle,
   });
   const running = worker.run();

@@ -19,6 +19,9 @@ import {
   type PlanStateView,
   type TaskStateView,
 } from '../../src/workflows/messages';
+import { planChanges, rollUp } from '../../src/workflows/plan';
+import { loadCalendar } from '../../src/plan/calendar-file';
+import { compilePlan } from '../../src/plan/compile';
 import { eventually, freshPlanId, startPlanWorkerEnv, type PlanWorkerEnv } from '../helpers/plan-worker';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -45,9 +48,53 @@ async function countTaskWorkflows(client: Client, planId: string): Promise<{ ids
   return { ids: Object.keys(runIds).sort(), runIds };
 }
 
+t.test('pure bookkeeping: changes by spec hash and roll-up over units', async (t) => {
+  const compile = (file: string) => {
+    const { plan } = loadPlanAs(fixture(file), 'drill-small', 'p');
+    return compilePlan(plan, loadCalendar(plan.calendar), { firstAppliedAt: '2026-03-02T02:00:00.000Z' });
+  };
+  const v1 = compile('drill-small.yaml');
+  const applied = Object.fromEntries(v1.map((spec) => [taskWorkflowId(spec), spec]));
+  t.same(planChanges(applied, v1).changes, [], 'same specs: nothing to do');
+  const { changes, added, changed, removed } = planChanges(applied, compile('drill-small-amended.yaml'));
+  t.same(changes, [
+    { workflowId: 'task:p:lam-sach-ho-tich', taskId: 'lam-sach-ho-tich', change: 'changed', fields: ['deadline'] },
+    { workflowId: 'task:p:khai-thac-ho-tich', taskId: 'khai-thac-ho-tich', change: 'added' },
+    { workflowId: 'task:p:tuyen-truyen', taskId: 'tuyen-truyen', change: 'removed' },
+  ]);
+  t.same([added.length, changed.length, removed], [1, 1, ['task:p:tuyen-truyen']]);
+
+  const units = v1.filter((spec) => spec.taskId === 'so-hoa-ho-khau');
+  const report = (spec: TaskSpec, progress: 'not_started' | 'in_progress' | 'done', extra: object = {}) => ({
+    workflowId: taskWorkflowId(spec), taskId: spec.taskId, unitId: spec.unitId, progress, category: 'open_on_time' as const, ...extra,
+  });
+  t.same(rollUp(units, {}), { progress: 'not_started', total: 2, done: 0 }, 'no reports yet');
+  const [vinh, quynhLuu] = units as [TaskSpec, TaskSpec];
+  const half = { [taskWorkflowId(vinh)]: report(vinh, 'done', { completedAt: '2026-03-10T03:00:00.000Z', progressValue: 600 }), [taskWorkflowId(quynhLuu)]: report(quynhLuu, 'not_started') };
+  t.same(rollUp(units, half), { progress: 'in_progress', total: 2, done: 1, progressValue: 600 });
+  const whole = { ...half, [taskWorkflowId(quynhLuu)]: report(quynhLuu, 'done', { completedAt: '2026-03-12T03:00:00.000Z', progressValue: 400 }) };
+  t.same(rollUp(units, whole), { progress: 'done', total: 2, done: 2, progressValue: 1000, doneAt: '2026-03-12T03:00:00.000Z' }, 'done when the last unit is, at its instant');
+});
+
+// Set by a test: the next startTasks call starts its workflows, then fails as if the worker died
+// before reporting back, so Temporal runs it again.
+const faults = { failAfterNextStart: false, startCalls: 0 };
+
 let env: PlanWorkerEnv;
 t.before(async () => {
-  env = await startPlanWorkerEnv();
+  env = await startPlanWorkerEnv({
+    wrapActivities: (activities) => ({
+      ...activities,
+      async startTasks(input) {
+        faults.startCalls += 1;
+        await activities.startTasks(input);
+        if (faults.failAfterNextStart) {
+          faults.failAfterNextStart = false;
+          throw new Error('simulated crash after the task workflows were started');
+        }
+      },
+    }),
+  });
 });
 t.teardown(() => env?.stop());
 
@@ -194,6 +241,21 @@ t.test('unit progress rolls up into the task', async (t) => {
   t.equal(whole?.done, 2);
   const state: PlanStateView = await planState(env.client, planId);
   t.equal(state.tasks['so-hoa-ho-khau']?.length, 2, 'the latest report of each unit is kept');
+});
+
+t.test('a start batch that runs twice (crash after starting) starts each task workflow once', async (t) => {
+  const planId = freshPlanId('retry');
+  faults.failAfterNextStart = true;
+  const callsBefore = faults.startCalls;
+  const outcome = await applyDrill(planId);
+  t.equal(outcome.result?.changed, true);
+  t.equal(faults.startCalls - callsBefore, 2, 'the batch ran twice');
+  const executions: string[] = [];
+  for await (const execution of env.client.workflow.list({ query: `WorkflowId STARTS_WITH 'task:${planId}:'` })) {
+    executions.push(execution.workflowId);
+  }
+  t.equal(executions.length, 5, 'one run per task workflow, no duplicates');
+  t.equal((await planState(env.client, planId)).pending, 0, 'the reconciliation finished');
 });
 
 t.test('applyVersion rejects specs that do not belong to the plan', async (t) => {
