@@ -1,0 +1,73 @@
+/**
+ * Bearer tokens → the principal acting (token id, name, agency, role). Every route is private
+ * unless its `config.public` says otherwise; what a principal may do to a task is decided by
+ * the rules in ../permissions.ts, checked before any update is sent (the workflow checks again).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ProblemError } from '../problem';
+import type { Actor } from '../../workflows/messages';
+
+export type PrincipalRole = 'staff' | 'leader' | 'admin';
+
+export interface Principal {
+  tokenId: string;
+  name: string;
+  /** The agency the token is bound to; admins may have none. */
+  agency?: string;
+  role: PrincipalRole;
+}
+
+export interface AuthOptions {
+  /** Resolves a bearer token to its principal; undefined when the token is unknown or revoked. */
+  verify(bearer: string): Promise<Principal | undefined>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without a token (health, OpenAPI, docs). */
+    public?: boolean;
+  }
+}
+
+/** The principal of an authenticated route (the hook guarantees one). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new ProblemError('unauthenticated', 'Cần mã truy cập: gửi tiêu đề Authorization: Bearer <mã>.');
+  return request.principal;
+}
+
+export function actorOf(principal: Principal): Actor {
+  return { id: principal.tokenId, name: principal.name, agency: principal.agency, role: principal.role };
+}
+
+export function requireRole(request: FastifyRequest, roles: readonly PrincipalRole[], what: string): Principal {
+  const principal = principalOf(request);
+  if (!roles.includes(principal.role)) {
+    throw new ProblemError('forbidden', `Vai trò "${principal.role}" không được ${what}; cần vai trò ${roles.map((r) => `"${r}"`).join(' hoặc ')}.`);
+  }
+  return principal;
+}
+
+async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRequest', async (request) => {
+    // The docs UI is a third-party plugin whose routes carry no config of ours.
+    if (request.is404 || request.routeOptions.config.public || request.routeOptions.url?.startsWith('/docs')) return;
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match?.[1]) {
+      throw new ProblemError('unauthenticated', 'Cần mã truy cập: gửi tiêu đề Authorization: Bearer <mã> (quản trị viên tạo mã bằng `kehoach token create`).');
+    }
+    const principal = await options.verify(match[1]);
+    if (!principal) {
+      throw new ProblemError('unauthenticated', 'Mã truy cập không đúng hoặc đã bị thu hồi; hãy xin quản trị viên cấp mã mới.');
+    }
+    request.principal = principal;
+  });
+}
+
+export default fp(auth, { name: 'auth', fastify: '5.x', dependencies: ['problem-details'] });

@@ -1,0 +1,86 @@
+/**
+ * RFC 9457 problem details: the one shape every API error takes, with a stable `type` URI per
+ * case so that clients branch on `type`, never on the wording of `detail`.
+ */
+import { z } from 'zod';
+
+export const PROBLEM_BASE = 'https://kehoach.dev/problems/';
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export const PROBLEMS = {
+  validation: { status: 400, title: 'Dữ liệu không hợp lệ' },
+  'not-found': { status: 404, title: 'Không tìm thấy' },
+  unauthenticated: { status: 401, title: 'Chưa xác thực' },
+  forbidden: { status: 403, title: 'Không có quyền' },
+  conflict: { status: 409, title: 'Xung đột với trạng thái nhiệm vụ' },
+  'update-rejected': { status: 422, title: 'Yêu cầu bị từ chối' },
+  'upstream-unavailable': { status: 503, title: 'Dịch vụ phụ thuộc không sẵn sàng' },
+  'idempotency-key-reuse': { status: 422, title: 'Idempotency-Key đã dùng cho yêu cầu khác' },
+  'payload-too-large': { status: 413, title: 'Nội dung yêu cầu quá lớn' },
+  'unsupported-media-type': { status: 415, title: 'Kiểu nội dung không được hỗ trợ' },
+  internal: { status: 500, title: 'Lỗi máy chủ' },
+} as const;
+
+export type ProblemKind = keyof typeof PROBLEMS;
+
+export const problemFieldSchema = z.object({
+  /** Where the problem is: a JSON path into the request ("body.reason", "query.limit"). */
+  path: z.string().optional(),
+  message: z.string(),
+  /** For plan files: the position in the YAML text (1-based). */
+  line: z.number().int().optional(),
+  col: z.number().int().optional(),
+  severity: z.enum(['error', 'warning']).optional(),
+});
+export type ProblemField = z.infer<typeof problemFieldSchema>;
+
+export const problemSchema = z
+  .object({
+    type: z.string().describe('Stable URI identifying the kind of problem'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional().describe('The request path and id this problem occurred on'),
+    errors: z.array(problemFieldSchema).optional(),
+  })
+  .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof problemSchema>;
+
+export class ProblemError extends Error {
+  override name = 'ProblemError';
+  readonly kind: ProblemKind;
+  readonly status: number;
+  readonly errors?: ProblemField[];
+  /** Seconds, for 503 and 429. */
+  readonly retryAfter?: number;
+
+  constructor(kind: ProblemKind, detail: string, options: { status?: number; errors?: ProblemField[]; retryAfter?: number; cause?: unknown } = {}) {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
+    this.status = options.status ?? PROBLEMS[kind].status;
+    this.errors = options.errors;
+    this.retryAfter = options.retryAfter;
+  }
+
+  toProblem(instance?: string): Problem {
+    return {
+      type: PROBLEM_BASE + this.kind,
+      title: PROBLEMS[this.kind].title,
+      status: this.status,
+      detail: this.message,
+      ...(instance ? { instance } : {}),
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
+  }
+}
+
+/** A response declaration for route schemas: the problem shape under its own media type. */
+export function problemResponse(description: string) {
+  return { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } };
+}
+
+/** The error responses every authenticated route can give. */
+export const authProblems = {
+  401: problemResponse('Thiếu hoặc sai mã truy cập (Authorization: Bearer …)'),
+  403: problemResponse('Vai trò hoặc cơ quan của mã truy cập không được phép'),
+} as const;

@@ -1,0 +1,221 @@
+/**
+ * /api/plans — the plans, their status by reporting category, their reports as of a date, and
+ * applying a plan file (or previewing what applying it would change).
+ */
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { applyPlan } from '../../apply/apply';
+import { loadPlanText } from '../../plan/load';
+import { planReport, reportCsv } from '../../db/report';
+import { actorOf, requireRole } from '../plugins/auth';
+import { authProblems, ProblemError, problemResponse } from '../problem';
+import { getPlan, listPlans, planCounts } from '../read-model';
+import { isoDate, planStatusSchema, planSummarySchema, slug } from '../schemas';
+import { temporalProblem } from '../temporal-errors';
+import type { RouteDeps } from '../app';
+
+const planParams = z.strictObject({ planId: slug });
+
+function summaryOf(row: Awaited<ReturnType<typeof listPlans>>[number]) {
+  return {
+    id: row.id,
+    code: row.code,
+    title: row.title,
+    issuer: row.issuer,
+    issuedOn: row.issuedOn,
+    timezone: row.timezone,
+    version: row.currentVersion,
+    contentHash: row.contentHash,
+    appliedAt: row.appliedAt.toISOString(),
+  };
+}
+
+const fieldChangeSchema = z.object({ field: z.string(), before: z.unknown(), after: z.unknown() });
+const planDiffSchema = z
+  .object({
+    planId: z.string(),
+    added: z.number().int(),
+    changed: z.number().int(),
+    removed: z.number().int(),
+    entries: z.array(
+      z.object({
+        workflowId: z.string(),
+        taskId: z.string(),
+        unitId: z.string().optional(),
+        occurrence: z.string().optional(),
+        title: z.string(),
+        change: z.enum(['added', 'changed', 'removed']),
+        fields: z.array(fieldChangeSchema).optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'PlanDiff' });
+
+const applyResponseSchema = z
+  .object({
+    planId: z.string(),
+    dryRun: z.boolean(),
+    diff: planDiffSchema,
+    version: z.number().int().optional().describe('The applied version (absent for a dry run)'),
+    changed: z.boolean().describe('False when the plan was already applied with this content'),
+  })
+  .meta({ id: 'ApplyResult' });
+
+const reportCountsShape = {
+  doneOnTime: z.number().int(),
+  doneLate: z.number().int(),
+  openOnTime: z.number().int(),
+  openOverdue: z.number().int(),
+  noDeadline: z.number().int(),
+  total: z.number().int(),
+  percentDone: z.number(),
+};
+const reportSchema = z
+  .object({
+    planId: z.string(),
+    asOf: z.string(),
+    asOfInstant: z.string().describe('The end of that day in the plan\'s timezone'),
+    timezone: z.string(),
+    agencies: z.array(z.object({ agency: z.string(), name: z.string(), ...reportCountsShape })),
+    totals: z.object(reportCountsShape),
+  })
+  .meta({ id: 'PlanReport' });
+
+/** Today's date in Vietnam, the default "as of" of a report. */
+function todayInVietnam(now = new Date()): string {
+  return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+}
+
+const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
+  const { db } = deps.db;
+
+  app.get('/api/plans', {
+    schema: {
+      tags: ['plans'],
+      summary: 'Every applied plan',
+      response: { 200: z.object({ items: z.array(planSummarySchema) }), ...authProblems },
+    },
+  }, async () => ({ items: (await listPlans(db)).map(summaryOf) }));
+
+  app.get('/api/plans/:planId', {
+    schema: {
+      tags: ['plans'],
+      summary: 'A plan with its tasks counted by reporting category, overall and per lead agency, now',
+      params: planParams,
+      response: { 200: planStatusSchema, 400: problemResponse('Mã kế hoạch không hợp lệ'), ...authProblems, 404: problemResponse('Không có kế hoạch này') },
+    },
+  }, async (request) => {
+    const plan = await getPlan(db, request.params.planId);
+    if (!plan) throw new ProblemError('not-found', `Không có kế hoạch "${request.params.planId}"; GET /api/plans liệt kê các kế hoạch đã áp dụng.`);
+    const asOf = new Date().toISOString();
+    const counts = await planCounts(db, plan.id);
+    return { ...summaryOf(plan), asOf, ...counts };
+  });
+
+  app.get('/api/plans/:planId/report', {
+    schema: {
+      tags: ['plans'],
+      summary: 'Per-agency report as the tasks stood at the end of a day (from the event history); JSON or CSV',
+      params: planParams,
+      querystring: z.strictObject({
+        asOf: isoDate.optional().describe('YYYY-MM-DD; default today (Asia/Ho_Chi_Minh)'),
+        format: z.enum(['json', 'csv']).default('json'),
+      }),
+      response: {
+        200: {
+          description: 'The report as JSON, or as CSV with Vietnamese headers (UTF-8 with BOM, for Excel) when format=csv',
+          content: {
+            'application/json': { schema: reportSchema },
+            'text/csv': { schema: z.string() },
+          },
+        },
+        400: problemResponse('Tham số không hợp lệ'),
+        ...authProblems,
+        404: problemResponse('Không có kế hoạch này'),
+      },
+    },
+  }, async (request, reply) => {
+    const plan = await getPlan(db, request.params.planId);
+    if (!plan) throw new ProblemError('not-found', `Không có kế hoạch "${request.params.planId}".`);
+    const asOf = request.query.asOf ?? todayInVietnam();
+    const report = await planReport(db, plan.id, asOf);
+    if (request.query.format === 'csv') {
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${plan.id}-${asOf}.csv"`)
+        .serializer((payload: unknown) => String(payload))
+        .send(reportCsv(report));
+    }
+    return report;
+  });
+
+  async function applyRoute(request: FastifyRequest, dryRun: boolean) {
+    const principal = requireRole(request, dryRun ? ['admin', 'leader'] : ['admin'], dryRun ? 'xem trước thay đổi của kế hoạch' : 'áp dụng kế hoạch');
+    const text = typeof request.body === 'string' ? request.body : '';
+    if (!text.trim()) {
+      throw new ProblemError('validation', 'Nội dung yêu cầu phải là tệp kế hoạch YAML (Content-Type: application/yaml).');
+    }
+    const { plan, diagnostics } = loadPlanText(text, 'request.yaml');
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (!plan || errors.length > 0) {
+      throw new ProblemError('validation', `Tệp kế hoạch có ${errors.length} lỗi; sửa theo từng dòng dưới đây rồi gửi lại.`, {
+        status: 422,
+        errors: diagnostics.map((d) => ({ line: d.line, col: d.col, message: d.message, severity: d.severity, path: d.code })),
+      });
+    }
+    try {
+      const outcome = await applyPlan({ client: deps.temporal.client, plan, text, actor: actorOf(principal), dryRun });
+      const diff = outcome.diff;
+      return {
+        planId: outcome.planId,
+        dryRun,
+        diff: {
+          planId: diff.planId,
+          added: diff.added,
+          changed: diff.changed,
+          removed: diff.removed,
+          entries: diff.entries.map((e) => ({
+            workflowId: e.workflowId,
+            taskId: e.taskId,
+            ...(e.unitId ? { unitId: e.unitId } : {}),
+            ...(e.occurrence ? { occurrence: e.occurrence } : {}),
+            title: e.title,
+            change: e.change,
+            ...(e.fields ? { fields: e.fields } : {}),
+          })),
+        },
+        ...(outcome.result ? { version: outcome.result.version } : {}),
+        changed: outcome.result ? outcome.result.changed : diff.added + diff.changed + diff.removed > 0,
+      };
+    } catch (error) {
+      throw temporalProblem(error, `kế hoạch ${plan.id}`);
+    }
+  }
+
+  const applySchema = (summary: string) => ({
+    tags: ['plans'],
+    summary,
+    consumes: ['application/yaml'],
+    body: z.string().describe('The plan file, YAML'),
+    response: {
+      200: applyResponseSchema,
+      400: problemResponse('Nội dung rỗng hoặc không đọc được'),
+      ...authProblems,
+      413: problemResponse('Tệp quá lớn'),
+      415: problemResponse('Gửi với Content-Type: application/yaml'),
+      422: problemResponse('Tệp kế hoạch không hợp lệ: errors[] kèm dòng, cột; hoặc Idempotency-Key đã dùng'),
+      503: problemResponse('Temporal không phản hồi'),
+    },
+  });
+
+  app.post('/api/plans', { schema: applySchema('Apply a plan file (admin): validate, reconcile its task workflows, return the diff') }, async (request) =>
+    applyRoute(request, false),
+  );
+
+  app.post('/api/plans/diff', { schema: applySchema('What applying a plan file would change, without applying it') }, async (request) =>
+    applyRoute(request, true),
+  );
+};
+
+export default plansRoutes;

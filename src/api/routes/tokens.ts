@@ -1,0 +1,67 @@
+/** /api/tokens — API tokens, one per person, bound to an agency and a role (admin only). */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createToken, listTokens, revokeToken } from '../../db/tokens';
+import { requireRole } from '../plugins/auth';
+import { authProblems, ProblemError, problemResponse } from '../problem';
+import { ROLES, slug, tokenSchema } from '../schemas';
+import type { RouteDeps } from '../app';
+
+const createBody = z
+  .strictObject({
+    name: z.string().trim().min(1, { message: 'cần tên người dùng mã' }).max(200),
+    agency: slug.optional().describe('The agency the holder works for; required for staff and leader'),
+    role: z.enum(ROLES),
+  })
+  .refine((b) => b.role === 'admin' || b.agency !== undefined, { message: 'mã cho vai trò staff hoặc leader cần có agency', path: ['agency'] });
+
+const tokensRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
+  const { db } = deps.db;
+
+  app.post('/api/tokens', {
+    schema: {
+      tags: ['tokens'],
+      summary: 'Create a token (admin); the token itself is in this response only',
+      body: createBody,
+      response: {
+        201: z.object({ id: z.string(), token: z.string(), name: z.string(), agency: z.string().optional(), role: z.enum(ROLES) }),
+        400: problemResponse('Dữ liệu không hợp lệ'),
+        ...authProblems,
+        422: problemResponse('Idempotency-Key đã dùng cho yêu cầu khác'),
+      },
+    },
+  }, async (request, reply) => {
+    requireRole(request, ['admin'], 'tạo mã truy cập');
+    const { name, agency, role } = request.body;
+    const created = await createToken(db, { name, agency: agency ?? null, role });
+    return reply.code(201).send({ id: created.id, token: created.token, name, ...(agency ? { agency } : {}), role });
+  });
+
+  app.get('/api/tokens', {
+    schema: {
+      tags: ['tokens'],
+      summary: 'Every token, newest first, revoked ones included (admin)',
+      response: { 200: z.object({ items: z.array(tokenSchema) }), ...authProblems },
+    },
+  }, async (request) => {
+    requireRole(request, ['admin'], 'xem danh sách mã truy cập');
+    return { items: await listTokens(db) };
+  });
+
+  app.delete('/api/tokens/:tokenId', {
+    schema: {
+      tags: ['tokens'],
+      summary: 'Revoke a token (admin)',
+      params: z.strictObject({ tokenId: z.string().min(1).max(100) }),
+      response: { 204: z.null().describe('Revoked'), ...authProblems, 404: problemResponse('Không có mã này') },
+    },
+  }, async (request, reply) => {
+    requireRole(request, ['admin'], 'thu hồi mã truy cập');
+    if (!(await revokeToken(db, request.params.tokenId))) {
+      throw new ProblemError('not-found', `Không có mã truy cập "${request.params.tokenId}"; GET /api/tokens liệt kê các mã.`);
+    }
+    return reply.code(204).send(null);
+  });
+};
+
+export default tokensRoutes;

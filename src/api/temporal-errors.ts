@@ -1,0 +1,99 @@
+/**
+ * Sending a Workflow Update from a request and turning what Temporal says into problems:
+ * a validator's ApplicationFailure keeps its meaning (403 / 409 / 422 / 404), a missing workflow
+ * is 404, and an unreachable or slow server is 503 with Retry-After. The update ID comes from the
+ * Idempotency-Key when there is one, so a retry after a 503 can never apply the change twice.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  isGrpcDeadlineError,
+  isGrpcServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { RejectionType } from '../workflows/messages';
+import { ProblemError } from './problem';
+
+/** Seconds a client should wait before retrying when Temporal is unreachable. */
+export const RETRY_AFTER_SECONDS = 5;
+
+// gRPC status codes that mean "the server is not there or not answering", not "you asked wrongly".
+const UNAVAILABLE_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 14 /* UNAVAILABLE */, 1 /* CANCELLED */]);
+const NOT_FOUND = 5;
+
+function grpcCode(error: unknown): number | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (isGrpcServiceError(current)) return current.code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function upstreamUnavailable(what: string, cause?: unknown): ProblemError {
+  return new ProblemError(
+    'upstream-unavailable',
+    `${what} hiện không phản hồi; chưa có thay đổi nào được ghi. Hãy thử lại sau ${RETRY_AFTER_SECONDS} giây (dùng lại cùng Idempotency-Key).`,
+    { retryAfter: RETRY_AFTER_SECONDS, cause },
+  );
+}
+
+/** Maps an error from a Temporal client call to a problem, or rethrows what it does not know. */
+export function temporalProblem(error: unknown, subject: string): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof WorkflowUpdateFailedError) {
+    const failure = error.cause;
+    if (failure instanceof ApplicationFailure) {
+      const detail = failure.message || 'Yêu cầu bị từ chối.';
+      switch (failure.type) {
+        case RejectionType.forbidden:
+          return new ProblemError('forbidden', detail, { cause: error });
+        case RejectionType.invalidState:
+          return new ProblemError('conflict', detail, { cause: error });
+        case RejectionType.invalidInput:
+          return new ProblemError('update-rejected', detail, { cause: error });
+        case RejectionType.notFound:
+          return new ProblemError('not-found', detail, { cause: error });
+        default:
+          return new ProblemError('update-rejected', detail, { cause: error });
+      }
+    }
+    return new ProblemError('update-rejected', failure?.message ?? error.message, { cause: error });
+  }
+  if (error instanceof WorkflowNotFoundError || grpcCode(error) === NOT_FOUND) {
+    return new ProblemError('not-found', `Không tìm thấy ${subject}; kiểm tra mã kế hoạch và mã nhiệm vụ.`, { cause: error });
+  }
+  if (
+    error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+    isGrpcDeadlineError(error) ||
+    UNAVAILABLE_CODES.has(grpcCode(error) ?? -1) ||
+    (error instanceof Error && /UNAVAILABLE|ECONNREFUSED|Failed to connect|deadline/i.test(error.message))
+  ) {
+    return upstreamUnavailable('Temporal', error);
+  }
+  throw error;
+}
+
+export interface UpdateRequest<Ret, Input> {
+  client: Client;
+  workflowId: string;
+  update: UpdateDefinition<Ret, [Input]>;
+  input: Input;
+  /** Scoped Idempotency-Key, or undefined for a fresh id. */
+  updateId?: string;
+  timeoutMs: number;
+  subject: string;
+}
+
+export async function sendUpdate<Ret, Input>(request: UpdateRequest<Ret, Input>): Promise<Ret> {
+  const handle = request.client.workflow.getHandle(request.workflowId);
+  try {
+    return await request.client.withDeadline(Date.now() + request.timeoutMs, () =>
+      handle.executeUpdate(request.update, { args: [request.input], updateId: request.updateId ?? randomUUID() }),
+    );
+  } catch (error) {
+    throw temporalProblem(error, request.subject);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Configuration, read from the environment and validated once at start. Every process entry
+ * point (`up`, `api`, `worker`, the HTTP client commands) calls `loadConfig()` and passes the
+ * result down; nothing else reads `process.env`.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = (what: string) =>
+  z.coerce
+    .number({ message: `${what} must be a TCP port number, for example 3000` })
+    .int({ message: `${what} must be a whole number` })
+    .min(1, { message: `${what} must be between 1 and 65535` })
+    .max(65535, { message: `${what} must be between 1 and 65535` });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const envSchema = z.object({
+  PORT: port('PORT').default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  KEHOACH_DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must start with postgres:// or postgresql://' })
+      .optional(),
+  ),
+  TEMPORAL_ADDRESS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[^\s:/]+:\d+$/, { message: 'TEMPORAL_ADDRESS must be host:port, for example 127.0.0.1:7233' })
+      .optional(),
+  ),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  KEHOACH_TEMPORAL_PORT: port('KEHOACH_TEMPORAL_PORT').default(7233),
+  KEHOACH_POSTGRES_PORT: port('KEHOACH_POSTGRES_PORT').default(5433),
+  TEMPORAL_TLS_CERT: optionalText,
+  TEMPORAL_TLS_KEY: optionalText,
+  TEMPORAL_API_KEY: optionalText,
+  KEHOACH_URL: optionalText.pipe(
+    z.url({ message: 'KEHOACH_URL must be a URL, for example http://127.0.0.1:3000' }).optional(),
+  ),
+  KEHOACH_TOKEN: optionalText,
+  /** Largest request body the API accepts, in bytes (plan files are the largest bodies). */
+  KEHOACH_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
+  /** How long an update may wait for the task workflow before the API gives up with 503. */
+  KEHOACH_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+});
+
+export interface TemporalTls {
+  /** Paths to the client certificate and key (mTLS), as given. */
+  certFile: string;
+  keyFile: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute path of the data directory (embedded Postgres, Temporal SQLite, admin token). */
+  dataDir: string;
+  /** External Postgres; undefined means the embedded one in the data directory. */
+  databaseUrl?: string;
+  /** Port of the embedded Postgres started by `kehoach up` when DATABASE_URL is not set. */
+  postgresPort: number;
+  temporal: {
+    /** External Temporal; undefined means a dev server started by `kehoach up` on `devServerPort`. */
+    address?: string;
+    namespace: string;
+    devServerPort: number;
+    tls?: TemporalTls;
+    apiKey?: string;
+  };
+  /** Where the CLI's HTTP client commands find the API. */
+  apiUrl: string;
+  /** The CLI's bearer token; undefined means read `<dataDir>/admin.token` when needed. */
+  apiToken?: string;
+  bodyLimit: number;
+  updateTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '');
+      return issue.message.includes(name) ? `  ${issue.message} (got "${env[name] ?? ''}")` : `  ${name}: ${issue.message} (got "${env[name] ?? ''}")`;
+    });
+    throw new ConfigError(`invalid configuration in the environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.TEMPORAL_TLS_CERT) !== Boolean(e.TEMPORAL_TLS_KEY)) {
+    throw new ConfigError(
+      'invalid configuration in the environment:\n  TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: set both (paths to the client certificate and its key) or neither',
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(cwd, e.KEHOACH_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    postgresPort: e.KEHOACH_POSTGRES_PORT,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      devServerPort: e.KEHOACH_TEMPORAL_PORT,
+      tls: e.TEMPORAL_TLS_CERT && e.TEMPORAL_TLS_KEY ? { certFile: e.TEMPORAL_TLS_CERT, keyFile: e.TEMPORAL_TLS_KEY } : undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+    },
+    apiUrl: (e.KEHOACH_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+    apiToken: e.KEHOACH_TOKEN,
+    bodyLimit: e.KEHOACH_BODY_LIMIT,
+    updateTimeoutMs: e.KEHOACH_UPDATE_TIMEOUT_MS,
+  };
+}
+
+export const ADMIN_TOKEN_FILE = 'admin.token';
+
+/** The CLI's token: KEHOACH_TOKEN, else the admin token the embedded default wrote on first start. */
+export function resolveApiToken(config: Config): string {
+  if (config.apiToken) return config.apiToken;
+  const file = path.join(config.dataDir, ADMIN_TOKEN_FILE);
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    throw new ConfigError(
+      `no API token: set KEHOACH_TOKEN, or run \`kehoach up\` once so that it writes the admin token to ${file}`,
+    );
+  }
+}
