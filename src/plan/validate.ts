@@ -11,7 +11,7 @@
  * Nothing here reads files or the clock: calendars come in through `CalendarSource`, so the API
  * can validate a request body with the same code the CLI uses.
  */
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
 import { parseDuration } from './duration';
 import { deadlineAfterDate, deadlineLocal } from './timetable';
@@ -303,7 +303,9 @@ class PlanChecker {
     this.walk(contents, planSchema, []);
   }
 
-  private walk(node: Node | null, rawSchema: Schema, path: Path): void {
+  private walk(aliasOrNode: Node | null, rawSchema: Schema, path: Path): void {
+    // An alias (*name) is checked as the anchored value it stands for; positions then point at the anchor.
+    const node = isAlias(aliasOrNode) ? ((aliasOrNode.resolve(this.doc) as Node | undefined) ?? null) : aliasOrNode;
     const { schema } = unwrap(rawSchema);
     const def = defOf(schema);
     switch (def.type) {
@@ -543,8 +545,8 @@ class PlanChecker {
       }
       if (Array.isArray(task.units)) {
         task.units.forEach((_, i) => checkAgency([...path, 'units', i], `the units of ${name} include`));
-      } else if (isPlain(task.units) && task.units.parent !== undefined) {
-        checkAgency([...path, 'units', 'parent'], `the units of ${name} are under`);
+      } else if (isPlain(task.units)) {
+        this.checkUnitsSelector(task.units, [...path, 'units'], agencies, checkAgency);
       }
       if (Array.isArray(task.dependsOn)) {
         task.dependsOn.forEach((dependency, i) => {
@@ -557,6 +559,20 @@ class PlanChecker {
     });
 
     this.checkCycles(tasks);
+  }
+
+  /** A { kind, parent } selector that picks no agency would silently drop the task from every unit. */
+  private checkUnitsSelector(units: Plain, path: Path, agencies: unknown[], checkAgency: (path: Path, what: string) => void): void {
+    const name = this.describe(path.slice(0, 2));
+    if (units.parent !== undefined) checkAgency([...path, 'parent'], `the units of ${name} are under`);
+    if (typeof units.kind !== 'string') return;
+    const parent = units.parent;
+    if (parent !== undefined && !agencies.some((agency) => isPlain(agency) && agency.id === parent)) return;
+    const matches = agencies.filter((agency) => isPlain(agency) && agency.kind === units.kind && (parent === undefined || agency.parent === parent));
+    if (matches.length === 0) {
+      const under = parent === undefined ? '' : ` under '${String(parent)}'`;
+      this.error('empty-units', this.nodeAt(path), `the units of ${name} select agencies of kind '${units.kind}'${under}, but the plan has none; add those agencies under 'agencies' (with \`parent: ${parent === undefined ? '<id>' : String(parent)}\` where needed) or list the unit ids instead`);
+    }
   }
 
   /** Ids in file order; the second of a duplicate is reported, naming the first's line. */

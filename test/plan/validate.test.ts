@@ -166,6 +166,19 @@ t.test('a role given as a contact and a ladder pointing at a custom role are acc
   t.ok(plan);
 });
 
+t.test('anchors and aliases are checked as the values they stand for', async (t) => {
+  const shared = edited('roles:', 'escalation: &policy\n  reminders: [2 working days]\nroles:').replace(
+    '    output: Báo cáo kết quả',
+    '    output: Báo cáo kết quả\n    escalation: *policy\n    support: &both [ubnd-tinh]',
+  );
+  const valid = loadPlanText(shared, 'aliases.yaml');
+  t.same(valid.diagnostics, []);
+  t.same(valid.plan?.tasks[0]?.escalation, { reminders: ['2 working days'] });
+  const broken = loadPlanText(shared.replace('reminders: [2 working days]', 'reminders: [2 workdays]'), 'aliases.yaml');
+  t.ok(broken.diagnostics.length >= 1);
+  t.ok(broken.diagnostics.every((d) => d.code === 'invalid-value' && d.line === 17), 'reported at the anchored value');
+});
+
 t.test('an empty file and a file that is not a mapping say what to write', async (t) => {
   const empty = loadPlanText('', 'empty.yaml');
   t.same(empty.diagnostics.map((d) => d.code), ['empty-plan']);
