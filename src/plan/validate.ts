@@ -328,6 +328,8 @@ class PlanChecker {
     const shape = def.shape ?? {};
     const catchall = def.catchall && defOf(def.catchall).type !== 'never' ? def.catchall : undefined;
     const seen = new Set<string>();
+    // A misspelt key already says what is missing ("did you mean 'lead'?"); no second message for it.
+    const suggested = new Set<string>();
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
       const key = isScalar(keyNode) ? keyNode.value : undefined;
@@ -339,7 +341,8 @@ class PlanChecker {
       const valueNode = (pair.value as Node | null) ?? null;
       const fieldSchema = shape[key] ?? catchall;
       if (!fieldSchema) {
-        this.unknownKey(keyNode as Node, key, Object.keys(shape), path);
+        const suggestion = this.unknownKey(keyNode as Node, key, Object.keys(shape), path);
+        if (suggestion) suggested.add(suggestion);
         continue;
       }
       if (valueNode === null || (isScalar(valueNode) && valueNode.value === null)) {
@@ -349,7 +352,7 @@ class PlanChecker {
       this.walk(valueNode, fieldSchema, [...path, key]);
     }
     const missing = Object.entries(shape)
-      .filter(([key, fieldSchema]) => !seen.has(key) && !unwrap(fieldSchema).optional)
+      .filter(([key, fieldSchema]) => !seen.has(key) && !suggested.has(key) && !unwrap(fieldSchema).optional)
       .map(([key]) => key);
     for (const key of missing) {
       const hint = KEY_HINTS[key] ? `; add \`${KEY_HINTS[key]}\`` : '';
@@ -364,13 +367,15 @@ class PlanChecker {
     return keys.join('\n  ');
   }
 
-  private unknownKey(keyNode: Node, key: string, allowed: string[], path: Path): void {
+  /** Reports the key; returns the allowed key it was probably meant to be. */
+  private unknownKey(keyNode: Node, key: string, allowed: string[], path: Path): string | undefined {
     const suggestion = closest(key, allowed);
     const where = this.describe(path);
     const message = suggestion
       ? `unknown key '${key}' in ${where}; did you mean '${suggestion}'?`
       : `unknown key '${key}' in ${where}; the allowed keys are ${quoteList(allowed)}`;
     this.error('unknown-key', keyNode, message);
+    return suggestion;
   }
 
   private walkArray(node: Node | null, schema: Schema, def: SchemaDef, path: Path): void {
