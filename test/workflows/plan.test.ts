@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import type { Client } from '@temporalio/client';
@@ -20,6 +21,7 @@ import {
   type TaskStateView,
 } from '../../src/workflows/messages';
 import { planChanges, rollUp } from '../../src/workflows/plan';
+import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { loadCalendar } from '../../src/plan/calendar-file';
 import { compilePlan } from '../../src/plan/compile';
 import { eventually, freshPlanId, startPlanWorkerEnv, type PlanWorkerEnv } from '../helpers/plan-worker';
@@ -78,6 +80,9 @@ t.test('pure bookkeeping: changes by spec hash and roll-up over units', async (t
 
 // Set by a test: the next startTasks call starts its workflows, then fails as if the worker died
 // before reporting back, so Temporal runs it again.
+/** Plan workflows whose histories `KEHOACH_RECORD_HISTORIES=1` saves for the replay test (plan-replay.test.ts). */
+const recordable: Record<string, string> = {};
+
 const faults = { failAfterNextStart: false, startCalls: 0 };
 
 let env: PlanWorkerEnv;
@@ -143,6 +148,7 @@ t.test('applying a plan starts every task workflow with its deadline; the same c
 
 t.test('an amended plan moves a deadline, adds a task and cancels a removed one', async (t) => {
   const planId = freshPlanId('amend');
+  recordable['amend'] = planId;
   await applyDrill(planId);
   const moved = `task:${planId}:lam-sach-ho-tich`;
   const original = await taskState(env.client, moved);
@@ -190,6 +196,7 @@ t.test('an amended plan moves a deadline, adds a task and cancels a removed one'
 
 t.test('completing a prerequisite releases its dependants, counting from the completion', async (t) => {
   const planId = freshPlanId('deps');
+  recordable['dependencies'] = planId;
   await applyDrill(planId);
   const first = `task:${planId}:lam-sach-ho-tich`;
   const second = `task:${planId}:so-hoa-ho-tich`;
@@ -220,6 +227,7 @@ t.test('completing a prerequisite releases its dependants, counting from the com
 
 t.test('unit progress rolls up into the task', async (t) => {
   const planId = freshPlanId('units');
+  recordable['units'] = planId;
   await applyDrill(planId);
   const vinh = `task:${planId}:so-hoa-ho-khau@ubnd-tp-vinh`;
   const quynhLuu = `task:${planId}:so-hoa-ho-khau@ubnd-quynh-luu`;
@@ -245,6 +253,7 @@ t.test('unit progress rolls up into the task', async (t) => {
 
 t.test('a start batch that runs twice (crash after starting) starts each task workflow once', async (t) => {
   const planId = freshPlanId('retry');
+  recordable['start-retried'] = planId;
   faults.failAfterNextStart = true;
   const callsBefore = faults.startCalls;
   const outcome = await applyDrill(planId);
@@ -291,4 +300,19 @@ t.test('the real Nghệ An plan 771: 42 task workflows with their deadlines', as
   t.same(wrong.map((spec) => spec.taskId), [], 'every dated task carries its compiled deadline');
   const listed = await eventually(() => countTaskWorkflows(env.client, planId), (found) => found.ids.length === 42);
   t.equal(listed.ids.length, 42);
+});
+
+t.test('record plan histories for the replay test', { skip: !process.env.KEHOACH_RECORD_HISTORIES && 'set KEHOACH_RECORD_HISTORIES=1 to re-record' }, async (t) => {
+  const dir = path.join(root, 'test', 'fixtures', 'histories');
+  mkdirSync(dir, { recursive: true });
+  for (const [scenario, planId] of Object.entries(recordable)) {
+    // The CLI writes the JSON history format every Temporal tool (and Worker.runReplayHistory) reads.
+    const json = execFileSync(
+      resolveTemporalCli(),
+      ['workflow', 'show', '--workflow-id', planWorkflowId(planId), '--address', env.server.address, '--namespace', env.server.namespace, '--output', 'json'],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    writeFileSync(path.join(dir, `plan-${scenario}.json`), json.endsWith('\n') ? json : `${json}\n`);
+    t.pass(`recorded plan-${scenario}.json`);
+  }
 });
