@@ -424,6 +424,7 @@ class PlanChecker {
     const scalarOptions = options.filter((option) => !['object', 'array'].includes(defOf(unwrap(option).schema).type));
     if (scalarOptions.some((option) => option.safeParse(value).success)) return;
     if (typeof value === 'string') {
+      if (this.vietnameseDate(node, value, path)) return;
       const reason = impossibleDateReason(value);
       if (reason) {
         this.error('impossible-date', node, `${this.field(path)} is '${value}', which is not a real date (${reason}); write a date that exists, YYYY-MM-DD`);
@@ -457,6 +458,21 @@ class PlanChecker {
     return `must match one of ${options.length} allowed forms; see plans/plan.schema.json`;
   }
 
+  /**
+   * Vietnamese documents write dates dd/mm/yyyy, so authors copying from them often do; say the
+   * exact YYYY-MM-DD to write instead. Returns whether the value had that shape.
+   */
+  private vietnameseDate(node: Node | null, value: string, path: Path): boolean {
+    const match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value.trim());
+    if (!match) return false;
+    const iso = `${match[3]}-${match[2]!.padStart(2, '0')}-${match[1]!.padStart(2, '0')}`;
+    const reason = impossibleDateReason(iso);
+    this.error(reason ? 'impossible-date' : 'invalid-value', node, reason
+      ? `${this.field(path)} is '${value}', which is not a real date (${reason}); write a date that exists, YYYY-MM-DD`
+      : `${this.field(path)} is '${value}'; write dates as YYYY-MM-DD: ${iso}`);
+    return true;
+  }
+
   private checkScalar(node: Node | null, schema: Schema, path: Path): void {
     if (!isScalar(node)) {
       this.error('invalid-value', node, `${this.field(path)} must be a single value, not a ${isMap(node) ? 'mapping' : 'list'}`);
@@ -469,6 +485,7 @@ class PlanChecker {
     const def = defOf(schema);
     const field = this.field(path);
     if (typeof value === 'string') {
+      if (this.vietnameseDate(node, value, path)) return;
       const reason = impossibleDateReason(value);
       if (reason) {
         this.error('impossible-date', node, `${field} is '${value}', which is not a real date (${reason}); write a date that exists, YYYY-MM-DD`);
