@@ -3,7 +3,8 @@
  * no Temporal round trip; the workflow's validators check the same rules again.
  *
  * staff  — acts on tasks its agency leads; reports progress on tasks it leads or supports.
- * leader — reads everything; confirms, returns, decides extensions, pauses and resumes.
+ * leader — reads everything; confirms, returns, decides extensions, pauses and resumes; may also
+ *          note progress (the tracking office records what it hears at weekly meetings).
  * admin  — everything, including back-dated completions, applying plans and managing tokens.
  */
 import { ProblemError } from './problem';
@@ -26,6 +27,7 @@ const LEADER_WRITES: readonly TaskWrite[] = ['confirm', 'return', 'extension-dec
 
 export function assertMayWrite(principal: Principal, write: TaskWrite, task: { lead: string; support: string[]; key: string }): void {
   if (principal.role === 'admin') return;
+  if (write === 'progress' && principal.role === 'leader') return;
   if (LEADER_WRITES.includes(write)) {
     if (principal.role !== 'leader') {
       throw new ProblemError('forbidden', `Chỉ lãnh đạo (vai trò "leader") hoặc quản trị viên được ${WHAT[write]}.`);

@@ -1,0 +1,62 @@
+/**
+ * The HTTP client the CLI's `report` and `token` commands use: KEHOACH_URL and KEHOACH_TOKEN (or
+ * the local admin token file), problem+json turned into one readable line.
+ */
+import { loadConfig, resolveApiToken } from '../config';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface ApiClient {
+  url: string;
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; contentType: string; text: string; json(): any }>;
+}
+
+export function createApiClient(): ApiClient {
+  const config = loadConfig();
+  const token = resolveApiToken(config);
+  return {
+    url: config.apiUrl,
+    async request(method, path, body) {
+      let response: Response;
+      try {
+        response = await fetch(config.apiUrl + path, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      } catch (error) {
+        throw new ApiError(
+          `cannot reach the kehoach API at ${config.apiUrl} (${(error as Error).message}); start it with \`kehoach up\` or set KEHOACH_URL`,
+          0,
+        );
+      }
+      const text = await response.text();
+      const contentType = response.headers.get('content-type') ?? '';
+      if (!response.ok) {
+        let message = `${response.status} ${response.statusText}`;
+        if (contentType.includes('json')) {
+          try {
+            const problem = JSON.parse(text) as { title?: string; detail?: string; errors?: { path?: string; message: string }[] };
+            message = `${problem.title ?? message}: ${problem.detail ?? ''}`.trim();
+            for (const e of problem.errors ?? []) message += `\n  ${e.path ? `${e.path}: ` : ''}${e.message}`;
+          } catch {
+            // Not the problem shape after all; the status line says enough.
+          }
+        }
+        throw new ApiError(message, response.status);
+      }
+      return { status: response.status, contentType, text, json: () => JSON.parse(text) };
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * `kehoach report <planId> [--as-of YYYY-MM-DD] [--csv]`: the plan's report as its tasks stood at
+ * the end of a day, fetched from the API (GET /api/plans/:planId/report).
+ */
+import { ApiError, createApiClient } from './api-client';
+
+const USAGE = [
+  'Usage: kehoach report <planId> [--as-of YYYY-MM-DD] [--csv]',
+  '',
+  'Prints, per lead agency, the tasks done on time, done late, open in time, open overdue and without',
+  'deadline, as they stood at the end of that day (default: today). --csv prints CSV for Excel.',
+  'Talks to KEHOACH_URL (default http://127.0.0.1:3000) with KEHOACH_TOKEN (default: the local admin token).',
+].join('\n');
+
+interface Counts {
+  doneOnTime: number;
+  doneLate: number;
+  openOnTime: number;
+  openOverdue: number;
+  noDeadline: number;
+  total: number;
+  percentDone: number;
+}
+
+interface Report {
+  planId: string;
+  asOf: string;
+  agencies: (Counts & { agency: string; name: string })[];
+  totals: Counts;
+}
+
+const COLUMNS = ['Đúng hạn', 'Trễ hạn', 'Trong hạn', 'Quá hạn', 'Không hạn', 'Tổng', '% xong'] as const;
+
+/** YYYY-MM-DD → dd/mm/yyyy, as Vietnamese documents write dates. */
+export function vietnameseDate(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-');
+  return `${day}/${month}/${year}`;
+}
+
+export function formatReport(report: Report): string {
+  const rows = [...report.agencies.map((a) => ({ name: a.name, counts: a as Counts })), { name: 'Tổng cộng', counts: report.totals }];
+  const cells = (c: Counts) => [c.doneOnTime, c.doneLate, c.openOnTime, c.openOverdue, c.noDeadline, c.total].map(String).concat(c.percentDone.toFixed(1));
+  const nameWidth = Math.max('Cơ quan'.length, ...rows.map((r) => r.name.length));
+  const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((r) => cells(r.counts)[i]!.length)));
+  const line = (name: string, values: readonly string[]) =>
+    [name.padEnd(nameWidth), ...values.map((v, i) => v.padStart(widths[i]!))].join('  ');
+  return [
+    `Kế hoạch ${report.planId}: tình hình đến hết ngày ${vietnameseDate(report.asOf)}`,
+    '',
+    line('Cơ quan', COLUMNS),
+    ...rows.slice(0, -1).map((r) => line(r.name, cells(r.counts))),
+    '-'.repeat(nameWidth + widths.reduce((sum, w) => sum + w + 2, 0)),
+    line(rows[rows.length - 1]!.name, cells(report.totals)),
+  ].join('\n');
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let planId: string | undefined;
+  let asOf: string | undefined;
+  let csv = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--csv') csv = true;
+    else if (arg === '--as-of') asOf = args[++i];
+    else if (arg.startsWith('--as-of=')) asOf = arg.slice('--as-of='.length);
+    else if (!arg.startsWith('-') && !planId) planId = arg;
+    else {
+      process.stderr.write(`kehoach report: unexpected argument "${arg}"\n\n${USAGE}\n`);
+      return 2;
+    }
+  }
+  if (!planId) {
+    process.stderr.write(`kehoach report: which plan? Give its id, for example \`kehoach report nghe-an-771\`.\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
+    process.stderr.write(`kehoach report: --as-of takes a date written YYYY-MM-DD, for example --as-of 2022-11-22 (got "${asOf ?? ''}")\n`);
+    return 2;
+  }
+  const query = new URLSearchParams({ ...(asOf ? { asOf } : {}), format: csv ? 'csv' : 'json' });
+  try {
+    const client = createApiClient();
+    const response = await client.request('GET', `/api/plans/${encodeURIComponent(planId)}/report?${query}`);
+    process.stdout.write(csv ? response.text : `${formatReport(response.json() as Report)}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`kehoach report: ${(error as Error).message}\n`);
+    return error instanceof ApiError || (error as Error).name === 'ConfigError' ? 1 : 2;
+  }
+}
