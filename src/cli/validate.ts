@@ -3,13 +3,17 @@
  * file at once, as `file:line:col: error|warning: message` lines an editor or CI log can link to.
  * Exit 0 when every file is valid (warnings allowed), 1 when any is not, 2 on a usage error.
  */
-import { existsSync } from 'node:fs';
-import { findPlanFiles, loadPlanFile, type Diagnostic } from '../plan/load';
+import { existsSync, readFileSync } from 'node:fs';
+import { findPlanFiles, loadPlanFile, loadPlanText, type Diagnostic } from '../plan/load';
+
+/** The label of a plan read from standard input (`kehoach validate -`), e.g. piped from an editor. */
+const STDIN_LABEL = '<stdin>';
 
 const USAGE = `Usage: kehoach validate [paths…] [--json]
 
-Checks plan files (a directory stands for its *.yaml and *.yml files; default: plans/)
-and prints every problem as file:line:col: error|warning: message.
+Checks plan files (a directory stands for its *.yaml and *.yml files; default: plans/;
+"-" reads one plan from standard input) and prints every problem as
+file:line:col: error|warning: message.
 
 Options:
   --json    print the diagnostics as a JSON array instead
@@ -43,15 +47,15 @@ export async function run(args: string[]): Promise<number> {
   }
   if (paths.length === 0) paths.push('plans');
 
-  const missing = paths.filter((path) => !existsSync(path));
+  const missing = paths.filter((path) => path !== '-' && !existsSync(path));
   if (missing.length > 0) return usageError(`path not found: ${missing.join(', ')}`);
-  const files = findPlanFiles(paths);
+  const files = paths.flatMap((path) => (path === '-' ? [path] : findPlanFiles([path])));
   if (files.length === 0) return usageError(`no plan files (*.yaml, *.yml) in ${paths.join(', ')}`);
 
   const diagnostics: Diagnostic[] = [];
   let invalid = 0;
-  for (const file of files) {
-    const result = await loadPlanFile(file);
+  for (const file of new Set(files)) {
+    const result = file === '-' ? loadPlanText(readFileSync(0, 'utf8'), STDIN_LABEL) : await loadPlanFile(file);
     diagnostics.push(...result.diagnostics);
     if (result.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) invalid++;
   }
@@ -64,6 +68,6 @@ export async function run(args: string[]): Promise<number> {
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   const verdict = invalid === 0 ? 'all valid' : `${invalid} invalid`;
-  process.stdout.write(`${plural(files.length, 'file')} checked: ${verdict}; ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+  process.stdout.write(`${plural(new Set(files).size, 'file')} checked: ${verdict}; ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
   return invalid > 0 ? 1 : 0;
 }

@@ -327,7 +327,7 @@ class PlanChecker {
     }
     const shape = def.shape ?? {};
     const catchall = def.catchall && defOf(def.catchall).type !== 'never' ? def.catchall : undefined;
-    const seen = new Set<string>();
+    const seen = new Map<string, Node>();
     // A misspelt key already says what is missing ("did you mean 'lead'?"); no second message for it.
     const suggested = new Set<string>();
     for (const pair of node.items) {
@@ -337,7 +337,12 @@ class PlanChecker {
         this.error('invalid-key', keyNode, `keys in ${this.describe(path)} must be words such as ${quoteList(Object.keys(shape).slice(0, 3))}`);
         continue;
       }
-      seen.add(key);
+      const first = seen.get(key);
+      if (first) {
+        this.error('duplicate-key', keyNode, `key '${key}' appears twice in ${this.describe(path)} (first on line ${this.position(first).line}); keep one of them`);
+        continue;
+      }
+      seen.set(key, keyNode as Node);
       const valueNode = (pair.value as Node | null) ?? null;
       const fieldSchema = shape[key] ?? catchall;
       if (!fieldSchema) {
@@ -831,7 +836,8 @@ class PlanChecker {
  */
 export function validatePlanText(text: string, file: string, options: ValidateOptions = {}): { plan?: Plan; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found by the structural pass, which can name the mapping and the first key's line.
+  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: false, uniqueKeys: false });
   return validatePlanDocument(doc, lineCounter, file, options, text);
 }
 
@@ -894,8 +900,6 @@ export function validatePlanDocument(
 function yamlMessage(code: string, message: string): string {
   const sentence = message.split(/ at line \d+, column \d+|\n/)[0]!.trim();
   switch (code) {
-    case 'DUPLICATE_KEY':
-      return 'YAML syntax: this key appears twice in the same mapping; keep one of them';
     case 'TAB_AS_INDENT':
       return 'YAML syntax: tabs cannot indent YAML; indent with spaces';
     case 'BLOCK_AS_IMPLICIT_KEY':

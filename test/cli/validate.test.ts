@@ -1,14 +1,14 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = 'test/fixtures/plans';
 
-function kehoach(args: string[], cwd = ROOT): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'kehoach.js'), ...args], { cwd, encoding: 'utf8' });
+function kehoach(args: string[], cwd = ROOT, input?: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'kehoach.js'), ...args], { cwd, encoding: 'utf8', input });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -99,4 +99,12 @@ t.test('paths are relative to the working directory', async (t) => {
   t.equal(result.status, 1);
   t.match(result.stdout, /^plan\.yaml:24:11: error: /);
   t.notMatch(result.stdout, /schema comment/, 'any path ending in plan.schema.json is accepted');
+});
+
+t.test('"-" reads one plan from standard input', async (t) => {
+  const text = readFileSync(join(ROOT, FIXTURES, 'invalid', 'unknown-lead.yaml'), 'utf8');
+  const result = kehoach(['validate', '-'], ROOT, text);
+  t.equal(result.status, 1);
+  t.match(result.stdout, /^<stdin>:24:11: error: the lead \(cơ quan chủ trì\)/);
+  t.match(result.stdout, /1 file checked: 1 invalid; 1 error, 0 warnings\n$/);
 });
