@@ -75,9 +75,9 @@ t.test('a port already in use fails with a message that says so', async (t) => {
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
   t.teardown(() => rm(otherDir, { recursive: true, force: true }));
   const port = await freePort();
-  const running = await startEmbeddedPostgres({ dataDir, port });
+  const running = await startEmbeddedPostgres({ dataDir, port, ephemeral: true });
   t.teardown(() => running.stop());
-  await t.rejects(startEmbeddedPostgres({ dataDir: otherDir, port }), /did not start.*port/s);
+  await t.rejects(startEmbeddedPostgres({ dataDir: otherDir, port, ephemeral: true }), /did not start.*port/s);
 });
 
 t.test('a process that exits without stop() leaves no server behind', async (t) => {
@@ -88,7 +88,7 @@ t.test('a process that exits without stop() leaves no server behind', async (t) 
   await writeFile(
     script,
     `import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve(__dirname, '../../src/db/embedded'))};
-    startEmbeddedPostgres({ dataDir: ${JSON.stringify(path.join(dataDir, 'data'))}, port: ${port} }).then(
+    startEmbeddedPostgres({ dataDir: ${JSON.stringify(path.join(dataDir, 'data'))}, port: ${port}, ephemeral: true }).then(
       (server) => { console.log(server.url); process.exit(0); },
       (error) => { console.error(error); process.exit(1); },
     );`,
