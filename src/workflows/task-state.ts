@@ -213,14 +213,22 @@ export function selectDue(timetable: TimetableEntry[], firedKeys: readonly strin
   return { fire: { entry: latest, catchUp: true }, handled };
 }
 
-/** The next instant the clock must wake for: an unhandled reminder/level, the due-soon line or the deadline. */
+/**
+ * The next instant the clock must wake for: an unhandled reminder/level, the due-soon line or the
+ * deadline. A reminder or level already behind and not yet handled means "now": the workflow task
+ * that should have announced it may have died with its worker.
+ */
 export function nextWake(view: TaskStateView, timetable: TimetableEntry[], firedKeys: readonly string[], nowMs: number): number | undefined {
   if (!timersRun(view.progress)) return undefined;
   let next: number | undefined;
   for (const entry of timetable) {
     const at = Date.parse(entry.at);
-    if (at <= nowMs) continue;
-    if ((entry.kind === 'reminder' || entry.kind === 'escalation') && firedKeys.includes(timetableKey(entry))) continue;
+    const announced = entry.kind === 'reminder' || entry.kind === 'escalation';
+    if (announced && firedKeys.includes(timetableKey(entry))) continue;
+    if (at <= nowMs) {
+      if (announced) return nowMs;
+      continue;
+    }
     if (next === undefined || at < next) next = at;
   }
   return next;

@@ -567,6 +567,12 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     }
     const seen = replans;
     const wake = nextWake(view, timetable(), clock.firedKeys, nowMs());
+    if (wake !== undefined && wake <= nowMs()) {
+      // Already due (the task that should have announced it was lost with its worker): no sleep.
+      const step = clockStep(true);
+      if (step.changed) await commit(step.drafts, step.notifications).done;
+      continue;
+    }
     const replanned =
       wake === undefined
         ? (await condition(() => replans !== seen || workflowInfo().continueAsNewSuggested), true)

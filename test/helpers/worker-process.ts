@@ -1,0 +1,44 @@
+/**
+ * A worker in its own process, so a test can kill it with SIGKILL mid-escalation and start
+ * another. The projection appends every record to a JSONL file the test reads.
+ *
+ * Environment: TEMPORAL_ADDRESS, TASK_QUEUE, WORKFLOW_BUNDLE (path of a bundled workflow file),
+ * RECORDS_FILE. Prints "ready" once polling.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { KehoachActivities } from '../../src/activities/types';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set; the test that spawns this worker must pass it`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const recordsFile = required('RECORDS_FILE');
+  const connection = await NativeConnection.connect({ address: required('TEMPORAL_ADDRESS') });
+  const activities: KehoachActivities = {
+    recordTaskChange: async (change) => {
+      appendFileSync(recordsFile, JSON.stringify(change) + '\n');
+    },
+    recordPlanVersion: async () => {},
+    startTasks: async () => {},
+    amendTasks: async () => {},
+    cancelTasks: async () => {},
+  };
+  const worker = await Worker.create({
+    connection,
+    taskQueue: required('TASK_QUEUE'),
+    workflowBundle: { code: readFileSync(required('WORKFLOW_BUNDLE'), 'utf8') },
+    activities,
+  });
+  process.stdout.write('ready\n');
+  await worker.run();
+  await connection.close();
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

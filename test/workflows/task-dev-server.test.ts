@@ -1,0 +1,215 @@
+/**
+ * The task workflow on a real Temporal dev server: Updates and their typed rejections, update-ID
+ * idempotency, search attributes queried with the real `temporal` CLI, and a worker killed with
+ * SIGKILL while an escalation level is due.
+ */
+import t from 'tap';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { TaskChange } from '../../src/activities/records';
+import { resolveTemporalCli } from '../../src/temporal/binaries';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { taskWorkflowId } from '../../src/workflows/ids';
+import { complete, getState } from '../../src/workflows/messages';
+import type { taskWorkflow } from '../../src/workflows/task';
+import type { TaskSpec } from '../../src/plan/model';
+import { freePort } from '../helpers/ports';
+import { actors, bundleWorkflows, eventually, freshPlanId, makeSpec, RecordingActivities, secondsPolicy } from '../helpers/temporal';
+
+const taskQueue = 'task-dev-server-test';
+let server: DevServer;
+let client: Client;
+let bundleFile: string;
+let bundleCode: string;
+const workDir = mkdtempSync(path.join(tmpdir(), 'kehoach-task-'));
+const recorder = new RecordingActivities();
+
+t.before(async () => {
+  const bundle = await bundleWorkflows();
+  bundleCode = bundle.code;
+  bundleFile = path.join(workDir, 'workflows.js');
+  writeFileSync(bundleFile, bundle.code);
+  server = await startDevServer({ port: await freePort() });
+  const connection = await Connection.connect({ address: server.address });
+  client = new Client({ connection, namespace: server.namespace });
+  const native = await NativeConnection.connect({ address: server.address });
+  const worker = await Worker.create({ connection: native, taskQueue, workflowBundle: { code: bundleCode }, activities: recorder.activities });
+  const running = worker.run();
+  t.teardown(async () => {
+    worker.shutdown();
+    await running;
+    await native.close();
+    await connection.close();
+    await server.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+});
+
+async function start(spec: TaskSpec, queue = taskQueue) {
+  return client.workflow.start<typeof taskWorkflow>('taskWorkflow', { taskQueue: queue, workflowId: taskWorkflowId(spec), args: [{ spec, planVersion: 1 }] });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) return error.cause;
+    throw error;
+  }
+  throw new Error('the update was accepted but should have been rejected');
+}
+
+const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+
+t.test('complete through a real Update: typed rejections and a repeated update ID', async (t) => {
+  const spec = makeSpec({ planId: freshPlanId(), taskId: 't01', dependsOn: ['t00'], deadline: { kind: 'instant', at: inSeconds(3600) } });
+  const handle = await start(spec);
+
+  const waiting = await rejection(handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff }] }));
+  t.equal(waiting.type, 'InvalidState', 'a task still waiting for its prerequisite cannot be completed');
+  t.match(waiting.message, /t00/);
+
+  await handle.signal('release', { taskId: 't00', doneAt: new Date().toISOString() });
+  await eventually(async () => (await handle.query(getState)).progress === 'in_progress');
+
+  const forbidden = await rejection(handle.executeUpdate(complete, { args: [{ actor: actors.otherStaff }] }));
+  t.equal(forbidden.type, 'Forbidden', 'an actor from another agency is refused');
+  t.equal(forbidden.nonRetryable, true);
+
+  const first = await handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff, note: 'Xong' }], updateId: 'req-complete-1' });
+  t.equal(first.progress, 'done');
+  const repeated = await handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff, note: 'Xong' }], updateId: 'req-complete-1' });
+  t.same(repeated, first, 'the same update ID returns the first result');
+  const completedEvents = recorder.events(handle.workflowId).filter((event) => event.type === 'completed');
+  t.equal(completedEvents.length, 1, 'one completion recorded');
+
+  const again = await rejection(handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff }], updateId: 'req-complete-2' }));
+  t.equal(again.type, 'InvalidState', 'a new request to complete a done task is a clear rejection');
+  t.match(again.message, /đã được báo cáo hoàn thành ngày \d{2}\/\d{2}\/\d{4}/);
+});
+
+interface ListedWorkflow {
+  execution?: { workflowId?: string };
+  workflowId?: string;
+}
+
+function listWorkflows(query: string): string[] {
+  const result = spawnSync(resolveTemporalCli(), ['workflow', 'list', '--query', query, '--address', server.address, '--namespace', server.namespace, '-o', 'json'], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`temporal workflow list failed: ${result.stderr}`);
+  const text = result.stdout.trim();
+  if (!text) return [];
+  const items: ListedWorkflow[] = text.startsWith('[') ? JSON.parse(text) : text.split('\n').map((line) => JSON.parse(line));
+  return items.map((item) => item.execution?.workflowId ?? item.workflowId ?? '').sort();
+}
+
+t.test('the temporal CLI finds one agency’s overdue tasks by search attributes', async (t) => {
+  const planId = freshPlanId('sa');
+  const past = new Date(Date.now() - 3_600_000).toISOString();
+  const future = inSeconds(7 * 86_400);
+  const specs = [
+    makeSpec({ planId, taskId: 'late-a', lead: 'so-y-te', deadline: { kind: 'instant', at: past }, escalation: secondsPolicy() }),
+    makeSpec({ planId, taskId: 'late-b', lead: 'so-y-te', deadline: { kind: 'instant', at: past }, escalation: secondsPolicy() }),
+    makeSpec({ planId, taskId: 'on-time', lead: 'so-y-te', deadline: { kind: 'instant', at: future }, escalation: secondsPolicy() }),
+    makeSpec({ planId, taskId: 'late-other', lead: 'so-giao-duc', deadline: { kind: 'instant', at: past }, escalation: secondsPolicy() }),
+  ];
+  for (const spec of specs) await start(spec);
+  const expected = [taskWorkflowId(specs[0]!), taskWorkflowId(specs[1]!)].sort();
+  const query = `KehoachPlan='${planId}' AND KehoachLead='so-y-te' AND KehoachCategory='open_overdue'`;
+  const found = await eventually(() => {
+    const ids = listWorkflows(query);
+    return ids.length === expected.length && ids;
+  }, 20_000, 'the overdue tasks in visibility');
+  t.same(found, expected, 'exactly the overdue tasks of that agency');
+  const onTime = await eventually(() => {
+    const ids = listWorkflows(`KehoachPlan='${planId}' AND KehoachCategory='open_on_time'`);
+    return ids.length === 1 && ids;
+  }, 20_000, 'the on-time task in visibility');
+  t.same(onTime, [taskWorkflowId(specs[2]!)]);
+  const allLate = [...expected, taskWorkflowId(specs[3]!)].sort();
+  const escalated = await eventually(() => {
+    const ids = listWorkflows(`KehoachPlan='${planId}' AND KehoachLevel >= 1`);
+    return ids.length === allLate.length && ids;
+  }, 20_000, 'the escalated tasks in visibility');
+  t.same(escalated, allLate, 'the level is searchable too');
+});
+
+function startWorkerProcess(queue: string, recordsFile: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'helpers', 'worker-process.ts')], {
+    env: { ...process.env, TEMPORAL_ADDRESS: server.address, TASK_QUEUE: queue, WORKFLOW_BUNDLE: bundleFile, RECORDS_FILE: recordsFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    errors += chunk.toString();
+    if (process.env.KEHOACH_DEBUG) process.stderr.write(chunk);
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`the worker process exited (${code}) before it was ready: ${errors.slice(-2000)}`)));
+  });
+}
+
+function killed(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+function readRecords(file: string): TaskChange[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as TaskChange);
+}
+
+t.test('a worker killed while a level is due is replaced: the level fires exactly once, the state is intact', async (t) => {
+  const queue = `${taskQueue}-kill`;
+  const recordsFile = path.join(workDir, 'records.jsonl');
+  let worker = await startWorkerProcess(queue, recordsFile);
+  t.teardown(() => killed(worker));
+
+  const deadlineAt = inSeconds(4);
+  const spec = makeSpec({ planId: freshPlanId('kill'), taskId: 't01', deadline: { kind: 'instant', at: deadlineAt }, escalation: secondsPolicy([0, 6, 600]) });
+  const handle = await start(spec, queue);
+  const wf = handle.workflowId;
+  const keys = () => readRecords(recordsFile).flatMap((change) => change.notifications.map((note) => note.idempotencyKey));
+
+  await eventually(() => keys().includes(`${wf}:d1:l1`), 20_000, 'level 1');
+  await killed(worker);
+  const levelTwoAt = Date.parse(deadlineAt) + 6000;
+  // Let level 2 come due with no worker alive.
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, levelTwoAt - Date.now()) + 1500));
+  t.notOk(keys().includes(`${wf}:d1:l2`), 'nothing ran while no worker was alive');
+
+  worker = await startWorkerProcess(queue, recordsFile);
+  await eventually(() => keys().includes(`${wf}:d1:l2`), 30_000, 'level 2 after the replacement worker started').catch(async (error) => {
+    t.comment(readFileSync(recordsFile, 'utf8').split('\n').map((line) => line.slice(0, 300)).join('\n'));
+    const history = await handle.fetchHistory();
+    t.comment(JSON.stringify(history.events?.map((event) => [event.eventId?.toString(), event.eventType, event.eventTime?.seconds?.toString()])));
+    throw error;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const all = keys();
+  t.equal(all.filter((key) => key === `${wf}:d1:l1`).length, 1, 'level 1 once');
+  t.equal(all.filter((key) => key === `${wf}:d1:l2`).length, 1, 'level 2 exactly once');
+  const records = readRecords(recordsFile);
+  const seqs = records.map((change) => change.state.seq);
+  t.same(seqs, seqs.map((_, index) => index + 1), 'every state change recorded once, in order');
+  const state = await handle.query(getState);
+  t.equal(state.escalationLevel, 2);
+  t.equal(state.category, 'open_overdue');
+  t.equal(state.seq, seqs[seqs.length - 1], 'the state carries on from the last record');
+  await handle.terminate('test finished');
+});
