@@ -21,6 +21,8 @@ export interface DevServerOptions {
   /** Where the server's own log goes; default: discarded unless KEHOACH_DEBUG is set. */
   logFile?: string;
   startTimeoutMs?: number;
+  /** More `temporal server start-dev` arguments, e.g. `--dynamic-config-value KEY=VALUE` in tests. */
+  extraArgs?: string[];
 }
 
 export interface DevServer {
@@ -66,6 +68,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', ip, '--ui-disable-news-fetch');
   else args.push('--headless');
   args.push(...searchAttributeCliArgs());
+  if (options.extraArgs) args.push(...options.extraArgs);
 
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   let exited = false;

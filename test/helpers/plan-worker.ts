@@ -45,6 +45,8 @@ let runtimeInstalled = false;
 export interface PlanWorkerEnvOptions {
   /** Wraps the real activities, for tests that inject failures. */
   wrapActivities?: (activities: KehoachActivities) => KehoachActivities;
+  /** More dev server arguments, e.g. a low continue-as-new threshold. */
+  devServerArgs?: string[];
 }
 
 export async function startPlanWorkerEnv(options: PlanWorkerEnvOptions = {}): Promise<PlanWorkerEnv> {
@@ -53,7 +55,7 @@ export async function startPlanWorkerEnv(options: PlanWorkerEnvOptions = {}): Pr
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const [server, workflowBundle] = await Promise.all([startDevServer({ port: await freePort() }), bundleWorkflows()]);
+  const [server, workflowBundle] = await Promise.all([startDevServer({ port: await freePort(), extraArgs: options.devServerArgs }), bundleWorkflows()]);
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });
   const nativeConnection = await NativeConnection.connect({ address: server.address });

@@ -20,7 +20,7 @@ import {
   type PlanStateView,
   type TaskStateView,
 } from '../../src/workflows/messages';
-import { planChanges, rollUp } from '../../src/workflows/plan';
+import { planChanges, planWorkflow, rollUp, type PlanWorkflowState } from '../../src/workflows/plan';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { loadCalendar } from '../../src/plan/calendar-file';
 import { compilePlan } from '../../src/plan/compile';
@@ -265,6 +265,73 @@ t.test('a start batch that runs twice (crash after starting) starts each task wo
   }
   t.equal(executions.length, 5, 'one run per task workflow, no duplicates');
   t.equal((await planState(env.client, planId)).pending, 0, 'the reconciliation finished');
+});
+
+t.test('a plan workflow continued as new finishes the reconciliation it carries', async (t) => {
+  const planId = freshPlanId('carried');
+  const { plan } = loadPlanAs(fixture('drill-small.yaml'), 'drill-small', planId);
+  const specs = compilePlan(plan, loadCalendar(plan.calendar), { firstAppliedAt: new Date().toISOString() });
+  const [started, ...notYet] = specs as [TaskSpec, ...TaskSpec[]];
+  const carried: PlanWorkflowState = {
+    planId,
+    version: 1,
+    contentHash: 'carried-hash',
+    appliedAt: new Date().toISOString(),
+    firstAppliedAt: new Date().toISOString(),
+    specs: Object.fromEntries(specs.map((spec) => [taskWorkflowId(spec), spec])),
+    progress: {},
+    reportedAt: {},
+    doneTasks: {},
+    // As if the previous run stopped after the first batch of one.
+    pending: { version: 1, actor: admin, toStart: notYet, toAmend: [], toCancel: [] },
+  };
+  await env.client.workflow.start(planWorkflow, { workflowId: planWorkflowId(planId), taskQueue: 'kehoach', args: [{ planId, carried }] });
+  const state = await eventually(() => planState(env.client, planId), (view) => view.pending === 0);
+  t.equal(state.pending, 0, 'the carried reconciliation finished');
+  t.equal(state.version, 1);
+  t.equal(state.contentHash, 'carried-hash', 'the applied version is kept');
+  for (const spec of notYet) {
+    const task = await taskState(env.client, taskWorkflowId(spec));
+    t.equal(task.spec.specHash, spec.specHash, `${taskWorkflowId(spec)} was started`);
+  }
+  const startedBefore = await env.client.workflow.getHandle(taskWorkflowId(started)).describe().then(() => true, () => false);
+  t.equal(startedBefore, false, 'work the previous run had done is not redone');
+});
+
+t.test('continue-as-new after a few dozen events loses nothing', async (t) => {
+  // A server that suggests continue-as-new after 30 events, so a small plan goes through several runs.
+  const small = await startPlanWorkerEnv({ devServerArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=30'] });
+  t.teardown(() => small.stop());
+  const planId = freshPlanId('can');
+  const { plan, text } = loadPlanAs(fixture('drill-small.yaml'), 'drill-small', planId);
+  const first = await applyPlan({ client: small.client, plan, text, actor: admin, dryRun: false });
+  t.equal(first.result?.version, 1);
+  const handle = small.client.workflow.getHandle(planWorkflowId(planId));
+  const firstRun = (await handle.describe()).runId;
+
+  await small.client.workflow.getHandle(`task:${planId}:lam-sach-ho-tich`).executeUpdate(complete, { args: [{ actor: staffOf('so-tu-phap') }] });
+  const released = await eventually(() => taskState(small.client, `task:${planId}:so-hoa-ho-tich`), (state) => state.progress === 'in_progress');
+  t.equal(released.progress, 'in_progress', 'dependants are released across runs');
+  for (const unit of ['ubnd-tp-vinh', 'ubnd-quynh-luu']) {
+    await small.client.workflow
+      .getHandle(`task:${planId}:so-hoa-ho-khau@${unit}`)
+      .executeUpdate(reportProgress, { args: [{ actor: staffOf(unit), value: 100 }] });
+  }
+  const state = await eventually(() => handle.query(getPlanState), (view) => view.rollup?.['so-hoa-ho-khau']?.progressValue === 200);
+  t.not((await handle.describe()).runId, firstRun, 'the plan workflow continued as new');
+  t.equal(state.version, 1, 'the applied version survives');
+  t.equal(state.contentHash, first.contentHash);
+  t.equal(Object.keys(state.taskSpecHashes).length, 5, 'the specs survive');
+  t.equal(state.rollup?.['lam-sach-ho-tich']?.progress, 'done', 'progress survives');
+  t.equal(state.rollup?.['so-hoa-ho-khau']?.progressValue, 200);
+
+  const again = await applyPlan({ client: small.client, plan, text, actor: admin, dryRun: false });
+  t.equal(again.result?.changed, false, 'the same content is still recognised after continue-as-new');
+  const amended = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
+  const second = await applyPlan({ client: small.client, ...amended, actor: admin, dryRun: false });
+  t.equal(second.result?.version, 2);
+  const late = await eventually(() => taskState(small.client, `task:${planId}:khai-thac-ho-tich`), (view) => view.progress === 'in_progress');
+  t.equal(late.progress, 'in_progress', 'a prerequisite done in an earlier run still releases a task added later');
 });
 
 t.test('applyVersion rejects specs that do not belong to the plan', async (t) => {
