@@ -216,7 +216,8 @@ export function reportCsv(report: PlanReport): string {
       counts.openOverdue,
       counts.noDeadline,
       counts.total,
-      counts.percentDone.toFixed(1),
+      // Whole numbers without a decimal mark read the same in every Excel locale (vi-VN uses a comma).
+      Number.isInteger(counts.percentDone) ? String(counts.percentDone) : counts.percentDone.toFixed(1),
     ]
       .map(csvField)
       .join(',');

@@ -137,7 +137,7 @@ t.test('reports as of a day, from the event history', async (t) => {
       lines[0],
       'Cơ quan,Đã hoàn thành đúng hạn,Đã hoàn thành quá hạn,Chưa hoàn thành trong hạn,Chưa hoàn thành quá hạn,Không thời hạn,Tổng số,Tỷ lệ hoàn thành (%)',
     );
-    t.equal(lines[2], 'Sở Tư pháp,1,1,2,1,0,5,40.0');
+    t.equal(lines[2], 'Sở Tư pháp,1,1,2,1,0,5,40');
     t.equal(lines[4], 'Tổng cộng,2,1,3,1,1,8,37.5');
   });
 
