@@ -28,7 +28,7 @@ export interface ApplyPlanOptions {
   actor: Actor;
   /** Compute the diff only; start and change nothing. */
   dryRun: boolean;
-  /** Becomes the update ID, so that a retried request applies once (the API's Idempotency-Key). */
+  /** Part of the update ID, so that a retried request applies once (the API's Idempotency-Key). */
   requestId?: string;
   /** The clock, for the first apply's `after: applied` anchor; tests pass a fixed one. */
   now?: () => Date;
@@ -120,7 +120,9 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyPlanOut
   });
   outcome.result = await client.workflow.getHandle(workflowId).executeUpdate(applyVersion, {
     args: [{ actor: options.actor, requestId: options.requestId, document: plan, contentHash, gitCommit, specs, firstAppliedAt }],
-    ...(options.requestId ? { updateId: `apply:${options.requestId}` } : {}),
+    // The update ID dedupes a retried request, but a request id alone can repeat (per-process
+    // request counters restart), so the version it was made against and the content are part of it.
+    ...(options.requestId ? { updateId: `apply:v${applied?.state.version ?? 0}:${contentHash}:${options.requestId}` } : {}),
   });
   return outcome;
 }
