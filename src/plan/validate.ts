@@ -13,6 +13,7 @@
  */
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
+import { daysInMonth } from './calendar';
 import { parseDuration } from './duration';
 import { deadlineAfterDate, deadlineLocal } from './timetable';
 import type { CalendarData, DurationUnitKey } from './model';
@@ -165,11 +166,9 @@ const MONTH_NAMES = [
   'July', 'August', 'September', 'October', 'November', 'December',
 ];
 
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
+const TIME_PART = /T(\d{2}):(\d{2})(?::(\d{2}))?/;
 
-/** Why a YYYY-MM-DD prefix is not a real date, or undefined when it is one. */
+/** Why a YYYY-MM-DD (or YYYY-MM-DDTHH:MM) value is not a real date or time, or undefined when it is one. */
 function impossibleDateReason(value: string): string | undefined {
   const match = DATE_SHAPE.exec(value);
   if (!match) return undefined;
@@ -178,8 +177,19 @@ function impossibleDateReason(value: string): string | undefined {
   const day = Number(match[3]);
   if (month < 1 || month > 12) return `there is no month ${month}`;
   const days = daysInMonth(year, month);
-  if (day < 1 || day > days) return `${MONTH_NAMES[month - 1]} ${year} has ${days} days`;
+  if (day < 1) return 'there is no day 0';
+  if (day > days) return `${MONTH_NAMES[month - 1]} ${year} has ${days} days`;
+  const time = TIME_PART.exec(value);
+  if (time) {
+    if (Number(time[1]) > 23) return `there is no hour ${Number(time[1])}; for the end of the day write the date alone`;
+    if (Number(time[2]) > 59 || Number(time[3] ?? 0) > 59) return 'minutes and seconds go up to 59';
+  }
   return undefined;
+}
+
+function impossibleDateMessage(field: string, value: string, reason: string): string {
+  const form = value.includes('T') ? 'a date and time that exist, YYYY-MM-DDTHH:MM' : 'a date that exists, YYYY-MM-DD';
+  return `${field} is '${value}', which is not a real date (${reason}); write ${form}`;
 }
 
 const UNIT_SECONDS: Record<DurationUnitKey, number> = { working_day: 86_400, day: 86_400, hour: 3_600, minute: 60, second: 1 };
@@ -427,14 +437,15 @@ class PlanChecker {
     }
     const value = isScalar(node) ? node.value : undefined;
     const scalarOptions = options.filter((option) => !['object', 'array'].includes(defOf(unwrap(option).schema).type));
+    // The date-time pattern accepts 25:00 and 2022-02-31T10:00; the calendar check comes first.
+    const reason = typeof value === 'string' ? impossibleDateReason(value) : undefined;
+    if (reason) {
+      this.error('impossible-date', node, impossibleDateMessage(this.field(path), String(value), reason));
+      return;
+    }
     if (scalarOptions.some((option) => option.safeParse(value).success)) return;
     if (typeof value === 'string') {
       if (this.vietnameseDate(node, value, path)) return;
-      const reason = impossibleDateReason(value);
-      if (reason) {
-        this.error('impossible-date', node, `${this.field(path)} is '${value}', which is not a real date (${reason}); write a date that exists, YYYY-MM-DD`);
-        return;
-      }
       if (schema === escalationTargetSchema) {
         const suggestion = closest(value, BUILT_IN_TARGETS);
         if (suggestion) {
@@ -473,7 +484,7 @@ class PlanChecker {
     const iso = `${match[3]}-${match[2]!.padStart(2, '0')}-${match[1]!.padStart(2, '0')}`;
     const reason = impossibleDateReason(iso);
     this.error(reason ? 'impossible-date' : 'invalid-value', node, reason
-      ? `${this.field(path)} is '${value}', which is not a real date (${reason}); write a date that exists, YYYY-MM-DD`
+      ? impossibleDateMessage(this.field(path), String(value), reason)
       : `${this.field(path)} is '${value}'; write dates as YYYY-MM-DD: ${iso}`);
     return true;
   }
@@ -493,7 +504,7 @@ class PlanChecker {
       if (this.vietnameseDate(node, value, path)) return;
       const reason = impossibleDateReason(value);
       if (reason) {
-        this.error('impossible-date', node, `${field} is '${value}', which is not a real date (${reason}); write a date that exists, YYYY-MM-DD`);
+        this.error('impossible-date', node, impossibleDateMessage(field, String(value), reason));
         return;
       }
     }
@@ -707,6 +718,7 @@ class PlanChecker {
     }
     const deadline = task.deadline;
     if (typeof deadline === 'string' && DATE_SHAPE.test(deadline) && !impossibleDateReason(deadline)) {
+      // A date-time is compared by its date: a deadline on the issue day is fine at any hour.
       const date = deadline.slice(0, 10);
       if (issuedOn && date < issuedOn) {
         this.error('deadline-before-issue', this.nodeAt([...path, 'deadline']), `the deadline of ${name} (${date}) is before the plan's issue date (${issuedOn}); a task cannot be due before it is assigned, so check the year and the month`);
