@@ -169,7 +169,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: true,
+    // Postgres refuses to run as root; as any other user it simply runs as that user.
+    createPostgresUser: isRoot(),
     initdbFlags: ['--encoding=UTF8', ...(options.ephemeral ? ['--no-sync'] : [])],
     // TCP on loopback only: no Unix socket (its directory may not exist or be writable here).
     postgresFlags: [
