@@ -16,11 +16,14 @@ function dependenciesInstalled() {
 
 function ensureDependencies() {
   if (dependenciesInstalled()) return;
-  console.log('Installing npm packages (npm ci)…');
+  // `npm install`, not `npm ci`: both install the versions pinned in package-lock.json, but npm ci
+  // refuses a lockfile without other platforms' optional binaries (@swc/core-darwin-*), which a
+  // registry mirror serving only this platform's packages cannot put there.
+  console.log('Installing npm packages (npm install, pinned by package-lock.json)…');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    console.error('npm ci failed: see the output above. Check that the npm registry is reachable, then run it again.');
+    console.error('npm install failed: see the output above. Check that the npm registry is reachable, then run it again.');
     process.exit(result.status ?? 1);
   }
 }
