@@ -41,7 +41,8 @@ export function createApiClient(): ApiClient {
           0,
         );
       }
-      const text = await response.text();
+      // Decoded by hand: fetch's text() drops the byte-order mark that Excel needs in CSV output.
+      const text = Buffer.from(await response.arrayBuffer()).toString('utf8');
       const contentType = response.headers.get('content-type') ?? '';
       if (!response.ok) {
         let message = `${response.status} ${response.statusText}`;

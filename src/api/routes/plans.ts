@@ -9,6 +9,7 @@ import { applyPlan } from '../../apply/apply';
 import { loadPlanText } from '../../plan/load';
 import { planReport, reportCsv } from '../../db/report';
 import { actorOf, requireRole } from '../plugins/auth';
+import { scopedIdempotencyKey } from '../plugins/idempotency';
 import { authProblems, ProblemError, problemResponse } from '../problem';
 import { getPlan, listPlans, planCounts } from '../read-model';
 import { isoDate, planStatusSchema, planSummarySchema, slug } from '../schemas';
@@ -165,7 +166,14 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       });
     }
     try {
-      const outcome = await applyPlan({ client: deps.temporal.client, plan, text, actor: actorOf(principal), dryRun });
+      const outcome = await applyPlan({
+        client: deps.temporal.client,
+        plan,
+        text,
+        actor: actorOf(principal),
+        dryRun,
+        requestId: scopedIdempotencyKey(request) ?? request.id,
+      });
       const diff = outcome.diff;
       return {
         planId: outcome.planId,
