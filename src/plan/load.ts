@@ -3,7 +3,7 @@
  * Together with calendar-file.ts this is the only code in src/plan that touches the file system;
  * `loadPlanText` does not, so the API validates request bodies with it.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DEFAULT_CALENDAR_DIR, listCalendars, loadCalendar } from './calendar-file';
 import type { Plan } from './schema';
@@ -82,7 +82,8 @@ export async function loadPlanFile(file: string, options: LoadOptions = {}): Pro
     };
   }
   const { plan, diagnostics } = loadPlanText(text, file, options);
-  const all = sortDiagnostics([...checkSchemaComment(text, file, schemaPathFor(file)), ...diagnostics]);
+  const pointsAtSchema = (written: string): boolean => existsSync(resolve(dirname(resolve(file)), written));
+  const all = sortDiagnostics([...checkSchemaComment(text, file, schemaPathFor(file), pointsAtSchema), ...diagnostics]);
   return plan ? { plan, text, diagnostics: all } : { text, diagnostics: all };
 }
 
