@@ -1,0 +1,38 @@
+/**
+ * Replays the recorded task workflow histories (test/fixtures/histories/task-*.json, written by
+ * scripts/record-histories.ts) against today's workflow code. A change that would break running
+ * task workflows (a new activity call before a timer, a different order of commands) fails here;
+ * when such a change is meant, version it with patched() and re-record.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { historyFromFile } from '../helpers/histories';
+import { workflowsPath } from '../helpers/temporal';
+
+const dir = path.resolve(__dirname, '..', 'fixtures', 'histories');
+const files = readdirSync(dir).filter((name) => /^task-.*\.json$/.test(name)).sort();
+const histories = () => files.map((name) => ({ workflowId: name.replace(/\.json$/, ''), history: historyFromFile(path.join(dir, name)) }));
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+t.test('recorded task workflow histories replay without nondeterminism', async (t) => {
+  t.ok(files.length >= 7, `histories to replay: ${files.join(', ')}`);
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories({ workflowsPath }, histories())) {
+    t.equal(result.error, undefined, `${result.workflowId} replays`);
+    replayed += 1;
+  }
+  t.equal(replayed, files.length);
+});
+
+t.test('a reordered workflow fails the replay', async (t) => {
+  const broken = path.resolve(__dirname, '..', 'fixtures', 'workflows', 'reordered-task.ts');
+  const [first] = histories();
+  let failures = 0;
+  for await (const result of Worker.runReplayHistories({ workflowsPath: broken }, [first!])) {
+    if (result.error) failures += 1;
+  }
+  t.equal(failures, 1, 'the determinism violation is reported');
+});
