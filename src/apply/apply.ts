@@ -38,6 +38,11 @@ export interface ApplyPlanOutcome {
   planId: string;
   diff: PlanDiff;
   contentHash: string;
+  /**
+   * True when the document differs from the applied one (or nothing was applied yet), even if no
+   * task changes: a new title or agency contact still makes a new version.
+   */
+  contentChanged: boolean;
   gitCommit?: string;
   /** What the plan workflow did; absent on a dry run. */
   result?: ApplyVersionResult;
@@ -107,7 +112,7 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyPlanOut
   const gitCommit = options.file ? gitCommitOf(options.file) : undefined;
   const unchanged = applied?.state.contentHash === contentHash;
   const diff = diffSpecs(plan.id, unchanged ? specs : (applied?.specs ?? []), specs);
-  const outcome: ApplyPlanOutcome = { planId: plan.id, diff, contentHash };
+  const outcome: ApplyPlanOutcome = { planId: plan.id, diff, contentHash, contentChanged: !unchanged };
   if (gitCommit) outcome.gitCommit = gitCommit;
   if (options.dryRun) return outcome;
 

@@ -138,8 +138,14 @@ export async function runPlanCommand(
     for (const { plan, text, file } of loaded) {
       if (!plan) continue;
       const outcome = await transport.apply({ plan, text, file, actor: cliActor(), dryRun: mode === 'diff' });
-      if (hasChanges(outcome.diff)) changes = true;
-      if (mode === 'diff' || outcome.result?.changed) out(formatPlanDiff(outcome.diff));
+      if (outcome.contentChanged) changes = true;
+      if (mode === 'diff' || outcome.result?.changed) {
+        out(
+          outcome.contentChanged && !hasChanges(outcome.diff)
+            ? `Kế hoạch ${outcome.planId}: nội dung kế hoạch thay đổi, không nhiệm vụ nào thay đổi.`
+            : formatPlanDiff(outcome.diff),
+        );
+      }
       if (mode === 'apply') out(describeResult(outcome));
     }
   } catch (error) {

@@ -63,6 +63,8 @@ export interface ConnectOptions {
    * SDK's native runtime.
    */
   worker?: boolean;
+  /** How long to wait for the server before giving up (default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 export async function connectTemporal(
@@ -74,7 +76,7 @@ export async function connectTemporal(
   const tls = tlsOptions(settings);
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address, tls, apiKey: settings.apiKey });
+    connection = await Connection.connect({ address, tls, apiKey: settings.apiKey, connectTimeout: options.connectTimeoutMs ?? 10_000 });
   } catch (error) {
     throw new Error(
       `cannot connect to Temporal at ${address}: ${(error as Error).message}. ` +
