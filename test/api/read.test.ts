@@ -106,6 +106,9 @@ t.test('read side, tokens and problems', async (t) => {
     t.equal(tooMany.headers['content-type'], 'application/problem+json; charset=utf-8');
     t.match(tooMany.json(), { type: `${PROBLEM}validation`, status: 400, errors: [{ path: 'querystring.limit' }] });
 
+    const noPlan = await stack.inject({ method: 'GET', url: '/api/plans/khong-co/tasks', token: staff.token });
+    t.equal(noPlan.statusCode, 404);
+
     const badCursor = await stack.inject({ method: 'GET', url: '/api/plans/kh-test/tasks?cursor=nonsense', token: staff.token });
     t.equal(badCursor.statusCode, 400);
   });

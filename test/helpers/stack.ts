@@ -42,6 +42,7 @@ export interface TokenInput {
 export interface Stack {
   app: FastifyInstance;
   db: DatabaseHandle;
+  databaseUrl: string;
   temporal: TemporalConnection;
   devServer: DevServer;
   projection: ProjectionActivities;
@@ -118,6 +119,7 @@ export async function startStack(t: Teardown, options: StackOptions = {}): Promi
   return {
     app,
     db,
+    databaseUrl: postgres.url,
     temporal,
     devServer,
     projection,

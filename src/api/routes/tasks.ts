@@ -23,7 +23,7 @@ import { scopedIdempotencyKey } from '../plugins/idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
 import { assertMayWrite, type TaskWrite } from '../permissions';
 import { authProblems, ProblemError, problemResponse } from '../problem';
-import { decodeCursor, getTask, listTasks, taskEventsOf } from '../read-model';
+import { decodeCursor, getPlan, getTask, listTasks, taskEventsOf } from '../read-model';
 import { CATEGORIES, isoDate, isoInstant, PROGRESS, parseTaskKey, slug, taskDetailSchema, taskSchema, toTaskOut } from '../schemas';
 import { sendUpdate } from '../temporal-errors';
 import type { RouteDeps } from '../app';
@@ -78,10 +78,14 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         200: z.object({ items: z.array(taskSchema), nextCursor: z.string().optional() }),
         400: problemResponse('Tham số không hợp lệ'),
         ...authProblems,
+        404: problemResponse('Không có kế hoạch này'),
       },
     },
   }, async (request) => {
     const q = request.query;
+    if (!(await getPlan(db, request.params.planId))) {
+      throw new ProblemError('not-found', `Không có kế hoạch "${request.params.planId}"; GET /api/plans liệt kê các kế hoạch đã áp dụng.`);
+    }
     const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (q.cursor && !cursor) {
       throw new ProblemError('validation', 'cursor không hợp lệ: dùng đúng giá trị nextCursor của trang trước.', { errors: [{ path: 'querystring.cursor', message: 'không hợp lệ' }] });
