@@ -25,9 +25,19 @@ function fieldsOf(error: { validation: { instancePath?: string; message?: string
   });
 }
 
+// postgres.js connection failures: the database is down or restarting, not a bug.
+const DATABASE_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03']);
+
 /** Maps an error fastify or a route raised to the problem it stands for. */
 export function toProblemError(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && DATABASE_UNAVAILABLE.has(code)) {
+    return new ProblemError('upstream-unavailable', 'Cơ sở dữ liệu hiện không phản hồi; chưa có thay đổi nào được ghi. Hãy thử lại sau ít giây.', {
+      retryAfter: 5,
+      cause: error,
+    });
+  }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = (error as FastifyError).validationContext;
     const errors = fieldsOf(error, context);

@@ -17,6 +17,9 @@ async function build() {
   app.get('/busy', { schema: { response: { 503: problemResponse('busy') } } }, async () => {
     throw new ProblemError('upstream-unavailable', 'Temporal hiện không phản hồi.', { retryAfter: 7 });
   });
+  app.get('/db-down', async () => {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  });
   app.post('/echo', { schema: { body: z.strictObject({ name: z.string() }) } }, async (request) => request.body);
   return app;
 }
@@ -39,6 +42,16 @@ t.test('a 503 problem carries Retry-After', async (t) => {
   t.equal(res.statusCode, 503);
   t.equal(res.headers['retry-after'], '7');
   t.match(res.json(), { type: 'https://kehoach.dev/problems/upstream-unavailable', detail: 'Temporal hiện không phản hồi.' });
+});
+
+t.test('a database that cannot be reached is 503, not a bug', async (t) => {
+  const app = await build();
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'GET', url: '/db-down' });
+  t.equal(res.statusCode, 503);
+  t.ok(res.headers['retry-after']);
+  t.match(res.json(), { type: 'https://kehoach.dev/problems/upstream-unavailable' });
+  t.notMatch(res.payload, /5432/);
 });
 
 t.test('bad bodies: unknown fields, broken JSON, too large, wrong media type', async (t) => {
