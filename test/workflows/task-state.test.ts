@@ -1,0 +1,220 @@
+/** The task's rules as plain functions, without Temporal. */
+import t from 'tap';
+import { endOfLocalDay } from '../../src/plan/calendar';
+import type { TimetableEntry } from '../../src/plan/model';
+import { taskTimetable } from '../../src/plan/timetable';
+import type { TaskStateView } from '../../src/workflows/messages';
+import {
+  changedFields,
+  checkComplete,
+  checkConfirmOrReturn,
+  checkDecideExtension,
+  checkPause,
+  checkReportProgress,
+  checkRequestExtension,
+  checkResume,
+  checkSystem,
+  deadlineAnchor,
+  formatDeadlineDate,
+  formatLocalDate,
+  initialMemory,
+  judgeClock,
+  judgeCompletion,
+  nextWake,
+  parseRequestedDeadline,
+  selectDue,
+  setDeadline,
+  timetableKey,
+  upcomingEntries,
+} from '../../src/workflows/task-state';
+import { actors, makeSpec, standardPolicy, TZ, vnCalendar } from '../helpers/temporal';
+
+const deadlineAt = '2023-01-30T17:00:00.000Z';
+const timetable = taskTimetable({ deadlineAt, policy: standardPolicy, calendar: vnCalendar, timezone: TZ });
+const ms = (iso: string) => Date.parse(iso);
+const at = (entries: TimetableEntry[], key: string) => ms(entries.find((entry) => timetableKey(entry) === key)!.at);
+
+function viewWith(overrides: Partial<TaskStateView> = {}): TaskStateView {
+  const spec = makeSpec({ planId: 'kh-771', taskId: 't01', deadline: { kind: 'instant', at: deadlineAt } });
+  return { ...initialMemory({ spec, planVersion: 1 }, '2023-01-01T00:00:00.000Z').view, ...overrides };
+}
+
+t.test('keys count reminders from 1 and levels by number', async (t) => {
+  t.same(timetable.map(timetableKey), ['due_soon', 'r1', 'r2', 'deadline', 'l1', 'l2', 'l3']);
+});
+
+t.test('a timer wake announces the one instant it slept for', async (t) => {
+  const selection = selectDue(timetable, ['r1'], at(timetable, 'r2'), true);
+  t.equal(selection.fire?.entry.kind, 'reminder');
+  t.same(selection.handled, ['r2']);
+  t.equal(selection.fire?.catchUp, false);
+  t.same(selectDue(timetable, ['r1', 'r2'], at(timetable, 'r2') + 1000, true), { handled: [] }, 'nothing twice');
+});
+
+t.test('catch-up: only the highest passed level, marked catch-up; lower ones handled silently', async (t) => {
+  const selection = selectDue(timetable, [], at(timetable, 'l2') + 1000, false);
+  t.equal(selection.fire?.entry.kind === 'escalation' && selection.fire.entry.level, 2);
+  t.equal(selection.fire?.catchUp, true);
+  t.same(selection.handled.sort(), ['l1', 'l2', 'r1', 'r2']);
+});
+
+t.test('catch-up before the deadline announces the latest reminder only', async (t) => {
+  const selection = selectDue(timetable, [], at(timetable, 'r2') + 1000, false);
+  t.equal(selection.fire?.entry.kind === 'reminder' && selection.fire.entry.index, 1, 'the second reminder (index 1)');
+  t.equal(selection.fire?.catchUp, true);
+  t.same(selection.handled, ['r1', 'r2']);
+});
+
+t.test('a single instant passed at a recomputation is still a catch-up', async (t) => {
+  const selection = selectDue(timetable, [], at(timetable, 'r1') + 1000, false);
+  t.equal(selection.fire?.catchUp, true);
+});
+
+t.test('stale reminders after the deadline with no level due are dropped silently', async (t) => {
+  const noLadder = taskTimetable({ deadlineAt, policy: { ...standardPolicy, ladder: [] }, calendar: vnCalendar, timezone: TZ });
+  const selection = selectDue(noLadder, [], ms(deadlineAt) + 1000, false);
+  t.equal(selection.fire, undefined);
+  t.same(selection.handled, ['r1', 'r2']);
+});
+
+t.test('nextWake: the next instant ahead, or now for an instant missed while no worker ran', async (t) => {
+  const view = viewWith();
+  t.equal(nextWake(view, timetable, [], ms('2023-01-01T00:00:00Z')), at(timetable, 'due_soon'));
+  t.equal(nextWake(view, timetable, ['r1'], at(timetable, 'r1') + 5), at(timetable, 'r2'));
+  const late = at(timetable, 'l2') + 60_000;
+  t.equal(nextWake(view, timetable, ['r1', 'r2', 'l1'], late), late, 'level 2 is overdue for announcing');
+  t.equal(nextWake(viewWith({ progress: 'done' }), timetable, [], 0), undefined, 'a done task sleeps without timers');
+  t.equal(nextWake(viewWith({ progress: 'paused' }), timetable, [], 0), undefined, 'a paused task too');
+  t.equal(nextWake(view, timetable, ['r1', 'r2', 'l1', 'l2', 'l3'], at(timetable, 'l3') + 1), undefined);
+});
+
+t.test('upcoming lists what is still ahead and not yet announced', async (t) => {
+  t.same(upcomingEntries(timetable, ['r1'], at(timetable, 'r1') + 1).map(timetableKey), ['r2', 'deadline', 'l1', 'l2', 'l3']);
+});
+
+t.test('judgeClock: on track, due soon, overdue, no deadline; done tasks keep their verdict', async (t) => {
+  const view = viewWith();
+  t.same(judgeClock(view, timetable, ms('2023-01-10T00:00:00Z')), { deadlineState: 'on_track', category: 'open_on_time' });
+  t.same(judgeClock(view, timetable, at(timetable, 'due_soon')), { deadlineState: 'due_soon', category: 'open_on_time' });
+  t.same(judgeClock(view, timetable, ms(deadlineAt)), { deadlineState: 'overdue', category: 'open_overdue' }, 'overdue from the deadline instant');
+  const noDeadline = viewWith({ spec: makeSpec({ planId: 'kh', taskId: 'x' }) });
+  t.same(judgeClock(noDeadline, [], 0), { deadlineState: 'no_deadline', category: 'no_deadline' });
+  const done = viewWith({ progress: 'done', deadlineState: 'on_track', category: 'done_on_time' });
+  t.same(judgeClock(done, timetable, ms(deadlineAt) + 10 * 86_400_000), { deadlineState: 'on_track', category: 'done_on_time' });
+  const waiting = viewWith({ spec: makeSpec({ planId: 'kh', taskId: 'y', deadline: { kind: 'after_task', taskId: 'x', within: { amount: 3, unit: 'working_day' } } }) });
+  delete waiting.deadlineAt;
+  t.same(judgeClock(waiting, [], 0), { deadlineState: 'on_track', category: 'open_on_time' }, 'an unknown deadline is not late');
+});
+
+t.test('judgeCompletion: the report time against the deadline in force then', async (t) => {
+  const view = viewWith();
+  t.equal(judgeCompletion(view, timetable, ms(deadlineAt) - 1, true).category, 'done_on_time');
+  t.equal(judgeCompletion(view, timetable, ms(deadlineAt), true).category, 'done_on_time', 'at the deadline instant is still on time');
+  t.equal(judgeCompletion(view, timetable, ms(deadlineAt) + 1, true).category, 'done_late');
+  t.equal(judgeCompletion(view, timetable, ms(deadlineAt) + 1, false).category, 'open_overdue', 'awaiting confirmation stays open');
+  const paused = taskTimetable({ deadlineAt, policy: standardPolicy, calendar: vnCalendar, timezone: TZ, pausedMs: 86_400_000 });
+  t.equal(judgeCompletion(view, paused, ms(deadlineAt) + 1, true).category, 'done_on_time', 'paused time extends the deadline');
+});
+
+t.test('complete: who and when', async (t) => {
+  const now = ms('2023-01-20T00:00:00Z');
+  t.equal(checkComplete(viewWith(), { actor: actors.leadStaff }, now), undefined);
+  t.equal(checkComplete(viewWith(), { actor: actors.admin }, now), undefined);
+  t.equal(checkComplete(viewWith(), { actor: actors.otherStaff }, now)?.type, 'Forbidden');
+  t.equal(checkComplete(viewWith(), { actor: actors.leader }, now)?.type, 'Forbidden');
+  t.equal(checkComplete(viewWith(), { actor: actors.leadStaff, completedAt: '2023-01-19T00:00:00Z' }, now)?.type, 'Forbidden');
+  t.equal(checkComplete(viewWith(), { actor: actors.admin, completedAt: '2023-01-21T00:00:00Z' }, now)?.type, 'InvalidInput');
+  t.equal(checkComplete(viewWith(), { actor: actors.admin, completedAt: 'hôm qua' }, now)?.type, 'InvalidInput');
+  t.equal(checkComplete(viewWith(), { actor: actors.admin, completedAt: '2023-01-19T00:00:00Z' }, now), undefined);
+  const waiting = checkComplete(viewWith({ progress: 'not_started', waitingFor: ['t03'] }), { actor: actors.leadStaff }, now);
+  t.equal(waiting?.type, 'InvalidState');
+  t.match(waiting?.message, /t03/);
+  const done = checkComplete(viewWith({ progress: 'done', completedAt: '2023-01-18T03:00:00Z' }), { actor: actors.leadStaff }, now);
+  t.equal(done?.type, 'InvalidState');
+  t.match(done?.message, /18\/01\/2023/);
+  t.equal(checkComplete(viewWith({ progress: 'returned' }), { actor: actors.leadStaff }, now), undefined, 'a returned task can be completed again');
+  t.equal(checkComplete(viewWith({ progress: 'paused' }), { actor: actors.leadStaff }, now)?.type, 'InvalidState');
+  t.equal(checkComplete(viewWith({ progress: 'cancelled' }), { actor: actors.leadStaff }, now)?.type, 'InvalidState');
+});
+
+t.test('confirm, return, progress, pause, resume, amend: roles and states', async (t) => {
+  const awaiting = viewWith({ progress: 'awaiting_confirmation' });
+  t.equal(checkConfirmOrReturn(awaiting, { actor: actors.leader }), undefined);
+  t.equal(checkConfirmOrReturn(awaiting, { actor: actors.leadStaff })?.type, 'Forbidden');
+  t.equal(checkConfirmOrReturn(viewWith(), { actor: actors.leader })?.type, 'InvalidState');
+  t.equal(checkConfirmOrReturn(awaiting, { actor: actors.leader }, '')?.type, 'InvalidInput');
+  t.equal(checkConfirmOrReturn(awaiting, { actor: actors.leader }, 'Thiếu minh chứng'), undefined);
+
+  t.equal(checkReportProgress(viewWith(), { actor: actors.supportStaff }, 10), undefined);
+  t.equal(checkReportProgress(viewWith(), { actor: actors.otherStaff }, 10)?.type, 'Forbidden');
+  for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '10']) {
+    t.equal(checkReportProgress(viewWith(), { actor: actors.leadStaff }, bad)?.type, 'InvalidInput', `rejects ${String(bad)}`);
+  }
+
+  t.equal(checkPause(viewWith(), { actor: actors.leader }, 'Chờ kinh phí'), undefined);
+  t.equal(checkPause(viewWith(), { actor: actors.leader }, '')?.type, 'InvalidInput');
+  t.equal(checkPause(viewWith(), { actor: actors.leadStaff }, 'x')?.type, 'Forbidden');
+  t.equal(checkPause(viewWith({ progress: 'paused' }), { actor: actors.leader }, 'x')?.type, 'InvalidState');
+  t.equal(checkResume(viewWith(), { actor: actors.leader })?.type, 'InvalidState');
+  t.equal(checkResume(viewWith({ progress: 'paused' }), { actor: actors.admin }), undefined);
+
+  t.equal(checkSystem(viewWith(), { actor: actors.system }), undefined);
+  t.equal(checkSystem(viewWith(), { actor: actors.leader })?.type, 'Forbidden');
+});
+
+t.test('extensions: a later deadline, one pending request, a known request id', async (t) => {
+  const endOfDay = (date: string) => endOfLocalDay(date, TZ);
+  t.equal(parseRequestedDeadline('2023-02-28', endOfDay), '2023-02-28T17:00:00.000Z', 'a date is the end of that local day');
+  t.equal(parseRequestedDeadline('2023-02-28T10:00:00+07:00', endOfDay), '2023-02-28T03:00:00.000Z');
+  t.equal(parseRequestedDeadline('2023-02-28T10:00', endOfDay), undefined, 'an instant must carry its offset');
+  t.equal(parseRequestedDeadline('28/02/2023', endOfDay), undefined);
+
+  const view = viewWith();
+  const later = '2023-02-28T17:00:00.000Z';
+  t.equal(checkRequestExtension(view, { actor: actors.leadStaff }, later, deadlineAt, '2023-02-28', 'Chờ dữ liệu'), undefined);
+  t.equal(checkRequestExtension(view, { actor: actors.otherStaff }, later, deadlineAt, '2023-02-28', 'x')?.type, 'Forbidden');
+  t.equal(checkRequestExtension(view, { actor: actors.leadStaff }, later, deadlineAt, '2023-02-28', '')?.type, 'InvalidInput');
+  t.equal(checkRequestExtension(view, { actor: actors.leadStaff }, undefined, deadlineAt, 'mai', 'x')?.type, 'InvalidInput');
+  const earlier = checkRequestExtension(view, { actor: actors.leadStaff }, '2023-01-20T17:00:00.000Z', deadlineAt, '2023-01-20', 'x');
+  t.equal(earlier?.type, 'InvalidInput');
+  t.match(earlier?.message, /30\/01\/2023/, 'the current deadline is named by its day');
+  const pending = viewWith({
+    extensionRequests: [{ id: 'e1', newDeadline: later, reason: 'x', requestedBy: actors.leadStaff, requestedAt: deadlineAt, status: 'pending' }],
+  });
+  t.equal(checkRequestExtension(pending, { actor: actors.leadStaff }, later, deadlineAt, '2023-02-28', 'x')?.type, 'InvalidState');
+  t.equal(checkDecideExtension(pending, { actor: actors.leader }, 'e1'), undefined);
+  t.equal(checkDecideExtension(pending, { actor: actors.leadStaff }, 'e1')?.type, 'Forbidden');
+  t.equal(checkDecideExtension(pending, { actor: actors.leader }, 'e2')?.type, 'NotFound');
+  const decided = viewWith({ extensionRequests: [{ ...pending.extensionRequests[0]!, status: 'denied' }] });
+  t.equal(checkDecideExtension(decided, { actor: actors.leader }, 'e1')?.type, 'InvalidState');
+});
+
+t.test('a new deadline is a new version with a fresh ladder', async (t) => {
+  const spec = makeSpec({ planId: 'kh', taskId: 't01', deadline: { kind: 'instant', at: deadlineAt } });
+  const memory = initialMemory({ spec, planVersion: 1 }, '2023-01-01T00:00:00.000Z');
+  t.equal(memory.view.deadlineVersion, 1);
+  memory.view.escalationLevel = 2;
+  memory.view.pausedMs = 5000;
+  memory.clock.firedKeys = ['r1', 'r2', 'l1', 'l2'];
+  t.equal(setDeadline(memory, deadlineAt, '2023-02-05T00:00:00.000Z'), false, 'the same instant is no change');
+  t.equal(setDeadline(memory, '2023-02-28T17:00:00.000Z', '2023-02-05T00:00:00.000Z'), true);
+  t.equal(memory.view.deadlineVersion, 2);
+  t.equal(memory.view.escalationLevel, 0);
+  t.equal(memory.view.pausedMs, 0);
+  t.same(memory.clock.firedKeys, []);
+});
+
+t.test('initial state, anchors, changed fields and dates', async (t) => {
+  const dependent = makeSpec({ planId: 'kh', taskId: 't02', dependsOn: ['t01'], deadline: { kind: 'after_task', taskId: 't01', within: { amount: 5, unit: 'working_day' } } });
+  const memory = initialMemory({ spec: dependent, planVersion: 1 }, '2023-01-01T00:00:00.000Z');
+  t.equal(memory.view.progress, 'not_started');
+  t.same(memory.view.waitingFor, ['t01']);
+  t.equal(memory.view.deadlineVersion, 0);
+  t.equal(memory.view.workflowId, 'task:kh:t02');
+  t.equal(deadlineAnchor(dependent, {}), undefined);
+  t.equal(deadlineAnchor(dependent, { t01: '2023-01-05T03:00:00Z' }), '2023-01-05T03:00:00Z');
+  const moved = makeSpec({ ...dependent, title: 'Khác', dependsOn: [] });
+  t.same(changedFields(dependent, moved), ['dependsOn', 'title']);
+  t.equal(formatLocalDate('2023-01-30T17:30:00.000Z', TZ), '31/01/2023', 'the local day in Việt Nam');
+  t.equal(formatDeadlineDate(deadlineAt, TZ), '30/01/2023', 'a deadline is known by the day it ends');
+});
