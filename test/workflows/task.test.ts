@@ -452,3 +452,33 @@ t.test('units and occurrences of one task are separate workflows', async (t) => 
   t.equal(occurrence.occurrence, '2026-12');
   t.equal((await state(handles[3]!)).progress, 'in_progress', 'the other occurrence is untouched');
 });
+
+t.test('state carried by continue-as-new: nothing fires twice, the ladder and seq carry on', async (t) => {
+  const deadlineAt = await deadlineInDays(3);
+  const spec = makeSpec({ planId: freshPlanId(), taskId: 't12', deadline: { kind: 'instant', at: deadlineAt } });
+  const first = await startTask(spec);
+  await skipTo(env, new Date(Date.parse(deadlineAt) + 3_600_000).toISOString());
+  await eventually(() => noteKeys(first.workflowId).includes('d1:l1'), 15_000, 'level 1 in the first run');
+  const carried = await state(first);
+  const firedBefore = noteKeys(first.workflowId);
+  await first.terminate('replaced by a run with the carried state');
+  const changesBefore = recorder.changes.length;
+
+  // What continueAsNew passes: the view and the timer bookkeeping.
+  const second = await env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+    taskQueue,
+    workflowId: first.workflowId,
+    args: [{ spec, planVersion: 1, carried, carriedClock: { firedKeys: firedBefore.map((key) => key.split(':')[1]!), prerequisitesDoneAt: {} } }],
+  });
+  const timetable = taskTimetable({ deadlineAt, policy: standardPolicy, calendar: vnCalendar, timezone: TZ });
+  const levelTwo = timetable.find((entry) => entry.kind === 'escalation' && entry.level === 2)!;
+  await skipTo(env, new Date(Date.parse(levelTwo.at) + 60_000).toISOString());
+  await eventually(() => noteKeys(second.workflowId).includes('d1:l2'), 15_000, 'level 2 in the second run');
+  t.same(noteKeys(second.workflowId), [...firedBefore, 'd1:l2'], 'nothing announced twice');
+  const next = recorder.changes.slice(changesBefore).find((change) => change.state.workflowId === second.workflowId)!;
+  t.equal(next.state.seq, carried.seq + 1, 'seq continues');
+  t.equal(next.notifications[0]!.catchUp, false);
+  const view = await state(second);
+  t.equal(view.escalationLevel, 2);
+  t.equal(view.deadlineVersion, 1);
+});
