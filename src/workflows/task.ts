@@ -544,14 +544,26 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
 
   // ---------------- the clock ----------------
 
+  /**
+   * The clock's own records. Retries are unlimited, so a failure here is a projection bug: log it
+   * rather than fail the task, whose next record carries the full state again.
+   */
+  async function record(drafts: EventDraft[], notifications: NotificationRequest[]): Promise<void> {
+    try {
+      await commit(drafts, notifications).done;
+    } catch (error) {
+      log.error('could not record a task state change', { seq: view.seq, error: String(error) });
+    }
+  }
+
   if (input.carried) {
     keepSearchAttributesCurrent(timetable());
   } else {
     const step = clockStep(false);
-    await commit(
+    await record(
       [{ type: 'started', actor: SYSTEM_ACTOR, at: nowIso(), data: { planVersion: input.planVersion, waitingFor: view.waitingFor } }, ...step.drafts],
       step.notifications,
-    ).done;
+    );
   }
 
   const cancelled = () => view.progress === 'cancelled';
@@ -570,7 +582,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     if (wake !== undefined && wake <= nowMs()) {
       // Already due (the task that should have announced it was lost with its worker): no sleep.
       const step = clockStep(true);
-      if (step.changed) await commit(step.drafts, step.notifications).done;
+      if (step.changed) await record(step.drafts, step.notifications);
       continue;
     }
     const replanned =
@@ -579,7 +591,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
         : await condition(() => replans !== seen || workflowInfo().continueAsNewSuggested, Math.max(1, wake - nowMs()));
     if (replanned) continue;
     const step = clockStep(true);
-    if (step.changed) await commit(step.drafts, step.notifications).done;
+    if (step.changed) await record(step.drafts, step.notifications);
   }
 
   await condition(allHandlersFinished);
