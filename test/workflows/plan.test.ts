@@ -334,6 +334,26 @@ t.test('continue-as-new after a few dozen events loses nothing', async (t) => {
   t.equal(late.progress, 'in_progress', 'a prerequisite done in an earlier run still releases a task added later');
 });
 
+t.test('two applies at once run one after the other', async (t) => {
+  const planId = freshPlanId('race');
+  const base = loadPlanAs(fixture('drill-small.yaml'), 'drill-small', planId);
+  const amended = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
+  const [a, b] = await Promise.all([
+    applyPlan({ client: env.client, ...base, actor: admin, dryRun: false }),
+    applyPlan({ client: env.client, ...amended, actor: admin, dryRun: false }),
+  ]);
+  t.same([a.result?.version, b.result?.version].sort(), [1, 2], 'two versions, one after the other');
+  const [earlier, later] = a.result?.version === 1 ? [a, b] : [b, a];
+  t.ok(earlier.result?.changes.every((change) => change.change === 'added'), 'the first sees an empty plan');
+  t.ok(later.result?.changes.length && later.result.changes.length < 5, 'the second sees what the first applied, not an empty plan');
+  const state = await planState(env.client, planId);
+  t.equal(state.contentHash, later.contentHash, 'the plan holds the version applied last');
+  t.equal(state.pending, 0);
+  const live = await countTaskWorkflows(env.client, planId);
+  const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
+  for (const spec of specs) t.ok(live.ids.includes(taskWorkflowId(spec)), `${taskWorkflowId(spec)} runs`);
+});
+
 t.test('applyVersion rejects specs that do not belong to the plan', async (t) => {
   const planId = freshPlanId('reject');
   await applyDrill(planId);
