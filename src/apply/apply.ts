@@ -98,7 +98,12 @@ export async function readAppliedPlan(client: Client, planId: string): Promise<A
     return { state, specs };
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
+    // A query waits for a worker to answer; with none running it times out after about 30 s.
+    throw new Error(
+      `the plan workflow ${planWorkflowId(planId)} did not answer (${(error as Error).message}): ` +
+        'check that a worker runs against this Temporal (`kehoach worker`, or `kehoach up`).',
+      { cause: error },
+    );
   }
 }
 
