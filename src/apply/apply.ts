@@ -21,7 +21,10 @@ export interface ApplyPlanOptions {
   client: Client;
   /** The validated plan (defaults filled in), as returned by loadPlanFile / loadPlanText. */
   plan: Plan;
-  /** The file's text as read; kept for the record, the hash is taken over the normalised plan. */
+  /**
+   * The file's text as read. Not sent: the plan workflow records the normalised document and the
+   * hash is taken over it, so comments and formatting never make a new version.
+   */
   text: string;
   /** The plan file, when it came from one: its git commit is recorded if it is committed and unmodified. */
   file?: string;
