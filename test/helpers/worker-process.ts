@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     taskQueue: required('TASK_QUEUE'),
     workflowBundle: { code: readFileSync(required('WORKFLOW_BUNDLE'), 'utf8') },
     activities,
+    // A killed worker's sticky queue is abandoned quickly, so its replacement takes over in seconds.
+    stickyQueueScheduleToStartTimeout: '1 second',
   });
   process.stdout.write('ready\n');
   await worker.run();
