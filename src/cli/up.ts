@@ -24,6 +24,9 @@ import { formatDiagnostic } from './validate';
 
 const SYSTEM_ACTOR = { id: 'system:up', name: 'kehoach up', role: 'admin' as const };
 
+/** Ctrl-C or SIGTERM stops everything within 10 s; past this the process exits regardless. */
+const STOP_DEADLINE_MS = 9_000;
+
 type Stopper = { name: string; stop: () => Promise<unknown> };
 
 function log(line: string): void {
@@ -59,8 +62,12 @@ export async function run(args: string[]): Promise<number> {
   const signal = new Promise<void>((resolve) => (signalled = resolve));
   const onSignal = (name: string) => {
     log(`\n${name} received: stopping…`);
-    // A second signal while stopping means "now".
+    // A second signal while stopping means "now"; and stopping never takes longer than promised.
     process.once(name, () => process.exit(130));
+    setTimeout(() => {
+      process.stderr.write('kehoach up: stopping took too long; exiting now\n');
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     signalled?.();
   };
   process.once('SIGINT', () => onSignal('SIGINT'));
@@ -111,12 +118,19 @@ export async function run(args: string[]): Promise<number> {
     await Promise.race([signal, workerRun.then(() => { throw new Error('the worker stopped unexpectedly'); })]);
     await stopAll();
     log('Stopped.');
+    exitSoon(0);
     return 0;
   } catch (error) {
     process.stderr.write(`kehoach up: ${(error as Error).message}\n`);
     await stopAll();
+    exitSoon(1);
     return 1;
   }
+}
+
+/** Everything is stopped; a library handle left open (gRPC, sockets) must not keep the process alive. */
+function exitSoon(code: number): void {
+  setTimeout(() => process.exit(code), 300).unref();
 }
 
 async function startTemporal(config: Config, stoppers: Stopper[]): Promise<Config & { uiUrl?: string }> {
@@ -131,6 +145,7 @@ async function startTemporal(config: Config, stoppers: Stopper[]): Promise<Confi
     uiPort: port + 1000,
     namespace: config.temporal.namespace,
     dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+    ownProcessGroup: true,
   });
   stoppers.push({ name: 'Temporal dev server', stop: () => server.stop() });
   return { ...config, temporal: { ...config.temporal, address: server.address }, uiUrl: server.uiUrl };
@@ -142,7 +157,7 @@ async function startPostgres(config: Config, stoppers: Stopper[]): Promise<strin
     return config.databaseUrl;
   }
   log(`Postgres: starting the embedded server on 127.0.0.1:${config.postgresPort} …`);
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.postgresPort });
+  const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.postgresPort });
   stoppers.push({ name: 'embedded Postgres', stop: () => postgres.stop() });
   return postgres.url;
 }

@@ -23,6 +23,11 @@ export interface DevServerOptions {
   startTimeoutMs?: number;
   /** More `temporal server start-dev` arguments, e.g. `--dynamic-config-value KEY=VALUE` in tests. */
   extraArgs?: string[];
+  /**
+   * Run the server in a process group of its own, so that Ctrl-C in a terminal reaches only the
+   * parent, which then stops the server last, after the worker has drained (default false).
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface DevServer {
@@ -70,9 +75,18 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   args.push(...searchAttributeCliArgs());
   if (options.extraArgs) args.push(...options.extraArgs);
 
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
   let exited = false;
-  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  // Whatever way the parent exits, the server must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exitPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      process.removeListener('exit', killOnExit);
+      resolve();
+    }),
+  );
   const recent: string[] = [];
   const keep = (chunk: Buffer) => {
     recent.push(chunk.toString());

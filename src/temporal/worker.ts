@@ -64,6 +64,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     workflowBundle,
     activities: options.activities,
     ...WORKER_LIMITS,
+    // Bounded shutdown: in-flight activities get 2 s to finish, then are cancelled; after 5 s the
+    // worker stops regardless (Temporal retries whatever was cut short on another worker).
+    shutdownGraceTime: '2s',
+    shutdownForceTime: '5s',
     ...options.limits,
   });
 }

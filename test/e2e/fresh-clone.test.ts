@@ -46,6 +46,13 @@ async function stopKehoach(started: Started, t: Test): Promise<void> {
   }
 }
 
+async function waitForOutput(started: Started, pattern: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(started.output()) && Date.now() < deadline && started.child.exitCode === null) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 async function portIsFree(port: number): Promise<boolean> {
   const { createServer } = await import('node:net');
   return new Promise((resolve) => {
@@ -95,8 +102,10 @@ t.test('npm start on a fresh clone: use it, stop it, start it again', { timeout:
     t.fail(`${(error as Error).message}\n${started.output().slice(-6000)}`);
     return;
   }
-  const adminToken = readFileSync(path.join(workDir, 'data', 'admin.token'), 'utf8').trim();
+  // The API answers before the plans are applied; the start-up message comes once they are.
+  await waitForOutput(started, /kehoach is running/, 120_000);
   t.match(started.output(), /admin\.token/, 'the start-up message says where the admin token is');
+  const adminToken = readFileSync(path.join(workDir, 'data', 'admin.token'), 'utf8').trim();
 
   // The plans in plans/ are applied at start; the API may take a moment to have every task.
   let tasks: any[] = [];
@@ -126,12 +135,14 @@ t.test('npm start on a fresh clone: use it, stop it, start it again', { timeout:
 
   started = startKehoach(cloneDir, env);
   await waitForHealthy(baseUrl, 300_000, () => started.child.exitCode === null);
+  await waitForOutput(started, /kehoach is running/, 120_000);
   t.match(started.output(), /already applied, no change/, 'the second start applies nothing new');
+  t.notMatch(started.output(), /applied version/, 'no plan version is applied again');
   const again = await request(baseUrl, 'GET', `/api/plans/nghe-an-771/tasks/${encodeURIComponent(task.key ?? task.taskId)}`, {
     token: staff.body.token,
   });
   t.equal(again.status, 200, 'the staff token still works after a restart');
-  t.equal(again.body.progress, progressAfter, 'the completion survived the restart');
+  t.equal(again.body.task?.progress, progressAfter, 'the completion survived the restart');
   const completions = (again.body.events ?? []).filter((event: any) => event.type === 'completed');
   t.equal(completions.length, 1, 'the completion is in the history once');
   const list = await request(baseUrl, 'GET', '/api/plans/nghe-an-771/tasks?limit=500', { token: adminToken });

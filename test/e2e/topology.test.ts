@@ -89,8 +89,8 @@ t.test('two workers and two APIs serve a completion burst', { timeout: 600_000 }
   for (const task of completable) {
     const detail = await request(apis[task.key.length % 2]!, 'GET', `/api/plans/nghe-an-771/tasks/${encodeURIComponent(task.key)}`, { token: admin });
     const completions = (detail.body.events ?? []).filter((event: any) => event.type === 'completed');
-    if (completions.length !== 1 || !['done', 'awaiting_confirmation'].includes(detail.body.progress)) {
-      t.fail(`${task.key}: progress ${detail.body.progress}, ${completions.length} completion events`);
+    if (completions.length !== 1 || !['done', 'awaiting_confirmation'].includes(detail.body.task?.progress)) {
+      t.fail(`${task.key}: progress ${detail.body.task?.progress}, ${completions.length} completion events`);
     }
   }
   t.pass('every task completed exactly once');
