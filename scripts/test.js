@@ -2,7 +2,7 @@
 // `npm test`: installs what the tests need that npm cannot (the Temporal binaries), type-checks,
 // then runs every tap suite. Arguments are passed on to tap (for example a single test file).
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
 require('./bootstrap').ensureDependencies();
 require('tsx/cjs');
@@ -28,4 +28,21 @@ if (extra.length === 0) {
   if (typecheck !== 0) process.exit(typecheck);
 }
 const tapBin = path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
-process.exit(run(process.execPath, [tapBin, ...extra]));
+
+// tap's output passes through untouched; its closing `# { total: N, pass: N, fail: N }` is also
+// restated as a plain "N passed, N failed" line that any CI can read.
+const tap = spawn(process.execPath, [tapBin, ...extra], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] });
+let tail = '';
+tap.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString()).slice(-4000);
+});
+tap.on('close', (code, signal) => {
+  const summaries = [...tail.matchAll(/^# \{ total: (\d+)(?:, pass: (\d+))?(?:, fail: (\d+))?(?:, skip: (\d+))?/gm)];
+  const last = summaries[summaries.length - 1];
+  if (last) {
+    const [, , pass = '0', fail = '0', skip] = last;
+    console.log(`${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ''}`);
+  }
+  process.exit(code ?? (signal ? 1 : 0));
+});
