@@ -37,6 +37,7 @@ import {
   getState,
   pause,
   release,
+  RejectionType,
   reportProgress,
   requestExtension,
   resume,
@@ -502,7 +503,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
         fail(checkSystem(view, request));
         if (!request.spec || request.spec.taskId !== view.taskId || request.spec.planId !== view.planId) {
           throw ApplicationFailure.create({
-            type: 'InvalidInput',
+            type: RejectionType.invalidInput,
             nonRetryable: true,
             message: `Bản sửa đổi phải dành cho nhiệm vụ ${view.taskId} của kế hoạch ${view.planId}.`,
           });
