@@ -123,17 +123,20 @@ async function main(): Promise<void> {
   };
 
   mkdirSync(outDir, { recursive: true });
-  await worker.runUntil(async () => {
-    for (const [name, scenario] of Object.entries(scenarios)) {
-      const handle = await scenario();
-      // Let the last activity land so the history ends on a quiet workflow.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const history = await handle.fetchHistory();
-      writeFileSync(path.join(outDir, `task-${name}.json`), historyToJson(history) + '\n');
-      process.stdout.write(`recorded ${name}: ${history.events?.length ?? 0} events\n`);
-    }
-  });
-  await env.teardown();
+  try {
+    await worker.runUntil(async () => {
+      for (const [name, scenario] of Object.entries(scenarios)) {
+        const handle = await scenario();
+        // Let the last activity land so the history ends on a quiet workflow.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const history = await handle.fetchHistory();
+        writeFileSync(path.join(outDir, `task-${name}.json`), historyToJson(history) + '\n');
+        process.stdout.write(`recorded ${name}: ${history.events?.length ?? 0} events\n`);
+      }
+    });
+  } finally {
+    await env.teardown();
+  }
 }
 
 main().catch((error) => {
