@@ -285,9 +285,13 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     return { state, done };
   }
 
-  /** Commits the handler's own events together with whatever the clock says now. */
-  async function commitWithClock(drafts: EventDraft[]): Promise<TaskStateView> {
-    const step = clockStep(false);
+  /**
+   * Commits the handler's own events together with whatever the clock says now. When the handler
+   * moved the timetable (resume, amendment, extension, release, return), instants it finds behind
+   * it are a catch-up; otherwise the handler merely ran before the timer that was due anyway.
+   */
+  async function commitWithClock(drafts: EventDraft[], timetableMoved = false): Promise<TaskStateView> {
+    const step = clockStep(!timetableMoved);
     const { state, done } = commit([...drafts, ...step.drafts], step.notifications);
     replans += 1;
     await done;
@@ -350,7 +354,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
       view.returnReason = request.reason;
       delete view.completedAt;
       delete view.completedBy;
-      return commitWithClock([{ type: 'returned', ...who(request), at: nowIso(), data: { reason: request.reason } }]);
+      return commitWithClock([{ type: 'returned', ...who(request), at: nowIso(), data: { reason: request.reason } }], true);
     },
     { validator: (request) => fail(checkConfirmOrReturn(view, request, request.reason ?? null)) },
   );
@@ -429,7 +433,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
             deadlineVersion: view.deadlineVersion,
           },
         },
-      ]);
+      ], request.approve);
     },
     { validator: (request) => fail(checkDecideExtension(view, request, request.extensionId)) },
   );
@@ -457,7 +461,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
       delete clock.pausedAt;
       return commitWithClock([
         { type: 'resumed', ...who(request), at: nowIso(), data: { pausedMs: pausedFor, ...(request.note ? { note: request.note } : {}) } },
-      ]);
+      ], true);
     },
     { validator: (request) => fail(checkResume(view, request)) },
   );
@@ -496,7 +500,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
           at: nowIso(),
           data: { planVersion: request.planVersion, fields, deadlineAt: view.deadlineAt, deadlineVersion: view.deadlineVersion },
         },
-      ]);
+      ], true);
     },
     {
       validator: (request) => {
@@ -540,7 +544,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     settlePrerequisites();
     await commitWithClock([
       { type: 'released', actor: SYSTEM_ACTOR, at: nowIso(), data: { prerequisite: taskId, doneAt, waitingFor: view.waitingFor } },
-    ]);
+    ], true);
   });
 
   // ---------------- the clock ----------------
