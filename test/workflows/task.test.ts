@@ -482,3 +482,21 @@ t.test('state carried by continue-as-new: nothing fires twice, the ladder and se
   t.equal(view.escalationLevel, 2);
   t.equal(view.deadlineVersion, 1);
 });
+
+t.test('a task returned after its deadline passed goes straight to its current level, once', async (t) => {
+  const deadlineAt = await deadlineInDays(10);
+  const spec = makeSpec({ planId: freshPlanId(), taskId: 't13', confirmation: true, deadline: { kind: 'instant', at: deadlineAt } });
+  const handle = await startTask(spec);
+  const wf = handle.workflowId;
+  await handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff }] });
+  const timetable = taskTimetable({ deadlineAt, policy: standardPolicy, calendar: vnCalendar, timezone: TZ });
+  const levelTwo = timetable.find((entry) => entry.kind === 'escalation' && entry.level === 2)!;
+  await skipTo(env, new Date(Date.parse(levelTwo.at) + 3_600_000).toISOString());
+  t.same(noteKeys(wf), [], 'nothing fires while the report awaits confirmation');
+  const view = await handle.executeUpdate(returnTask, { args: [{ actor: actors.leader, reason: 'Chưa đạt chỉ tiêu' }] });
+  t.equal(view.category, 'open_overdue');
+  t.equal(view.escalationLevel, 2);
+  const notes = recorder.notifications(wf);
+  t.same(noteKeys(wf), ['d1:l2'], 'one event for the highest passed level');
+  t.equal(notes[0]!.catchUp, true);
+});
