@@ -29,7 +29,7 @@ function startKehoach(cwd: string, env: NodeJS.ProcessEnv): Started {
   return { child, output: () => output, exited };
 }
 
-async function stopKehoach(started: Started, t: Test): Promise<void> {
+async function stopKehoach(started: Started, t: Test, ports: number[]): Promise<void> {
   if (started.child.exitCode !== null) return;
   const since = Date.now();
   process.kill(-started.child.pid!, 'SIGINT');
@@ -44,6 +44,8 @@ async function stopKehoach(started: Started, t: Test): Promise<void> {
   } catch {
     t.pass('no process of the group is left');
   }
+  // The dev server runs in a process group of its own: its port (and Postgres's) must be free again.
+  for (const port of ports) t.ok(await portIsFree(port), `port ${port} is free again`);
 }
 
 async function waitForOutput(started: Started, pattern: RegExp, timeoutMs: number): Promise<void> {
@@ -87,6 +89,7 @@ t.test('npm start on a fresh clone: use it, stop it, start it again', { timeout:
   };
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'KEHOACH_URL', 'KEHOACH_TOKEN']) delete env[name];
   const baseUrl = `http://127.0.0.1:${port}`;
+  const serverPorts = [port, Number(env.KEHOACH_TEMPORAL_PORT), Number(env.KEHOACH_POSTGRES_PORT)];
 
   let started = startKehoach(cloneDir, env);
   t.teardown(() => {
@@ -131,7 +134,7 @@ t.test('npm start on a fresh clone: use it, stop it, start it again', { timeout:
   const progressAfter = completed.body.progress;
   t.ok(['done', 'awaiting_confirmation'].includes(progressAfter), `progress is ${progressAfter}`);
 
-  await stopKehoach(started, t);
+  await stopKehoach(started, t, serverPorts);
 
   started = startKehoach(cloneDir, env);
   await waitForHealthy(baseUrl, 300_000, () => started.child.exitCode === null);
@@ -147,5 +150,5 @@ t.test('npm start on a fresh clone: use it, stop it, start it again', { timeout:
   t.equal(completions.length, 1, 'the completion is in the history once');
   const list = await request(baseUrl, 'GET', '/api/plans/nghe-an-771/tasks?limit=500', { token: adminToken });
   t.equal(list.body.items.length, 42, 'still 42 tasks: restarting duplicated nothing');
-  await stopKehoach(started, t);
+  await stopKehoach(started, t, serverPorts);
 });
