@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, NativeConnection, Worker } from '@temporalio/worker';
 import type { TaskChange } from '../../src/activities/records';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
@@ -28,6 +28,9 @@ let bundleFile: string;
 let bundleCode: string;
 const workDir = mkdtempSync(path.join(tmpdir(), 'kehoach-task-'));
 const recorder = new RecordingActivities();
+
+// Tasks started alone warn that they have no plan workflow to tell; keep the test output readable.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 t.before(async () => {
   const bundle = await bundleWorkflows();

@@ -6,7 +6,7 @@ import t from 'tap';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { addDays, endOfLocalDay } from '../../src/plan/calendar';
 import type { CalendarData, TaskSpec } from '../../src/plan/model';
 import { deadlineInstant, taskTimetable } from '../../src/plan/timetable';
@@ -46,6 +46,9 @@ const taskQueue = 'task-workflow-test';
 
 let env: TestWorkflowEnvironment;
 const recorder = new RecordingActivities();
+
+// Tasks started alone warn that they have no plan workflow to tell; keep the test output readable.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 t.before(async () => {
   const bundle = await bundleWorkflows();
