@@ -117,7 +117,12 @@ export function toTaskOut(state: TaskStateView, now: Date = new Date()): TaskOut
     progress: state.progress,
     // A timer may not have fired yet when the deadline has just passed; the clock decides.
     deadlineState: overdueNow ? 'overdue' : state.deadlineState,
-    category: overdueNow && state.category === 'open_on_time' ? 'open_overdue' : state.category,
+    category:
+      overdueNow && state.category === 'open_on_time'
+        ? 'open_overdue'
+        : state.progress === 'done' && state.category === 'no_deadline'
+          ? 'done_on_time' // counted as done, as the report counts it
+          : state.category,
     ...(state.deadlineAt ? { deadlineAt: state.deadlineAt } : {}),
     deadlineVersion: state.deadlineVersion,
     escalationLevel: state.escalationLevel,

@@ -108,6 +108,18 @@ t.test('nghe-an-771 through the API', async (t) => {
     t.equal(soYTe.doneLate, 1, 'completed in 2026 against a 2022 deadline: late');
   });
 
+  await t.test('a task without a deadline, once done, counts as done on time in the status and the report', async (t) => {
+    const before = (await stack.inject({ method: 'GET', url: `/api/plans/${PLAN}`, token: leader.token })).json().counts;
+    const res = await post('t03/complete', await staff('vp-ubnd-tinh'), {});
+    t.equal(res.statusCode, 200, res.payload);
+    t.match(res.json(), { progress: 'done', category: 'done_on_time' });
+    const after = (await stack.inject({ method: 'GET', url: `/api/plans/${PLAN}`, token: leader.token })).json().counts;
+    t.equal(after.done_on_time, before.done_on_time + 1);
+    t.equal(after.no_deadline, before.no_deadline - 1);
+    const report = (await stack.inject({ method: 'GET', url: `/api/plans/${PLAN}/report`, token: leader.token })).json();
+    t.equal(report.totals.doneOnTime, after.done_on_time, 'status and report agree');
+  });
+
   await t.test('authorization matrix: every write × {no token, other agency staff, own staff, leader, admin}', async (t) => {
     interface Row {
       name: string;
