@@ -389,6 +389,26 @@ t.test('the real Nghệ An plan 771: 42 task workflows with their deadlines', as
   t.equal(listed.ids.length, 42);
 });
 
+t.test('the real Thái Nguyên plan 827: unit and occurrence workflows roll up into their tasks', async (t) => {
+  const planId = freshPlanId('tn827');
+  const file = path.join(root, 'plans', 'thai-nguyen-827.yaml');
+  const { plan, text } = loadPlanAs(file, 'thai-nguyen-827', planId);
+  await applyPlan({ client: env.client, plan, text, actor: admin, dryRun: false });
+  const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
+  t.ok(specs.some((spec) => spec.unitId) && specs.some((spec) => spec.occurrence), 'the plan has unit and occurrence workflows');
+  const states = await Promise.all(specs.map((spec) => taskState(env.client, taskWorkflowId(spec))));
+  const wrong = specs.filter((spec, index) => spec.deadline.kind === 'instant' && states[index]?.deadlineAt !== spec.deadline.at);
+  t.same(wrong.map(taskWorkflowId), [], 'every dated workflow carries its compiled deadline');
+  const state = await eventually(
+    () => planState(env.client, planId),
+    (view) => Object.values(view.tasks).reduce((sum, reports) => sum + reports.length, 0) === specs.length,
+  );
+  for (const task of plan.tasks) {
+    const carriers = specs.filter((spec) => spec.taskId === task.id).length;
+    t.equal(state.rollup?.[task.id]?.total, carriers, `${task.id}: rolled up over its ${carriers} workflow(s)`);
+  }
+});
+
 t.test('record plan histories for the replay test', { skip: !process.env.KEHOACH_RECORD_HISTORIES && 'set KEHOACH_RECORD_HISTORIES=1 to re-record' }, async (t) => {
   const dir = path.join(root, 'test', 'fixtures', 'histories');
   mkdirSync(dir, { recursive: true });
