@@ -8,10 +8,11 @@ import { userInfo } from 'node:os';
 import { loadConfig } from '../config';
 import { applyPlan, type ApplyPlanOutcome } from '../apply/apply';
 import { formatPlanDiff, hasChanges } from '../apply/diff';
-import { findPlanFiles, loadPlanFile, type Diagnostic } from '../plan/load';
+import { findPlanFiles, loadPlanFile } from '../plan/load';
 import type { Plan } from '../plan/schema';
 import { connectTemporal } from '../temporal/client';
 import type { Actor } from '../workflows/messages';
+import { formatDiagnostic } from './validate';
 
 export interface PlanTransport {
   apply(input: { plan: Plan; text: string; file: string; actor: Actor; dryRun: boolean }): Promise<ApplyPlanOutcome>;
@@ -54,11 +55,6 @@ function cliActor(): Actor {
     // Containers without a passwd entry: the id still says it came from the command line.
   }
   return { id: `cli:${name}`, name, role: 'admin' };
-}
-
-function formatDiagnostic(diagnostic: Diagnostic): string {
-  const severity = diagnostic.severity === 'error' ? 'lỗi' : 'cảnh báo';
-  return `${diagnostic.file}:${diagnostic.line}:${diagnostic.col}: ${severity}: ${diagnostic.message}`;
 }
 
 function describeResult(outcome: ApplyPlanOutcome): string {

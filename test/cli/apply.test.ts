@@ -113,7 +113,7 @@ t.test('one invalid file: nothing is applied', async (t) => {
 
   const applied = await kehoach(['apply', dir]);
   t.equal(applied.code, 1, 'apply exits 1');
-  t.match(applied.stderr, /broken\.yaml:\d+:\d+: lỗi: /, 'the diagnostics name the file, line and column');
+  t.match(applied.stderr, /broken\.yaml:\d+:\d+: error: /, 'the diagnostics name the file, line and column');
   t.match(applied.stderr, 'nothing was applied');
   t.equal(await planExists(validId), false, 'the valid plan next to it was not applied either');
 
