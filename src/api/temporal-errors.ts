@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import {
   isGrpcDeadlineError,
   isGrpcServiceError,
+  ServiceError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
@@ -69,7 +70,8 @@ export function temporalProblem(error: unknown, subject: string): ProblemError {
     error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
     isGrpcDeadlineError(error) ||
     UNAVAILABLE_CODES.has(grpcCode(error) ?? -1) ||
-    (error instanceof Error && /UNAVAILABLE|ECONNREFUSED|Failed to connect|deadline/i.test(error.message))
+    // The client's own connection retries end in a ServiceError whose message carries the gRPC status.
+    (error instanceof ServiceError && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED/.test(error.message))
   ) {
     return upstreamUnavailable('Temporal', error);
   }
