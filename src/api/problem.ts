@@ -31,6 +31,8 @@ export const problemFieldSchema = z.object({
   line: z.number().int().optional(),
   col: z.number().int().optional(),
   severity: z.enum(['error', 'warning']).optional(),
+  /** For plan files: the validator's stable kind of problem, e.g. "unknown-key". */
+  code: z.string().optional(),
 });
 export type ProblemField = z.infer<typeof problemFieldSchema>;
 

@@ -208,6 +208,7 @@ t.test('read side, tokens and problems', async (t) => {
     t.ok(problem.errors.length > 0);
     t.ok(problem.errors.every((e: { line: number; col: number }) => e.line >= 1 && e.col >= 1), 'every error has a line and column');
     t.ok(problem.errors.some((e: { line: number }) => e.line === 5), 'the impossible date is on line 5');
+    t.ok(problem.errors.every((e: { code: string }) => typeof e.code === 'string'), 'each with its stable code');
   });
 
   t.test('tokens: create once, list, revoke; idempotent creation', async (t) => {

@@ -162,18 +162,16 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     if (!plan || errors.length > 0) {
       throw new ProblemError('validation', `Tệp kế hoạch có ${errors.length} lỗi; sửa theo từng dòng dưới đây rồi gửi lại.`, {
         status: 422,
-        errors: diagnostics.map((d) => ({ line: d.line, col: d.col, message: d.message, severity: d.severity, path: d.code })),
+        errors: diagnostics.map((d) => ({ line: d.line, col: d.col, message: d.message, severity: d.severity, code: d.code })),
       });
     }
     try {
-      const outcome = await applyPlan({
-        client: deps.temporal.client,
-        plan,
-        text,
-        actor: actorOf(principal),
-        dryRun,
-        requestId: scopedIdempotencyKey(request) ?? request.id,
-      });
+      // Reconciling a whole plan takes longer than one task update; still bounded, so an
+      // unreachable Temporal ends in a 503 rather than a hanging request.
+      const client = deps.temporal.client;
+      const outcome = await client.withDeadline(Date.now() + Math.max(deps.config.updateTimeoutMs, 60_000), () =>
+        applyPlan({ client, plan, text, actor: actorOf(principal), dryRun, requestId: scopedIdempotencyKey(request) ?? request.id }),
+      );
       const diff = outcome.diff;
       return {
         planId: outcome.planId,
