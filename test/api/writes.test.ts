@@ -249,6 +249,17 @@ t.test('nghe-an-771 through the API', async (t) => {
     t.match(csv.payload, /Tổng cộng,18,0,/);
   });
 
+  await t.test('no worker running: the write gives up at its deadline with 503', async (t) => {
+    await stack.stopWorker();
+    const started = Date.now();
+    const res = await post('t42/complete', await staff('ubnd-hung-nguyen'), {}, { 'idempotency-key': 'hn-t42' });
+    t.equal(res.statusCode, 503, res.payload);
+    t.match(res.json(), { type: `${PROBLEM}upstream-unavailable` });
+    t.ok(res.headers['retry-after']);
+    t.ok(Date.now() - started < 12_000, 'bounded by the update deadline');
+    t.equal((await getTask('t42')).task.progress, 'in_progress', 'the read model is unchanged');
+  });
+
   await t.test('Temporal stopped: healthz 503, writes 503 with Retry-After and nothing half-done', async (t) => {
     await stack.stopTemporal();
     const health = await stack.inject({ method: 'GET', url: '/healthz' });

@@ -50,6 +50,8 @@ export interface Stack {
   token(input: TokenInput): Promise<{ id: string; token: string }>;
   /** `app.inject` with an optional bearer token. */
   inject(options: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
+  /** Stops the worker only: Temporal answers, but no workflow code runs. */
+  stopWorker(): Promise<void>;
   /** Stops the worker and the Temporal dev server (for the 503 tests); the API and Postgres stay up. */
   stopTemporal(): Promise<void>;
 }
@@ -130,6 +132,7 @@ export async function startStack(t: Teardown, options: StackOptions = {}): Promi
         ...injectOptions,
         headers: { ...(injectOptions.headers ?? {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
       }),
+    stopWorker,
     stopTemporal: async () => {
       await stopWorker();
       await devServer.stop();
