@@ -13,7 +13,7 @@ export const OPEN_PROGRESS: Progress[] = ['not_started', 'in_progress', 'awaitin
 /**
  * Category as the report sees it now: an open task past its deadline is overdue even if its timer
  * has not fired yet, and a done task without a deadline counts as done on time (as in
- * src/db/report.ts), where the workflow keeps it under "no deadline".
+ * src/db/report.ts; rows projected before the workflow itself said so still carry "no deadline").
  */
 const liveCategory = sql<Category>`case
   when ${tasks.progress} = 'done' and ${tasks.category} = 'no_deadline' then 'done_on_time'

@@ -170,7 +170,9 @@ export function judgeClock(view: TaskStateView, timetable: TimetableEntry[], now
 
 /** Verdict for a completion reported at `completedAtMs` against the deadline in force then. */
 export function judgeCompletion(view: TaskStateView, timetable: TimetableEntry[], completedAtMs: number, confirmed: boolean): ClockVerdict {
-  if (view.spec.deadline.kind === 'none') return { deadlineState: 'no_deadline', category: 'no_deadline' };
+  // A task with no deadline ("thường xuyên") that is done counts as done on time, as reports do;
+  // while it awaits confirmation it is still open without a deadline.
+  if (view.spec.deadline.kind === 'none') return { deadlineState: 'no_deadline', category: confirmed ? 'done_on_time' : 'no_deadline' };
   const deadline = effectiveDeadline(view, timetable);
   const late = deadline !== undefined && completedAtMs > Date.parse(deadline);
   // Awaiting confirmation still counts as open in reports; the verdict on time vs late is already fixed.

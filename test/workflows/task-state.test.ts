@@ -114,6 +114,9 @@ t.test('judgeCompletion: the report time against the deadline in force then', as
   t.equal(judgeCompletion(view, timetable, ms(deadlineAt) + 1, false).category, 'open_overdue', 'awaiting confirmation stays open');
   const paused = taskTimetable({ deadlineAt, policy: standardPolicy, calendar: vnCalendar, timezone: TZ, pausedMs: 86_400_000 });
   t.equal(judgeCompletion(view, paused, ms(deadlineAt) + 1, true).category, 'done_on_time', 'paused time extends the deadline');
+  const ongoing = viewWith({ spec: makeSpec({ planId: 'kh', taskId: 'x' }) });
+  t.same(judgeCompletion(ongoing, [], 0, true), { deadlineState: 'no_deadline', category: 'done_on_time' }, 'a done task without a deadline is done on time');
+  t.same(judgeCompletion(ongoing, [], 0, false), { deadlineState: 'no_deadline', category: 'no_deadline' }, 'until confirmed it stays open without a deadline');
 });
 
 t.test('complete: who and when', async (t) => {
