@@ -3,7 +3,7 @@
  * with several processes), connects to Temporal, listens; on SIGINT/SIGTERM stops accepting
  * requests, lets those in flight finish, then closes its connections.
  */
-import { loadConfig } from '../config';
+import { readServiceConfig } from './service-config';
 import { startApiServer } from '../api/server';
 import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
@@ -24,28 +24,8 @@ const USAGE = [
 ].join('\n');
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (args.length > 0) {
-    process.stderr.write(`kehoach api: takes no arguments (got ${args.join(' ')}); configure it through the environment.\n\n${USAGE}\n`);
-    return 2;
-  }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    process.stderr.write(`kehoach api: ${(error as Error).message}\n`);
-    return 2;
-  }
-  if (!config.databaseUrl) {
-    process.stderr.write(
-      'kehoach api: DATABASE_URL is not set. Set it to the read model database, for example ' +
-        'DATABASE_URL=postgres://kehoach:secret@127.0.0.1:5432/kehoach (or run everything with `kehoach up`).\n',
-    );
-    return 2;
-  }
+  const config = readServiceConfig('api', args, USAGE);
+  if (typeof config === 'number') return config;
 
   try {
     await migrateDatabase(config.databaseUrl);

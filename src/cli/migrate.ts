@@ -3,25 +3,18 @@
  * deployment, before the API and worker processes start). On a database without any admin token it
  * creates one and prints it once: the way into a fresh production installation.
  */
-import { loadConfig } from '../config';
+import { readServiceConfig } from './service-config';
 import { migrateDatabase } from '../db/migrate';
 import { openDatabase } from '../db/client';
 import { createToken, listTokens } from '../db/tokens';
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write('Usage: kehoach migrate\n\nMigrates DATABASE_URL to the current schema; prints a first admin token if there is none.\n');
-    return 0;
-  }
-  if (args.length > 0) {
-    process.stderr.write(`kehoach migrate: takes no arguments (got ${args.join(' ')})\n`);
-    return 2;
-  }
-  const config = loadConfig();
-  if (!config.databaseUrl) {
-    process.stderr.write('kehoach migrate: DATABASE_URL is not set. Set it to the read model database, for example postgres://kehoach:secret@db:5432/kehoach\n');
-    return 2;
-  }
+  const config = readServiceConfig(
+    'migrate',
+    args,
+    'Usage: kehoach migrate\n\nMigrates DATABASE_URL to the current schema; prints a first admin token if there is none.',
+  );
+  if (typeof config === 'number') return config;
   await migrateDatabase(config.databaseUrl);
   process.stdout.write('Database schema is up to date.\n');
   const database = openDatabase(config.databaseUrl, { maxConnections: 1 });

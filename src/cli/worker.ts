@@ -4,7 +4,7 @@
  * stops gracefully on SIGINT/SIGTERM: in-flight tasks finish, then the database and the
  * connections close.
  */
-import { loadConfig } from '../config';
+import { readServiceConfig } from './service-config';
 import { createActivities } from '../activities';
 import { createProjectionActivities } from '../activities/projection';
 import { openDatabase } from '../db/client';
@@ -23,28 +23,8 @@ const USAGE = [
 ].join('\n');
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (args.length > 0) {
-    process.stderr.write(`kehoach worker: takes no arguments (got ${args.join(' ')}); configure it through the environment.\n\n${USAGE}\n`);
-    return 2;
-  }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    process.stderr.write(`kehoach worker: ${(error as Error).message}\n`);
-    return 2;
-  }
-  if (!config.databaseUrl) {
-    process.stderr.write(
-      'kehoach worker: DATABASE_URL is not set. Set it to the read model database, for example ' +
-        'DATABASE_URL=postgres://kehoach:secret@127.0.0.1:5432/kehoach\n',
-    );
-    return 2;
-  }
+  const config = readServiceConfig('worker', args, USAGE);
+  if (typeof config === 'number') return config;
 
   const temporal = await connectTemporal(config);
   // One connection per concurrent activity, so projection writes never queue for the pool.
