@@ -28,6 +28,11 @@ export interface ApplyPlanOptions {
   text: string;
   /** The plan file, when it came from one: its git commit is recorded if it is committed and unmodified. */
   file?: string;
+  /**
+   * The git commit to record, when the caller already knows it: the API gets the text without the
+   * checkout, so `kehoach apply` looks the commit up where the file is and sends it along.
+   */
+  gitCommit?: string;
   actor: Actor;
   /** Compute the diff only; start and change nothing. */
   dryRun: boolean;
@@ -117,7 +122,7 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyPlanOut
   const firstAppliedAt = applied?.state.firstAppliedAt ?? now().toISOString();
   const specs = compilePlan(plan, loadCalendar(plan.calendar), { firstAppliedAt });
   const contentHash = planContentHash(plan);
-  const gitCommit = options.file ? gitCommitOf(options.file) : undefined;
+  const gitCommit = options.gitCommit ?? (options.file ? gitCommitOf(options.file) : undefined);
   const unchanged = applied?.state.contentHash === contentHash;
   const diff = diffSpecs(plan.id, unchanged ? specs : (applied?.specs ?? []), specs);
   const outcome: ApplyPlanOutcome = { planId: plan.id, diff, contentHash, contentChanged: !unchanged };

@@ -1,7 +1,7 @@
 /**
  * `kehoach apply [files…]` (and, through runPlanCommand, `kehoach diff`): validate every file
- * first, then apply each plan through a transport. Today the transport talks to Temporal directly
- * (TEMPORAL_ADDRESS); an HTTP transport to the API fits the same PlanTransport shape.
+ * first, then apply each plan through a transport: the API by default (KEHOACH_URL,
+ * KEHOACH_TOKEN), or straight to Temporal with --direct or when only TEMPORAL_ADDRESS is set.
  */
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -13,6 +13,7 @@ import type { Plan } from '../plan/schema';
 import { connectTemporal } from '../temporal/client';
 import type { Actor } from '../workflows/messages';
 import { formatDiagnostic } from './validate';
+import { httpTransport, PlanRejectedError } from './plan-transport-http';
 
 export interface PlanTransport {
   apply(input: { plan: Plan; text: string; file: string; actor: Actor; dryRun: boolean }): Promise<ApplyPlanOutcome>;
@@ -29,21 +30,46 @@ export async function temporalTransport(): Promise<PlanTransport> {
   };
 }
 
+/**
+ * Through the API unless told otherwise. TEMPORAL_ADDRESS without KEHOACH_URL also means direct:
+ * scripts (and tests) that only know a Temporal address keep working as before the API existed.
+ */
+export function chooseTransport(direct: boolean, env: NodeJS.ProcessEnv = process.env): () => Promise<PlanTransport> {
+  const config = loadConfig(env);
+  const apiUrlGiven = Boolean(env.KEHOACH_URL?.trim());
+  return direct || (config.temporal.address !== undefined && !apiUrlGiven) ? temporalTransport : httpTransport;
+}
+
 type Mode = 'diff' | 'apply';
+
+const TRANSPORT_HELP = [
+  '',
+  'Where it goes: through the kehoach API (KEHOACH_URL, default http://127.0.0.1:$PORT; token from',
+  'KEHOACH_TOKEN, else <KEHOACH_DATA_DIR>/admin.token written by `kehoach up`). With --direct, or when',
+  'TEMPORAL_ADDRESS is set and KEHOACH_URL is not, straight to Temporal (no API process needed).',
+  '',
+  'Options:',
+  '  --direct   talk to Temporal (TEMPORAL_ADDRESS, default 127.0.0.1:7233) instead of the API',
+];
 
 const USAGE: Record<Mode, string> = {
   diff: [
     'Usage: kehoach diff [files or folders…]   (default: plans/)',
     '',
     'Shows what applying the plans would change: tasks added, changed (field by field) and removed.',
-    'Exit status: 0 no changes, 1 changes, 2 or more on errors (invalid plan, Temporal unreachable).',
+    'Exit status: 0 no changes, 1 changes, 2 or more on errors (invalid plan, API or Temporal',
+    'unreachable, token not allowed). Previewing takes an admin or leader token.',
+    ...TRANSPORT_HELP,
   ].join('\n'),
   apply: [
     'Usage: kehoach apply [files or folders…]   (default: plans/)',
     '',
     'Validates every file, then applies each plan: starts new task workflows, amends changed ones,',
     'cancels removed ones. Nothing is applied when any file is invalid (exit 1). Applying the same',
-    'content again changes nothing.',
+    'content again changes nothing. The git commit of a committed, unmodified file is recorded.',
+    'Exit status: 0 applied (or nothing to change), 1 invalid plan, 2 other errors (API or Temporal',
+    'unreachable, token not allowed: applying takes an admin token).',
+    ...TRANSPORT_HELP,
   ].join('\n'),
 };
 
@@ -72,7 +98,7 @@ function describeResult(outcome: ApplyPlanOutcome): string {
 export async function runPlanCommand(
   mode: Mode,
   args: string[],
-  openTransport: () => Promise<PlanTransport> = temporalTransport,
+  openTransport?: () => Promise<PlanTransport>,
 ): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -82,12 +108,14 @@ export async function runPlanCommand(
     out(USAGE[mode]);
     return 0;
   }
-  const unknown = args.filter((arg) => arg.startsWith('-'));
+  const direct = args.includes('--direct');
+  const rest = args.filter((arg) => arg !== '--direct');
+  const unknown = rest.filter((arg) => arg.startsWith('-'));
   if (unknown.length > 0) {
     err(`kehoach ${mode}: unknown option ${unknown.join(', ')}\n\n${USAGE[mode]}`);
     return 2;
   }
-  const paths = args.length > 0 ? args : ['plans'];
+  const paths = rest.length > 0 ? rest : ['plans'];
   const missing = paths.filter((path) => !existsSync(path));
   if (missing.length > 0) {
     err(`kehoach ${mode}: not found: ${missing.join(', ')}. Name plan files or folders that exist. Nothing was applied.`);
@@ -124,7 +152,7 @@ export async function runPlanCommand(
 
   let transport: PlanTransport;
   try {
-    transport = await openTransport();
+    transport = await (openTransport ?? chooseTransport(direct))();
   } catch (error) {
     err(`kehoach ${mode}: ${(error as Error).message}`);
     return 2;
@@ -145,6 +173,12 @@ export async function runPlanCommand(
       if (mode === 'apply') out(describeResult(outcome));
     }
   } catch (error) {
+    if (error instanceof PlanRejectedError) {
+      // The API's validator disagreed with ours (another version): its findings, as `validate` prints them.
+      for (const diagnostic of error.diagnostics) err(formatDiagnostic(diagnostic));
+      err(`kehoach ${mode}: the API found errors in ${error.file} (above); it was not ${mode === 'diff' ? 'compared' : 'applied'}.`);
+      return invalidExit;
+    }
     err(`kehoach ${mode}: ${(error as Error).message}`);
     return 2;
   } finally {

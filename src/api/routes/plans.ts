@@ -48,10 +48,16 @@ const planDiffSchema = z
         title: z.string(),
         change: z.enum(['added', 'changed', 'removed']),
         fields: z.array(fieldChangeSchema).optional(),
+        spec: z
+          .unknown()
+          .optional()
+          .describe('The compiled task spec after the change (the applied one for removed tasks): deadline, timezone, escalation…'),
       }),
     ),
   })
   .meta({ id: 'PlanDiff' });
+
+const gitCommitSchema = z.string().regex(/^[0-9a-f]{40}$/, { message: 'gitCommit phải là mã commit git đầy đủ, 40 ký tự hex thường' });
 
 const applyResponseSchema = z
   .object({
@@ -60,8 +66,34 @@ const applyResponseSchema = z
     diff: planDiffSchema,
     version: z.number().int().optional().describe('The applied version (absent for a dry run)'),
     changed: z.boolean().describe('False when the plan was already applied with this content'),
+    contentHash: z.string().optional().describe('sha256 of the normalised plan document'),
+    contentChanged: z
+      .boolean()
+      .optional()
+      .describe('True when the document differs from the applied one, even if no task changes (a new title still makes a new version)'),
+    gitCommit: gitCommitSchema.optional().describe('The git commit recorded with the version, as sent in ?gitCommit='),
+    changes: z
+      .array(
+        z.object({
+          workflowId: z.string(),
+          taskId: z.string(),
+          unitId: z.string().optional(),
+          occurrence: z.string().optional(),
+          change: z.enum(['added', 'changed', 'removed']),
+          fields: z.array(z.string()).optional(),
+        }),
+      )
+      .optional()
+      .describe('What the plan workflow started, amended or cancelled (absent for a dry run)'),
   })
   .meta({ id: 'ApplyResult' });
+
+/** Not strict: clients that sent nothing here before keep working whatever else their URL carries. */
+const applyQuery = z.object({
+  gitCommit: gitCommitSchema
+    .optional()
+    .describe('The git commit of the plan file, recorded with the version (`kehoach apply` sends it when the file is committed and unmodified)'),
+});
 
 const reportCountsShape = {
   doneOnTime: z.number().int(),
@@ -151,7 +183,7 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     return report;
   });
 
-  async function applyRoute(request: FastifyRequest, dryRun: boolean) {
+  async function applyRoute(request: FastifyRequest, dryRun: boolean, gitCommit: string | undefined) {
     const principal = requireRole(request, dryRun ? ['admin', 'leader'] : ['admin'], dryRun ? 'xem trước thay đổi của kế hoạch' : 'áp dụng kế hoạch');
     const text = typeof request.body === 'string' ? request.body : '';
     if (!text.trim()) {
@@ -170,7 +202,15 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       // unreachable Temporal ends in a 503 rather than a hanging request.
       const client = deps.temporal.client;
       const outcome = await client.withDeadline(Date.now() + Math.max(deps.config.updateTimeoutMs, 60_000), () =>
-        applyPlan({ client, plan, text, actor: actorOf(principal), dryRun, requestId: scopedIdempotencyKey(request) ?? request.id }),
+        applyPlan({
+          client,
+          plan,
+          text,
+          gitCommit,
+          actor: actorOf(principal),
+          dryRun,
+          requestId: scopedIdempotencyKey(request) ?? request.id,
+        }),
       );
       const diff = outcome.diff;
       return {
@@ -189,10 +229,15 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
             title: e.title,
             change: e.change,
             ...(e.fields ? { fields: e.fields } : {}),
+            spec: e.spec,
           })),
         },
         ...(outcome.result ? { version: outcome.result.version } : {}),
         changed: outcome.result ? outcome.result.changed : diff.added + diff.changed + diff.removed > 0,
+        contentHash: outcome.contentHash,
+        contentChanged: outcome.contentChanged,
+        ...(outcome.gitCommit ? { gitCommit: outcome.gitCommit } : {}),
+        ...(outcome.result ? { changes: outcome.result.changes } : {}),
       };
     } catch (error) {
       throw temporalProblem(error, `kế hoạch ${plan.id}`);
@@ -203,6 +248,7 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     tags: ['plans'],
     summary,
     consumes: ['application/yaml'],
+    querystring: applyQuery,
     body: z.string().describe('The plan file, YAML'),
     response: {
       200: applyResponseSchema,
@@ -216,11 +262,11 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   });
 
   app.post('/api/plans', { schema: applySchema('Apply a plan file (admin): validate, reconcile its task workflows, return the diff') }, async (request) =>
-    applyRoute(request, false),
+    applyRoute(request, false, request.query.gitCommit),
   );
 
   app.post('/api/plans/diff', { schema: applySchema('What applying a plan file would change, without applying it') }, async (request) =>
-    applyRoute(request, true),
+    applyRoute(request, true, request.query.gitCommit),
   );
 };
 
