@@ -2,6 +2,7 @@
  * `kehoach report <planId> [--as-of YYYY-MM-DD] [--csv]`: the plan's report as its tasks stood at
  * the end of a day, fetched from the API (GET /api/plans/:planId/report).
  */
+import type { PlanReport, ReportCounts } from '../db/report';
 import { ApiError, createApiClient } from './api-client';
 
 const USAGE = [
@@ -12,22 +13,9 @@ const USAGE = [
   'Talks to KEHOACH_URL (default http://127.0.0.1:3000) with KEHOACH_TOKEN (default: the local admin token).',
 ].join('\n');
 
-interface Counts {
-  doneOnTime: number;
-  doneLate: number;
-  openOnTime: number;
-  openOverdue: number;
-  noDeadline: number;
-  total: number;
-  percentDone: number;
-}
-
-interface Report {
-  planId: string;
-  asOf: string;
-  agencies: (Counts & { agency: string; name: string })[];
-  totals: Counts;
-}
+/** The report as the API sends it (GET /api/plans/:planId/report, JSON). */
+type Report = Pick<PlanReport, 'planId' | 'asOf' | 'agencies' | 'totals'>;
+type Counts = ReportCounts;
 
 const COLUMNS = ['Đúng hạn', 'Trễ hạn', 'Trong hạn', 'Quá hạn', 'Không hạn', 'Tổng', '% xong'] as const;
 
