@@ -76,6 +76,8 @@ export interface Config {
   };
   /** Where the CLI's HTTP client commands find the API. */
   apiUrl: string;
+  /** Whether KEHOACH_URL was given (rather than derived from PORT): it picks the API over TEMPORAL_ADDRESS in `apply`/`diff`. */
+  apiUrlGiven: boolean;
   /** The CLI's bearer token; undefined means read `<dataDir>/admin.token` when needed. */
   apiToken?: string;
   bodyLimit: number;
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       apiKey: e.TEMPORAL_API_KEY,
     },
     apiUrl: (e.KEHOACH_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+    apiUrlGiven: e.KEHOACH_URL !== undefined,
     apiToken: e.KEHOACH_TOKEN,
     bodyLimit: e.KEHOACH_BODY_LIMIT,
     updateTimeoutMs: e.KEHOACH_UPDATE_TIMEOUT_MS,

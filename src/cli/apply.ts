@@ -36,8 +36,7 @@ export async function temporalTransport(): Promise<PlanTransport> {
  */
 export function chooseTransport(direct: boolean, env: NodeJS.ProcessEnv = process.env): () => Promise<PlanTransport> {
   const config = loadConfig(env);
-  const apiUrlGiven = Boolean(env.KEHOACH_URL?.trim());
-  return direct || (config.temporal.address !== undefined && !apiUrlGiven) ? temporalTransport : httpTransport;
+  return direct || (config.temporal.address !== undefined && !config.apiUrlGiven) ? temporalTransport : httpTransport;
 }
 
 type Mode = 'diff' | 'apply';
