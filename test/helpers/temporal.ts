@@ -3,6 +3,8 @@
  * neighbours (the projection and the task-control activities), the workflow bundle, and waiting.
  */
 import path from 'node:path';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
@@ -138,4 +140,15 @@ let counter = 0;
 export function freshPlanId(prefix = 'kh'): string {
   counter += 1;
   return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** The typed failure a rejected update carries; fails when the update was accepted instead. */
+export async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) return error.cause;
+    throw error;
+  }
+  throw new Error('the update was accepted but should have been rejected');
 }

@@ -8,8 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, NativeConnection, Worker } from '@temporalio/worker';
 import type { TaskChange } from '../../src/activities/records';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
@@ -19,7 +18,7 @@ import { complete, getState } from '../../src/workflows/messages';
 import type { taskWorkflow } from '../../src/workflows/task';
 import type { TaskSpec } from '../../src/plan/model';
 import { freePort } from '../helpers/ports';
-import { actors, bundleWorkflows, eventually, freshPlanId, makeSpec, RecordingActivities, secondsPolicy } from '../helpers/temporal';
+import { actors, bundleWorkflows, eventually, freshPlanId, makeSpec, RecordingActivities, rejection, secondsPolicy } from '../helpers/temporal';
 
 const taskQueue = 'task-dev-server-test';
 let server: DevServer;
@@ -55,16 +54,6 @@ t.before(async () => {
 
 async function start(spec: TaskSpec, queue = taskQueue) {
   return client.workflow.start<typeof taskWorkflow>('taskWorkflow', { taskQueue: queue, workflowId: taskWorkflowId(spec), args: [{ spec, planVersion: 1 }] });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) return error.cause;
-    throw error;
-  }
-  throw new Error('the update was accepted but should have been rejected');
 }
 
 const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();

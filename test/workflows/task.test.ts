@@ -3,8 +3,7 @@
  * in seconds of wall time, with the real workflow code and an in-memory projection.
  */
 import t from 'tap';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { addDays, endOfLocalDay } from '../../src/plan/calendar';
@@ -39,6 +38,7 @@ import {
   startTimeSkipping,
   TZ,
   vnCalendar,
+  rejection,
 } from '../helpers/temporal';
 
 const DAY = 86_400_000;
@@ -83,16 +83,6 @@ const roundToSecond = (iso: string) => new Date(Math.floor(Date.parse(iso) / 100
 
 const state = (handle: WorkflowHandle<typeof taskWorkflow>): Promise<TaskStateView> => handle.query(getState);
 const noteKeys = (workflowId: string) => recorder.notifications(workflowId).map((note) => note.idempotencyKey.slice(workflowId.length + 1));
-
-async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) return error.cause;
-    throw error;
-  }
-  throw new Error('the update was accepted but should have been rejected');
-}
 
 /** A deadline `days` calendar days from the server's now, as the end of that local day. */
 async function deadlineInDays(days: number): Promise<string> {
