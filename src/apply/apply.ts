@@ -115,12 +115,31 @@ export async function readAppliedPlan(client: Client, planId: string): Promise<A
   }
 }
 
+/**
+ * Temporal refuses payloads over 2 MB, and `applyVersion` carries the document and every compiled
+ * spec (about 2 KB each). Past this bound a plan is refused before anything is started, with a
+ * message saying what to do, instead of failing inside Temporal half-way.
+ */
+export const MAX_APPLY_PAYLOAD_BYTES = 1_500_000;
+
+export class PlanTooLargeError extends Error {
+  override name = 'PlanTooLargeError';
+}
+
 export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyPlanOutcome> {
   const { client, plan } = options;
   const now = options.now ?? (() => new Date());
   const applied = await readAppliedPlan(client, plan.id);
   const firstAppliedAt = applied?.state.firstAppliedAt ?? now().toISOString();
   const specs = compilePlan(plan, loadCalendar(plan.calendar), { firstAppliedAt });
+  const payloadBytes = Buffer.byteLength(JSON.stringify({ document: plan, specs }));
+  if (payloadBytes > MAX_APPLY_PAYLOAD_BYTES) {
+    throw new PlanTooLargeError(
+      `plan ${plan.id} compiles to ${specs.length} task workflows (${(payloadBytes / 1e6).toFixed(1)} MB), more than one ` +
+        `apply can carry (${MAX_APPLY_PAYLOAD_BYTES / 1e6} MB). Split it into several plan files, for example one per district, ` +
+        'or fewer units per task. Nothing was applied.',
+    );
+  }
   const contentHash = planContentHash(plan);
   const gitCommit = options.gitCommit ?? (options.file ? gitCommitOf(options.file) : undefined);
   const unchanged = applied?.state.contentHash === contentHash;

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { canonicalJson, gitCommitOf, planContentHash } from '../../src/apply/apply';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { applyPlan, canonicalJson, gitCommitOf, planContentHash } from '../../src/apply/apply';
 import { loadPlanText } from '../../src/plan/load';
 import type { Plan } from '../../src/plan/schema';
 
@@ -46,4 +47,29 @@ t.test('the git commit is recorded only for a committed, unmodified file', async
   writeFileSync(file, 'id: b\n');
   t.equal(gitCommitOf(file), undefined, 'modified after the commit: no commit');
   t.equal(gitCommitOf(path.join(tmpdir(), 'not-a-repo', 'x.yaml')), undefined, 'outside a repository: no commit');
+});
+
+t.test('a plan too large for one apply is refused before anything starts', async (t) => {
+  const minimal = load(readFileSync(path.resolve(__dirname, '..', 'fixtures', 'plans', 'valid', 'minimal.yaml'), 'utf8'));
+  const [template] = minimal.tasks;
+  const huge: Plan = { ...minimal, tasks: Array.from({ length: 1500 }, (_, i) => ({ ...template!, id: `t${i}` })) };
+  const started: string[] = [];
+  // The client's neighbours only: the plan was never applied, and nothing may be started.
+  const client = {
+    workflow: {
+      getHandle: () => ({
+        query: async () => {
+          throw new WorkflowNotFoundError('not found', 'plan:minimal', undefined);
+        },
+      }),
+      start: async (_type: string, options: { workflowId: string }) => started.push(options.workflowId),
+    },
+  } as unknown as Client;
+  await t.rejects(
+    applyPlan({ client, plan: huge, text: '', actor: { id: 'test', role: 'admin' }, dryRun: false }),
+    { name: 'PlanTooLargeError', message: /compiles to 1500 task workflows .* Split it into several plan files/ },
+  );
+  t.same(started, [], 'no workflow was started');
+  const small = await applyPlan({ client, plan: minimal, text: '', actor: { id: 'test', role: 'admin' }, dryRun: true });
+  t.equal(small.diff.added, 1, 'a small plan still compiles and diffs');
 });

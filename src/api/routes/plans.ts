@@ -5,7 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { applyPlan } from '../../apply/apply';
+import { applyPlan, PlanTooLargeError } from '../../apply/apply';
 import { loadPlanText } from '../../plan/load';
 import { planReport, reportCsv } from '../../db/report';
 import { actorOf, requireRole } from '../plugins/auth';
@@ -240,6 +240,7 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         ...(outcome.result ? { changes: outcome.result.changes } : {}),
       };
     } catch (error) {
+      if (error instanceof PlanTooLargeError) throw new ProblemError('validation', error.message, { status: 422 });
       throw temporalProblem(error, `kế hoạch ${plan.id}`);
     }
   }
