@@ -125,15 +125,7 @@ export interface DeadlineInstantInput {
  * The deadline instant of any deadline form, or undefined when there is none: "none"
  * (thường xuyên), or an `after_task` rule whose prerequisite is not done yet (no anchorAt).
  */
-export function deadlineInstant(input: DeadlineInstantInput): string | undefined;
-export function deadlineInstant(rule: DeadlineForm | DeadlineRule, calendar: CalendarData, timezone: string): string | undefined;
-export function deadlineInstant(
-  inputOrRule: DeadlineInstantInput | DeadlineForm | DeadlineRule,
-  calendarArgument?: CalendarData,
-  timezoneArgument?: string,
-): string | undefined {
-  const input: DeadlineInstantInput =
-    'rule' in inputOrRule ? inputOrRule : { rule: inputOrRule, calendar: calendarArgument!, timezone: timezoneArgument! };
+export function deadlineInstant(input: DeadlineInstantInput): string | undefined {
   const { rule, calendar, timezone } = input;
   switch (rule.kind) {
     case 'none':

@@ -33,45 +33,45 @@ const instants = (entries: TimetableEntry[]) =>
   entries.map((entry) => `${entry.kind}${'level' in entry ? entry.level : 'index' in entry ? entry.index : ''} ${entry.at}`);
 
 t.test('a date means the end of that local day', async (t) => {
-  t.equal(deadlineInstant({ kind: 'date', date: '2022-11-30' }, vn, TZ), '2022-11-30T17:00:00.000Z');
+  t.equal(deadlineInstant({ rule: { kind: 'date', date: '2022-11-30' }, calendar: vn, timezone: TZ }), '2022-11-30T17:00:00.000Z');
   t.same(deadlineLocal('2022-11-30T17:00:00.000Z', TZ), { date: '2022-11-30', millisOfDay: 86_400_000 });
   t.same(deadlineLocal('2022-11-30T10:00:00.000Z', TZ), { date: '2022-11-30', millisOfDay: 17 * 3_600_000 });
 });
 
 t.test('a date-time is local unless it carries an offset', async (t) => {
-  t.equal(deadlineInstant({ kind: 'date_time', dateTime: '2022-11-30T17:00' }, vn, TZ), '2022-11-30T10:00:00.000Z');
-  t.equal(deadlineInstant({ kind: 'date_time', dateTime: '2022-11-30T17:00:30' }, vn, TZ), '2022-11-30T10:00:30.000Z');
-  t.equal(deadlineInstant({ kind: 'date_time', dateTime: '2022-11-30T17:00+09:00' }, vn, TZ), '2022-11-30T08:00:00.000Z');
-  t.equal(deadlineInstant({ kind: 'date_time', dateTime: '2022-11-30T17:00Z' }, vn, TZ), '2022-11-30T17:00:00.000Z');
-  t.throws(() => deadlineInstant({ kind: 'date_time', dateTime: '30/11/2022 17:00' }, vn, TZ), /YYYY-MM-DDTHH:MM/);
+  t.equal(deadlineInstant({ rule: { kind: 'date_time', dateTime: '2022-11-30T17:00' }, calendar: vn, timezone: TZ }), '2022-11-30T10:00:00.000Z');
+  t.equal(deadlineInstant({ rule: { kind: 'date_time', dateTime: '2022-11-30T17:00:30' }, calendar: vn, timezone: TZ }), '2022-11-30T10:00:30.000Z');
+  t.equal(deadlineInstant({ rule: { kind: 'date_time', dateTime: '2022-11-30T17:00+09:00' }, calendar: vn, timezone: TZ }), '2022-11-30T08:00:00.000Z');
+  t.equal(deadlineInstant({ rule: { kind: 'date_time', dateTime: '2022-11-30T17:00Z' }, calendar: vn, timezone: TZ }), '2022-11-30T17:00:00.000Z');
+  t.throws(() => deadlineInstant({ rule: { kind: 'date_time', dateTime: '30/11/2022 17:00' }, calendar: vn, timezone: TZ }), /YYYY-MM-DDTHH:MM/);
 });
 
 t.test('working days after the issue date end at the end of the Nth working day', async (t) => {
   // Issued Monday 07/11/2022: 10 working days → Monday 21/11/2022.
   t.equal(
-    deadlineInstant({ kind: 'after_date', date: '2022-11-07', within: d('10 working days') }, vn, TZ),
+    deadlineInstant({ rule: { kind: 'after_date', date: '2022-11-07', within: d('10 working days') }, calendar: vn, timezone: TZ }),
     '2022-11-21T17:00:00.000Z',
   );
   // Across Tết Quý Mão.
   t.equal(
-    deadlineInstant({ kind: 'after_date', date: '2023-01-18', within: d('5 working days') }, vn, TZ),
+    deadlineInstant({ rule: { kind: 'after_date', date: '2023-01-18', within: d('5 working days') }, calendar: vn, timezone: TZ }),
     '2023-02-01T17:00:00.000Z',
   );
 });
 
 t.test('calendar days after the issue date move off rest days', async (t) => {
   t.equal(
-    deadlineInstant({ kind: 'after_date', date: '2022-11-07', within: d('30 days') }, vn, TZ),
+    deadlineInstant({ rule: { kind: 'after_date', date: '2022-11-07', within: d('30 days') }, calendar: vn, timezone: TZ }),
     '2022-12-07T17:00:00.000Z',
     'a Wednesday stays',
   );
   t.equal(
-    deadlineInstant({ kind: 'after_date', date: '2022-11-07', within: d('5 days') }, vn, TZ),
+    deadlineInstant({ rule: { kind: 'after_date', date: '2022-11-07', within: d('5 days') }, calendar: vn, timezone: TZ }),
     '2022-11-14T17:00:00.000Z',
     'Saturday 12/11 moves to the end of Monday 14/11',
   );
   t.equal(
-    deadlineInstant({ kind: 'after_date', date: '2023-01-10', within: d('10 days') }, vn, TZ),
+    deadlineInstant({ rule: { kind: 'after_date', date: '2023-01-10', within: d('10 days') }, calendar: vn, timezone: TZ }),
     '2023-01-27T17:00:00.000Z',
     'Friday 20/01/2023 is Tết: moves to Friday 27/01',
   );
@@ -79,23 +79,23 @@ t.test('calendar days after the issue date move off rest days', async (t) => {
 
 t.test('hours after the issue date count from the start of that day', async (t) => {
   t.equal(
-    deadlineInstant({ kind: 'after_date', date: '2022-11-07', within: d('4 hours') }, vn, TZ),
+    deadlineInstant({ rule: { kind: 'after_date', date: '2022-11-07', within: d('4 hours') }, calendar: vn, timezone: TZ }),
     '2022-11-06T21:00:00.000Z',
   );
 });
 
 t.test('after the first apply: plain offsets for drills, local days otherwise', async (t) => {
   t.equal(
-    deadlineInstant({ kind: 'after_instant', at: '2024-03-01T02:03:04.000Z', within: d('15 minutes') }, vn, TZ),
+    deadlineInstant({ rule: { kind: 'after_instant', at: '2024-03-01T02:03:04.000Z', within: d('15 minutes') }, calendar: vn, timezone: TZ }),
     '2024-03-01T02:18:04.000Z',
   );
   t.equal(
-    deadlineInstant({ kind: 'after_instant', at: '2024-03-01T02:03:04.000Z', within: d('20 seconds') }, vn, TZ),
+    deadlineInstant({ rule: { kind: 'after_instant', at: '2024-03-01T02:03:04.000Z', within: d('20 seconds') }, calendar: vn, timezone: TZ }),
     '2024-03-01T02:03:24.000Z',
   );
   // 18:00 UTC on 18/01 is already 19/01 in Hà Nội: the count starts from the local date.
   t.equal(
-    deadlineInstant({ kind: 'after_instant', at: '2023-01-18T18:00:00.000Z', within: d('1 working day') }, vn, TZ),
+    deadlineInstant({ rule: { kind: 'after_instant', at: '2023-01-18T18:00:00.000Z', within: d('1 working day') }, calendar: vn, timezone: TZ }),
     '2023-01-27T17:00:00.000Z',
   );
 });
@@ -115,12 +115,12 @@ t.test("after a prerequisite's completion", async (t) => {
 });
 
 t.test('no deadline', async (t) => {
-  t.equal(deadlineInstant({ kind: 'none' }, vn, TZ), undefined);
+  t.equal(deadlineInstant({ rule: { kind: 'none' }, calendar: vn, timezone: TZ }), undefined);
   t.equal(deadlineInstant({ rule: { kind: 'none' }, calendar: vn, timezone: TZ }), undefined);
 });
 
 t.test('the default ladder across Tết Quý Mão (deadline 18/01/2023)', async (t) => {
-  const deadlineAt = deadlineInstant({ kind: 'date', date: '2023-01-18' }, vn, TZ)!;
+  const deadlineAt = deadlineInstant({ rule: { kind: 'date', date: '2023-01-18' }, calendar: vn, timezone: TZ })!;
   const entries = taskTimetable({ deadlineAt, policy: defaultPolicy, calendar: vn, timezone: TZ });
   t.same(instants(entries), [
     'due_soon 2023-01-12T17:00:00.000Z', // start of Friday 13/01 (3 working days before)
@@ -136,7 +136,7 @@ t.test('the default ladder across Tết Quý Mão (deadline 18/01/2023)', async 
 });
 
 t.test('reminders before a deadline just after Tết go out before Tết', async (t) => {
-  const deadlineAt = deadlineInstant({ kind: 'date', date: '2023-01-30' }, vn, TZ)!;
+  const deadlineAt = deadlineInstant({ rule: { kind: 'date', date: '2023-01-30' }, calendar: vn, timezone: TZ })!;
   t.equal(reminderAt(deadlineAt, d('3 working days'), vn, TZ), '2023-01-18T01:00:00.000Z');
   t.equal(reminderAt(deadlineAt, d('1 working day'), vn, TZ), '2023-01-27T01:00:00.000Z');
   t.equal(reminderAt(deadlineAt, d('7 days'), vn, TZ), '2023-01-23T01:00:00.000Z', 'calendar days count every day');
@@ -145,14 +145,14 @@ t.test('reminders before a deadline just after Tết go out before Tết', async
 
 t.test('ladder levels keep the time of day and use make-up Saturdays', async (t) => {
   // Friday 26/04/2024 17:00; 29/04–01/05 are rest days, Saturday 04/05 is worked.
-  const deadlineAt = deadlineInstant({ kind: 'date_time', dateTime: '2024-04-26T17:00' }, vn, TZ)!;
+  const deadlineAt = deadlineInstant({ rule: { kind: 'date_time', dateTime: '2024-04-26T17:00' }, calendar: vn, timezone: TZ })!;
   t.equal(afterDeadline(deadlineAt, d('1 working day'), vn, TZ), '2024-05-02T10:00:00.000Z');
   t.equal(afterDeadline(deadlineAt, d('3 working days'), vn, TZ), '2024-05-04T10:00:00.000Z');
   t.equal(afterDeadline(deadlineAt, d('2 days'), vn, TZ), '2024-04-28T10:00:00.000Z');
   t.equal(afterDeadline(deadlineAt, d('4 hours'), vn, TZ), '2024-04-26T14:00:00.000Z');
   t.equal(afterDeadline(deadlineAt, d('0 working days'), vn, TZ), deadlineAt);
   // A date deadline on a Sunday: levels count from that date.
-  const sunday = deadlineInstant({ kind: 'date', date: '2022-11-13' }, vn, TZ)!;
+  const sunday = deadlineInstant({ rule: { kind: 'date', date: '2022-11-13' }, calendar: vn, timezone: TZ })!;
   t.equal(afterDeadline(sunday, d('3 working days'), vn, TZ), '2022-11-16T17:00:00.000Z');
 });
 
@@ -179,7 +179,7 @@ t.test('a drill timetable in minutes and seconds', async (t) => {
 });
 
 t.test('pausing shifts every entry later', async (t) => {
-  const deadlineAt = deadlineInstant({ kind: 'date', date: '2023-01-18' }, vn, TZ)!;
+  const deadlineAt = deadlineInstant({ rule: { kind: 'date', date: '2023-01-18' }, calendar: vn, timezone: TZ })!;
   const plain = taskTimetable({ deadlineAt, policy: defaultPolicy, calendar: vn, timezone: TZ });
   const paused = taskTimetable({ deadlineAt, policy: defaultPolicy, calendar: vn, timezone: TZ, pausedMs: 3_600_000 });
   t.equal(paused.length, plain.length);
@@ -190,7 +190,7 @@ t.test('pausing shifts every entry later', async (t) => {
 
 t.test('reminders never fall at or after the deadline', async (t) => {
   // 07:00 local on Wednesday 18/01/2023: a same-day reminder at 08:00 would be late.
-  const deadlineAt = deadlineInstant({ kind: 'date_time', dateTime: '2023-01-18T07:00' }, vn, TZ)!;
+  const deadlineAt = deadlineInstant({ rule: { kind: 'date_time', dateTime: '2023-01-18T07:00' }, calendar: vn, timezone: TZ })!;
   const policy = { ...defaultPolicy, reminders: [d('1 working day'), d('0 working days')] };
   const entries = taskTimetable({ deadlineAt, policy, calendar: vn, timezone: TZ });
   const reminders = entries.filter((entry) => entry.kind === 'reminder');
@@ -202,7 +202,7 @@ t.test('reminders never fall at or after the deadline', async (t) => {
 });
 
 t.test('entries are sorted by instant', async (t) => {
-  const deadlineAt = deadlineInstant({ kind: 'date', date: '2024-02-07' }, vn, TZ)!;
+  const deadlineAt = deadlineInstant({ rule: { kind: 'date', date: '2024-02-07' }, calendar: vn, timezone: TZ })!;
   const policy = { ...defaultPolicy, reminders: [d('1 working day'), d('5 working days')] };
   const entries = taskTimetable({ deadlineAt, policy, calendar: vn, timezone: TZ });
   const times = entries.map((entry) => Date.parse(entry.at));
