@@ -16,6 +16,7 @@ import { TASK_QUEUE, planWorkflowId } from '../workflows/ids';
 import { applyVersion, getPlanSpecs, getPlanState, type Actor, type ApplyVersionResult, type PlanStateView } from '../workflows/messages';
 import type { planWorkflow } from '../workflows/plan';
 import { diffSpecs, type PlanDiff } from './diff';
+import { canonicalJson } from '../canonical-json';
 
 export interface ApplyPlanOptions {
   client: Client;
@@ -56,17 +57,6 @@ export interface ApplyPlanOutcome {
   result?: ApplyVersionResult;
 }
 
-/** JSON with object keys sorted, so that the same plan always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 /**
  * sha256 of the normalised document: comments, key order and formatting do not count, so

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from './client';
 import { idempotencyRecords } from './schema';
+import { canonicalJson } from '../canonical-json';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -32,16 +33,6 @@ export type IdempotencyLookup =
   /** The key was used for a different request (other body, method or path). */
   | { outcome: 'mismatch' };
 
-/** JSON with object keys sorted, so that the same body hashes the same whatever its key order. */
-export function canonicalJson(value: unknown): string {
-  if (value === undefined) return 'null';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 export function requestHash(request: Pick<IdempotentRequest, 'method' | 'path' | 'body'>): string {
   const body = Buffer.isBuffer(request.body)

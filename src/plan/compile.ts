@@ -27,6 +27,7 @@ import {
   type Task,
 } from './schema';
 import { deadlineAfterDate, deadlineAfterInstant, deadlineInstant } from './timetable';
+import { canonicalJson } from '../canonical-json';
 
 export interface CompileOptions {
   /** When the plan was first applied (ISO instant): the anchor of `after: applied` deadlines. */
@@ -210,15 +211,6 @@ export function resolveDeadline(
   return { kind: 'after_task', taskId: deadline.after, within };
 }
 
-/** JSON with object keys sorted and undefined members left out, so equal specs hash equally. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, member]) => member !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
-}
 
 /** sha256 of the canonical JSON of a spec without its specHash. */
 export function hashSpec(spec: Omit<TaskSpec, 'specHash'> & { specHash?: string }): string {

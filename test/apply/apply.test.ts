@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { applyPlan, canonicalJson, gitCommitOf, planContentHash } from '../../src/apply/apply';
+import { applyPlan, gitCommitOf, planContentHash } from '../../src/apply/apply';
+import { canonicalJson } from '../../src/canonical-json';
 import { loadPlanText } from '../../src/plan/load';
 import type { Plan } from '../../src/plan/schema';
 

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { canonicalJson, findIdempotentResponse, requestHash, saveIdempotentResponse } from '../../src/db/idempotency';
+import { findIdempotentResponse, requestHash, saveIdempotentResponse } from '../../src/db/idempotency';
+import { canonicalJson } from '../../src/canonical-json';
 import { withPostgres } from '../helpers/postgres';
 
 t.test('the request hash ignores key order but nothing else', async (t) => {

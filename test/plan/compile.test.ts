@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadCalendar } from '../../src/plan/calendar-file';
 import {
-  canonicalJson,
   compilePlan,
   describeTarget,
   expandRecurrence,
@@ -12,6 +11,7 @@ import {
   resolveEscalationPolicy,
 } from '../../src/plan/compile';
 import { parseDuration } from '../../src/plan/duration';
+import { canonicalJson } from '../../src/canonical-json';
 import type { TaskSpec } from '../../src/plan/model';
 import { planSchema, type Plan } from '../../src/plan/schema';
 
