@@ -15,7 +15,7 @@ import {
   tasks,
   type NotificationRecipient,
 } from '../db/schema';
-import { localDate, toLocal } from '../plan/calendar';
+import { formatDeadlineVi } from '../plan/calendar';
 import type { ResolvedTarget } from '../plan/model';
 import type { Agency, Contact, Plan, Role } from '../plan/schema';
 import type { TaskStateView } from '../workflows/messages';
@@ -279,17 +279,6 @@ function targetLabel(target: ResolvedTarget, context: PlanContext | undefined): 
   }
 }
 
-/** dd/mm/yyyy for a deadline (the midnight ending that day), with the time when it is not end of day. */
-export function formatDeadline(iso: string, timeZone: string): string {
-  const local = toLocal(iso, timeZone);
-  const endOfDay = local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0;
-  const day = endOfDay ? localDate(Date.parse(iso) - 1, timeZone) : local.date;
-  const [year, month, date] = day.split('-');
-  const shown = `${date}/${month}/${year}`;
-  if (endOfDay) return shown;
-  const time = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
-  return `${time} ngày ${shown}`;
-}
 
 function planReference(code: string): string {
   return /^(KH|Kế hoạch) /.test(code) ? code : `KH ${code}`;
@@ -312,7 +301,7 @@ export function composeNotification(
   const reference = planReference(context?.code ?? request.planId);
   const leadName = context?.agencies.get(state.spec.lead)?.name ?? state.spec.lead;
   const unitName = state.unitId ? (context?.agencies.get(state.unitId)?.name ?? state.unitId) : undefined;
-  const deadline = formatDeadline(request.deadlineAt, timeZone);
+  const deadline = formatDeadlineVi(request.deadlineAt, timeZone);
   const action = request.action.trim() || (request.kind === 'reminder' ? 'Nhắc nhở' : 'Đôn đốc');
   const subject = `[${action}] Nhiệm vụ «${state.spec.title}» (${reference})`;
   const headline =

@@ -3,7 +3,7 @@
  * compiled specs of the applied version against the newly compiled ones. Pure functions, shared by
  * `kehoach diff`, `kehoach apply` and the API.
  */
-import { localDate, toLocal } from '../plan/calendar';
+import { formatDeadlineVi } from '../plan/calendar';
 import type { Duration, TaskSpec } from '../plan/model';
 import { taskWorkflowId } from '../workflows/ids';
 
@@ -107,18 +107,6 @@ export function hasChanges(diff: PlanDiff): boolean {
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/**
- * A deadline as Vietnamese documents write it: dd/mm/yyyy for the midnight that ends a day (how
- * date deadlines are stored), "HH:mm ngày dd/mm/yyyy" otherwise; in the plan's timezone.
- */
-export function formatInstant(iso: string, timeZone = 'Asia/Ho_Chi_Minh'): string {
-  const local = toLocal(iso, timeZone);
-  const endOfDay = local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0;
-  const [year, month, day] = (endOfDay ? localDate(Date.parse(iso) - 1, timeZone) : local.date).split('-');
-  const date = `${day}/${month}/${year}`;
-  if (endOfDay) return date;
-  return `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')} ngày ${date}`;
-}
 
 const DURATION_WORDS: Record<Duration['unit'], string> = {
   working_day: 'ngày làm việc',
@@ -132,9 +120,9 @@ function isDuration(value: unknown): value is Duration {
   return isPlainObject(value) && typeof value.amount === 'number' && typeof value.unit === 'string' && value.unit in DURATION_WORDS && Object.keys(value).length === 2;
 }
 
-export function formatValue(value: unknown, timeZone?: string): string {
+export function formatValue(value: unknown, timeZone = 'Asia/Ho_Chi_Minh'): string {
   if (value === undefined) return '(không có)';
-  if (typeof value === 'string') return ISO_INSTANT.test(value) ? formatInstant(value, timeZone) : JSON.stringify(value);
+  if (typeof value === 'string') return ISO_INSTANT.test(value) ? formatDeadlineVi(value, timeZone) : JSON.stringify(value);
   if (isDuration(value)) return `${value.amount} ${DURATION_WORDS[value.unit]}`;
   return JSON.stringify(value as Json);
 }
@@ -165,7 +153,7 @@ function label(entry: TaskDiffEntry): string {
 function deadlineText(spec: TaskSpec): string {
   switch (spec.deadline.kind) {
     case 'instant':
-      return `hạn ${formatInstant(spec.deadline.at, spec.timezone)}`;
+      return `hạn ${formatDeadlineVi(spec.deadline.at, spec.timezone)}`;
     case 'after_task':
       return `hạn ${formatValue(spec.deadline.within)} sau khi xong ${spec.deadline.taskId}`;
     default:

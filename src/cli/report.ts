@@ -3,6 +3,7 @@
  * the end of a day, fetched from the API (GET /api/plans/:planId/report).
  */
 import type { PlanReport, ReportCounts } from '../db/report';
+import { formatDateVi } from '../plan/calendar';
 import { ApiError, createApiClient } from './api-client';
 
 const USAGE = [
@@ -19,11 +20,6 @@ type Counts = ReportCounts;
 
 const COLUMNS = ['Đúng hạn', 'Trễ hạn', 'Trong hạn', 'Quá hạn', 'Không hạn', 'Tổng', '% xong'] as const;
 
-/** YYYY-MM-DD → dd/mm/yyyy, as Vietnamese documents write dates. */
-export function vietnameseDate(isoDate: string): string {
-  const [year, month, day] = isoDate.split('-');
-  return `${day}/${month}/${year}`;
-}
 
 export function formatReport(report: Report): string {
   const rows = [...report.agencies.map((a) => ({ name: a.name, counts: a as Counts })), { name: 'Tổng cộng', counts: report.totals }];
@@ -33,7 +29,7 @@ export function formatReport(report: Report): string {
   const line = (name: string, values: readonly string[]) =>
     [name.padEnd(nameWidth), ...values.map((v, i) => v.padStart(widths[i]!))].join('  ');
   return [
-    `Kế hoạch ${report.planId}: tình hình đến hết ngày ${vietnameseDate(report.asOf)}`,
+    `Kế hoạch ${report.planId}: tình hình đến hết ngày ${formatDateVi(report.asOf)}`,
     '',
     line('Cơ quan', COLUMNS),
     ...rows.slice(0, -1).map((r) => line(r.name, cells(r.counts))),

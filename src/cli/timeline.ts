@@ -5,7 +5,7 @@
  * before applying it. No server is needed.
  */
 import { loadCalendar } from '../plan/calendar-file';
-import { isoWeekday, toLocal } from '../plan/calendar';
+import { formatDateVi, isoWeekday, toLocal } from '../plan/calendar';
 import { compilePlan, describeTarget } from '../plan/compile';
 import { formatDurationVi } from '../plan/duration';
 import { loadPlanFile } from '../plan/load';
@@ -71,8 +71,7 @@ export function formatLocal(at: string, timezone: string, midnightEndsDay = fals
     local = toLocal(Date.parse(at) - 1, timezone);
     time = '24:00';
   }
-  const [year, month, day] = local.date.split('-');
-  return `${WEEKDAYS[isoWeekday(local.date) - 1]} ${day}/${month}/${year} ${time}`;
+  return `${WEEKDAYS[isoWeekday(local.date) - 1]} ${formatDateVi(local.date)} ${time}`;
 }
 
 function agencyName(plan: Plan, id: string): string {

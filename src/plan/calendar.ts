@@ -237,3 +237,22 @@ export function workingDaysBetween(calendar: CalendarData, a: string, b: string)
 export function calendarCovers(calendar: CalendarData, year: number): boolean {
   return indexOf(calendar).years.has(year);
 }
+
+// ---------- dates shown to people ----------
+
+/** YYYY-MM-DD → dd/mm/yyyy, as Vietnamese documents write dates. */
+export function formatDateVi(date: string): string {
+  const [year, month, day] = date.split('-');
+  return `${day}/${month}/${year}`;
+}
+
+/**
+ * A deadline as Vietnamese documents write it, in the plan's timezone: dd/mm/yyyy when it is the
+ * midnight that ends a day (how date deadlines are stored), "HH:mm ngày dd/mm/yyyy" otherwise.
+ */
+export function formatDeadlineVi(instant: string, timezone: string): string {
+  const local = toLocal(instant, timezone);
+  const endOfDay = local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0;
+  if (endOfDay) return formatDateVi(localDate(Date.parse(instant) - 1, timezone));
+  return `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')} ngày ${formatDateVi(local.date)}`;
+}

@@ -18,7 +18,7 @@ import type {
 } from './messages';
 import { RejectionType } from './messages';
 import { taskWorkflowId } from './ids';
-import { localDate } from '../plan/calendar';
+import { formatDateVi, localDate } from '../plan/calendar';
 
 export type RejectionKind = (typeof RejectionType)[keyof typeof RejectionType];
 
@@ -68,8 +68,7 @@ export function timersRun(progress: Progress): boolean {
 
 /** dd/mm/yyyy of an instant in the task's timezone, as Vietnamese documents write dates. */
 export function formatLocalDate(iso: string, timeZone: string): string {
-  const [year, month, day] = localDate(iso, timeZone).split('-');
-  return `${day}/${month}/${year}`;
+  return formatDateVi(localDate(iso, timeZone));
 }
 
 /** A deadline is the midnight that ends its day; people know it by that day. */

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { asc, eq } from 'drizzle-orm';
-import { createProjectionActivities, formatDeadline } from '../../src/activities/projection';
+import { createProjectionActivities } from '../../src/activities/projection';
 import type { NotificationRequest } from '../../src/activities/records';
 import { agencies, escalations, notifications, plans, planVersions, taskEvents, tasks } from '../../src/db/schema';
 import { withPostgres } from '../helpers/postgres';
@@ -158,9 +158,4 @@ t.test('projection into Postgres', async (t) => {
     t.equal(row?.status, 'failed');
     t.match(row?.subject ?? '', /^\[Nhắc nhở\] .*\(KH kh-test\)$/);
   });
-});
-
-t.test('deadlines are shown as Vietnamese documents write them', async (t) => {
-  t.equal(formatDeadline('2022-11-30T17:00:00.000Z', 'Asia/Ho_Chi_Minh'), '30/11/2022', 'the midnight that ends a day is that day');
-  t.equal(formatDeadline('2022-11-30T10:00:00.000Z', 'Asia/Ho_Chi_Minh'), '17:00 ngày 30/11/2022');
 });

@@ -2,6 +2,8 @@ import t from 'tap';
 import {
   addDays,
   addWorkingDays,
+  formatDateVi,
+  formatDeadlineVi,
   calendarCovers,
   endOfLocalDay,
   isoWeek,
@@ -128,4 +130,11 @@ t.test('date helpers', async (t) => {
   t.same(isoWeek('2021-01-01'), { year: 2020, week: 53 });
   t.same(isoWeek('2024-12-30'), { year: 2025, week: 1 });
   t.throws(() => addDays('30/11/2022', 1), /write it as YYYY-MM-DD/);
+});
+
+t.test('dates shown to people: dd/mm/yyyy, a deadline at the midnight ending a day is that day', async (t) => {
+  t.equal(formatDateVi('2023-01-02'), '02/01/2023');
+  t.equal(formatDeadlineVi('2022-12-25T17:00:00.000Z', 'Asia/Ho_Chi_Minh'), '25/12/2022', 'the midnight ending 25/12 is shown as that day');
+  t.equal(formatDeadlineVi('2022-11-30T10:00:00.000Z', 'Asia/Ho_Chi_Minh'), '17:00 ngày 30/11/2022');
+  t.equal(formatDeadlineVi('2022-11-30T17:00:00.000Z', 'UTC'), '17:00 ngày 30/11/2022', 'in the plan\'s own timezone');
 });
