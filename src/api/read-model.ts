@@ -12,11 +12,9 @@ export const OPEN_PROGRESS: Progress[] = ['not_started', 'in_progress', 'awaitin
 
 /**
  * Category as the report sees it now: an open task past its deadline is overdue even if its timer
- * has not fired yet, and a done task without a deadline counts as done on time (as in
- * src/db/report.ts; rows projected before the workflow itself said so still carry "no deadline").
+ * has not fired yet (the workflow moves it at the deadline; a read may come a moment before).
  */
 const liveCategory = sql<Category>`case
-  when ${tasks.progress} = 'done' and ${tasks.category} = 'no_deadline' then 'done_on_time'
   when ${tasks.category} = 'open_on_time' and ${tasks.deadlineAt} < now() then 'open_overdue'
   else ${tasks.category} end`;
 const liveDeadlineState = sql<DeadlineState>`case when ${tasks.progress} in ('not_started','in_progress','returned') and ${tasks.deadlineAt} < now() then 'overdue' else ${tasks.deadlineState} end`;

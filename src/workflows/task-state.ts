@@ -156,8 +156,8 @@ export interface ClockVerdict {
  * force when the lead reported it; a pause stops the clock).
  */
 export function judgeClock(view: TaskStateView, timetable: TimetableEntry[], nowMs: number): ClockVerdict {
-  if (view.spec.deadline.kind === 'none') return { deadlineState: 'no_deadline', category: 'no_deadline' };
   if (!isOpen(view.progress)) return { deadlineState: view.deadlineState, category: view.category };
+  if (view.spec.deadline.kind === 'none') return { deadlineState: 'no_deadline', category: 'no_deadline' };
   const deadline = effectiveDeadline(view, timetable);
   // An "after task" deadline is not known until the prerequisite is done: nothing is late yet.
   if (!deadline) return { deadlineState: 'on_track', category: 'open_on_time' };

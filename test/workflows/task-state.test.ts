@@ -99,6 +99,8 @@ t.test('judgeClock: on track, due soon, overdue, no deadline; done tasks keep th
   t.same(judgeClock(view, timetable, ms(deadlineAt)), { deadlineState: 'overdue', category: 'open_overdue' }, 'overdue from the deadline instant');
   const noDeadline = viewWith({ spec: makeSpec({ planId: 'kh', taskId: 'x' }) });
   t.same(judgeClock(noDeadline, [], 0), { deadlineState: 'no_deadline', category: 'no_deadline' });
+  const doneOngoing = viewWith({ spec: noDeadline.spec, progress: 'done', deadlineState: 'no_deadline', category: 'done_on_time' });
+  t.same(judgeClock(doneOngoing, [], 0), { deadlineState: 'no_deadline', category: 'done_on_time' }, 'a done task without a deadline stays done on time');
   const done = viewWith({ progress: 'done', deadlineState: 'on_track', category: 'done_on_time' });
   t.same(judgeClock(done, timetable, ms(deadlineAt) + 10 * 86_400_000), { deadlineState: 'on_track', category: 'done_on_time' });
   const waiting = viewWith({ spec: makeSpec({ planId: 'kh', taskId: 'y', deadline: { kind: 'after_task', taskId: 'x', within: { amount: 3, unit: 'working_day' } } }) });
