@@ -8,9 +8,9 @@ import path from 'node:path';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client';
 import { apiTokens, type TokenRole } from './schema';
+import { ADMIN_TOKEN_FILE } from '../config';
 
 export const TOKEN_PREFIX = 'kh_';
-export const ADMIN_TOKEN_FILE = 'admin.token';
 
 export interface Principal {
   /** The token id: recorded as the actor of every write made with it. */
