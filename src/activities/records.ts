@@ -6,23 +6,8 @@
 import type { Actor, TaskStateView } from '../workflows/messages';
 import type { ResolvedTarget } from '../plan/model';
 
-export type TaskEventType =
-  | 'started'
-  | 'released'
-  | 'completed'
-  | 'confirmed'
-  | 'returned'
-  | 'progress_reported'
-  | 'extension_requested'
-  | 'extension_decided'
-  | 'paused'
-  | 'resumed'
-  | 'amended'
-  | 'cancelled'
-  | 'due_soon'
-  | 'overdue'
-  | 'reminder'
-  | 'escalation';
+export type { TaskEventType } from '../domain/vocabulary';
+import type { TaskEventType } from '../domain/vocabulary';
 
 /** One line of the append-only audit log of a task. */
 export interface TaskEventRecord {

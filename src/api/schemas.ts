@@ -5,9 +5,8 @@
 import { z } from 'zod';
 import type { TaskStateView } from '../workflows/messages';
 
-export const PROGRESS = ['not_started', 'in_progress', 'awaiting_confirmation', 'done', 'returned', 'paused', 'cancelled'] as const;
-export const DEADLINE_STATES = ['no_deadline', 'on_track', 'due_soon', 'overdue'] as const;
-export const CATEGORIES = ['done_on_time', 'done_late', 'open_on_time', 'open_overdue', 'no_deadline'] as const;
+import { CATEGORIES, DEADLINE_STATES, PROGRESS } from '../domain';
+export { CATEGORIES, DEADLINE_STATES, PROGRESS };
 export const ROLES = ['staff', 'leader', 'admin'] as const;
 
 export const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { message: 'phải là mã ASCII: chữ thường, số, "-" hoặc "_"' });

@@ -22,8 +22,8 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { ResolvedTarget } from '../plan/model';
-import type { Actor, Category, DeadlineState, Progress, TaskStateView } from '../workflows/messages';
-import type { TaskEventType } from '../activities/records';
+import type { Actor, Category, DeadlineKind, DeadlineState, Progress, TaskEventType } from '../domain';
+import type { TaskStateView } from '../workflows/messages';
 import type { Contact } from '../plan/schema';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -88,9 +88,19 @@ export const tasks = pgTable(
     progress: text('progress').$type<Progress>().notNull(),
     deadlineState: text('deadline_state').$type<DeadlineState>().notNull(),
     category: text('category').$type<Category>().notNull(),
+    /** The facts of src/domain/facts.ts: see task-rule-sql.ts for the rule evaluated over them. */
+    deadlineKind: text('deadline_kind').$type<DeadlineKind>().notNull().default('fixed'),
+    /** The deadline in force, moved by the time spent in earlier pauses. */
     deadlineAt: instant('deadline_at'),
+    dueSoonAt: instant('due_soon_at'),
+    pausedAt: instant('paused_at'),
     deadlineVersion: integer('deadline_version').notNull(),
     escalationLevel: integer('escalation_level').notNull(),
+    /** Prerequisites still open. */
+    waitingFor: text('waiting_for')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     progressValue: doublePrecision('progress_value'),
     completedAt: instant('completed_at'),
     confirmedAt: instant('confirmed_at'),
@@ -130,9 +140,13 @@ export const taskEvents = pgTable(
     requestId: text('request_id'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     progressAfter: text('progress_after').$type<Progress>().notNull(),
+    deadlineKindAfter: text('deadline_kind_after').$type<DeadlineKind>().notNull().default('fixed'),
     deadlineAtAfter: instant('deadline_at_after'),
+    dueSoonAtAfter: instant('due_soon_at_after'),
+    pausedAtAfter: instant('paused_at_after'),
     deadlineVersionAfter: integer('deadline_version_after').notNull(),
     completedAtAfter: instant('completed_at_after'),
+    /** When the projection wrote the row; `at` is the instant the event is for (the lag is the difference). */
     recordedAt: instant('recorded_at').notNull().defaultNow(),
   },
   (t) => [

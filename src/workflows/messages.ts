@@ -5,29 +5,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TaskSpec, TimetableEntry } from '../plan/model';
 
-export type Progress =
-  | 'not_started'
-  | 'in_progress'
-  | 'awaiting_confirmation'
-  | 'done'
-  | 'returned'
-  | 'paused'
-  | 'cancelled';
-
-export type DeadlineState = 'no_deadline' | 'on_track' | 'due_soon' | 'overdue';
-
-/** The two axes of QĐ 42/2014 reporting. */
-export type Category = 'done_on_time' | 'done_late' | 'open_on_time' | 'open_overdue' | 'no_deadline';
-
-export type ActorRole = 'staff' | 'leader' | 'admin' | 'system';
-
-export interface Actor {
-  /** Token id or person id; "system" for the engine itself. */
-  id: string;
-  name?: string;
-  agency?: string;
-  role: ActorRole;
-}
+export type { Actor, ActorRole, Category, DeadlineState, Progress } from '../domain/vocabulary';
+import type { Actor, Category, DeadlineState, Progress } from '../domain/vocabulary';
 
 /** Every write carries who did it and which request it came from. */
 export interface WriteContext {

@@ -1,0 +1,64 @@
+/**
+ * The SQL twin of src/domain/facts.ts, for the views that must filter, count and paginate in
+ * Postgres. It is the same rule written once more because SQL cannot call TypeScript; the property
+ * test in test/db/task-rule-sql.test.ts evaluates both over thousands of random (facts, instant)
+ * pairs and fails on any difference. Change one, change the other.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { tasks } from './schema';
+
+/** The columns that hold a task's facts: the tasks table, or any row source with the same shape. */
+export interface FactColumns {
+  progress: SQL | typeof tasks.progress;
+  deadlineKind: SQL | typeof tasks.deadlineKind;
+  deadlineAt: SQL | typeof tasks.deadlineAt;
+  dueSoonAt: SQL | typeof tasks.dueSoonAt;
+  pausedAt: SQL | typeof tasks.pausedAt;
+  completedAt: SQL | typeof tasks.completedAt;
+}
+
+export const taskFactColumns: FactColumns = {
+  progress: tasks.progress,
+  deadlineKind: tasks.deadlineKind,
+  deadlineAt: tasks.deadlineAt,
+  dueSoonAt: tasks.dueSoonAt,
+  pausedAt: tasks.pausedAt,
+  completedAt: tasks.completedAt,
+};
+
+/** `at` as a timestamptz parameter. */
+export function instantParam(at: Date): SQL {
+  return sql`${at.toISOString()}::timestamptz`;
+}
+
+/** The clock a task stands at: a paused task's stopped when it paused (clockMs in facts.ts). */
+function clock(c: FactColumns, at: SQL): SQL {
+  return sql`(case when ${c.progress} = 'paused' and ${c.pausedAt} is not null then least(${at}, ${c.pausedAt}) else ${at} end)`;
+}
+
+function reportedLate(c: FactColumns): SQL {
+  return sql`(${c.deadlineAt} is not null and ${c.completedAt} is not null and ${c.completedAt} > ${c.deadlineAt})`;
+}
+
+/** categoryAt: null for a cancelled task. */
+export function categorySql(c: FactColumns, at: SQL): SQL<string | null> {
+  return sql<string | null>`(case
+    when ${c.progress} = 'cancelled' then null
+    when ${c.progress} = 'done' then case when ${reportedLate(c)} then 'done_late' else 'done_on_time' end
+    when ${c.deadlineKind} = 'none' then 'no_deadline'
+    when ${c.progress} = 'awaiting_confirmation' then case when ${reportedLate(c)} then 'open_overdue' else 'open_on_time' end
+    when ${c.deadlineAt} is null then 'open_on_time'
+    when ${clock(c, at)} >= ${c.deadlineAt} then 'open_overdue'
+    else 'open_on_time' end)`;
+}
+
+/** deadlineStateAt. */
+export function deadlineStateSql(c: FactColumns, at: SQL): SQL<string> {
+  return sql<string>`(case
+    when ${c.deadlineKind} = 'none' then 'no_deadline'
+    when ${c.deadlineAt} is null then 'waiting'
+    when ${c.progress} in ('done', 'awaiting_confirmation', 'cancelled') then case when ${reportedLate(c)} then 'overdue' else 'on_track' end
+    when ${clock(c, at)} >= ${c.deadlineAt} then 'overdue'
+    when ${c.dueSoonAt} is not null and ${clock(c, at)} >= ${c.dueSoonAt} then 'due_soon'
+    else 'on_track' end)`;
+}
