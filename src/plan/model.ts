@@ -70,7 +70,13 @@ export interface TaskSpec {
   output: string;
   dependsOn: string[];
   confirmation: boolean;
-  target?: { metric: string; unit: string; baseline?: number; value: number };
+  /**
+   * What the task (or this unit's copy of it) must reach. A unit's copy carries its own value when
+   * the plan gives one per unit. `unit: '%'` marks a percentage: roll-ups weight it by `base` (the
+   * unit's own base, such as its eligible citizens) or average it when no base is given, and never
+   * add percentages up; any other unit is a count, and counts add up.
+   */
+  target?: { metric: string; unit: string; baseline?: number; value: number; base?: number };
   deadline: DeadlineRule;
   escalation: ResolvedEscalationPolicy;
   timezone: string;
