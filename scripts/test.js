@@ -9,6 +9,7 @@ require('tsx/cjs');
 
 const root = path.resolve(__dirname, '..');
 const { resolveTemporalCli, resolveTestServer } = require('../src/temporal/binaries.ts');
+const { resolveTemporalServer } = require('../src/temporal/cluster.ts');
 
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
@@ -20,6 +21,10 @@ const cli = resolveTemporalCli();
 const testServer = resolveTestServer();
 process.env.TEMPORAL_CLI_PATH = cli;
 process.env.TEMPORAL_TEST_SERVER_PATH = testServer;
+// The production-topology test runs the Temporal server itself; it is built once (Go module proxy).
+const cluster = resolveTemporalServer();
+process.env.TEMPORAL_SERVER_PATH = cluster.server;
+process.env.TEMPORAL_SQL_TOOL_PATH = cluster.sqlTool;
 
 const extra = process.argv.slice(2);
 if (extra.length === 0) {

@@ -1,0 +1,144 @@
+/**
+ * The production topology, run: the Temporal server itself (built from the Go module proxy, not the
+ * dev server) on Postgres persistence set up with Temporal's own SQL tool, two `kehoach worker`
+ * and two `kehoach api` processes, a plan applied, a burst of completions during which one worker
+ * is killed with SIGKILL and replaced. Every accepted completion is recorded exactly once.
+ */
+import t from 'tap';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createToken } from '../../src/db/tokens';
+import { postgresEndpoint, startTemporalCluster } from '../../src/temporal/cluster';
+import { withPostgres } from '../helpers/postgres';
+import { freePort, freePortBelow } from '../helpers/ports';
+import { request, waitForHealthy } from '../helpers/http';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const kehoachBin = path.join(repoRoot, 'bin', 'kehoach.js');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startProcess(args: string[], env: NodeJS.ProcessEnv): Started {
+  const child = spawn(process.execPath, [kehoachBin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A cluster of four services on a busy 2-core machine needs more than the suite's 5 minutes.
+t.setTimeout(900_000);
+
+t.test('kehoach on a real Temporal cluster with Postgres persistence', { timeout: 900_000 }, async (t) => {
+  const postgres = await withPostgres(t);
+  const workDir = await mkdtemp(path.join(tmpdir(), 'kehoach-cluster-'));
+  t.teardown(() => rm(workDir, { recursive: true, force: true }));
+  const internalPorts: number[] = [];
+  // The cluster stores its members' ports in a smallint column: keep them below 32768.
+  for (let i = 0; i < 8; i++) internalPorts.push(await freePortBelow(32_768));
+  const cluster = await startTemporalCluster({
+    postgres: postgresEndpoint(postgres.url),
+    workDir,
+    frontendPort: await freePort(),
+    internalPorts,
+  });
+  t.teardown(() => cluster.stop());
+  t.pass(`the Temporal server answers at ${cluster.address} with its schema in Postgres`);
+
+  const tables = await postgres.sql<{ datname: string }[]>`select datname from pg_database where datname like 'temporal%' order by datname`;
+  t.same(
+    tables.map((row) => row.datname),
+    ['temporal', 'temporal_visibility'],
+    "the cluster's history and visibility live in Postgres",
+  );
+
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: postgres.url, TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: cluster.namespace };
+  delete env.KEHOACH_URL;
+  const workers = [startProcess(['worker'], env), startProcess(['worker'], env)];
+  const apiPorts = [await freePort(), await freePort()];
+  const apis = apiPorts.map((port) => startProcess(['api'], { ...env, PORT: String(port), HOST: '127.0.0.1' }));
+  const everyProcess = () => [...workers, ...apis];
+  t.teardown(() => {
+    for (const { child } of everyProcess()) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  const urls = apiPorts.map((port) => `http://127.0.0.1:${port}`);
+  for (const [index, url] of urls.entries()) await waitForHealthy(url, 120_000, () => apis[index]!.child.exitCode === null);
+
+  const admin = (await createToken(postgres.db, { name: 'admin', role: 'admin' })).token;
+  const planText = readFileSync(path.join(repoRoot, 'plans', 'nghe-an-771.yaml'), 'utf8');
+  const applied = await request(urls[0]!, 'POST', '/api/plans', { token: admin, body: planText, headers: { 'content-type': 'application/yaml' } });
+  t.ok([200, 202].includes(applied.status), `the plan is accepted through the first API (${applied.status})`);
+
+  let tasks: any[] = [];
+  for (let attempt = 0; attempt < 240 && tasks.length < 42; attempt++) {
+    tasks = (await request(urls[1]!, 'GET', '/api/plans/nghe-an-771/tasks?limit=500', { token: admin })).body.items ?? [];
+    if (tasks.length < 42) await sleep(500);
+  }
+  t.equal(tasks.length, 42, 'the second API sees all 42 task workflows running on the cluster');
+
+  const staffTokens = new Map<string, string>();
+  for (const lead of new Set(tasks.map((task) => task.lead as string))) {
+    staffTokens.set(lead, (await createToken(postgres.db, { name: `staff ${lead}`, agency: lead, role: 'staff' })).token);
+  }
+  const completable = tasks.filter((task) => task.progress === 'in_progress');
+  t.ok(completable.length >= 20, `a burst of ${completable.length} completions`);
+
+  // A completion is retried with its Idempotency-Key until it is answered, as a client should do
+  // when a 503 says the outcome is not known yet.
+  const complete = async (task: any, index: number) => {
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const response = await request(urls[(index + attempt) % 2]!, 'POST', `/api/plans/nghe-an-771/tasks/${encodeURIComponent(task.key)}/complete`, {
+        token: staffTokens.get(task.lead),
+        body: { note: 'burst on the cluster' },
+        headers: { 'idempotency-key': `cluster-burst-${index}` },
+      });
+      if (response.status !== 503) return { task, response };
+      await sleep(1000);
+    }
+    throw new Error(`${task.key}: still 503 after a minute`);
+  };
+  const burst = Promise.all(completable.map((task, index) => complete(task, index)));
+  await sleep(300);
+  workers[0]!.child.kill('SIGKILL');
+  await workers[0]!.exited;
+  workers.push(startProcess(['worker'], env));
+  t.pass('one worker was killed with SIGKILL during the burst and a replacement started');
+  const responses = await burst;
+  t.same(
+    responses.filter(({ response }) => response.status !== 200).map(({ task, response }) => `${task.key}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`),
+    [],
+    'every completion was answered 200',
+  );
+
+  let doneCount = 0;
+  const problems: string[] = [];
+  for (const task of completable) {
+    const detail = await request(urls[0]!, 'GET', `/api/plans/nghe-an-771/tasks/${encodeURIComponent(task.key)}`, { token: admin });
+    const completions = (detail.body.events ?? []).filter((event: any) => event.type === 'completed');
+    if (completions.length !== 1 || !['done', 'awaiting_confirmation'].includes(detail.body.task?.progress)) {
+      problems.push(`${task.key}: progress ${detail.body.task?.progress}, ${completions.length} completion events`);
+    }
+    if (detail.body.task?.progress === 'done') doneCount++;
+  }
+  t.same(problems, [], 'every task completed exactly once');
+  const status = await request(urls[1]!, 'GET', '/api/plans/nghe-an-771', { token: admin });
+  t.equal(status.body.counts.done_on_time + status.body.counts.done_late, doneCount, 'the plan status counts every done task');
+
+  for (const started of everyProcess()) if (started.child.exitCode === null) started.child.kill('SIGTERM');
+  const codes = await Promise.all(
+    everyProcess()
+      .filter((started) => started !== workers[0])
+      .map((started) => Promise.race([started.exited, sleep(15_000).then(() => 'timeout')])),
+  );
+  t.same(codes, [0, 0, 0, 0], 'the surviving workers and the APIs stop cleanly on SIGTERM');
+});
