@@ -18,9 +18,7 @@ import {
 import { formatDeadlineVi } from '../plan/calendar';
 import type { ResolvedTarget } from '../plan/model';
 import type { Agency, Contact, Plan, Role } from '../plan/schema';
-import type { TaskStateView } from '../workflows/messages';
-import type { NotificationRequest, PlanVersionRecord, TaskChange } from './records';
-import type { ProjectionActivities } from './types';
+import type { NotificationRequest, PlanVersionRecord, ProjectionActivities, TaskChange, TaskStateView } from '../domain';
 
 export function createProjectionActivities(db: Database): ProjectionActivities {
   return {

@@ -3,10 +3,8 @@
  * Each exported const's name equals its wire name; each takes one object argument.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { TaskSpec, TimetableEntry } from '../plan/model';
-
-export type { Actor, ActorRole, Category, DeadlineState, Progress } from '../domain/vocabulary';
-import type { Actor, Category, DeadlineState, Progress } from '../domain/vocabulary';
+import type { TaskSpec } from '../plan/model';
+import type { Actor, Category, Progress, TaskStateView } from '../domain';
 
 /** Every write carries who did it and which request it came from. */
 export interface WriteContext {
@@ -44,67 +42,6 @@ export interface ReleaseInput {
   taskId: string;
   doneAt: string;
 }
-
-export interface ExtensionRequestView {
-  id: string;
-  newDeadline: string;
-  reason: string;
-  requestedBy: Actor;
-  requestedAt: string;
-  status: 'pending' | 'approved' | 'denied';
-  decidedBy?: Actor;
-  decidedAt?: string;
-  note?: string;
-}
-
-/** The full state of one task workflow, as returned by the query and written to the read model. */
-export interface TaskStateView {
-  workflowId: string;
-  planId: string;
-  taskId: string;
-  unitId?: string;
-  occurrence?: string;
-  spec: TaskSpec;
-  progress: Progress;
-  /** Progress before a pause, restored on resume. */
-  progressBeforePause?: Progress;
-  deadlineState: DeadlineState;
-  category: Category;
-  /** The deadline currently in force (ISO), after approved extensions; absent when none. */
-  deadlineAt?: string;
-  /** Incremented whenever the deadline instant changes; reminders and levels fire once per version. */
-  deadlineVersion: number;
-  /** Highest escalation level fired for the current deadline version (0 = none). */
-  escalationLevel: number;
-  progressValue?: number;
-  /** When the lead reported completion; decides on time vs late. */
-  completedAt?: string;
-  completedBy?: Actor;
-  confirmedAt?: string;
-  returnReason?: string;
-  pauseReason?: string;
-  /** Total paused milliseconds for the current deadline version. */
-  pausedMs: number;
-  extensionRequests: ExtensionRequestView[];
-  /** Prerequisites still open. */
-  waitingFor: string[];
-  /** The instants still ahead, for display. */
-  upcoming: TimetableEntry[];
-  /** Monotonic per-task sequence of state changes; the read model never moves backwards. */
-  seq: number;
-  updatedAt: string;
-}
-
-/**
- * `ApplicationFailure.type` of update rejections, mapped by the API to problem+json
- * (forbidden → 403, invalid_state → 409, invalid_input → 422, not_found → 404).
- */
-export const RejectionType = {
-  forbidden: 'Forbidden',
-  invalidState: 'InvalidState',
-  invalidInput: 'InvalidInput',
-  notFound: 'NotFound',
-} as const;
 
 export interface TaskWorkflowInput {
   spec: TaskSpec;

@@ -5,27 +5,20 @@
  * sleeps, records and signals. Deterministic: only the `now` passed in is used, never the clock.
  */
 import type { TaskSpec, TimetableEntry } from '../plan/model';
-import type { TaskEventType } from '../activities/records';
-import type {
-  Actor,
-  Category,
-  CompleteInput,
-  DeadlineState,
-  Progress,
-  TaskStateView,
-  TaskWorkflowInput,
-  WriteContext,
-} from './messages';
-import { RejectionType } from './messages';
+import type { CompleteInput, TaskWorkflowInput, WriteContext } from './messages';
+import {
+  RejectionType,
+  type Actor,
+  type Category,
+  type DeadlineState,
+  type Progress,
+  type Rejection,
+  type RejectionKind,
+  type TaskEventType,
+  type TaskStateView,
+} from '../domain';
 import { taskWorkflowId } from './ids';
 import { formatDateVi, localDate } from '../plan/calendar';
-
-export type RejectionKind = (typeof RejectionType)[keyof typeof RejectionType];
-
-export interface Rejection {
-  type: RejectionKind;
-  message: string;
-}
 
 /** What the workflow remembers beyond the view: carried across continue-as-new. */
 /**

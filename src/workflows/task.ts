@@ -21,8 +21,6 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { KehoachActivities } from '../activities/types';
-import type { NotificationRequest, TaskEventRecord } from '../activities/records';
 import type { ResolvedTarget, TaskSpec, TimetableEntry } from '../plan/model';
 import { endOfLocalDay } from '../plan/calendar';
 import { formatDurationVi } from '../plan/duration';
@@ -37,18 +35,24 @@ import {
   getState,
   pause,
   release,
-  RejectionType,
   reportProgress,
   requestExtension,
   resume,
   returnTask,
   taskProgress,
-  type Category,
-  type Progress,
-  type TaskStateView,
   type TaskWorkflowInput,
   type WriteContext,
 } from './messages';
+import {
+  RejectionType,
+  type Category,
+  type KehoachActivities,
+  type NotificationRequest,
+  type Progress,
+  type Rejection,
+  type TaskEventRecord,
+  type TaskStateView,
+} from '../domain';
 import {
   changedFields,
   checkComplete,
@@ -77,7 +81,6 @@ import {
   timetableKey,
   upcomingEntries,
   type EventDraft,
-  type Rejection,
 } from './task-state';
 import { categoryKey, deadlineKey, escalationLevelKey, leadAgencyKey, planIdKey, progressKey } from '../temporal/search-attributes';
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { asc, eq } from 'drizzle-orm';
 import { createProjectionActivities } from '../../src/activities/projection';
-import type { NotificationRequest } from '../../src/activities/records';
+import type { NotificationRequest } from '../../src/domain';
 import { agencies, escalations, notifications, plans, planVersions, taskEvents, tasks } from '../../src/db/schema';
 import { withPostgres } from '../helpers/postgres';
 import { change, event, planDocument, planVersion, SYSTEM, taskState } from '../helpers/read-model';

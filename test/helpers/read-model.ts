@@ -2,9 +2,9 @@
  * Small factories for read-model tests: a plan version record and the task changes a task
  * workflow would hand to the projection.
  */
-import type { NotificationRequest, PlanVersionRecord, TaskChange, TaskEventRecord, TaskEventType } from '../../src/activities/records';
+import type { NotificationRequest, PlanVersionRecord, TaskChange, TaskEventRecord, TaskEventType } from '../../src/domain';
 import type { TaskSpec } from '../../src/plan/model';
-import type { Actor, Progress, TaskStateView } from '../../src/workflows/messages';
+import type { Actor, Progress, TaskStateView } from '../../src/domain';
 import { taskWorkflowId } from '../../src/workflows/ids';
 
 export const SYSTEM: Actor = { id: 'system', role: 'system' };

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, NativeConnection, Worker } from '@temporalio/worker';
-import type { TaskChange } from '../../src/activities/records';
+import type { TaskChange } from '../../src/domain';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { taskWorkflowId } from '../../src/workflows/ids';

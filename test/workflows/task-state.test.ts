@@ -3,7 +3,7 @@ import t from 'tap';
 import { endOfLocalDay } from '../../src/plan/calendar';
 import type { TimetableEntry } from '../../src/plan/model';
 import { taskTimetable } from '../../src/plan/timetable';
-import type { TaskStateView } from '../../src/workflows/messages';
+import type { TaskStateView } from '../../src/domain';
 import {
   changedFields,
   checkComplete,

@@ -7,18 +7,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { taskWorkflowId } from '../../workflows/ids';
-import {
-  complete,
-  confirm,
-  decideExtension,
-  pause,
-  reportProgress,
-  requestExtension,
-  resume,
-  returnTask,
-  type TaskStateView,
-  type WriteContext,
-} from '../../workflows/messages';
+import { complete, confirm, decideExtension, pause, reportProgress, requestExtension, resume, returnTask, type WriteContext } from '../../workflows/messages';
+import type { TaskStateView } from '../../domain';
 import { scopedIdempotencyKey } from '../plugins/idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
 import { assertMayWrite, type TaskWrite } from '../permissions';
