@@ -3,6 +3,8 @@
  * query, handed to the projection and stored whole in the read model's `tasks.state`.
  */
 import type { TaskSpec, TimetableEntry } from '../plan/model';
+import type { TaskFacts } from './facts';
+import type { RollupSummary } from './rollup';
 import type { Actor, Category, DeadlineState, Progress } from './vocabulary';
 
 export interface ExtensionRequestView {
@@ -28,6 +30,9 @@ export interface TaskStateView {
   progress: Progress;
   /** Progress before a pause, restored on resume. */
   progressBeforePause?: Progress;
+  /** What the one rule (facts.ts) needs: every view judges the task from these. */
+  facts: TaskFacts;
+  /** categoryAt and deadlineStateAt of `facts` when last recorded: for search attributes and display only. */
   deadlineState: DeadlineState;
   category: Category;
   /** The deadline currently in force (ISO), after approved extensions, before paused time; absent when none. */
@@ -43,6 +48,8 @@ export interface TaskStateView {
   confirmedAt?: string;
   returnReason?: string;
   pauseReason?: string;
+  /** When the current pause began. */
+  pausedAt?: string;
   /** Total paused milliseconds for the current deadline version (earlier pauses only). */
   pausedMs: number;
   extensionRequests: ExtensionRequestView[];
@@ -50,6 +57,8 @@ export interface TaskStateView {
   waitingFor: string[];
   /** The instants still ahead, for display. */
   upcoming: TimetableEntry[];
+  /** A roll-up (the task as a whole, over its units or occurrences): its members' summary. */
+  rollup?: RollupSummary;
   /** Monotonic per-task sequence of state changes; the read model never moves backwards. */
   seq: number;
   updatedAt: string;
