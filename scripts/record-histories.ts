@@ -15,19 +15,7 @@ import { Worker } from '@temporalio/worker';
 import { endOfLocalDay } from '../src/plan/calendar';
 import type { TaskSpec } from '../src/plan/model';
 import { taskWorkflowId } from '../src/workflows/ids';
-import {
-  amend,
-  cancelTask,
-  complete,
-  confirm,
-  decideExtension,
-  pause,
-  release,
-  reportProgress,
-  requestExtension,
-  resume,
-  returnTask,
-} from '../src/workflows/messages';
+import { amend, cancelTask, complete, confirm, decideExtension, pause, release, reportProgress, requestExtension, resume, returnTask } from '../src/workflows/messages';
 import type { taskWorkflow } from '../src/workflows/task';
 import { actors, bundleWorkflows, makeSpec, RecordingActivities, startTimeSkipping, TZ } from '../test/helpers/temporal';
 

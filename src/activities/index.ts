@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { createTaskControlActivities } from './task-control';
-import type { KehoachActivities, ProjectionActivities } from './types';
+import type { KehoachActivities, ProjectionActivities } from '../domain';
 
 export interface ActivityDeps {
   client: Client;

@@ -18,9 +18,7 @@ import {
 import { formatDeadlineVi } from '../plan/calendar';
 import type { ResolvedTarget } from '../plan/model';
 import type { Agency, Contact, Plan, Role } from '../plan/schema';
-import type { TaskStateView } from '../workflows/messages';
-import type { NotificationRequest, PlanVersionRecord, TaskChange } from './records';
-import type { ProjectionActivities } from './types';
+import type { NotificationRequest, PlanVersionRecord, ProjectionActivities, TaskChange, TaskStateView } from '../domain';
 
 export function createProjectionActivities(db: Database): ProjectionActivities {
   return {
@@ -33,6 +31,7 @@ const toDate = (iso: string | undefined): Date | null => (iso ? new Date(iso) : 
 
 async function recordTaskChange(db: Database, change: TaskChange): Promise<void> {
   const { state } = change;
+  const { facts } = state;
   const context = change.notifications.length > 0 ? await loadPlanContext(db, state.planId) : undefined;
 
   await db.transaction(async (tx) => {
@@ -48,11 +47,16 @@ async function recordTaskChange(db: Database, change: TaskChange): Promise<void>
       progress: state.progress,
       deadlineState: state.deadlineState,
       category: state.category,
-      deadlineAt: toDate(state.deadlineAt),
+      // The facts every view judges the task by (src/domain/facts.ts, src/db/task-rule-sql.ts).
+      deadlineKind: facts.deadlineKind,
+      deadlineAt: toDate(facts.deadlineAt),
+      dueSoonAt: toDate(facts.dueSoonAt),
+      pausedAt: toDate(facts.pausedAt),
+      completedAt: toDate(facts.completedAt),
+      waitingFor: state.waitingFor,
       deadlineVersion: state.deadlineVersion,
       escalationLevel: state.escalationLevel,
       progressValue: state.progressValue ?? null,
-      completedAt: toDate(state.completedAt),
       confirmedAt: toDate(state.confirmedAt),
       seq: state.seq,
       state,
@@ -82,11 +86,14 @@ async function recordTaskChange(db: Database, change: TaskChange): Promise<void>
             actorId: event.actor.id,
             requestId: event.requestId ?? null,
             data: event.data,
-            // The state after the change, so that reports as of any date need only this table.
-            progressAfter: state.progress,
-            deadlineAtAfter: toDate(state.deadlineAt),
+            // The facts after the change, so that reports as of any date need only this table.
+            progressAfter: facts.progress,
+            deadlineKindAfter: facts.deadlineKind,
+            deadlineAtAfter: toDate(facts.deadlineAt),
+            dueSoonAtAfter: toDate(facts.dueSoonAt),
+            pausedAtAfter: toDate(facts.pausedAt),
             deadlineVersionAfter: state.deadlineVersion,
-            completedAtAfter: toDate(state.completedAt),
+            completedAtAfter: toDate(facts.completedAt),
           })),
         )
         .onConflictDoNothing({ target: taskEvents.idempotencyKey });

@@ -11,10 +11,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import type { SearchAttributePair } from '@temporalio/common';
 import type { TaskSpec } from '../plan/model';
 import { TASK_QUEUE, taskWorkflowId } from '../workflows/ids';
-import { amend, cancelTask, type Category } from '../workflows/messages';
+import { amend, cancelTask } from '../workflows/messages';
 import type { taskWorkflow } from '../workflows/task';
 import { categoryKey, deadlineKey, escalationLevelKey, leadAgencyKey, planIdKey, progressKey } from '../temporal/search-attributes';
-import type { TaskControlActivities } from './types';
+import type { Category, TaskControlActivities } from '../domain';
 
 /** Heartbeats when running as an activity (with the index reached, for the UI); a no-op when called directly. */
 function heartbeat(details: unknown): void {

@@ -5,7 +5,7 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { agencies, plans, taskEvents, tasks } from '../db/schema';
-import type { Category, DeadlineState, Progress, TaskStateView } from '../workflows/messages';
+import type { Category, DeadlineState, Progress, TaskStateView } from '../domain';
 import { CATEGORIES, type CategoryCounts } from './schemas';
 
 export const OPEN_PROGRESS: Progress[] = ['not_started', 'in_progress', 'awaiting_confirmation', 'returned', 'paused'];

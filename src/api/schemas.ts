@@ -3,7 +3,7 @@
  * OpenAPI document is generated from them, so a change here is a change to the contract.
  */
 import { z } from 'zod';
-import type { TaskStateView } from '../workflows/messages';
+import type { TaskStateView } from '../domain';
 
 import { CATEGORIES, DEADLINE_STATES, PROGRESS } from '../domain';
 export { CATEGORIES, DEADLINE_STATES, PROGRESS };

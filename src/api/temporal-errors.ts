@@ -14,7 +14,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
-import { RejectionType } from '../workflows/messages';
+import { RejectionType } from '../domain';
 import { ProblemError } from './problem';
 
 /** Seconds a client should wait before retrying when Temporal is unreachable. */

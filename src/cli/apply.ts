@@ -11,7 +11,7 @@ import { formatPlanDiff, hasChanges } from '../apply/diff';
 import { findPlanFiles, loadPlanFile } from '../plan/load';
 import type { Plan } from '../plan/schema';
 import { connectTemporal } from '../temporal/client';
-import type { Actor } from '../workflows/messages';
+import type { Actor } from '../domain';
 import { formatDiagnostic } from './validate';
 import { httpTransport, PlanRejectedError } from './plan-transport-http';
 

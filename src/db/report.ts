@@ -21,7 +21,7 @@ import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from './client';
 import { agencies, plans, taskEvents, tasks } from './schema';
 import { endOfLocalDay } from '../plan/calendar';
-import type { Progress } from '../workflows/messages';
+import type { Progress } from '../domain';
 
 export interface ReportCounts {
   doneOnTime: number;

@@ -22,8 +22,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { ResolvedTarget } from '../plan/model';
-import type { Actor, Category, DeadlineKind, DeadlineState, Progress, TaskEventType } from '../domain';
-import type { TaskStateView } from '../workflows/messages';
+import type { Actor, Category, DeadlineKind, DeadlineState, Progress, TaskEventType, TaskStateView } from '../domain';
 import type { Contact } from '../plan/schema';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });

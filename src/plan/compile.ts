@@ -252,6 +252,7 @@ export function compilePlan(plan: Plan, calendar: CalendarData, options: Compile
           deadline,
           escalation,
           timezone: plan.timezone,
+          issuedOn: plan.issuedOn,
           calendar,
         };
         specs.push({ ...spec, specHash: hashSpec(spec) });

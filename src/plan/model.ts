@@ -80,6 +80,8 @@ export interface TaskSpec {
   deadline: DeadlineRule;
   escalation: ResolvedEscalationPolicy;
   timezone: string;
+  /** The plan's issue date (YYYY-MM-DD): nothing of the plan can be done before it. */
+  issuedOn?: string;
   calendar: CalendarData;
   /** Hash of this spec, so that an unchanged task is not amended. */
   specHash: string;

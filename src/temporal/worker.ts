@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
-import type { KehoachActivities } from '../activities/types';
+import type { KehoachActivities } from '../domain';
 import { TASK_QUEUE } from '../workflows/ids';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.ts');

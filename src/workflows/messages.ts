@@ -3,108 +3,27 @@
  * Each exported const's name equals its wire name; each takes one object argument.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { TaskSpec, TimetableEntry } from '../plan/model';
-
-export type { Actor, ActorRole, Category, DeadlineState, Progress } from '../domain/vocabulary';
-import type { Actor, Category, DeadlineState, Progress } from '../domain/vocabulary';
-
-/** Every write carries who did it and which request it came from. */
-export interface WriteContext {
-  actor: Actor;
-  /** The API request id or Idempotency-Key, recorded in the audit log. */
-  requestId?: string;
-}
-
-export interface CompleteInput extends WriteContext {
-  note?: string;
-  evidence?: string;
-  /** Admins may back-date a completion to record history (ISO instant). */
-  completedAt?: string;
-}
-export interface ConfirmInput extends WriteContext { note?: string }
-export interface ReturnInput extends WriteContext { reason: string }
-export interface ReportProgressInput extends WriteContext { value?: number; note?: string }
-export interface RequestExtensionInput extends WriteContext {
-  /** New deadline: a YYYY-MM-DD date (end of that day in the plan's timezone) or an ISO instant. */
-  newDeadline: string;
-  reason: string;
-}
-export interface DecideExtensionInput extends WriteContext {
-  extensionId: string;
-  approve: boolean;
-  note?: string;
-}
-export interface PauseInput extends WriteContext { reason: string }
-export interface ResumeInput extends WriteContext { note?: string }
-/** Sent by the plan workflow when a task is removed from the plan. */
-export interface CancelInput extends WriteContext { planVersion: number; reason?: string }
-export interface AmendInput extends WriteContext { spec: TaskSpec; planVersion: number }
-export interface ReleaseInput {
-  /** The prerequisite that finished and when (ISO); "after task" deadlines count from the last one. */
-  taskId: string;
-  doneAt: string;
-}
-
-export interface ExtensionRequestView {
-  id: string;
-  newDeadline: string;
-  reason: string;
-  requestedBy: Actor;
-  requestedAt: string;
-  status: 'pending' | 'approved' | 'denied';
-  decidedBy?: Actor;
-  decidedAt?: string;
-  note?: string;
-}
-
-/** The full state of one task workflow, as returned by the query and written to the read model. */
-export interface TaskStateView {
-  workflowId: string;
-  planId: string;
-  taskId: string;
-  unitId?: string;
-  occurrence?: string;
-  spec: TaskSpec;
-  progress: Progress;
-  /** Progress before a pause, restored on resume. */
-  progressBeforePause?: Progress;
-  deadlineState: DeadlineState;
-  category: Category;
-  /** The deadline currently in force (ISO), after approved extensions; absent when none. */
-  deadlineAt?: string;
-  /** Incremented whenever the deadline instant changes; reminders and levels fire once per version. */
-  deadlineVersion: number;
-  /** Highest escalation level fired for the current deadline version (0 = none). */
-  escalationLevel: number;
-  progressValue?: number;
-  /** When the lead reported completion; decides on time vs late. */
-  completedAt?: string;
-  completedBy?: Actor;
-  confirmedAt?: string;
-  returnReason?: string;
-  pauseReason?: string;
-  /** Total paused milliseconds for the current deadline version. */
-  pausedMs: number;
-  extensionRequests: ExtensionRequestView[];
-  /** Prerequisites still open. */
-  waitingFor: string[];
-  /** The instants still ahead, for display. */
-  upcoming: TimetableEntry[];
-  /** Monotonic per-task sequence of state changes; the read model never moves backwards. */
-  seq: number;
-  updatedAt: string;
-}
-
-/**
- * `ApplicationFailure.type` of update rejections, mapped by the API to problem+json
- * (forbidden → 403, invalid_state → 409, invalid_input → 422, not_found → 404).
- */
-export const RejectionType = {
-  forbidden: 'Forbidden',
-  invalidState: 'InvalidState',
-  invalidInput: 'InvalidInput',
-  notFound: 'NotFound',
-} as const;
+import type { TaskSpec } from '../plan/model';
+import type {
+  Actor,
+  AmendInput,
+  CancelInput,
+  Category,
+  CompleteInput,
+  ConfirmInput,
+  DecideExtensionInput,
+  MemberProgressInput,
+  PauseInput,
+  Progress,
+  ReleaseInput,
+  ReportProgressInput,
+  RequestExtensionInput,
+  ResumeInput,
+  ReturnInput,
+  TaskClock,
+  TaskStateView,
+  WriteContext,
+} from '../domain';
 
 export interface TaskWorkflowInput {
   spec: TaskSpec;
@@ -112,7 +31,7 @@ export interface TaskWorkflowInput {
   /** State carried over by continue-as-new. */
   carried?: TaskStateView;
   /** Timer bookkeeping carried over by continue-as-new, so no reminder or level fires twice. */
-  carriedClock?: { firedKeys: string[]; pausedAt?: string; prerequisitesDoneAt: Record<string, string> };
+  carriedClock?: TaskClock;
 }
 
 export interface PlanWorkflowInput {
@@ -132,7 +51,10 @@ export const pause = defineUpdate<TaskStateView, [PauseInput]>('pause');
 export const resume = defineUpdate<TaskStateView, [ResumeInput]>('resume');
 export const amend = defineUpdate<TaskStateView, [AmendInput]>('amend');
 export const cancelTask = defineUpdate<TaskStateView, [CancelInput]>('cancelTask');
+/** From a prerequisite (or the start path) once it is done; a roll-up forwards it to its members. */
 export const release = defineSignal<[ReleaseInput]>('release');
+/** From a member (unit or occurrence) to its roll-up whenever the member's state changes. */
+export const memberProgress = defineSignal<[MemberProgressInput]>('memberProgress');
 export const getState = defineQuery<TaskStateView>('getState');
 
 // ---- Plan workflow messages ----

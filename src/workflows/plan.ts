@@ -20,17 +20,14 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { KehoachActivities } from '../activities/types';
 import type { TaskSpec } from '../plan/model';
 import { taskWorkflowId } from './ids';
 import {
-  RejectionType,
   applyVersion,
   getPlanSpecs,
   getPlanState,
   release,
   taskProgress,
-  type Actor,
   type ApplyVersionInput,
   type ApplyVersionResult,
   type PlanStateView,
@@ -39,6 +36,7 @@ import {
   type TaskRollup,
   type TaskSpecChange,
 } from './messages';
+import { RejectionType, type Actor, type KehoachActivities } from '../domain';
 
 /**
  * Task workflows handled per activity call. Small enough that one call finishes well inside its

@@ -21,12 +21,10 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { KehoachActivities } from '../activities/types';
-import type { NotificationRequest, TaskEventRecord } from '../activities/records';
-import type { ResolvedTarget, TaskSpec, TimetableEntry } from '../plan/model';
+import type { ResolvedTarget, TimetableEntry } from '../plan/model';
 import { endOfLocalDay } from '../plan/calendar';
 import { formatDurationVi } from '../plan/duration';
-import { deadlineInstant, taskTimetable } from '../plan/timetable';
+import { taskTimetable } from '../plan/timetable';
 import { planWorkflowId } from './ids';
 import {
   amend,
@@ -37,21 +35,18 @@ import {
   getState,
   pause,
   release,
-  RejectionType,
   reportProgress,
   requestExtension,
   resume,
   returnTask,
   taskProgress,
-  type Category,
-  type Progress,
-  type TaskStateView,
   type TaskWorkflowInput,
-  type WriteContext,
 } from './messages';
 import {
-  changedFields,
+  amendTask,
+  cancelTaskWork,
   checkComplete,
+  checkConfirm,
   checkConfirmOrReturn,
   checkDecideExtension,
   checkPause,
@@ -59,32 +54,47 @@ import {
   checkRequestExtension,
   checkResume,
   checkSystem,
-  deadlineAnchor,
-  effectiveDeadline,
+  completeTask,
+  confirmTask,
+  decideTaskExtension,
   eventKey,
   formatDeadlineDate,
   initialMemory,
-  judgeClock,
-  judgeCompletion,
   nextWake,
   notificationKey,
   parseRequestedDeadline,
-  sameJson,
+  pauseTask,
+  RejectionType,
+  releaseTask,
+  reportTaskProgress,
+  requestTaskExtension,
+  resumeTask,
+  returnTaskWork,
   selectDue,
-  setDeadline,
   SYSTEM_ACTOR,
+  taskFacts,
   timersRun,
   timetableKey,
   upcomingEntries,
+  verdictAt,
+  isOpen,
+  type Category,
   type EventDraft,
+  type KehoachActivities,
+  type NotificationRequest,
+  type Progress,
   type Rejection,
-} from './task-state';
+  type TaskEventRecord,
+  type TaskMemory,
+  type TaskStateView,
+  type Transition,
+} from '../domain';
 import { categoryKey, deadlineKey, escalationLevelKey, leadAgencyKey, planIdKey, progressKey } from '../temporal/search-attributes';
-
 // The projection is idempotent (keys on every record), so retrying forever is safe; a database
 // outage delays the read model instead of failing the task.
+// One short transaction: a worker killed mid-write holds the task's records back by at most 10 s.
 const { recordTaskChange } = proxyActivities<KehoachActivities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -94,24 +104,12 @@ function fail(rejection: Rejection | undefined): void {
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-/** The deadline a spec's rule gives, once its anchor (if any) is known. */
-function ruleDeadline(spec: TaskSpec, prerequisitesDoneAt: Record<string, string>): string | undefined {
-  switch (spec.deadline.kind) {
-    case 'none':
-      return undefined;
-    case 'instant':
-      return spec.deadline.at;
-    case 'after_task': {
-      const anchor = deadlineAnchor(spec, prerequisitesDoneAt);
-      return anchor ? deadlineInstant({ rule: spec.deadline, anchorAt: anchor, calendar: spec.calendar, timezone: spec.timezone }) : undefined;
-    }
-  }
-}
-
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateView> {
   const nowMs = () => Date.now();
   const nowIso = () => new Date().toISOString();
-  const memory = initialMemory(input, nowIso(), input.carriedClock);
+  const memory: TaskMemory = input.carried
+    ? { view: { ...input.carried, spec: input.spec }, clock: input.carriedClock ?? { firedKeys: [], prerequisitesDoneAt: {} }, planVersion: input.planVersion }
+    : initialMemory(input.spec, input.planVersion, nowIso());
   const { clock } = memory;
   const view = memory.view;
   const workflowId = view.workflowId;
@@ -137,8 +135,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     });
   }
 
-  function keepSearchAttributesCurrent(entries: TimetableEntry[]): void {
-    const deadline = effectiveDeadline(view, entries);
+  function keepSearchAttributesCurrent(): void {
+    const deadline = view.facts.deadlineAt;
     const wanted = {
       plan: view.planId,
       lead: view.spec.lead,
@@ -179,8 +177,10 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   }
 
   /**
-   * The clock's part of a state change: deadline state and category at this instant, and the one
-   * reminder or level due (see selectDue for catch-up). Mutates the view and the fired keys.
+   * The clock's part of a state change: the facts and the rule's verdict at this instant, and the
+   * one reminder or level due (see selectDue for catch-up). A line crossed while the task is open
+   * (due soon, overdue) and each announcement are stamped with the instant they were scheduled
+   * for; `processedAt` beside it shows the lag. Mutates the view and the fired keys.
    */
   function clockStep(wokenByTimer: boolean): { drafts: EventDraft[]; notifications: NotificationRequest[]; changed: boolean } {
     const entries = timetable();
@@ -188,10 +188,17 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     const drafts: EventDraft[] = [];
     const notifications: NotificationRequest[] = [];
     let changed = false;
-    const verdict = judgeClock(view, entries, nowMs());
+    view.facts = taskFacts(view, entries);
+    const verdict = verdictAt(view.facts, view.category, nowMs());
     if (verdict.deadlineState !== view.deadlineState) {
-      if (verdict.deadlineState === 'due_soon' || verdict.deadlineState === 'overdue') {
-        drafts.push({ type: verdict.deadlineState, actor: SYSTEM_ACTOR, at, data: { deadlineAt: effectiveDeadline(view, entries) } });
+      if (isOpen(view.progress) && (verdict.deadlineState === 'due_soon' || verdict.deadlineState === 'overdue')) {
+        const line = verdict.deadlineState === 'due_soon' ? view.facts.dueSoonAt : view.facts.deadlineAt;
+        drafts.push({
+          type: verdict.deadlineState,
+          actor: SYSTEM_ACTOR,
+          at: wokenByTimer && line ? line : at,
+          data: { deadlineAt: view.facts.deadlineAt, processedAt: at },
+        });
       }
       view.deadlineState = verdict.deadlineState;
       changed = true;
@@ -208,7 +215,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     const fire = selection.fire;
     if (!fire) return { drafts, notifications, changed };
     const key = timetableKey(fire.entry);
-    const deadline = effectiveDeadline(view, entries) ?? view.deadlineAt;
+    const deadline = view.facts.deadlineAt ?? view.deadlineAt;
     let target: ResolvedTarget;
     let action: string;
     let level: number;
@@ -235,14 +242,14 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
       to: target,
       action,
       catchUp: fire.catchUp,
-      at,
+      at: fire.entry.at,
     });
     drafts.push({
       type: kind,
       actor: SYSTEM_ACTOR,
-      at,
+      at: fire.entry.at,
       timetableKey: key,
-      data: { level, action, to: target, catchUp: fire.catchUp, scheduledAt: fire.entry.at, deadlineVersion: view.deadlineVersion },
+      data: { level, action, to: target, catchUp: fire.catchUp, scheduledAt: fire.entry.at, processedAt: at, deadlineVersion: view.deadlineVersion },
     });
     return { drafts, notifications, changed };
   }
@@ -253,7 +260,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     view.seq += 1;
     view.updatedAt = nowIso();
     view.upcoming = timersRun(view.progress) ? upcomingEntries(entries, clock.firedKeys, nowMs()) : [];
-    keepSearchAttributesCurrent(entries);
+    view.facts = taskFacts(view, entries);
+    keepSearchAttributesCurrent();
     const state = clone(view);
     const events: TaskEventRecord[] = drafts.map((draft) => ({
       idempotencyKey: draft.timetableKey
@@ -298,185 +306,53 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     return state;
   }
 
-  const who = (ctx: WriteContext) => ({
-    actor: ctx.actor,
-    ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
-  });
+  /** Runs a transition and commits it with whatever the clock says now. */
+  function apply(transition: Transition): Promise<TaskStateView> {
+    return commitWithClock(transition.drafts, transition.timetableMoved);
+  }
 
   // ---------------- messages ----------------
 
   setHandler(getState, () => clone({ ...view, upcoming: timersRun(view.progress) ? upcomingEntries(timetable(), clock.firedKeys, nowMs()) : [] }));
 
-  setHandler(
-    complete,
-    async (request) => {
-      const completedAt = request.completedAt ? new Date(request.completedAt).toISOString() : nowIso();
-      const verdict = judgeCompletion(view, timetable(), Date.parse(completedAt), !view.spec.confirmation);
-      view.progress = view.spec.confirmation ? 'awaiting_confirmation' : 'done';
-      view.completedAt = completedAt;
-      view.completedBy = request.actor;
-      delete view.returnReason;
-      view.deadlineState = verdict.deadlineState;
-      view.category = verdict.category;
-      return commitWithClock([
-        {
-          type: 'completed',
-          ...who(request),
-          at: completedAt,
-          data: {
-            ...(request.note ? { note: request.note } : {}),
-            ...(request.evidence ? { evidence: request.evidence } : {}),
-            backdated: request.completedAt !== undefined,
-            category: verdict.category,
-          },
-        },
-      ]);
-    },
-    { validator: (request) => fail(checkComplete(view, request, nowMs())) },
-  );
+  setHandler(complete, (request) => apply(completeTask(memory, request, nowIso())), {
+    validator: (request) => fail(checkComplete(view, request, nowMs())),
+  });
+  setHandler(confirm, (request) => apply(confirmTask(memory, request, nowIso())), {
+    validator: (request) => fail(checkConfirm(view, request, nowMs())),
+  });
+  setHandler(returnTask, (request) => apply(returnTaskWork(memory, request, nowIso())), {
+    validator: (request) => fail(checkConfirmOrReturn(view, request, request.reason ?? null)),
+  });
+  setHandler(reportProgress, (request) => apply(reportTaskProgress(memory, request, nowIso())), {
+    validator: (request) => fail(checkReportProgress(view, request, request.value)),
+  });
 
-  setHandler(
-    confirm,
-    async (request) => {
-      view.progress = 'done';
-      view.confirmedAt = nowIso();
-      if (view.category === 'open_overdue') view.category = 'done_late';
-      else if (view.category === 'open_on_time') view.category = 'done_on_time';
-      return commitWithClock([{ type: 'confirmed', ...who(request), at: nowIso(), data: request.note ? { note: request.note } : {} }]);
-    },
-    { validator: (request) => fail(checkConfirmOrReturn(view, request)) },
-  );
+  const requestedDeadline = (text: unknown) =>
+    typeof text === 'string' ? parseRequestedDeadline(text, (date) => endOfLocalDay(date, view.spec.timezone)) : undefined;
 
-  setHandler(
-    returnTask,
-    async (request) => {
-      view.progress = 'returned';
-      view.returnReason = request.reason;
-      delete view.completedAt;
-      delete view.completedBy;
-      return commitWithClock([{ type: 'returned', ...who(request), at: nowIso(), data: { reason: request.reason } }], true);
-    },
-    { validator: (request) => fail(checkConfirmOrReturn(view, request, request.reason ?? null)) },
-  );
-
-  setHandler(
-    reportProgress,
-    async (request) => {
-      if (request.value !== undefined) view.progressValue = request.value;
-      return commitWithClock([
-        {
-          type: 'progress_reported',
-          ...who(request),
-          at: nowIso(),
-          data: { ...(request.value !== undefined ? { value: request.value } : {}), ...(request.note ? { note: request.note } : {}) },
-        },
-      ]);
-    },
-    { validator: (request) => fail(checkReportProgress(view, request, request.value)) },
-  );
-
-  const requestedDeadline = (text: string) => parseRequestedDeadline(text, (date) => endOfLocalDay(date, view.spec.timezone));
-
-  setHandler(
-    requestExtension,
-    async (request) => {
-      const newDeadline = requestedDeadline(request.newDeadline)!;
-      const id = `e${view.extensionRequests.length + 1}`;
-      view.extensionRequests.push({
-        id,
-        newDeadline,
-        reason: request.reason,
-        requestedBy: request.actor,
-        requestedAt: nowIso(),
-        status: 'pending',
-      });
-      return commitWithClock([
-        { type: 'extension_requested', ...who(request), at: nowIso(), data: { extensionId: id, newDeadline, reason: request.reason } },
-      ]);
-    },
-    {
-      validator: (request) =>
-        fail(
-          checkRequestExtension(
-            view,
-            request,
-            typeof request.newDeadline === 'string' ? requestedDeadline(request.newDeadline) : undefined,
-            effectiveDeadline(view, timetable()),
-            String(request.newDeadline),
-            request.reason,
-          ),
+  setHandler(requestExtension, (request) => apply(requestTaskExtension(memory, request, requestedDeadline(request.newDeadline)!, nowIso())), {
+    validator: (request) =>
+      fail(
+        checkRequestExtension(
+          view,
+          request,
+          requestedDeadline(request.newDeadline),
+          taskFacts(view, timetable()).deadlineAt,
+          String(request.newDeadline),
+          request.reason,
         ),
-    },
-  );
-
-  setHandler(
-    decideExtension,
-    async (request) => {
-      const extension = view.extensionRequests.find((candidate) => candidate.id === request.extensionId)!;
-      extension.status = request.approve ? 'approved' : 'denied';
-      extension.decidedBy = request.actor;
-      extension.decidedAt = nowIso();
-      if (request.note) extension.note = request.note;
-      const before = view.deadlineAt;
-      if (request.approve) setDeadline(memory, extension.newDeadline, nowIso());
-      return commitWithClock([
-        {
-          type: 'extension_decided',
-          ...who(request),
-          at: nowIso(),
-          data: {
-            extensionId: extension.id,
-            approve: request.approve,
-            ...(request.note ? { note: request.note } : {}),
-            previousDeadline: before,
-            deadlineAt: view.deadlineAt,
-            deadlineVersion: view.deadlineVersion,
-          },
-        },
-      ], request.approve);
-    },
-    { validator: (request) => fail(checkDecideExtension(view, request, request.extensionId)) },
-  );
-
-  setHandler(
-    pause,
-    async (request) => {
-      view.progressBeforePause = view.progress;
-      view.progress = 'paused';
-      view.pauseReason = request.reason;
-      clock.pausedAt = nowIso();
-      return commitWithClock([{ type: 'paused', ...who(request), at: nowIso(), data: { reason: request.reason } }]);
-    },
-    { validator: (request) => fail(checkPause(view, request, request.reason)) },
-  );
-
-  setHandler(
-    resume,
-    async (request) => {
-      const pausedFor = clock.pausedAt ? Math.max(0, nowMs() - Date.parse(clock.pausedAt)) : 0;
-      view.pausedMs += pausedFor;
-      view.progress = view.progressBeforePause ?? 'in_progress';
-      delete view.progressBeforePause;
-      delete view.pauseReason;
-      delete clock.pausedAt;
-      return commitWithClock([
-        { type: 'resumed', ...who(request), at: nowIso(), data: { pausedMs: pausedFor, ...(request.note ? { note: request.note } : {}) } },
-      ], true);
-    },
-    { validator: (request) => fail(checkResume(view, request)) },
-  );
-
-  /** After a release or an amendment: start when nothing is awaited, and date an "after task" deadline. */
-  function settlePrerequisites(): void {
-    view.waitingFor = view.spec.dependsOn.filter((taskId) => clock.prerequisitesDoneAt[taskId] === undefined);
-    if (view.waitingFor.length === 0) {
-      if (view.progress === 'not_started') view.progress = 'in_progress';
-      if (view.progress === 'paused' && view.progressBeforePause === 'not_started') view.progressBeforePause = 'in_progress';
-    }
-    if (view.spec.deadline.kind === 'after_task' && view.deadlineAt === undefined) {
-      setDeadline(memory, ruleDeadline(view.spec, clock.prerequisitesDoneAt), nowIso());
-    }
-  }
+      ),
+  });
+  setHandler(decideExtension, (request) => apply(decideTaskExtension(memory, request, nowIso())), {
+    validator: (request) => fail(checkDecideExtension(view, request, request.extensionId)),
+  });
+  setHandler(pause, (request) => apply(pauseTask(memory, request, nowIso())), {
+    validator: (request) => fail(checkPause(view, request, request.reason)),
+  });
+  setHandler(resume, (request) => apply(resumeTask(memory, request, nowIso())), {
+    validator: (request) => fail(checkResume(view, request)),
+  });
 
   setHandler(
     amend,
@@ -485,22 +361,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
         memory.planVersion = request.planVersion;
         return clone(view);
       }
-      const before = view.spec;
-      const fields = changedFields(before, request.spec);
-      view.spec = request.spec;
-      memory.planVersion = request.planVersion;
-      if (!sameJson(before.deadline, request.spec.deadline)) {
-        setDeadline(memory, ruleDeadline(request.spec, clock.prerequisitesDoneAt), nowIso());
-      }
-      settlePrerequisites();
-      return commitWithClock([
-        {
-          type: 'amended',
-          ...who(request),
-          at: nowIso(),
-          data: { planVersion: request.planVersion, fields, deadlineAt: view.deadlineAt, deadlineVersion: view.deadlineVersion },
-        },
-      ], true);
+      return apply(amendTask(memory, request, nowIso()));
     },
     {
       validator: (request) => {
@@ -519,17 +380,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   setHandler(
     cancelTask,
     async (request) => {
-      view.progress = 'cancelled';
-      delete view.progressBeforePause;
-      memory.planVersion = request.planVersion;
-      const { state, done } = commit([
-        {
-          type: 'cancelled',
-          ...who(request),
-          at: nowIso(),
-          data: { planVersion: request.planVersion, ...(request.reason ? { reason: request.reason } : {}) },
-        },
-      ]);
+      const { state, done } = commit(cancelTaskWork(memory, request, nowIso()).drafts);
       replans += 1;
       await done;
       return state;
@@ -538,13 +389,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   );
 
   setHandler(release, async ({ taskId, doneAt }) => {
-    if (!view.spec.dependsOn.includes(taskId) || clock.prerequisitesDoneAt[taskId] !== undefined) return;
-    if (view.progress === 'cancelled') return;
-    clock.prerequisitesDoneAt[taskId] = doneAt;
-    settlePrerequisites();
-    await commitWithClock([
-      { type: 'released', actor: SYSTEM_ACTOR, at: nowIso(), data: { prerequisite: taskId, doneAt, waitingFor: view.waitingFor } },
-    ], true);
+    const transition = releaseTask(memory, taskId, doneAt, nowIso());
+    if (transition) await apply(transition);
   });
 
   // ---------------- the clock ----------------
@@ -562,7 +408,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   }
 
   if (input.carried) {
-    keepSearchAttributesCurrent(timetable());
+    keepSearchAttributesCurrent();
   } else {
     const step = clockStep(false);
     await record(

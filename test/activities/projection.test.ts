@@ -1,7 +1,7 @@
 import t from 'tap';
 import { asc, eq } from 'drizzle-orm';
 import { createProjectionActivities } from '../../src/activities/projection';
-import type { NotificationRequest } from '../../src/activities/records';
+import type { NotificationRequest } from '../../src/domain';
 import { agencies, escalations, notifications, plans, planVersions, taskEvents, tasks } from '../../src/db/schema';
 import { withPostgres } from '../helpers/postgres';
 import { change, event, planDocument, planVersion, SYSTEM, taskState } from '../helpers/read-model';
@@ -157,5 +157,36 @@ t.test('projection into Postgres', async (t) => {
     const [row] = await db.select().from(notifications);
     t.equal(row?.status, 'failed');
     t.match(row?.subject ?? '', /^\[Nhắc nhở\] .*\(KH kh-test\)$/);
+  });
+
+  t.test('the facts the rule needs land on the task row and, as they were after it, on each event', async (t) => {
+    const base = taskState({ taskId: 't10' }, { seq: 4, progress: 'paused', deadlineAt: DEADLINE, updatedAt: '2022-11-25T03:00:00Z' });
+    const shifted = '2022-12-02T17:00:00.000Z';
+    const state = {
+      ...base,
+      pausedAt: '2022-11-25T03:00:00.000Z',
+      pausedMs: 2 * 86_400_000,
+      waitingFor: ['t09'],
+      facts: {
+        progress: 'paused' as const,
+        deadlineKind: 'fixed' as const,
+        deadlineAt: shifted,
+        dueSoonAt: '2022-11-29T17:00:00.000Z',
+        pausedAt: '2022-11-25T03:00:00.000Z',
+      },
+    };
+    await projection.recordTaskChange(change(state, [event(state, 'paused', state.updatedAt)]));
+    const [row] = await db.select().from(tasks).where(eq(tasks.workflowId, state.workflowId));
+    t.equal(row?.deadlineAt?.toISOString(), shifted, 'the deadline in force, moved by earlier pauses');
+    t.equal(row?.dueSoonAt?.toISOString(), '2022-11-29T17:00:00.000Z');
+    t.equal(row?.pausedAt?.toISOString(), '2022-11-25T03:00:00.000Z');
+    t.equal(row?.deadlineKind, 'fixed');
+    t.same(row?.waitingFor, ['t09']);
+    const [after] = await db.select().from(taskEvents).where(eq(taskEvents.workflowId, state.workflowId));
+    t.equal(after?.progressAfter, 'paused');
+    t.equal(after?.deadlineAtAfter?.toISOString(), shifted);
+    t.equal(after?.dueSoonAtAfter?.toISOString(), '2022-11-29T17:00:00.000Z');
+    t.equal(after?.pausedAtAfter?.toISOString(), '2022-11-25T03:00:00.000Z');
+    t.equal(after?.deadlineKindAfter, 'fixed');
   });
 });

@@ -3,7 +3,7 @@ import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCanc
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import t from 'tap';
 import { temporalProblem } from '../../src/api/temporal-errors';
-import { RejectionType } from '../../src/workflows/messages';
+import { RejectionType } from '../../src/domain';
 
 const rejected = (type: string, message: string) =>
   new WorkflowUpdateFailedError('update failed', ApplicationFailure.create({ type, message, nonRetryable: true }));

@@ -5,8 +5,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
-import type { PlanVersionRecord, TaskChange } from '../../src/activities/records';
-import type { KehoachActivities, ProjectionActivities } from '../../src/activities/types';
+import type { PlanVersionRecord, TaskChange } from '../../src/domain';
+import type { KehoachActivities, ProjectionActivities } from '../../src/domain';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { bundleWorkflows, createWorker } from '../../src/temporal/worker';
 import { freePort } from './ports';

@@ -2,9 +2,19 @@
  * Small factories for read-model tests: a plan version record and the task changes a task
  * workflow would hand to the projection.
  */
-import type { NotificationRequest, PlanVersionRecord, TaskChange, TaskEventRecord, TaskEventType } from '../../src/activities/records';
+import {
+  taskFacts,
+  verdictAt,
+  type Actor,
+  type NotificationRequest,
+  type PlanVersionRecord,
+  type Progress,
+  type TaskChange,
+  type TaskEventRecord,
+  type TaskEventType,
+  type TaskStateView,
+} from '../../src/domain';
 import type { TaskSpec } from '../../src/plan/model';
-import type { Actor, Progress, TaskStateView } from '../../src/workflows/messages';
 import { taskWorkflowId } from '../../src/workflows/ids';
 
 export const SYSTEM: Actor = { id: 'system', role: 'system' };
@@ -94,17 +104,17 @@ export interface StateFields {
 }
 
 export function taskState(ref: TaskRef, fields: StateFields): TaskStateView {
-  const done = fields.progress === 'done';
   const workflowId = taskWorkflowId({ planId: ref.planId ?? 'kh-test', taskId: ref.taskId, ...(ref.unitId ? { unitId: ref.unitId } : {}) });
-  return {
+  const state: TaskStateView = {
     workflowId,
     planId: ref.planId ?? 'kh-test',
     taskId: ref.taskId,
     ...(ref.unitId ? { unitId: ref.unitId } : {}),
     spec: spec(ref, fields.deadlineAt),
     progress: fields.progress,
-    deadlineState: fields.deadlineAt ? 'on_track' : 'no_deadline',
-    category: fields.deadlineAt ? (done ? 'done_on_time' : 'open_on_time') : 'no_deadline',
+    facts: { progress: fields.progress, deadlineKind: 'none' },
+    deadlineState: 'no_deadline',
+    category: 'no_deadline',
     ...(fields.deadlineAt ? { deadlineAt: fields.deadlineAt } : {}),
     deadlineVersion: fields.deadlineVersion ?? 1,
     escalationLevel: 0,
@@ -116,6 +126,9 @@ export function taskState(ref: TaskRef, fields: StateFields): TaskStateView {
     seq: fields.seq,
     updatedAt: fields.updatedAt,
   };
+  // The facts and verdict as the task workflow computes them.
+  state.facts = taskFacts(state, []);
+  return { ...state, ...verdictAt(state.facts, state.category, Date.parse(fields.updatedAt)) };
 }
 
 export function event(state: TaskStateView, type: TaskEventType, at: string, actor: Actor = SYSTEM): TaskEventRecord {

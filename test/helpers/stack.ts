@@ -11,7 +11,7 @@ import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createActivities } from '../../src/activities/index';
 import { createProjectionActivities } from '../../src/activities/projection';
-import type { ProjectionActivities } from '../../src/activities/types';
+import type { ProjectionActivities } from '../../src/domain';
 import { buildApp } from '../../src/api/app';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
 import { startEmbeddedPostgres } from '../../src/db/embedded';

@@ -10,12 +10,12 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { resolveTestServer } from '../../src/temporal/binaries';
 import { allSearchAttributeKeys } from '../../src/temporal/search-attributes';
-import type { NotificationRequest, TaskChange, TaskEventRecord } from '../../src/activities/records';
-import type { KehoachActivities } from '../../src/activities/types';
+import type { NotificationRequest, TaskChange, TaskEventRecord } from '../../src/domain';
+import type { KehoachActivities } from '../../src/domain';
 import { loadCalendar } from '../../src/plan/calendar-file';
 import { hashSpec } from '../../src/plan/compile';
 import type { CalendarData, ResolvedEscalationPolicy, TaskSpec } from '../../src/plan/model';
-import type { Actor } from '../../src/workflows/messages';
+import type { Actor } from '../../src/domain';
 
 export const workflowsPath = path.resolve(__dirname, '..', '..', 'src', 'workflows', 'index.ts');
 

@@ -7,7 +7,7 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { KehoachActivities } from '../../src/activities/types';
+import type { KehoachActivities } from '../../src/domain';
 
 function required(name: string): string {
   const value = process.env[name];

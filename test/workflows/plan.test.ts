@@ -9,17 +9,8 @@ import type { TaskSpec } from '../../src/plan/model';
 import type { Plan } from '../../src/plan/schema';
 import { deadlineInstant } from '../../src/plan/timetable';
 import { planWorkflowId, taskWorkflowId } from '../../src/workflows/ids';
-import {
-  applyVersion,
-  complete,
-  getPlanSpecs,
-  getPlanState,
-  getState,
-  reportProgress,
-  type Actor,
-  type PlanStateView,
-  type TaskStateView,
-} from '../../src/workflows/messages';
+import { applyVersion, complete, getPlanSpecs, getPlanState, getState, reportProgress, type PlanStateView } from '../../src/workflows/messages';
+import type { Actor, TaskStateView } from '../../src/domain';
 import { planChanges, planWorkflow, rollUp, type PlanWorkflowState } from '../../src/workflows/plan';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { loadCalendar } from '../../src/plan/calendar-file';

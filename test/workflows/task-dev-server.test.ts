@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, NativeConnection, Worker } from '@temporalio/worker';
-import type { TaskChange } from '../../src/activities/records';
+import type { TaskChange } from '../../src/domain';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { taskWorkflowId } from '../../src/workflows/ids';
-import { complete, getState } from '../../src/workflows/messages';
+import { amend, complete, confirm, getState } from '../../src/workflows/messages';
 import type { taskWorkflow } from '../../src/workflows/task';
 import type { TaskSpec } from '../../src/plan/model';
 import { freePort } from '../helpers/ports';
@@ -83,6 +83,73 @@ t.test('complete through a real Update: typed rejections and a repeated update I
   const again = await rejection(handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff }], updateId: 'req-complete-2' }));
   t.equal(again.type, 'InvalidState', 'a new request to complete a done task is a clear rejection');
   t.match(again.message, /đã được báo cáo hoàn thành ngày \d{2}\/\d{2}\/\d{4}/);
+});
+
+t.test('a completion reported on time and awaiting confirmation never turns overdue, in the state or the search attributes', async (t) => {
+  const spec = makeSpec({ planId: freshPlanId('await'), taskId: 't01', confirmation: true, deadline: { kind: 'instant', at: inSeconds(3) }, escalation: secondsPolicy() });
+  const handle = await start(spec);
+  const reported = await handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff }] });
+  t.equal(reported.progress, 'awaiting_confirmation');
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(spec.deadline.kind === 'instant' ? spec.deadline.at : '') - Date.now()) + 2000));
+  const state = await handle.query(getState);
+  t.equal(state.category, 'open_on_time', 'still open and on time after the deadline passed');
+  t.equal(state.deadlineState, 'on_track');
+  t.equal(state.facts.completedAt, reported.completedAt, 'the reported completion is a fact the read model judges by');
+  const listed = await eventually(() => {
+    const ids = listWorkflows(`WorkflowId='${handle.workflowId}' AND KehoachCategory='open_on_time' AND KehoachProgress='awaiting_confirmation'`);
+    return ids.length === 1 && ids;
+  }, 20_000, 'the awaiting task in visibility');
+  t.same(listed, [handle.workflowId]);
+  t.same(listWorkflows(`WorkflowId='${handle.workflowId}' AND KehoachCategory='open_overdue'`), [], 'never listed overdue');
+  t.notOk(recorder.events(handle.workflowId).some((event) => event.type === 'overdue' || event.type === 'escalation'), 'no overdue event, no escalation');
+  await handle.terminate('test finished');
+});
+
+t.test('an admin back-dates a confirmation: a task reported on time in 2022 and confirmed later is done on time', async (t) => {
+  const spec = makeSpec({ planId: freshPlanId('backdate'), taskId: 't01', confirmation: true, issuedOn: '2022-11-07', deadline: { kind: 'instant', at: '2022-12-31T17:00:00.000Z' } });
+  const handle = await start(spec);
+  await handle.executeUpdate(complete, { args: [{ actor: actors.admin, completedAt: '2022-12-20T10:00:00+07:00' }] });
+  const early = await rejection(handle.executeUpdate(confirm, { args: [{ actor: actors.admin, confirmedAt: '2022-12-19T10:00:00+07:00' }] }));
+  t.equal(early.type, 'InvalidInput', 'not before the completion');
+  t.match(early.message, /trước thời điểm báo cáo hoàn thành \(20\/12\/2022\)/);
+  const future = await rejection(handle.executeUpdate(confirm, { args: [{ actor: actors.admin, confirmedAt: inSeconds(86_400) }] }));
+  t.equal(future.type, 'InvalidInput', 'not in the future');
+  const byLeader = await rejection(handle.executeUpdate(confirm, { args: [{ actor: actors.leader, confirmedAt: '2023-01-10T10:00:00+07:00' }] }));
+  t.equal(byLeader.type, 'Forbidden', 'only an admin records history');
+  const confirmed = await handle.executeUpdate(confirm, { args: [{ actor: actors.admin, confirmedAt: '2023-01-10T10:00:00+07:00' }] });
+  t.equal(confirmed.progress, 'done');
+  t.equal(confirmed.confirmedAt, '2023-01-10T03:00:00.000Z');
+  t.equal(confirmed.category, 'done_on_time');
+  await eventually(() => recorder.events(handle.workflowId).some((event) => event.type === 'confirmed'), 10_000, 'the confirmed event');
+  const events = recorder.events(handle.workflowId);
+  t.equal(events.find((event) => event.type === 'completed')?.at, '2022-12-20T03:00:00.000Z', 'the completion is placed when it happened');
+  t.equal(events.find((event) => event.type === 'confirmed')?.at, '2023-01-10T03:00:00.000Z', 'so is the confirmation');
+  await handle.terminate('test finished');
+});
+
+t.test('a completion dated before the plan was issued is refused with a clear message', async (t) => {
+  const spec = makeSpec({ planId: freshPlanId('issued'), taskId: 't01', issuedOn: '2022-11-07', deadline: { kind: 'instant', at: '2022-12-31T17:00:00.000Z' } });
+  const handle = await start(spec);
+  const refused = await rejection(handle.executeUpdate(complete, { args: [{ actor: actors.admin, completedAt: '2022-11-06T10:00:00+07:00' }] }));
+  t.equal(refused.type, 'InvalidInput');
+  t.equal(refused.message, 'Ngày hoàn thành 06/11/2022 trước ngày ban hành kế hoạch (07/11/2022); hãy kiểm tra lại completedAt.');
+  t.equal((await handle.query(getState)).progress, 'in_progress', 'nothing recorded');
+  await handle.terminate('test finished');
+});
+
+t.test('a later amendment does not move a done task\'s deadline: its verdict stays', async (t) => {
+  const deadlineAt = inSeconds(3600);
+  const spec = makeSpec({ planId: freshPlanId('amend-done'), taskId: 't01', deadline: { kind: 'instant', at: deadlineAt } });
+  const handle = await start(spec);
+  const done = await handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff }] });
+  t.equal(done.category, 'done_on_time');
+  const earlier = makeSpec({ ...spec, deadline: { kind: 'instant', at: new Date(Date.now() - 86_400_000).toISOString() } });
+  const amended = await handle.executeUpdate(amend, { args: [{ actor: actors.system, spec: earlier, planVersion: 2 }] });
+  t.equal(amended.deadlineAt, deadlineAt, 'the deadline it was judged against');
+  t.equal(amended.deadlineVersion, done.deadlineVersion);
+  t.equal(amended.category, 'done_on_time');
+  t.equal(amended.facts.deadlineAt, deadlineAt);
+  await handle.terminate('test finished');
 });
 
 interface ListedWorkflow {
@@ -158,12 +225,23 @@ function killed(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * The records as the projection keeps them: a record retried after its worker was killed (the
+ * activity ran, its completion was lost) is written once, by its workflow and seq.
+ */
 function readRecords(file: string): TaskChange[] {
   if (!existsSync(file)) return [];
+  const seen = new Set<string>();
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as TaskChange);
+    .map((line) => JSON.parse(line) as TaskChange)
+    .filter((change) => {
+      const key = `${change.state.workflowId}:${change.state.seq}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
 }
 
 t.test('a worker killed while a level is due is replaced: the level fires exactly once, the state is intact', async (t) => {

@@ -10,21 +10,8 @@ import { addDays, endOfLocalDay } from '../../src/plan/calendar';
 import type { CalendarData, TaskSpec } from '../../src/plan/model';
 import { deadlineInstant, taskTimetable } from '../../src/plan/timetable';
 import { taskWorkflowId } from '../../src/workflows/ids';
-import {
-  amend,
-  cancelTask,
-  complete,
-  confirm,
-  decideExtension,
-  getState,
-  pause,
-  release,
-  reportProgress,
-  requestExtension,
-  resume,
-  returnTask,
-  type TaskStateView,
-} from '../../src/workflows/messages';
+import { amend, cancelTask, complete, confirm, decideExtension, getState, pause, release, reportProgress, requestExtension, resume, returnTask } from '../../src/workflows/messages';
+import type { TaskStateView } from '../../src/domain';
 import type { taskWorkflow } from '../../src/workflows/task';
 import {
   actors,

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ProblemError } from '../problem';
-import type { Actor } from '../../workflows/messages';
+import type { Actor } from '../../domain';
 
 export type PrincipalRole = 'staff' | 'leader' | 'admin';
 

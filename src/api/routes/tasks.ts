@@ -7,18 +7,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { taskWorkflowId } from '../../workflows/ids';
-import {
-  complete,
-  confirm,
-  decideExtension,
-  pause,
-  reportProgress,
-  requestExtension,
-  resume,
-  returnTask,
-  type TaskStateView,
-  type WriteContext,
-} from '../../workflows/messages';
+import { complete, confirm, decideExtension, pause, reportProgress, requestExtension, resume, returnTask } from '../../workflows/messages';
+import type { TaskStateView, WriteContext } from '../../domain';
 import { scopedIdempotencyKey } from '../plugins/idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
 import { assertMayWrite, type TaskWrite } from '../permissions';
@@ -207,10 +197,17 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   write({
     path: '/confirm',
     write: 'confirm',
-    summary: 'Confirm a reported completion (leader)',
-    body: z.strictObject({ note: optionalNote }),
+    summary: 'Confirm a reported completion (leader; admins may back-date confirmedAt)',
+    body: z.strictObject({
+      note: optionalNote,
+      confirmedAt: isoInstant.optional().describe('Admin only: record a confirmation that happened earlier (not before the completion)'),
+    }),
     update: confirm,
-    toInput: (body, context) => ({ ...context, note: body.note }),
+    toInput: (body, context) => ({
+      ...context,
+      note: body.note,
+      ...(body.confirmedAt ? { confirmedAt: new Date(body.confirmedAt).toISOString() } : {}),
+    }),
   });
 
   write({

@@ -1,13 +1,11 @@
 /**
- * The records workflows hand to activities. Every record carries an idempotency key so that an
- * activity retried by Temporal (or run twice after a worker crash) writes nothing twice.
- * Plain types only: workflows import this file with `import type`.
+ * The records task and plan workflows hand to activities. Every record carries an idempotency key
+ * so that an activity retried by Temporal (or run twice after a worker crash) writes nothing twice.
+ * Plain types only.
  */
-import type { Actor, TaskStateView } from '../workflows/messages';
 import type { ResolvedTarget } from '../plan/model';
-
-export type { TaskEventType } from '../domain/vocabulary';
-import type { TaskEventType } from '../domain/vocabulary';
+import type { TaskStateView } from './task-view';
+import type { Actor, TaskEventType } from './vocabulary';
 
 /** One line of the append-only audit log of a task. */
 export interface TaskEventRecord {
@@ -21,7 +19,11 @@ export interface TaskEventRecord {
   /** The task's seq after this event. */
   seq: number;
   type: TaskEventType;
-  /** When it happened (workflow time, ISO). For back-dated completions, the recorded completion time. */
+  /**
+   * The instant the event is for in the plan's timeline: a timer's scheduled instant, a
+   * prerequisite's completion for `released`, the reported instant of a back-dated completion or
+   * confirmation. The projection stamps `recorded_at` beside it.
+   */
   at: string;
   actor: Actor;
   requestId?: string;
@@ -44,6 +46,7 @@ export interface NotificationRequest {
   action: string;
   /** True when the task was applied or resumed after this instant had passed: one event stands for the missed ones. */
   catchUp: boolean;
+  /** The instant the reminder or level was scheduled for. */
   at: string;
 }
 

@@ -3,10 +3,11 @@ import t from 'tap';
 import { endOfLocalDay } from '../../src/plan/calendar';
 import type { TimetableEntry } from '../../src/plan/model';
 import { taskTimetable } from '../../src/plan/timetable';
-import type { TaskStateView } from '../../src/workflows/messages';
 import {
+  amendTask,
   changedFields,
   checkComplete,
+  checkConfirm,
   checkConfirmOrReturn,
   checkDecideExtension,
   checkPause,
@@ -14,19 +15,25 @@ import {
   checkRequestExtension,
   checkResume,
   checkSystem,
+  completeTask,
+  confirmTask,
   deadlineAnchor,
   formatDeadlineDate,
   formatLocalDate,
   initialMemory,
-  judgeClock,
-  judgeCompletion,
   nextWake,
   parseRequestedDeadline,
+  pauseTask,
+  releaseTask,
+  resumeTask,
   selectDue,
   setDeadline,
+  taskFacts,
   timetableKey,
   upcomingEntries,
-} from '../../src/workflows/task-state';
+  verdictAt,
+  type TaskStateView,
+} from '../../src/domain';
 import { actors, makeSpec, standardPolicy, TZ, vnCalendar } from '../helpers/temporal';
 
 const deadlineAt = '2023-01-30T17:00:00.000Z';
@@ -36,7 +43,7 @@ const at = (entries: TimetableEntry[], key: string) => ms(entries.find((entry) =
 
 function viewWith(overrides: Partial<TaskStateView> = {}): TaskStateView {
   const spec = makeSpec({ planId: 'kh-771', taskId: 't01', deadline: { kind: 'instant', at: deadlineAt } });
-  return { ...initialMemory({ spec, planVersion: 1 }, '2023-01-01T00:00:00.000Z').view, ...overrides };
+  return { ...initialMemory(spec, 1, '2023-01-01T00:00:00.000Z').view, ...overrides };
 }
 
 t.test('keys count reminders from 1 and levels by number', async (t) => {
@@ -92,33 +99,120 @@ t.test('upcoming lists what is still ahead and not yet announced', async (t) => 
   t.same(upcomingEntries(timetable, ['r1'], at(timetable, 'r1') + 1).map(timetableKey), ['r2', 'deadline', 'l1', 'l2', 'l3']);
 });
 
-t.test('judgeClock: on track, due soon, overdue, no deadline; done tasks keep their verdict', async (t) => {
+/** The rule's verdict for a view at an instant, through the facts the workflow records. */
+const judge = (view: TaskStateView, entries: TimetableEntry[], atMs: number) => verdictAt(taskFacts(view, entries), view.category, atMs);
+
+t.test('facts and verdict: on track, due soon, overdue, no deadline; done tasks keep their verdict', async (t) => {
   const view = viewWith();
-  t.same(judgeClock(view, timetable, ms('2023-01-10T00:00:00Z')), { deadlineState: 'on_track', category: 'open_on_time' });
-  t.same(judgeClock(view, timetable, at(timetable, 'due_soon')), { deadlineState: 'due_soon', category: 'open_on_time' });
-  t.same(judgeClock(view, timetable, ms(deadlineAt)), { deadlineState: 'overdue', category: 'open_overdue' }, 'overdue from the deadline instant');
+  t.same(judge(view, timetable, ms('2023-01-10T00:00:00Z')), { deadlineState: 'on_track', category: 'open_on_time' });
+  t.same(judge(view, timetable, at(timetable, 'due_soon')), { deadlineState: 'due_soon', category: 'open_on_time' });
+  t.same(judge(view, timetable, ms(deadlineAt)), { deadlineState: 'overdue', category: 'open_overdue' }, 'overdue from the deadline instant');
   const noDeadline = viewWith({ spec: makeSpec({ planId: 'kh', taskId: 'x' }) });
-  t.same(judgeClock(noDeadline, [], 0), { deadlineState: 'no_deadline', category: 'no_deadline' });
-  const doneOngoing = viewWith({ spec: noDeadline.spec, progress: 'done', deadlineState: 'no_deadline', category: 'done_on_time' });
-  t.same(judgeClock(doneOngoing, [], 0), { deadlineState: 'no_deadline', category: 'done_on_time' }, 'a done task without a deadline stays done on time');
-  const done = viewWith({ progress: 'done', deadlineState: 'on_track', category: 'done_on_time' });
-  t.same(judgeClock(done, timetable, ms(deadlineAt) + 10 * 86_400_000), { deadlineState: 'on_track', category: 'done_on_time' });
+  delete noDeadline.deadlineAt;
+  t.same(judge(noDeadline, [], 0), { deadlineState: 'no_deadline', category: 'no_deadline' });
+  t.same(judge({ ...noDeadline, progress: 'done' }, [], 0), { deadlineState: 'no_deadline', category: 'done_on_time' }, 'a done task without a deadline is done on time');
+  const done = viewWith({ progress: 'done', completedAt: '2023-01-29T00:00:00.000Z' });
+  t.same(judge(done, timetable, ms(deadlineAt) + 10 * 86_400_000), { deadlineState: 'on_track', category: 'done_on_time' });
   const waiting = viewWith({ spec: makeSpec({ planId: 'kh', taskId: 'y', deadline: { kind: 'after_task', taskId: 'x', within: { amount: 3, unit: 'working_day' } } }) });
   delete waiting.deadlineAt;
-  t.same(judgeClock(waiting, [], 0), { deadlineState: 'on_track', category: 'open_on_time' }, 'an unknown deadline is not late');
+  t.same(judge(waiting, [], 0), { deadlineState: 'waiting', category: 'open_on_time' }, 'an unknown deadline is not late');
 });
 
-t.test('judgeCompletion: the report time against the deadline in force then', async (t) => {
-  const view = viewWith();
-  t.equal(judgeCompletion(view, timetable, ms(deadlineAt) - 1, true).category, 'done_on_time');
-  t.equal(judgeCompletion(view, timetable, ms(deadlineAt), true).category, 'done_on_time', 'at the deadline instant is still on time');
-  t.equal(judgeCompletion(view, timetable, ms(deadlineAt) + 1, true).category, 'done_late');
-  t.equal(judgeCompletion(view, timetable, ms(deadlineAt) + 1, false).category, 'open_overdue', 'awaiting confirmation stays open');
+t.test('facts: the deadline and due-soon line moved by paused time, the pause, the reported completion', async (t) => {
   const paused = taskTimetable({ deadlineAt, policy: standardPolicy, calendar: vnCalendar, timezone: TZ, pausedMs: 86_400_000 });
-  t.equal(judgeCompletion(view, paused, ms(deadlineAt) + 1, true).category, 'done_on_time', 'paused time extends the deadline');
-  const ongoing = viewWith({ spec: makeSpec({ planId: 'kh', taskId: 'x' }) });
-  t.same(judgeCompletion(ongoing, [], 0, true), { deadlineState: 'no_deadline', category: 'done_on_time' }, 'a done task without a deadline is done on time');
-  t.same(judgeCompletion(ongoing, [], 0, false), { deadlineState: 'no_deadline', category: 'no_deadline' }, 'until confirmed it stays open without a deadline');
+  const view = viewWith({ pausedMs: 86_400_000, progress: 'paused', pausedAt: '2023-01-20T00:00:00.000Z' });
+  const facts = taskFacts(view, paused);
+  t.equal(facts.deadlineAt, '2023-01-31T17:00:00.000Z', 'the deadline in force, shifted');
+  t.equal(facts.dueSoonAt, paused.find((entry) => entry.kind === 'due_soon')!.at);
+  t.equal(facts.pausedAt, '2023-01-20T00:00:00.000Z');
+  t.equal(facts.deadlineKind, 'fixed');
+  t.equal(taskFacts(viewWith({ completedAt: '2023-01-05T00:00:00.000Z' }), timetable).completedAt, undefined, 'an open task has no completion fact');
+  t.equal(judge(view, paused, ms(deadlineAt) + 5 * 86_400_000).category, 'open_on_time', 'a paused task never falls overdue');
+});
+
+t.test('completion: the report time against the deadline in force then', async (t) => {
+  const judged = (completedAt: string, confirmation: boolean) => {
+    const spec = makeSpec({ planId: 'kh', taskId: 't01', confirmation, deadline: { kind: 'instant', at: deadlineAt } });
+    const memory = initialMemory(spec, 1, '2023-01-01T00:00:00.000Z');
+    completeTask(memory, { actor: actors.admin, completedAt }, '2023-03-01T00:00:00.000Z');
+    return judge(memory.view, timetable, ms('2023-03-01T00:00:00.000Z')).category;
+  };
+  t.equal(judged('2023-01-30T16:59:59.999Z', false), 'done_on_time');
+  t.equal(judged(deadlineAt, false), 'done_on_time', 'at the deadline instant is still on time');
+  t.equal(judged('2023-01-30T17:00:00.001Z', false), 'done_late');
+  t.equal(judged('2023-01-30T17:00:00.001Z', true), 'open_overdue', 'awaiting confirmation stays open');
+  t.equal(judged('2023-01-20T00:00:00.000Z', true), 'open_on_time', 'reported on time and awaiting confirmation never turns overdue');
+  const spec = makeSpec({ planId: 'kh', taskId: 't01', deadline: { kind: 'instant', at: deadlineAt } });
+  const memory = initialMemory(spec, 1, '2023-01-01T00:00:00.000Z');
+  const step = completeTask(memory, { actor: actors.admin, completedAt: '2023-01-20T10:00:00+07:00' }, '2023-03-01T00:00:00.000Z');
+  t.equal(step.drafts[0]!.at, '2023-01-20T03:00:00.000Z', 'a back-dated completion is stamped with its instant');
+  const paused = taskTimetable({ deadlineAt, policy: standardPolicy, calendar: vnCalendar, timezone: TZ, pausedMs: 86_400_000 });
+  const late = viewWith({ progress: 'done', completedAt: '2023-01-31T00:00:00.000Z', pausedMs: 86_400_000 });
+  t.equal(judge(late, paused, 0).category, 'done_on_time', 'paused time extends the deadline');
+});
+
+t.test('confirmation: back-dated by an admin, not before the completion, not in the future', async (t) => {
+  const now = ms('2024-06-01T00:00:00Z');
+  const awaiting = viewWith({ progress: 'awaiting_confirmation', completedAt: '2023-01-20T03:00:00.000Z' });
+  t.equal(checkConfirm(awaiting, { actor: actors.admin, confirmedAt: '2023-02-01T03:00:00Z' }, now), undefined);
+  t.equal(checkConfirm(awaiting, { actor: actors.leader, confirmedAt: '2023-02-01T03:00:00Z' }, now)?.type, 'Forbidden');
+  t.equal(checkConfirm(awaiting, { actor: actors.admin, confirmedAt: '2023-01-19T03:00:00Z' }, now)?.type, 'InvalidInput');
+  t.equal(checkConfirm(awaiting, { actor: actors.admin, confirmedAt: '2024-07-01T00:00:00Z' }, now)?.type, 'InvalidInput');
+  t.equal(checkConfirm(awaiting, { actor: actors.admin, confirmedAt: 'tuần trước' }, now)?.type, 'InvalidInput');
+  const spec = makeSpec({ planId: 'kh', taskId: 't01', confirmation: true, deadline: { kind: 'instant', at: deadlineAt } });
+  const memory = initialMemory(spec, 1, '2023-01-01T00:00:00.000Z');
+  completeTask(memory, { actor: actors.admin, completedAt: '2023-01-20T03:00:00.000Z' }, '2024-06-01T00:00:00.000Z');
+  const step = confirmTask(memory, { actor: actors.admin, confirmedAt: '2023-02-01T03:00:00Z' }, '2024-06-01T00:00:00.000Z');
+  t.equal(step.drafts[0]!.at, '2023-02-01T03:00:00.000Z', 'stamped with the confirmation instant');
+  t.equal(memory.view.confirmedAt, '2023-02-01T03:00:00.000Z');
+  t.equal(judge(memory.view, timetable, ms('2023-02-02T00:00:00Z')).category, 'done_on_time');
+});
+
+t.test('a completion dated before the plan was issued is refused in Vietnamese', async (t) => {
+  const spec = makeSpec({ planId: 'kh', taskId: 't01', issuedOn: '2022-12-26', deadline: { kind: 'instant', at: deadlineAt } });
+  const view = initialMemory(spec, 1, '2023-01-01T00:00:00.000Z').view;
+  const refused = checkComplete(view, { actor: actors.admin, completedAt: '2022-12-25T10:00:00+07:00' }, ms('2023-01-20T00:00:00Z'));
+  t.equal(refused?.type, 'InvalidInput');
+  t.match(refused?.message, /25\/12\/2022 trước ngày ban hành kế hoạch \(26\/12\/2022\)/);
+  t.equal(checkComplete(view, { actor: actors.admin, completedAt: '2022-12-26T00:00:00+07:00' }, ms('2023-01-20T00:00:00Z')), undefined, 'the issue day itself is fine');
+});
+
+t.test('pause and resume: the clock stops, the paused time moves the deadline on', async (t) => {
+  const spec = makeSpec({ planId: 'kh', taskId: 't01', deadline: { kind: 'instant', at: deadlineAt } });
+  const memory = initialMemory(spec, 1, '2023-01-01T00:00:00.000Z');
+  pauseTask(memory, { actor: actors.leader, reason: 'Chờ kinh phí' }, '2023-01-10T00:00:00.000Z');
+  t.equal(memory.view.progress, 'paused');
+  t.equal(memory.view.pausedAt, '2023-01-10T00:00:00.000Z');
+  const step = resumeTask(memory, { actor: actors.leader }, '2023-01-13T00:00:00.000Z');
+  t.equal(memory.view.pausedMs, 3 * 86_400_000);
+  t.equal(memory.view.progress, 'in_progress');
+  t.equal(memory.view.pausedAt, undefined);
+  t.equal(step.drafts[0]!.data.pausedMs, 3 * 86_400_000);
+  t.ok(step.timetableMoved);
+});
+
+t.test('release: stamped with the prerequisite\'s completion; dates an "after task" deadline', async (t) => {
+  const spec = makeSpec({ planId: 'kh', taskId: 't02', dependsOn: ['t01'], deadline: { kind: 'after_task', taskId: 't01', within: { amount: 5, unit: 'working_day' } } });
+  const memory = initialMemory(spec, 1, '2023-01-01T00:00:00.000Z');
+  const step = releaseTask(memory, 't01', '2023-01-05T03:00:00.000Z', '2023-01-09T00:00:00.000Z');
+  t.equal(step?.drafts[0]!.at, '2023-01-05T03:00:00.000Z');
+  t.equal(memory.view.progress, 'in_progress');
+  t.ok(memory.view.deadlineAt, 'the deadline counts from the completion');
+  t.equal(releaseTask(memory, 't01', '2023-01-05T03:00:00.000Z', '2023-01-09T00:00:00.000Z'), undefined, 'a second release changes nothing');
+  t.equal(releaseTask(memory, 'tx', '2023-01-05T03:00:00.000Z', '2023-01-09T00:00:00.000Z'), undefined, 'nor one from a task it does not wait for');
+});
+
+t.test('amendment: a done task keeps the deadline it was judged against', async (t) => {
+  const spec = makeSpec({ planId: 'kh', taskId: 't01', deadline: { kind: 'instant', at: deadlineAt } });
+  const memory = initialMemory(spec, 1, '2023-01-01T00:00:00.000Z');
+  completeTask(memory, { actor: actors.leadStaff }, '2023-01-20T00:00:00.000Z');
+  const earlier = makeSpec({ ...spec, deadline: { kind: 'instant', at: '2023-01-10T17:00:00.000Z' }, specHash: 'other' });
+  amendTask(memory, { actor: actors.system, spec: earlier, planVersion: 2 }, '2023-02-01T00:00:00.000Z');
+  t.equal(memory.view.deadlineAt, deadlineAt);
+  t.equal(judge(memory.view, timetable, ms('2023-02-01T00:00:00Z')).category, 'done_on_time');
+  const open = initialMemory(spec, 1, '2023-01-01T00:00:00.000Z');
+  amendTask(open, { actor: actors.system, spec: earlier, planVersion: 2 }, '2023-01-05T00:00:00.000Z');
+  t.equal(open.view.deadlineAt, '2023-01-10T17:00:00.000Z', 'an open task takes the new deadline');
 });
 
 t.test('complete: who and when', async (t) => {
@@ -196,7 +290,7 @@ t.test('extensions: a later deadline, one pending request, a known request id', 
 
 t.test('a new deadline is a new version with a fresh ladder', async (t) => {
   const spec = makeSpec({ planId: 'kh', taskId: 't01', deadline: { kind: 'instant', at: deadlineAt } });
-  const memory = initialMemory({ spec, planVersion: 1 }, '2023-01-01T00:00:00.000Z');
+  const memory = initialMemory(spec, 1, '2023-01-01T00:00:00.000Z');
   t.equal(memory.view.deadlineVersion, 1);
   memory.view.escalationLevel = 2;
   memory.view.pausedMs = 5000;
@@ -211,7 +305,7 @@ t.test('a new deadline is a new version with a fresh ladder', async (t) => {
 
 t.test('initial state, anchors, changed fields and dates', async (t) => {
   const dependent = makeSpec({ planId: 'kh', taskId: 't02', dependsOn: ['t01'], deadline: { kind: 'after_task', taskId: 't01', within: { amount: 5, unit: 'working_day' } } });
-  const memory = initialMemory({ spec: dependent, planVersion: 1 }, '2023-01-01T00:00:00.000Z');
+  const memory = initialMemory(dependent, 1, '2023-01-01T00:00:00.000Z');
   t.equal(memory.view.progress, 'not_started');
   t.same(memory.view.waitingFor, ['t01']);
   t.equal(memory.view.deadlineVersion, 0);

@@ -5,8 +5,8 @@
  * `createActivities(deps)` in src/activities/index.ts puts them together.
  */
 import type { TaskSpec } from '../plan/model';
-import type { Actor } from '../workflows/messages';
 import type { PlanVersionRecord, TaskChange } from './records';
+import type { Actor } from './vocabulary';
 
 export interface ProjectionActivities {
   /** Writes a task's new state, its events and notification requests in one transaction; a replay writes nothing twice and never moves a task backwards (ordered by state.seq). */
@@ -16,7 +16,10 @@ export interface ProjectionActivities {
 }
 
 export interface TaskControlActivities {
-  /** Starts task workflows that do not exist yet (by workflow ID; existing ones are left alone). */
+  /**
+   * Starts task workflows that do not exist yet (by workflow ID; existing ones are left alone),
+   * then releases each one whose prerequisites the read model already shows done.
+   */
   startTasks(input: { specs: TaskSpec[]; planVersion: number; actor: Actor }): Promise<void>;
   /** Sends the `amend` update to running task workflows with their new specs. */
   amendTasks(input: { specs: TaskSpec[]; planVersion: number; actor: Actor }): Promise<void>;

@@ -1,0 +1,407 @@
+/**
+ * What each write does to a task, as pure functions over its memory: the task workflow validates
+ * with permissions.ts, calls the transition, and only then records and signals. Every instant is
+ * an argument; nothing here reads the clock.
+ */
+import { deadlineInstant } from '../plan/timetable';
+import type { TaskSpec, TimetableEntry } from '../plan/model';
+import type {
+  AmendInput,
+  CancelInput,
+  CompleteInput,
+  ConfirmInput,
+  DecideExtensionInput,
+  PauseInput,
+  ReportProgressInput,
+  RequestExtensionInput,
+  ResumeInput,
+  ReturnInput,
+  WriteContext,
+} from './commands';
+import { categoryAt, deadlineStateAt, isReported, type TaskFacts } from './facts';
+import type { TaskStateView } from './task-view';
+import { taskWorkflowId } from './task-ref';
+import { SYSTEM_ACTOR, type Actor, type Category, type DeadlineKind, type DeadlineState, type TaskEventType } from './vocabulary';
+
+/**
+ * What the workflow remembers beyond the view, carried across continue-as-new. firedKeys:
+ * timetable keys (`r1`, `l2`) already handled for the current deadline version;
+ * prerequisitesDoneAt: prerequisite id → when it was done.
+ */
+export interface TaskClock {
+  firedKeys: string[];
+  prerequisitesDoneAt: Record<string, string>;
+}
+
+export interface TaskMemory {
+  view: TaskStateView;
+  clock: TaskClock;
+  planVersion: number;
+}
+
+/** An event before the shell gives it a seq and an idempotency key. */
+export interface EventDraft {
+  type: TaskEventType;
+  actor: Actor;
+  requestId?: string;
+  /** The instant the event is for in the plan's timeline (see records.ts). */
+  at: string;
+  data: Record<string, unknown>;
+  /** Reminder or level events carry their per-deadline-version key instead of a seq-based one. */
+  timetableKey?: string;
+}
+
+/** A transition's events, and whether it moved the timetable (instants found behind it are catch-ups). */
+export interface Transition {
+  drafts: EventDraft[];
+  timetableMoved: boolean;
+}
+
+const who = (ctx: WriteContext): Pick<EventDraft, 'actor' | 'requestId'> => ({
+  actor: ctx.actor,
+  ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+});
+
+const iso = (text: string): string => new Date(text).toISOString();
+
+// ---------- facts and verdict ----------
+
+export function deadlineKindOf(spec: TaskSpec): DeadlineKind {
+  switch (spec.deadline.kind) {
+    case 'none':
+      return 'none';
+    case 'instant':
+      return 'fixed';
+    case 'after_task':
+      return 'after_task';
+  }
+}
+
+/**
+ * The task's facts from its view and its timetable (which already moves the deadline and the
+ * due-soon line by the time spent in earlier pauses). The one place they are computed.
+ */
+export function taskFacts(view: TaskStateView, timetable: readonly TimetableEntry[]): TaskFacts {
+  const deadlineAt = timetable.find((entry) => entry.kind === 'deadline')?.at ?? view.deadlineAt;
+  const dueSoonAt = timetable.find((entry) => entry.kind === 'due_soon')?.at;
+  return {
+    progress: view.progress,
+    deadlineKind: deadlineKindOf(view.spec),
+    ...(deadlineAt !== undefined ? { deadlineAt } : {}),
+    ...(dueSoonAt !== undefined ? { dueSoonAt } : {}),
+    ...(view.progress === 'paused' && view.pausedAt !== undefined ? { pausedAt: view.pausedAt } : {}),
+    ...(isReported(view.progress) && view.completedAt !== undefined ? { completedAt: view.completedAt } : {}),
+  };
+}
+
+export interface Verdict {
+  category: Category;
+  deadlineState: DeadlineState;
+}
+
+/** The rule at `atMs`; a cancelled task (counted nowhere) keeps the category it had. */
+export function verdictAt(facts: TaskFacts, previous: Category, atMs: number): Verdict {
+  return { category: categoryAt(facts, atMs) ?? previous, deadlineState: deadlineStateAt(facts, atMs) };
+}
+
+// ---------- start ----------
+
+export function initialMemory(spec: TaskSpec, planVersion: number, nowIso: string): TaskMemory {
+  const waitingFor = [...spec.dependsOn];
+  const deadlineAt = spec.deadline.kind === 'instant' ? spec.deadline.at : undefined;
+  const view: TaskStateView = {
+    workflowId: taskWorkflowId(spec),
+    planId: spec.planId,
+    taskId: spec.taskId,
+    ...(spec.unitId ? { unitId: spec.unitId } : {}),
+    ...(spec.occurrence ? { occurrence: spec.occurrence } : {}),
+    spec,
+    progress: waitingFor.length > 0 ? 'not_started' : 'in_progress',
+    facts: { progress: 'in_progress', deadlineKind: deadlineKindOf(spec) },
+    deadlineState: 'on_track',
+    category: 'open_on_time',
+    ...(deadlineAt ? { deadlineAt } : {}),
+    deadlineVersion: deadlineAt ? 1 : 0,
+    escalationLevel: 0,
+    pausedMs: 0,
+    extensionRequests: [],
+    waitingFor,
+    upcoming: [],
+    seq: 0,
+    updatedAt: nowIso,
+  };
+  view.facts = taskFacts(view, []);
+  Object.assign(view, verdictAt(view.facts, view.category, Date.parse(nowIso)));
+  return { view, clock: { firedKeys: [], prerequisitesDoneAt: {} }, planVersion };
+}
+
+// ---------- deadlines ----------
+
+/** A new deadline instant in force: a new version, a fresh ladder, no paused time against it. */
+export function setDeadline(memory: TaskMemory, deadlineAt: string | undefined, nowIso: string): boolean {
+  const { view, clock } = memory;
+  if (deadlineAt === view.deadlineAt) return false;
+  if (deadlineAt === undefined) delete view.deadlineAt;
+  else view.deadlineAt = deadlineAt;
+  view.deadlineVersion += 1;
+  view.escalationLevel = 0;
+  view.pausedMs = 0;
+  clock.firedKeys = [];
+  // Paused time before the new deadline does not count against it.
+  if (view.pausedAt) view.pausedAt = nowIso;
+  return true;
+}
+
+/** The prerequisite whose completion anchors an "after task" deadline: the one named, else the last done. */
+export function deadlineAnchor(spec: TaskSpec, prerequisitesDoneAt: Record<string, string>): string | undefined {
+  if (spec.deadline.kind !== 'after_task') return undefined;
+  const named = prerequisitesDoneAt[spec.deadline.taskId];
+  if (named) return named;
+  const all = Object.values(prerequisitesDoneAt).sort();
+  return all.length > 0 ? all[all.length - 1] : undefined;
+}
+
+/** The deadline a spec's rule gives, once its anchor (if any) is known. */
+export function ruleDeadline(spec: TaskSpec, prerequisitesDoneAt: Record<string, string>): string | undefined {
+  switch (spec.deadline.kind) {
+    case 'none':
+      return undefined;
+    case 'instant':
+      return spec.deadline.at;
+    case 'after_task': {
+      const anchor = deadlineAnchor(spec, prerequisitesDoneAt);
+      return anchor ? deadlineInstant({ rule: spec.deadline, anchorAt: anchor, calendar: spec.calendar, timezone: spec.timezone }) : undefined;
+    }
+  }
+}
+
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Top-level spec fields that differ, for the audit log of an amendment. */
+export function changedFields(before: TaskSpec, after: TaskSpec): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  keys.delete('specHash');
+  return [...keys].filter((key) => !sameJson((before as unknown as Record<string, unknown>)[key], (after as unknown as Record<string, unknown>)[key])).sort();
+}
+
+// ---------- the writes ----------
+
+/** The lead reports the work done: done at once, or awaiting confirmation when the plan asks for it. */
+export function completeTask(memory: TaskMemory, input: CompleteInput, nowIso: string): Transition {
+  const { view } = memory;
+  const completedAt = input.completedAt ? iso(input.completedAt) : nowIso;
+  view.progress = view.spec.confirmation ? 'awaiting_confirmation' : 'done';
+  view.completedAt = completedAt;
+  view.completedBy = input.actor;
+  delete view.returnReason;
+  return {
+    drafts: [
+      {
+        type: 'completed',
+        ...who(input),
+        at: completedAt,
+        data: {
+          ...(input.note ? { note: input.note } : {}),
+          ...(input.evidence ? { evidence: input.evidence } : {}),
+          backdated: input.completedAt !== undefined,
+        },
+      },
+    ],
+    timetableMoved: false,
+  };
+}
+
+/** The tracking office confirms: done, judged by when the lead reported (possibly back-dated). */
+export function confirmTask(memory: TaskMemory, input: ConfirmInput, nowIso: string): Transition {
+  const { view } = memory;
+  const confirmedAt = input.confirmedAt ? iso(input.confirmedAt) : nowIso;
+  view.progress = 'done';
+  view.confirmedAt = confirmedAt;
+  return {
+    drafts: [
+      {
+        type: 'confirmed',
+        ...who(input),
+        at: confirmedAt,
+        data: { ...(input.note ? { note: input.note } : {}), backdated: input.confirmedAt !== undefined },
+      },
+    ],
+    timetableMoved: false,
+  };
+}
+
+/** The tracking office sends the work back: open again, its reminders and ladder run again. */
+export function returnTaskWork(memory: TaskMemory, input: ReturnInput, nowIso: string): Transition {
+  const { view } = memory;
+  view.progress = 'returned';
+  view.returnReason = input.reason;
+  delete view.completedAt;
+  delete view.completedBy;
+  return { drafts: [{ type: 'returned', ...who(input), at: nowIso, data: { reason: input.reason } }], timetableMoved: true };
+}
+
+export function reportTaskProgress(memory: TaskMemory, input: ReportProgressInput, nowIso: string): Transition {
+  const { view } = memory;
+  if (input.value !== undefined) view.progressValue = input.value;
+  return {
+    drafts: [
+      {
+        type: 'progress_reported',
+        ...who(input),
+        at: nowIso,
+        data: { ...(input.value !== undefined ? { value: input.value } : {}), ...(input.note ? { note: input.note } : {}) },
+      },
+    ],
+    timetableMoved: false,
+  };
+}
+
+/** `newDeadline` is the parsed instant (see parseRequestedDeadline); the request waits for a decision. */
+export function requestTaskExtension(memory: TaskMemory, input: RequestExtensionInput, newDeadline: string, nowIso: string): Transition {
+  const { view } = memory;
+  const id = `e${view.extensionRequests.length + 1}`;
+  view.extensionRequests.push({ id, newDeadline, reason: input.reason, requestedBy: input.actor, requestedAt: nowIso, status: 'pending' });
+  return {
+    drafts: [{ type: 'extension_requested', ...who(input), at: nowIso, data: { extensionId: id, newDeadline, reason: input.reason } }],
+    timetableMoved: false,
+  };
+}
+
+/** An approved extension is a new deadline version with a fresh ladder. */
+export function decideTaskExtension(memory: TaskMemory, input: DecideExtensionInput, nowIso: string): Transition {
+  const { view } = memory;
+  const extension = view.extensionRequests.find((candidate) => candidate.id === input.extensionId)!;
+  extension.status = input.approve ? 'approved' : 'denied';
+  extension.decidedBy = input.actor;
+  extension.decidedAt = nowIso;
+  if (input.note) extension.note = input.note;
+  const before = view.deadlineAt;
+  if (input.approve) setDeadline(memory, extension.newDeadline, nowIso);
+  return {
+    drafts: [
+      {
+        type: 'extension_decided',
+        ...who(input),
+        at: nowIso,
+        data: {
+          extensionId: extension.id,
+          approve: input.approve,
+          ...(input.note ? { note: input.note } : {}),
+          previousDeadline: before,
+          deadlineAt: view.deadlineAt,
+          deadlineVersion: view.deadlineVersion,
+        },
+      },
+    ],
+    timetableMoved: input.approve,
+  };
+}
+
+/** The clock stops: the task is judged at the instant the pause began. */
+export function pauseTask(memory: TaskMemory, input: PauseInput, nowIso: string): Transition {
+  const { view } = memory;
+  view.progressBeforePause = view.progress;
+  view.progress = 'paused';
+  view.pauseReason = input.reason;
+  view.pausedAt = nowIso;
+  return { drafts: [{ type: 'paused', ...who(input), at: nowIso, data: { reason: input.reason } }], timetableMoved: false };
+}
+
+/** The time spent paused moves the deadline, the due-soon line and the ladder on. */
+export function resumeTask(memory: TaskMemory, input: ResumeInput, nowIso: string): Transition {
+  const { view } = memory;
+  const pausedFor = view.pausedAt ? Math.max(0, Date.parse(nowIso) - Date.parse(view.pausedAt)) : 0;
+  view.pausedMs += pausedFor;
+  view.progress = view.progressBeforePause ?? 'in_progress';
+  delete view.progressBeforePause;
+  delete view.pauseReason;
+  delete view.pausedAt;
+  return {
+    drafts: [{ type: 'resumed', ...who(input), at: nowIso, data: { pausedMs: pausedFor, ...(input.note ? { note: input.note } : {}) } }],
+    timetableMoved: true,
+  };
+}
+
+/** Start when nothing is awaited any more, and date an "after task" deadline once its anchor is known. */
+export function settlePrerequisites(memory: TaskMemory, nowIso: string): void {
+  const { view, clock } = memory;
+  view.waitingFor = view.spec.dependsOn.filter((taskId) => clock.prerequisitesDoneAt[taskId] === undefined);
+  if (view.waitingFor.length === 0) {
+    if (view.progress === 'not_started') view.progress = 'in_progress';
+    if (view.progress === 'paused' && view.progressBeforePause === 'not_started') view.progressBeforePause = 'in_progress';
+  }
+  if (view.spec.deadline.kind === 'after_task' && view.deadlineAt === undefined) {
+    setDeadline(memory, ruleDeadline(view.spec, clock.prerequisitesDoneAt), nowIso);
+  }
+}
+
+/**
+ * A prerequisite is done. The `released` event is stamped with the prerequisite's completion: a
+ * dependant's deadline counts from then in the plan's timeline, whenever the signal arrived.
+ * Undefined when the release changes nothing (not a prerequisite, already heard, cancelled).
+ */
+export function releaseTask(memory: TaskMemory, prerequisite: string, doneAt: string, nowIso: string): Transition | undefined {
+  const { view, clock } = memory;
+  if (!view.spec.dependsOn.includes(prerequisite) || clock.prerequisitesDoneAt[prerequisite] !== undefined) return undefined;
+  if (view.progress === 'cancelled') return undefined;
+  clock.prerequisitesDoneAt[prerequisite] = doneAt;
+  settlePrerequisites(memory, nowIso);
+  return {
+    drafts: [
+      {
+        type: 'released',
+        actor: SYSTEM_ACTOR,
+        at: doneAt,
+        data: { prerequisite, doneAt, waitingFor: view.waitingFor, receivedAt: nowIso },
+      },
+    ],
+    timetableMoved: true,
+  };
+}
+
+/**
+ * A new plan version changed this task. A task already reported done keeps the deadline it was
+ * judged against: its verdict stays whatever the new version says.
+ */
+export function amendTask(memory: TaskMemory, input: AmendInput, nowIso: string): Transition {
+  const { view, clock } = memory;
+  const before = view.spec;
+  const fields = changedFields(before, input.spec);
+  view.spec = input.spec;
+  memory.planVersion = input.planVersion;
+  if (!sameJson(before.deadline, input.spec.deadline) && !isReported(view.progress)) {
+    setDeadline(memory, ruleDeadline(input.spec, clock.prerequisitesDoneAt), nowIso);
+  }
+  settlePrerequisites(memory, nowIso);
+  return {
+    drafts: [
+      {
+        type: 'amended',
+        ...who(input),
+        at: nowIso,
+        data: { planVersion: input.planVersion, fields, deadlineAt: view.deadlineAt, deadlineVersion: view.deadlineVersion },
+      },
+    ],
+    timetableMoved: true,
+  };
+}
+
+export function cancelTaskWork(memory: TaskMemory, input: CancelInput, nowIso: string): Transition {
+  const { view } = memory;
+  view.progress = 'cancelled';
+  delete view.progressBeforePause;
+  memory.planVersion = input.planVersion;
+  return {
+    drafts: [
+      {
+        type: 'cancelled',
+        ...who(input),
+        at: nowIso,
+        data: { planVersion: input.planVersion, ...(input.reason ? { reason: input.reason } : {}) },
+      },
+    ],
+    timetableMoved: false,
+  };
+}
