@@ -59,6 +59,7 @@ export function resolveEscalationPolicy(
   const dueSoon = taskEscalation?.dueSoon ?? plan.escalation?.dueSoon ?? DEFAULT_ESCALATION.dueSoon;
   const reminders = taskEscalation?.reminders ?? plan.escalation?.reminders ?? DEFAULT_ESCALATION.reminders;
   const ladder = taskEscalation?.ladder ?? plan.escalation?.ladder ?? DEFAULT_ESCALATION.ladder;
+  const onRestDay = taskEscalation?.onRestDay ?? plan.escalation?.onRestDay ?? DEFAULT_ESCALATION.onRestDay;
   return {
     dueSoon: parseDuration(dueSoon),
     reminders: reminders.map(parseDuration),
@@ -68,6 +69,8 @@ export function resolveEscalationPolicy(
       to: resolveTarget(level.to, plan, lead),
       action: level.action,
     })),
+    // Left out when it is the default, so that specs compiled before the option existed keep their hash.
+    ...(onRestDay === 'keep' ? { onRestDay } : {}),
   };
 }
 

@@ -102,6 +102,8 @@ export const escalationSchema = z.strictObject({
   /** Reminders sent before the deadline, each as the time before it. */
   reminders: z.array(durationSchema).optional().meta({ description: 'Reminders before the deadline, earliest first; default ["3 working days", "1 working day"]' }),
   ladder: z.array(ladderLevelSchema).min(1).optional().meta({ description: 'Escalation levels after the deadline, each later than the one before' }),
+  /** Reminders and ladder steps counted in calendar days that land on a weekend or holiday. */
+  onRestDay: z.enum(['move', 'keep']).optional().meta({ description: 'A reminder or escalation counted in calendar days ("2 days") that lands on a weekend or holiday: "move" (default) sends it at 08:00 on the next working day; "keep" sends it on the day counted' }),
 });
 
 /**
@@ -218,4 +220,5 @@ export const DEFAULT_ESCALATION = {
     { after: '3 working days', to: 'standing_office', action: 'Đôn đốc' },
     { after: '7 working days', to: 'chair', action: 'Báo cáo Tổ trưởng' },
   ],
+  onRestDay: 'move',
 } as const satisfies Required<Escalation>;

@@ -704,7 +704,10 @@ class PlanChecker {
 
   private warnCalendarYear(calendar: CalendarData | undefined, year: number, path: Path, what: string): void {
     if (!calendar || calendar.years.includes(year)) return;
-    this.report('warning', 'calendar-year', this.nodeAt(path), `${what} falls in ${year}, for which calendar '${calendar.name}' has no holiday data (it covers ${calendar.years.join(', ')}); working days in ${year} will skip weekends only, so add ${year} to calendars/${calendar.name}.yaml once its holidays are announced`);
+    const counted = calendar.statutoryHolidays
+      ? `has not recorded the announcement of ${year} (it records ${calendar.years.join(', ')}); the law's holidays count, but Tết and the day next to 2/9 are defaults and no swapped day is known`
+      : `has no holiday data (it covers ${calendar.years.join(', ')}); working days in ${year} will skip weekends only`;
+    this.report('warning', 'calendar-year', this.nodeAt(path), `${what} falls in ${year}, for which calendar '${calendar.name}' ${counted}, so add ${year} to calendars/${calendar.name}.yaml once its holidays are announced`);
   }
 
   private checkDeadline(task: Plain, path: Path, taskIds: Map<string, number>, issuedOn: string | undefined, calendar: CalendarData | undefined): void {
