@@ -17,6 +17,7 @@ import { daysInMonth } from './calendar';
 import { parseDuration } from './duration';
 import { deadlineAfterDate, deadlineLocal } from './timetable';
 import type { CalendarData, DurationUnitKey } from './model';
+import { selectUnits, type AgencyNode } from './units';
 import {
   BUILT_IN_TARGETS,
   ISSUE_ANCHOR,
@@ -591,6 +592,7 @@ class PlanChecker {
           if (isSlug(dependency) && !taskIds.has(dependency)) this.unknownTask([...path, 'dependsOn', i], dependency, taskIds);
         });
       }
+      this.checkTarget(task, path);
       this.checkEscalation([...path, 'escalation'], checkAgency, roleNames);
       this.checkDeadline(task, path, taskIds, issuedOn, calendar);
       this.checkRecurrence(task, path, calendar);
@@ -599,17 +601,69 @@ class PlanChecker {
     this.checkCycles(tasks);
   }
 
-  /** A { kind, parent } selector that picks no agency would silently drop the task from every unit. */
+  /** A { kind, parent | within } selector that picks no agency would silently drop the task from every unit. */
   private checkUnitsSelector(units: Plain, path: Path, agencies: unknown[], checkAgency: (path: Path, what: string) => void): void {
     const name = this.describe(path.slice(0, 2));
     if (units.parent !== undefined) checkAgency([...path, 'parent'], `the units of ${name} are under`);
+    if (units.within !== undefined) checkAgency([...path, 'within'], `the units of ${name} are within`);
     if (typeof units.kind !== 'string') return;
-    const parent = units.parent;
-    if (parent !== undefined && !agencies.some((agency) => isPlain(agency) && agency.id === parent)) return;
-    const matches = agencies.filter((agency) => isPlain(agency) && agency.kind === units.kind && (parent === undefined || agency.parent === parent));
-    if (matches.length === 0) {
-      const under = parent === undefined ? '' : ` under '${String(parent)}'`;
+    const { parent, within } = units;
+    const exists = (id: unknown): boolean => agencies.some((agency) => isPlain(agency) && agency.id === id);
+    if ((parent !== undefined && !exists(parent)) || (within !== undefined && !exists(within))) return;
+    if (this.selectedUnits(units).length === 0) {
+      const under = `${parent === undefined ? '' : ` under '${String(parent)}'`}${within === undefined ? '' : ` within '${String(within)}'`}`;
       this.error('empty-units', this.nodeAt(path), `the units of ${name} select agencies of kind '${units.kind}'${under}, but the plan has none; add those agencies under 'agencies' (with \`parent: ${parent === undefined ? '<id>' : String(parent)}\` where needed) or list the unit ids instead`);
+    }
+  }
+
+  /** The unit ids a task's `units` picks, from the unchecked document (ids that are not slugs drop out). */
+  private selectedUnits(units: unknown): string[] {
+    if (Array.isArray(units)) return units.filter(isSlug);
+    if (!isPlain(units) || typeof units.kind !== 'string') return [];
+    const agencies = isPlain(this.root) && Array.isArray(this.root.agencies) ? this.root.agencies : [];
+    const nodes: AgencyNode[] = agencies
+      .filter((agency): agency is Plain => isPlain(agency) && isSlug(agency.id) && typeof agency.kind === 'string')
+      .map((agency) => ({ id: agency.id as string, kind: agency.kind as string, ...(isSlug(agency.parent) ? { parent: agency.parent } : {}) }));
+    const parent = isSlug(units.parent) ? units.parent : undefined;
+    const within = isSlug(units.within) ? units.within : undefined;
+    return selectUnits({ kind: units.kind, ...(parent ? { parent } : {}), ...(within ? { within } : {}) }, nodes);
+  }
+
+  /** Per-unit targets name units of the task, once each, and every copy has a value to reach. */
+  private checkTarget(task: Plain, path: Path): void {
+    const target = task.target;
+    if (!isPlain(target)) return;
+    const name = this.describe(path);
+    const targetPath = [...path, 'target'];
+    const perUnit = Array.isArray(target.perUnit) ? target.perUnit : undefined;
+    if (perUnit && task.units === undefined) {
+      this.error('target-per-unit', this.keyNodeAt([...targetPath, 'perUnit']), `${name} has 'perUnit' targets but no 'units'; add \`units:\` (the agencies that each carry the task) or give one 'value' for the task`);
+      return;
+    }
+    const units = task.units === undefined ? [] : this.selectedUnits(task.units);
+    const firstIndex = new Map<string, number>();
+    const withValue = new Set<string>();
+    perUnit?.forEach((entry, index) => {
+      if (!isPlain(entry) || !isSlug(entry.agency)) return;
+      const entryPath = [...targetPath, 'perUnit', index, 'agency'];
+      const first = firstIndex.get(entry.agency);
+      if (first !== undefined) {
+        this.error('target-per-unit', this.nodeAt(entryPath), `'${entry.agency}' has a second target in ${name} (the first is on line ${this.position(this.nodeAt([...targetPath, 'perUnit', first, 'agency'])).line}); keep one`);
+        return;
+      }
+      firstIndex.set(entry.agency, index);
+      if (entry.value !== undefined) withValue.add(entry.agency);
+      if (units.length > 0 && !units.includes(entry.agency)) {
+        const suggestion = closest(entry.agency, units);
+        this.error('target-per-unit', this.nodeAt(entryPath), `'${entry.agency}' is not one of the units of ${name}; ${suggestion ? `did you mean '${suggestion}'?` : `use one of ${quoteList(units.slice(0, 5))}${units.length > 5 ? ', …' : ''}`}`);
+      }
+    });
+    if (target.value !== undefined) return;
+    const withoutValue = units.filter((unit) => !withValue.has(unit));
+    if (task.units === undefined || withoutValue.length > 0) {
+      const shown = quoteList(withoutValue.slice(0, 5)) + (withoutValue.length > 5 ? ` and ${withoutValue.length - 5} more` : '');
+      const which = withoutValue.length > 0 ? ` and ${shown} ${withoutValue.length === 1 ? 'has' : 'have'} none under 'perUnit'` : '';
+      this.error('missing-key', this.nodeAt(targetPath), `the target of ${name} has no 'value'${which}; add \`value: 100\` for every unit, or each unit's own value under 'perUnit'`);
     }
   }
 
