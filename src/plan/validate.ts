@@ -13,9 +13,10 @@
  */
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
-import { daysInMonth } from './calendar';
+import { daysInMonth, formatDeadlineVi, unannouncedYears } from './calendar';
+import { compilePlan } from './compile';
 import { parseDuration } from './duration';
-import { deadlineAfterDate, deadlineLocal } from './timetable';
+import { deadlineAfterDate, deadlineLocal, taskTimetable } from './timetable';
 import type { CalendarData, DurationUnitKey } from './model';
 import { selectUnits, type AgencyNode } from './units';
 import {
@@ -213,6 +214,10 @@ function isSlug(value: unknown): value is string {
 class PlanChecker {
   readonly diagnostics: Diagnostic[] = [];
   private readonly root: unknown;
+  /** The plan's calendar once checked, for the timetable check after the final parse. */
+  private calendar: CalendarData | undefined;
+  /** "<task index>:<year>" already warned about, so a year is named once per task. */
+  private readonly warnedYears = new Set<string>();
 
   constructor(
     private readonly doc: Document.Parsed,
@@ -572,6 +577,7 @@ class PlanChecker {
       ? plan.issuedOn
       : undefined;
     const calendar = this.checkCalendar(plan);
+    this.calendar = calendar;
     this.checkTimezone(plan);
 
     tasks.forEach((task, index) => {
@@ -758,6 +764,9 @@ class PlanChecker {
 
   private warnCalendarYear(calendar: CalendarData | undefined, year: number, path: Path, what: string): void {
     if (!calendar || calendar.years.includes(year)) return;
+    const key = `${String(path[1])}:${year}`;
+    if (this.warnedYears.has(key)) return;
+    this.warnedYears.add(key);
     const counted = calendar.statutoryHolidays
       ? `has not recorded the announcement of ${year} (it records ${calendar.years.join(', ')}); the law's holidays count, but Tết and the day next to 2/9 are defaults and no swapped day is known`
       : `has no holiday data (it covers ${calendar.years.join(', ')}); working days in ${year} will skip weekends only`;
@@ -887,6 +896,28 @@ class PlanChecker {
   }
 
   /** Safety net: anything zod rejects that the passes above did not explain. */
+  /**
+   * Reminders and ladder steps land around the deadline, sometimes in the next year: warn about
+   * those in a year the calendar has no announcement for, as for deadlines. Needs a parsed plan.
+   */
+  warnTimetableYears(plan: Plan): void {
+    const calendar = this.calendar;
+    if (!calendar) return;
+    const indexOf = new Map(plan.tasks.map((task, index) => [task.id, index]));
+    for (const spec of compilePlan(plan, calendar)) {
+      if (spec.deadline.kind !== 'instant') continue;
+      const index = indexOf.get(spec.taskId)!;
+      const entries = taskTimetable({ deadlineAt: spec.deadline.at, policy: spec.escalation, calendar, timezone: spec.timezone });
+      for (const entry of entries) {
+        const [year] = unannouncedYears(calendar, [entry.at], spec.timezone);
+        if (year === undefined) continue;
+        const where = plan.tasks[index]!.recurrence ? 'recurrence' : 'deadline';
+        const what = entry.kind === 'escalation' ? `escalation level ${entry.level}` : entry.kind === 'reminder' ? 'a reminder' : 'the deadline';
+        this.warnCalendarYear(calendar, year, ['tasks', index, where], `${what} of ${this.describe(['tasks', index])} (${formatDeadlineVi(entry.at, spec.timezone)})`);
+      }
+    }
+  }
+
   finalParse(): Plan | undefined {
     const result = planSchema.safeParse(this.root);
     if (result.success) return result.data;
@@ -959,6 +990,7 @@ export function validatePlanDocument(
   checker.checkStructure();
   checker.checkSemantics();
   const plan = checker.finalParse();
+  if (plan && !checker.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) checker.warnTimetableYears(plan);
   diagnostics.push(...checker.diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   const hasError = sorted.some((diagnostic) => diagnostic.severity === 'error');
