@@ -24,7 +24,7 @@ import { addDays } from './calendar';
 import { lunarNewYear } from './lunar';
 import type { CalendarData } from './model';
 import { dateSchema } from './schema';
-import { VN_LABOUR_CODE_2019 } from './statutory-holidays';
+import { VN_LABOUR_CODE_2019, statutoryHolidays } from './statutory-holidays';
 
 export const DEFAULT_CALENDAR_DIR = resolve(__dirname, '..', '..', 'calendars');
 
@@ -161,6 +161,10 @@ export function loadCalendar(name: string, dir: string = DEFAULT_CALENDAR_DIR): 
     if (years.has(entry.year)) problems.push(`${where}.year: ${entry.year} appears twice; merge the two entries`);
     years.add(entry.year);
     const listed = new Set<string>();
+    // Days the law already gives need not travel with the calendar: keep only what the announcement adds.
+    const derived = new Set(
+      data.statutoryHolidays ? statutoryHolidays(entry.year, { weekend: data.weekend, announced: true }).map((day) => day.date) : [],
+    );
     entry.holidays.forEach((holiday, index) => {
       const [from, to] = 'date' in holiday ? [holiday.date, holiday.date] : [holiday.from, holiday.to];
       if (from > to) {
@@ -174,7 +178,7 @@ export function loadCalendar(name: string, dir: string = DEFAULT_CALENDAR_DIR): 
         }
         listed.add(date);
         // Rest days already off by the weekend rule add nothing; a range like Tết spans them.
-        if (!weekend.has(weekdayOf(date))) holidays.add(date);
+        if (!weekend.has(weekdayOf(date)) && !derived.has(date)) holidays.add(date);
       }
     });
     if (data.statutoryHolidays) problems.push(...missingAnnouncedDays(entry.year, listed, where));

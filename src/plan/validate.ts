@@ -904,8 +904,11 @@ class PlanChecker {
     const calendar = this.calendar;
     if (!calendar) return;
     const indexOf = new Map(plan.tasks.map((task, index) => [task.id, index]));
+    // The copies of a task with units share its deadline and its delays: check each once.
+    const checked = new Set<string>();
     for (const spec of compilePlan(plan, calendar)) {
-      if (spec.deadline.kind !== 'instant') continue;
+      if (spec.deadline.kind !== 'instant' || checked.has(`${spec.taskId}@${spec.deadline.at}`)) continue;
+      checked.add(`${spec.taskId}@${spec.deadline.at}`);
       const index = indexOf.get(spec.taskId)!;
       const entries = taskTimetable({ deadlineAt: spec.deadline.at, policy: spec.escalation, calendar, timezone: spec.timezone });
       for (const entry of entries) {
