@@ -5,7 +5,7 @@
  * before applying it. No server is needed.
  */
 import { loadCalendar } from '../plan/calendar-file';
-import { formatDateVi, isoWeekday, toLocal } from '../plan/calendar';
+import { formatDateVi, isoWeekday, toLocal, unannouncedYears, unannouncedYearsWarning } from '../plan/calendar';
 import { compilePlan, describeTarget } from '../plan/compile';
 import { formatDurationVi } from '../plan/duration';
 import { loadPlanFile } from '../plan/load';
@@ -273,10 +273,14 @@ export async function run(args: string[]): Promise<number> {
 
   const calendar = loadCalendar(plan.calendar);
   const tasks = buildTimeline(plan, calendar, { taskIds, firstAppliedAt });
+  // Dates in a year whose holiday announcement is not recorded may still move (Tết, swapped days).
+  const years = unannouncedYears(calendar, tasks.flatMap((task) => task.entries.map((entry) => entry.at)), plan.timezone);
+  const warning = unannouncedYearsWarning(calendar, years);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ planId: plan.id, code: plan.code, timezone: plan.timezone, tasks }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ planId: plan.id, code: plan.code, timezone: plan.timezone, tasks, warnings: warning ? [warning] : [] }, null, 2)}\n`);
   } else {
     process.stdout.write(renderTimeline(plan, tasks, { appliedAtKnown: firstAppliedAt !== undefined }));
+    if (warning) process.stderr.write(`Cảnh báo: ${warning}\n`);
   }
   return 0;
 }

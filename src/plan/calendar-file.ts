@@ -6,11 +6,13 @@
  * File shape (see calendars/README.md):
  *   name: vn
  *   weekend: [6, 7]
- *   years:
+ *   statutoryHolidays: vn-labour-code-2019   # 1/1, Giỗ Tổ, 30/4, 1/5, 2/9 and make-up days, any year
+ *   years:                                   # what each year's announcement adds
  *     - year: 2024
  *       holidays:
- *         - { date: 2024-01-01, name: Tết Dương lịch }
  *         - { from: 2024-02-08, to: 2024-02-14, name: Tết Nguyên đán }
+ *         - { date: 2024-04-29, name: Nghỉ hoán đổi với thứ Bảy 4/5 }
+ *         - { date: 2024-09-03, name: Quốc khánh (ngày liền kề sau 2/9) }
  *       workingWeekends:
  *         - { date: 2024-05-04, name: Làm bù cho thứ Hai 29/4 }
  */
@@ -18,8 +20,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { addDays } from './calendar';
+import { lunarNewYear } from './lunar';
 import type { CalendarData } from './model';
 import { dateSchema } from './schema';
+import { VN_LABOUR_CODE_2019, statutoryHolidays } from './statutory-holidays';
 
 export const DEFAULT_CALENDAR_DIR = resolve(__dirname, '..', '..', 'calendars');
 
@@ -45,8 +50,15 @@ const calendarFileSchema = z.strictObject({
   weekend: z
     .array(z.number().int().min(1).max(7, { message: 'must be an ISO weekday: 1 = Monday … 7 = Sunday' }))
     .max(6),
+  statutoryHolidays: z
+    .literal(VN_LABOUR_CODE_2019, { message: `must be "${VN_LABOUR_CODE_2019}" (Bộ luật Lao động 2019) or left out` })
+    .optional(),
   years: z.array(yearSchema).min(1),
 });
+
+// Where an announcement's Tết days fall around mùng 1: a period starts at most a few days before
+// it and ends within a week after it.
+const TET_WINDOW = { before: 3, after: 8 } as const;
 
 export class CalendarFileError extends Error {
   constructor(
@@ -70,6 +82,24 @@ function datesFrom(from: string, to: string): string[] {
     dates.push(new Date(ms).toISOString().slice(0, 10));
   }
   return dates;
+}
+
+/**
+ * With the law's rules, a recorded year stands for its announcement, which fixes the days the
+ * law leaves to the Prime Minister: the Tết days and the day next to 2/9. A year that lists
+ * neither would silently lose them.
+ */
+function missingAnnouncedDays(year: number, listed: Set<string>, where: string): string[] {
+  const problems: string[] = [];
+  const newYear = lunarNewYear(year);
+  const tetWindow = datesFrom(addDays(newYear, -TET_WINDOW.before), addDays(newYear, TET_WINDOW.after));
+  if (!tetWindow.some((date) => listed.has(date))) {
+    problems.push(`${where}.holidays: no Tết Nguyên đán days around ${newYear} (mùng 1 Tết); add the announced rest period, e.g. { from: …, to: …, name: "Tết Nguyên đán" }`);
+  }
+  if (!listed.has(`${year}-09-01`) && !listed.has(`${year}-09-03`)) {
+    problems.push(`${where}.holidays: neither ${year}-09-01 nor ${year}-09-03 is listed; add the announced day next to Quốc khánh 2/9`);
+  }
+  return problems;
 }
 
 /** Names of the calendars available in `dir` (the file names without ".yaml"). */
@@ -130,6 +160,11 @@ export function loadCalendar(name: string, dir: string = DEFAULT_CALENDAR_DIR): 
     const where = `years.${yearIndex}`;
     if (years.has(entry.year)) problems.push(`${where}.year: ${entry.year} appears twice; merge the two entries`);
     years.add(entry.year);
+    const listed = new Set<string>();
+    // Days the law already gives need not travel with the calendar: keep only what the announcement adds.
+    const derived = new Set(
+      data.statutoryHolidays ? statutoryHolidays(entry.year, { weekend: data.weekend, announced: true }).map((day) => day.date) : [],
+    );
     entry.holidays.forEach((holiday, index) => {
       const [from, to] = 'date' in holiday ? [holiday.date, holiday.date] : [holiday.from, holiday.to];
       if (from > to) {
@@ -141,10 +176,12 @@ export function loadCalendar(name: string, dir: string = DEFAULT_CALENDAR_DIR): 
           problems.push(`${where}.holidays.${index}: ${date} is not in ${entry.year}; list it under year ${date.slice(0, 4)}`);
           break;
         }
+        listed.add(date);
         // Rest days already off by the weekend rule add nothing; a range like Tết spans them.
-        if (!weekend.has(weekdayOf(date))) holidays.add(date);
+        if (!weekend.has(weekdayOf(date)) && !derived.has(date)) holidays.add(date);
       }
     });
+    if (data.statutoryHolidays) problems.push(...missingAnnouncedDays(entry.year, listed, where));
     entry.workingWeekends.forEach((working, index) => {
       if (Number(working.date.slice(0, 4)) !== entry.year) {
         problems.push(`${where}.workingWeekends.${index}: ${working.date} is not in ${entry.year}`);
@@ -165,6 +202,7 @@ export function loadCalendar(name: string, dir: string = DEFAULT_CALENDAR_DIR): 
   return {
     name: data.name,
     weekend: [...weekend].sort((a, b) => a - b),
+    ...(data.statutoryHolidays ? { statutoryHolidays: data.statutoryHolidays } : {}),
     holidays: [...holidays].sort(),
     workingWeekends: [...workingWeekends].sort(),
     years: [...years].sort((a, b) => a - b),

@@ -8,6 +8,7 @@
  * same answer for the same instant and timezone everywhere.
  */
 import type { CalendarData } from './model';
+import { statutoryHolidays } from './statutory-holidays';
 
 const DAY_MS = 86_400_000;
 
@@ -150,6 +151,8 @@ interface CalendarIndex {
   holidays: Set<string>;
   workingWeekends: Set<string>;
   years: Set<number>;
+  /** The law's holidays and make-up days, computed once per year when first asked. */
+  statutory: Map<number, Set<string>>;
 }
 
 // Calendars are plain data passed around by value; index each object once.
@@ -163,18 +166,34 @@ function indexOf(calendar: CalendarData): CalendarIndex {
       holidays: new Set(calendar.holidays),
       workingWeekends: new Set(calendar.workingWeekends),
       years: new Set(calendar.years),
+      statutory: new Map(),
     };
     indexes.set(calendar, index);
   }
   return index;
 }
 
-/** Whether state agencies work on this date: not a weekend day (unless a make-up day) and not a holiday. */
+function statutoryRestDays(calendar: CalendarData, index: CalendarIndex, year: number): Set<string> {
+  let days = index.statutory.get(year);
+  if (!days) {
+    days = calendar.statutoryHolidays
+      ? new Set(statutoryHolidays(year, { weekend: calendar.weekend, announced: index.years.has(year) }).map((day) => day.date))
+      : new Set<string>();
+    index.statutory.set(year, days);
+  }
+  return days;
+}
+
+/**
+ * Whether state agencies work on this date: not a weekend day (unless a make-up Saturday), not a
+ * holiday of the law (computed for any year) and not a rest day an announcement added.
+ */
 export function isWorkingDay(calendar: CalendarData, date: string): boolean {
   const index = indexOf(calendar);
   if (index.workingWeekends.has(date)) return true;
   if (index.holidays.has(date)) return false;
-  return !index.weekend.has(isoWeekday(date));
+  if (index.weekend.has(isoWeekday(date))) return false;
+  return !statutoryRestDays(calendar, index, Number(date.slice(0, 4))).has(date);
 }
 
 // A calendar whose every weekday is a rest day would loop forever; no real calendar has a
@@ -233,9 +252,46 @@ export function workingDaysBetween(calendar: CalendarData, a: string, b: string)
   return sign * count;
 }
 
-/** Whether the calendar has announced holidays for `year` (otherwise only the weekend rule applies). */
+/**
+ * Whether the calendar records the announcement for `year`. Otherwise the law's holidays still
+ * apply, but Tết and the day next to 2/9 are defaults and no swapped day is known.
+ */
 export function calendarCovers(calendar: CalendarData, year: number): boolean {
   return indexOf(calendar).years.has(year);
+}
+
+/**
+ * The years whose announcement the calendar does not record, among the local dates of these
+ * instants (a deadline, a reminder, a ladder step, an extension), sorted. An instant at local
+ * midnight belongs to the day it ends, as deadlines do: the end of 31/12/2026 is in 2026.
+ */
+export function unannouncedYears(
+  calendar: CalendarData,
+  instants: readonly (string | number)[],
+  timezone: string,
+): number[] {
+  const years = new Set<number>();
+  for (const instant of instants) {
+    const ms = toMs(instant);
+    const local = toLocal(ms, timezone);
+    const atMidnight = local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0;
+    const year = Number((atMidnight ? addDays(local.date, -1) : local.date).slice(0, 4));
+    if (!calendarCovers(calendar, year)) years.add(year);
+  }
+  return [...years].sort((a, b) => a - b);
+}
+
+/**
+ * The warning, in Vietnamese, for instants in years the calendar has no announcement for
+ * (from unannouncedYears); undefined when there are none.
+ */
+export function unannouncedYearsWarning(calendar: CalendarData, years: readonly number[]): string | undefined {
+  if (years.length === 0) return undefined;
+  const list = years.join(', ');
+  const assumption = calendar.statutoryHolidays
+    ? 'ngày nghỉ lễ theo Bộ luật Lao động 2019 vẫn được tính, nhưng các ngày nghỉ Tết Nguyên đán và ngày nghỉ liền kề Quốc khánh 2/9 đang tạm tính theo mặc định, chưa có ngày hoán đổi, làm bù'
+    : 'chỉ tính nghỉ cuối tuần, chưa có ngày nghỉ lễ, Tết';
+  return `Lịch làm việc "${calendar.name}" chưa ghi thông báo nghỉ lễ, Tết của năm ${list}: ${assumption}. Bổ sung năm ${list} vào calendars/${calendar.name}.yaml khi có thông báo chính thức.`;
 }
 
 // ---------- dates shown to people ----------

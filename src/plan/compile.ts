@@ -28,6 +28,7 @@ import {
 } from './schema';
 import { deadlineAfterDate, deadlineAfterInstant, deadlineInstant } from './timetable';
 import { canonicalJson } from '../canonical-json';
+import { selectUnits } from './units';
 
 export interface CompileOptions {
   /** When the plan was first applied (ISO instant): the anchor of `after: applied` deadlines. */
@@ -59,6 +60,7 @@ export function resolveEscalationPolicy(
   const dueSoon = taskEscalation?.dueSoon ?? plan.escalation?.dueSoon ?? DEFAULT_ESCALATION.dueSoon;
   const reminders = taskEscalation?.reminders ?? plan.escalation?.reminders ?? DEFAULT_ESCALATION.reminders;
   const ladder = taskEscalation?.ladder ?? plan.escalation?.ladder ?? DEFAULT_ESCALATION.ladder;
+  const onRestDay = taskEscalation?.onRestDay ?? plan.escalation?.onRestDay ?? DEFAULT_ESCALATION.onRestDay;
   return {
     dueSoon: parseDuration(dueSoon),
     reminders: reminders.map(parseDuration),
@@ -68,6 +70,8 @@ export function resolveEscalationPolicy(
       to: resolveTarget(level.to, plan, lead),
       action: level.action,
     })),
+    // Left out when it is the default, so that specs compiled before the option existed keep their hash.
+    ...(onRestDay === 'keep' ? { onRestDay } : {}),
   };
 }
 
@@ -131,12 +135,29 @@ export function describeTarget(target: ResolvedTarget, plan: Plan): string {
 
 /** The agencies a `units` selector names, in the order of the plan's agency list for selectors. */
 export function expandUnits(task: Task, plan: Plan): string[] {
-  const units = task.units;
-  if (!units) return [];
-  if (Array.isArray(units)) return [...units];
-  return plan.agencies
-    .filter((agency) => agency.kind === units.kind && (units.parent === undefined || agency.parent === units.parent))
-    .map((agency) => agency.id);
+  return task.units ? selectUnits(task.units, plan.agencies) : [];
+}
+
+/**
+ * The target a task's copy carries: the unit's own value, base and baseline where `perUnit`
+ * gives them, the task's otherwise. Undefined for a task without a target.
+ */
+export function unitTarget(task: Task, unitId: string | undefined): TaskSpec['target'] {
+  const target = task.target;
+  if (!target) return undefined;
+  const own = unitId === undefined ? undefined : target.perUnit?.find((entry) => entry.agency === unitId);
+  const value = own?.value ?? target.value;
+  // Validation requires a value for every copy; a plan that skipped it must not compile quietly.
+  if (value === undefined) throw new Error(`task "${task.id}" has no target value for ${unitId ?? 'the task'}; validate the plan first`);
+  const baseline = own?.baseline ?? target.baseline;
+  const base = own?.base ?? target.base;
+  return {
+    metric: target.metric,
+    unit: target.unit,
+    ...(baseline !== undefined ? { baseline } : {}),
+    value,
+    ...(base !== undefined ? { base } : {}),
+  };
 }
 
 export interface Occurrence {
@@ -248,7 +269,7 @@ export function compilePlan(plan: Plan, calendar: CalendarData, options: Compile
           output: task.output,
           dependsOn: [...task.dependsOn],
           confirmation: task.confirmation,
-          ...(task.target ? { target: { ...task.target } } : {}),
+          ...(task.target ? { target: unitTarget(task, unitId) } : {}),
           deadline,
           escalation,
           timezone: plan.timezone,

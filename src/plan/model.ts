@@ -12,16 +12,27 @@ export interface Duration {
   unit: DurationUnitKey;
 }
 
-/** A working-day calendar for some years, as loaded from calendars/<name>.yaml. */
+/**
+ * A working-day calendar as loaded from calendars/<name>.yaml: rules plus what each year's
+ * announcement adds, kept small because it travels in every task spec.
+ */
 export interface CalendarData {
   name: string;
   /** ISO weekdays that are rest days (6 = Saturday, 7 = Sunday). */
   weekend: number[];
-  /** Rest days that would otherwise be working days, YYYY-MM-DD. */
+  /**
+   * The law whose public holidays are derived for every year ('vn-labour-code-2019': Bộ luật Lao
+   * động 2019, Điều 111–112; see statutory-holidays.ts). Absent: only the days listed below.
+   */
+  statutoryHolidays?: 'vn-labour-code-2019';
+  /**
+   * Rest weekdays the announcements add, YYYY-MM-DD: the Tết days and the day next to 2/9 of
+   * announced years, swapped days. Without `statutoryHolidays`, every holiday.
+   */
   holidays: string[];
   /** Weekend days that are working days (make-up Saturdays, "làm bù"), YYYY-MM-DD. */
   workingWeekends: string[];
-  /** Years the calendar has announced data for; outside them only the weekend rule applies. */
+  /** Years whose announcement is recorded; other years use the law's defaults (and a warning says so). */
   years: number[];
 }
 
@@ -40,11 +51,19 @@ export interface ResolvedLadderLevel {
   action: string;
 }
 
+/**
+ * What happens to a reminder or ladder step counted in calendar days that lands on a rest day:
+ * `move` to 08:00 on the next working day, or `keep` it where it was counted.
+ */
+export type RestDayRule = 'move' | 'keep';
+
 export interface ResolvedEscalationPolicy {
   dueSoon: Duration;
   /** Durations before the deadline, in the order written. */
   reminders: Duration[];
   ladder: ResolvedLadderLevel[];
+  /** Absent: 'move' (present only when the plan asks to keep). */
+  onRestDay?: RestDayRule;
 }
 
 /**

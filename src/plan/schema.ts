@@ -102,6 +102,8 @@ export const escalationSchema = z.strictObject({
   /** Reminders sent before the deadline, each as the time before it. */
   reminders: z.array(durationSchema).optional().meta({ description: 'Reminders before the deadline, earliest first; default ["3 working days", "1 working day"]' }),
   ladder: z.array(ladderLevelSchema).min(1).optional().meta({ description: 'Escalation levels after the deadline, each later than the one before' }),
+  /** Reminders and ladder steps counted in calendar days that land on a weekend or holiday. */
+  onRestDay: z.enum(['move', 'keep']).optional().meta({ description: 'A reminder or escalation counted in calendar days ("2 days") that lands on a weekend or holiday: "move" (default) sends it at 08:00 on the next working day; "keep" sends it on the day counted' }),
 });
 
 /**
@@ -127,16 +129,34 @@ export const deadlineSchema = z.union([
   relativeDeadlineSchema,
 ]);
 
+/** One unit's own target in a task with units: its value, and for percentages its base. */
+export const unitTargetSchema = z.strictObject({
+  agency: slugSchema.meta({ description: 'The unit (one of the task\'s units)' }),
+  value: z.number().optional().meta({ description: "This unit's value to reach; default the target's value" }),
+  base: z.number().positive().optional().meta({ description: 'What a percentage is of for this unit (its eligible citizens, its records…); weights it in roll-ups' }),
+  baseline: z.number().optional().meta({ description: "This unit's value at the start" }),
+});
+
 export const targetSchema = z.strictObject({
   metric: z.string().min(1),
+  /** "%" marks a percentage (weighted by base in roll-ups, never added up); anything else is a count. */
   unit: z.string().min(1),
   baseline: z.number().optional(),
-  value: z.number(),
+  /** Required unless every unit has its own value under perUnit. */
+  value: z.number().optional(),
+  base: z.number().positive().optional(),
+  perUnit: z.array(unitTargetSchema).min(1).optional(),
 });
 
 export const unitsSelectorSchema = z.union([
   z.array(slugSchema).min(1),
-  z.strictObject({ kind: z.enum(AGENCY_KINDS), parent: slugSchema.optional() }),
+  z.strictObject({
+    kind: z.enum(AGENCY_KINDS),
+    /** Only the agencies directly under this one. */
+    parent: slugSchema.optional(),
+    /** The agencies anywhere under this one: the communes of a province through its districts. */
+    within: slugSchema.optional(),
+  }),
 ]);
 
 export const recurrenceSchema = z.strictObject({
@@ -161,10 +181,10 @@ export const taskSchema = z.strictObject({
   }),
   dependsOn: z.array(slugSchema).default([]).meta({ description: 'Ids of tasks that must be done before this one starts' }),
   output: z.string().min(1).meta({ description: 'The expected result (sản phẩm): a report, a system connected, a data set cleaned…' }),
-  target: targetSchema.optional().meta({ description: 'A measurable target: metric, unit, optional baseline, value' }),
+  target: targetSchema.optional().meta({ description: 'A measurable target: metric, unit ("%" for a percentage), optional baseline and base, value; a task with units may give each unit its own value and base under perUnit' }),
   confirmation: z.boolean().default(false).meta({ description: 'When true, a reported completion counts only once the tracking office confirms it (chờ xác nhận)' }),
   escalation: escalationSchema.optional().meta({ description: "Overrides the plan's escalation policy for this task" }),
-  units: unitsSelectorSchema.optional().meta({ description: 'The same task carried by each listed unit (district or commune), each with its own progress: a list of agency ids or { kind, parent }' }),
+  units: unitsSelectorSchema.optional().meta({ description: 'The same task carried by each listed unit (district or commune), each with its own progress: a list of agency ids, or { kind, parent } (directly under an agency) or { kind, within } (anywhere under it)' }),
   recurrence: recurrenceSchema.optional().meta({ description: 'A periodic task (e.g. a monthly report due on the 20th); each occurrence has its own deadline. Use instead of deadline.' }),
   /** Whether the task is taken from the published text or reconstructed. */
   provenance: z.enum(['published', 'reconstructed']).optional(),
@@ -207,6 +227,7 @@ export type EscalationTarget = z.infer<typeof escalationTargetSchema>;
 export type Recurrence = z.infer<typeof recurrenceSchema>;
 export type UnitsSelector = z.infer<typeof unitsSelectorSchema>;
 export type Target = z.infer<typeof targetSchema>;
+export type UnitTarget = z.infer<typeof unitTargetSchema>;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];
 
 /** The policy used when neither the plan nor the task says otherwise. */
@@ -218,4 +239,5 @@ export const DEFAULT_ESCALATION = {
     { after: '3 working days', to: 'standing_office', action: 'Đôn đốc' },
     { after: '7 working days', to: 'chair', action: 'Báo cáo Tổ trưởng' },
   ],
+  onRestDay: 'move',
 } as const satisfies Required<Escalation>;

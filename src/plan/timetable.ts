@@ -16,10 +16,14 @@
  * - Reminders in working or calendar days go out at 08:00 local on the day N (working) days
  *   before the deadline date, and never at or after the deadline; "due soon" starts at the
  *   beginning of that day. Smaller units are plain offsets before the deadline.
+ * - A reminder or ladder step counted in calendar days that lands on a rest day goes out at
+ *   08:00 on the next working day instead (nobody reads it at 08:00 on mùng 1 Tết), unless the
+ *   policy says `onRestDay: keep`. Ladder steps land on the day they are counted to (a step at
+ *   the deadline's 24:00 belongs to the day it ends).
  */
-import { addDays, addWorkingDays, localToInstantMs, toLocal, workingDayOnOrAfter } from './calendar';
+import { addDays, addWorkingDays, isWorkingDay, localToInstantMs, toLocal, workingDayOnOrAfter } from './calendar';
 import { fixedMilliseconds } from './duration';
-import type { CalendarData, DeadlineRule, Duration, ResolvedEscalationPolicy, TimetableEntry } from './model';
+import type { CalendarData, DeadlineRule, Duration, RestDayRule, ResolvedEscalationPolicy, TimetableEntry } from './model';
 
 const DAY_MS = 86_400_000;
 const REMINDER_TIME_OF_DAY_MS = 8 * 3_600_000;
@@ -166,12 +170,22 @@ function isDayBased(duration: Duration): boolean {
   return duration.unit === 'working_day' || duration.unit === 'day';
 }
 
+/** Whether a message counted in calendar days to `date` moves to the next working morning. */
+function movesOffRestDay(duration: Duration, date: string, calendar: CalendarData, onRestDay: RestDayRule): boolean {
+  return duration.unit === 'day' && onRestDay === 'move' && !isWorkingDay(calendar, date);
+}
+
+function workingMorningMs(calendar: CalendarData, date: string, timezone: string): number {
+  return localToInstantMs(workingDayOnOrAfter(calendar, date), REMINDER_TIME_OF_DAY_MS, timezone);
+}
+
 /** The instant `after` the deadline for a ladder level (0 = the deadline itself). */
 export function afterDeadline(
   deadlineAt: string,
   after: Duration,
   calendar: CalendarData,
   timezone: string,
+  onRestDay: RestDayRule = 'move',
 ): string {
   const deadlineMs = Date.parse(deadlineAt);
   if (!isDayBased(after)) return iso(deadlineMs + fixedMilliseconds(after)!);
@@ -181,6 +195,7 @@ export function afterDeadline(
     after.unit === 'working_day'
       ? addWorkingDays(calendar, deadline.date, after.amount)
       : addDays(deadline.date, after.amount);
+  if (movesOffRestDay(after, date, calendar, onRestDay)) return iso(workingMorningMs(calendar, date, timezone));
   return iso(localToInstantMs(date, deadline.millisOfDay, timezone));
 }
 
@@ -198,11 +213,18 @@ export function reminderAt(
   before: Duration,
   calendar: CalendarData,
   timezone: string,
+  onRestDay: RestDayRule = 'move',
 ): string | null {
   const deadlineMs = Date.parse(deadlineAt);
-  const ms = isDayBased(before)
-    ? localToInstantMs(dayBefore(before, deadlineLocal(deadlineAt, timezone), calendar), REMINDER_TIME_OF_DAY_MS, timezone)
-    : deadlineMs - fixedMilliseconds(before)!;
+  let ms: number;
+  if (isDayBased(before)) {
+    const day = dayBefore(before, deadlineLocal(deadlineAt, timezone), calendar);
+    ms = movesOffRestDay(before, day, calendar, onRestDay)
+      ? workingMorningMs(calendar, day, timezone)
+      : localToInstantMs(day, REMINDER_TIME_OF_DAY_MS, timezone);
+  } else {
+    ms = deadlineMs - fixedMilliseconds(before)!;
+  }
   return ms < deadlineMs ? iso(ms) : null;
 }
 
@@ -213,10 +235,11 @@ export function reminderAt(
 export function taskTimetable(input: TimetableInput): TimetableEntry[] {
   const { deadlineAt, policy, calendar, timezone } = input;
   const shift = (at: string): string => (input.pausedMs ? iso(Date.parse(at) + input.pausedMs) : at);
+  const onRestDay = policy.onRestDay ?? 'move';
   const entries: TimetableEntry[] = [];
   entries.push({ kind: 'due_soon', at: shift(dueSoonAt(deadlineAt, policy.dueSoon, calendar, timezone)) });
   policy.reminders.forEach((before, index) => {
-    const at = reminderAt(deadlineAt, before, calendar, timezone);
+    const at = reminderAt(deadlineAt, before, calendar, timezone, onRestDay);
     if (at !== null) entries.push({ kind: 'reminder', index, before, at: shift(at) });
   });
   entries.push({ kind: 'deadline', at: shift(deadlineAt) });
@@ -226,7 +249,7 @@ export function taskTimetable(input: TimetableInput): TimetableEntry[] {
       level: level.level,
       to: level.to,
       action: level.action,
-      at: shift(afterDeadline(deadlineAt, level.after, calendar, timezone)),
+      at: shift(afterDeadline(deadlineAt, level.after, calendar, timezone, onRestDay)),
     });
   }
   return entries

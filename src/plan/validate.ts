@@ -13,10 +13,12 @@
  */
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
-import { daysInMonth } from './calendar';
+import { daysInMonth, formatDeadlineVi, unannouncedYears } from './calendar';
+import { compilePlan } from './compile';
 import { parseDuration } from './duration';
-import { deadlineAfterDate, deadlineLocal } from './timetable';
+import { deadlineAfterDate, deadlineLocal, taskTimetable } from './timetable';
 import type { CalendarData, DurationUnitKey } from './model';
+import { selectUnits, type AgencyNode } from './units';
 import {
   BUILT_IN_TARGETS,
   ISSUE_ANCHOR,
@@ -212,6 +214,10 @@ function isSlug(value: unknown): value is string {
 class PlanChecker {
   readonly diagnostics: Diagnostic[] = [];
   private readonly root: unknown;
+  /** The plan's calendar once checked, for the timetable check after the final parse. */
+  private calendar: CalendarData | undefined;
+  /** "<task index>:<year>" already warned about, so a year is named once per task. */
+  private readonly warnedYears = new Set<string>();
 
   constructor(
     private readonly doc: Document.Parsed,
@@ -571,6 +577,7 @@ class PlanChecker {
       ? plan.issuedOn
       : undefined;
     const calendar = this.checkCalendar(plan);
+    this.calendar = calendar;
     this.checkTimezone(plan);
 
     tasks.forEach((task, index) => {
@@ -591,6 +598,7 @@ class PlanChecker {
           if (isSlug(dependency) && !taskIds.has(dependency)) this.unknownTask([...path, 'dependsOn', i], dependency, taskIds);
         });
       }
+      this.checkTarget(task, path);
       this.checkEscalation([...path, 'escalation'], checkAgency, roleNames);
       this.checkDeadline(task, path, taskIds, issuedOn, calendar);
       this.checkRecurrence(task, path, calendar);
@@ -599,17 +607,69 @@ class PlanChecker {
     this.checkCycles(tasks);
   }
 
-  /** A { kind, parent } selector that picks no agency would silently drop the task from every unit. */
+  /** A { kind, parent | within } selector that picks no agency would silently drop the task from every unit. */
   private checkUnitsSelector(units: Plain, path: Path, agencies: unknown[], checkAgency: (path: Path, what: string) => void): void {
     const name = this.describe(path.slice(0, 2));
     if (units.parent !== undefined) checkAgency([...path, 'parent'], `the units of ${name} are under`);
+    if (units.within !== undefined) checkAgency([...path, 'within'], `the units of ${name} are within`);
     if (typeof units.kind !== 'string') return;
-    const parent = units.parent;
-    if (parent !== undefined && !agencies.some((agency) => isPlain(agency) && agency.id === parent)) return;
-    const matches = agencies.filter((agency) => isPlain(agency) && agency.kind === units.kind && (parent === undefined || agency.parent === parent));
-    if (matches.length === 0) {
-      const under = parent === undefined ? '' : ` under '${String(parent)}'`;
+    const { parent, within } = units;
+    const exists = (id: unknown): boolean => agencies.some((agency) => isPlain(agency) && agency.id === id);
+    if ((parent !== undefined && !exists(parent)) || (within !== undefined && !exists(within))) return;
+    if (this.selectedUnits(units).length === 0) {
+      const under = `${parent === undefined ? '' : ` under '${String(parent)}'`}${within === undefined ? '' : ` within '${String(within)}'`}`;
       this.error('empty-units', this.nodeAt(path), `the units of ${name} select agencies of kind '${units.kind}'${under}, but the plan has none; add those agencies under 'agencies' (with \`parent: ${parent === undefined ? '<id>' : String(parent)}\` where needed) or list the unit ids instead`);
+    }
+  }
+
+  /** The unit ids a task's `units` picks, from the unchecked document (ids that are not slugs drop out). */
+  private selectedUnits(units: unknown): string[] {
+    if (Array.isArray(units)) return units.filter(isSlug);
+    if (!isPlain(units) || typeof units.kind !== 'string') return [];
+    const agencies = isPlain(this.root) && Array.isArray(this.root.agencies) ? this.root.agencies : [];
+    const nodes: AgencyNode[] = agencies
+      .filter((agency): agency is Plain => isPlain(agency) && isSlug(agency.id) && typeof agency.kind === 'string')
+      .map((agency) => ({ id: agency.id as string, kind: agency.kind as string, ...(isSlug(agency.parent) ? { parent: agency.parent } : {}) }));
+    const parent = isSlug(units.parent) ? units.parent : undefined;
+    const within = isSlug(units.within) ? units.within : undefined;
+    return selectUnits({ kind: units.kind, ...(parent ? { parent } : {}), ...(within ? { within } : {}) }, nodes);
+  }
+
+  /** Per-unit targets name units of the task, once each, and every copy has a value to reach. */
+  private checkTarget(task: Plain, path: Path): void {
+    const target = task.target;
+    if (!isPlain(target)) return;
+    const name = this.describe(path);
+    const targetPath = [...path, 'target'];
+    const perUnit = Array.isArray(target.perUnit) ? target.perUnit : undefined;
+    if (perUnit && task.units === undefined) {
+      this.error('target-per-unit', this.keyNodeAt([...targetPath, 'perUnit']), `${name} has 'perUnit' targets but no 'units'; add \`units:\` (the agencies that each carry the task) or give one 'value' for the task`);
+      return;
+    }
+    const units = task.units === undefined ? [] : this.selectedUnits(task.units);
+    const firstIndex = new Map<string, number>();
+    const withValue = new Set<string>();
+    perUnit?.forEach((entry, index) => {
+      if (!isPlain(entry) || !isSlug(entry.agency)) return;
+      const entryPath = [...targetPath, 'perUnit', index, 'agency'];
+      const first = firstIndex.get(entry.agency);
+      if (first !== undefined) {
+        this.error('target-per-unit', this.nodeAt(entryPath), `'${entry.agency}' has a second target in ${name} (the first is on line ${this.position(this.nodeAt([...targetPath, 'perUnit', first, 'agency'])).line}); keep one`);
+        return;
+      }
+      firstIndex.set(entry.agency, index);
+      if (entry.value !== undefined) withValue.add(entry.agency);
+      if (units.length > 0 && !units.includes(entry.agency)) {
+        const suggestion = closest(entry.agency, units);
+        this.error('target-per-unit', this.nodeAt(entryPath), `'${entry.agency}' is not one of the units of ${name}; ${suggestion ? `did you mean '${suggestion}'?` : `use one of ${quoteList(units.slice(0, 5))}${units.length > 5 ? ', …' : ''}`}`);
+      }
+    });
+    if (target.value !== undefined) return;
+    const withoutValue = units.filter((unit) => !withValue.has(unit));
+    if (task.units === undefined || withoutValue.length > 0) {
+      const shown = quoteList(withoutValue.slice(0, 5)) + (withoutValue.length > 5 ? ` and ${withoutValue.length - 5} more` : '');
+      const which = withoutValue.length > 0 ? ` and ${shown} ${withoutValue.length === 1 ? 'has' : 'have'} none under 'perUnit'` : '';
+      this.error('missing-key', this.nodeAt(targetPath), `the target of ${name} has no 'value'${which}; add \`value: 100\` for every unit, or each unit's own value under 'perUnit'`);
     }
   }
 
@@ -704,7 +764,13 @@ class PlanChecker {
 
   private warnCalendarYear(calendar: CalendarData | undefined, year: number, path: Path, what: string): void {
     if (!calendar || calendar.years.includes(year)) return;
-    this.report('warning', 'calendar-year', this.nodeAt(path), `${what} falls in ${year}, for which calendar '${calendar.name}' has no holiday data (it covers ${calendar.years.join(', ')}); working days in ${year} will skip weekends only, so add ${year} to calendars/${calendar.name}.yaml once its holidays are announced`);
+    const key = `${String(path[1])}:${year}`;
+    if (this.warnedYears.has(key)) return;
+    this.warnedYears.add(key);
+    const counted = calendar.statutoryHolidays
+      ? `has not recorded the announcement of ${year} (it records ${calendar.years.join(', ')}); the law's holidays count, but Tết and the day next to 2/9 are defaults and no swapped day is known`
+      : `has no holiday data (it covers ${calendar.years.join(', ')}); working days in ${year} will skip weekends only`;
+    this.report('warning', 'calendar-year', this.nodeAt(path), `${what} falls in ${year}, for which calendar '${calendar.name}' ${counted}, so add ${year} to calendars/${calendar.name}.yaml once its holidays are announced`);
   }
 
   private checkDeadline(task: Plain, path: Path, taskIds: Map<string, number>, issuedOn: string | undefined, calendar: CalendarData | undefined): void {
@@ -830,6 +896,31 @@ class PlanChecker {
   }
 
   /** Safety net: anything zod rejects that the passes above did not explain. */
+  /**
+   * Reminders and ladder steps land around the deadline, sometimes in the next year: warn about
+   * those in a year the calendar has no announcement for, as for deadlines. Needs a parsed plan.
+   */
+  warnTimetableYears(plan: Plan): void {
+    const calendar = this.calendar;
+    if (!calendar) return;
+    const indexOf = new Map(plan.tasks.map((task, index) => [task.id, index]));
+    // The copies of a task with units share its deadline and its delays: check each once.
+    const checked = new Set<string>();
+    for (const spec of compilePlan(plan, calendar)) {
+      if (spec.deadline.kind !== 'instant' || checked.has(`${spec.taskId}@${spec.deadline.at}`)) continue;
+      checked.add(`${spec.taskId}@${spec.deadline.at}`);
+      const index = indexOf.get(spec.taskId)!;
+      const entries = taskTimetable({ deadlineAt: spec.deadline.at, policy: spec.escalation, calendar, timezone: spec.timezone });
+      for (const entry of entries) {
+        const [year] = unannouncedYears(calendar, [entry.at], spec.timezone);
+        if (year === undefined) continue;
+        const where = plan.tasks[index]!.recurrence ? 'recurrence' : 'deadline';
+        const what = entry.kind === 'escalation' ? `escalation level ${entry.level}` : entry.kind === 'reminder' ? 'a reminder' : 'the deadline';
+        this.warnCalendarYear(calendar, year, ['tasks', index, where], `${what} of ${this.describe(['tasks', index])} (${formatDeadlineVi(entry.at, spec.timezone)})`);
+      }
+    }
+  }
+
   finalParse(): Plan | undefined {
     const result = planSchema.safeParse(this.root);
     if (result.success) return result.data;
@@ -902,6 +993,7 @@ export function validatePlanDocument(
   checker.checkStructure();
   checker.checkSemantics();
   const plan = checker.finalParse();
+  if (plan && !checker.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) checker.warnTimetableYears(plan);
   diagnostics.push(...checker.diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   const hasError = sorted.some((diagnostic) => diagnostic.severity === 'error');

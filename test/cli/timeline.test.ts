@@ -130,3 +130,26 @@ t.test('exit 1 with the diagnostics when the plan is invalid, 2 on usage errors'
   t.equal(unknownTask.code, 2);
   t.match(unknownTask.stderr, /no task "khong-co"/);
 });
+
+t.test('a warning when a printed date falls in a year whose holidays are not announced', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kehoach-timeline-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const minimal = readFileSync(join(ROOT, 'test', 'fixtures', 'plans', 'valid', 'minimal.yaml'), 'utf8')
+    .replace('../../../../plans/plan.schema.json', join(ROOT, 'plans', 'plan.schema.json'));
+  // Due on 30/12/2026: the ladder's later levels fall in January 2027, which vn.yaml has not recorded.
+  const late = join(dir, 'late.yaml');
+  writeFileSync(late, minimal.replace('deadline: 2022-12-25', 'deadline: 2026-12-30'));
+  const warned = await kehoach(['timeline', late]);
+  t.equal(warned.code, 0, warned.stderr);
+  // 3 working days after Wednesday 30/12: Thursday 31/12, then 1/1/2027 is a holiday: Monday 4/1, Tuesday 5/1.
+  t.match(warned.stdout, /Thứ Ba 05\/01\/2027 24:00 +Cấp 2/, 'level 2 skips 1/1/2027');
+  t.match(warned.stderr, /Cảnh báo: Lịch làm việc "vn" chưa ghi thông báo nghỉ lễ, Tết của năm 2027/);
+  const json = await kehoach(['timeline', late, '--json']);
+  t.match((JSON.parse(json.stdout) as { warnings: string[] }).warnings, [/năm 2027/]);
+
+  const inside = join(dir, 'inside.yaml');
+  writeFileSync(inside, minimal);
+  const quiet = await kehoach(['timeline', inside]);
+  t.equal(quiet.code, 0, quiet.stderr);
+  t.notMatch(quiet.stderr, /Cảnh báo/);
+});

@@ -17,8 +17,11 @@ t.test('the shipped calendar loads with five announced years', async (t) => {
   t.equal(vn.name, 'vn');
   t.same(vn.weekend, [6, 7]);
   t.same(vn.years, [2022, 2023, 2024, 2025, 2026]);
-  t.ok(vn.holidays.includes('2023-01-02'));
+  t.equal(vn.statutoryHolidays, 'vn-labour-code-2019');
+  t.notOk(vn.holidays.includes('2023-01-02'), 'a make-up day the law gives is derived, not listed');
+  t.ok(vn.holidays.includes('2023-01-20'), 'an announced Tết day is listed');
   t.ok(vn.workingWeekends.includes('2024-05-04'));
+  t.ok(vn.holidays.length <= 7 * vn.years.length, 'only what the announcements add: a few days a year');
   t.notOk(vn.holidays.includes('2023-01-21'), 'weekend days inside a range are not listed as holidays');
   t.same([...vn.holidays].sort(), vn.holidays, 'sorted');
 });
@@ -71,4 +74,29 @@ t.test('problems are reported with what to do', async (t) => {
   t.throws(() => loadCalendar('broken', dir), /is not valid YAML/);
   t.throws(() => loadCalendar('missing', dir), /no calendar named "missing".*available: bad, broken, typo/);
   t.throws(() => loadCalendar('../vn', dir), /is not a calendar name/);
+});
+
+t.test('with the law rules, a recorded year must give its Tết days and the day next to 2/9', async (t) => {
+  const dir = calendarDir(t, {
+    'half.yaml': [
+      'name: half',
+      'weekend: [6, 7]',
+      'statutoryHolidays: vn-labour-code-2019',
+      'years:',
+      '  - year: 2027',
+      '    holidays:',
+      '      - { date: 2027-05-03, name: Nghỉ hoán đổi }',
+      '  - year: 2028',
+      '    holidays:',
+      '      - { from: 2028-01-24, to: 2028-01-30, name: Tết Mậu Thân }',
+      '      - { date: 2028-09-01, name: Quốc khánh }',
+    ].join('\n'),
+    'law.yaml': 'name: law\nweekend: [6, 7]\nstatutoryHolidays: bllđ\nyears:\n  - year: 2024\n',
+  });
+  const error = t.throws(() => loadCalendar('half', dir)) as CalendarFileError;
+  t.same(error.problems, [
+    'years.0.holidays: no Tết Nguyên đán days around 2027-02-06 (mùng 1 Tết); add the announced rest period, e.g. { from: …, to: …, name: "Tết Nguyên đán" }',
+    'years.0.holidays: neither 2027-09-01 nor 2027-09-03 is listed; add the announced day next to Quốc khánh 2/9',
+  ]);
+  t.throws(() => loadCalendar('law', dir), /statutoryHolidays: must be "vn-labour-code-2019"/);
 });

@@ -16,6 +16,8 @@ import {
   startOfLocalDay,
   timezoneOffsetMs,
   toLocal,
+  unannouncedYears,
+  unannouncedYearsWarning,
   workingDayOnOrAfter,
   workingDaysBetween,
 } from '../../src/plan/calendar';
@@ -96,7 +98,10 @@ t.test('calendar coverage and years outside it', async (t) => {
   for (const year of [2022, 2023, 2024, 2025, 2026]) t.ok(calendarCovers(vn, year), `${year} covered`);
   t.notOk(calendarCovers(vn, 2027));
   t.notOk(calendarCovers(vn, 2021));
-  t.equal(isWorkingDay(vn, '2027-01-01'), true, 'outside covered years only the weekend rule applies');
+  // The law's holidays need no entry: 1/1/2027 and 30/4/2027 are Fridays, both rest days.
+  t.equal(isWorkingDay(vn, '2027-01-01'), false, '1/1/2027 is Tết Dương lịch');
+  t.equal(isWorkingDay(vn, '2027-04-30'), false, '30/4/2027 is Ngày Chiến thắng');
+  t.equal(isWorkingDay(vn, '2027-04-29'), true);
 });
 
 t.test('a calendar that never works fails instead of looping', async (t) => {
@@ -137,4 +142,20 @@ t.test('dates shown to people: dd/mm/yyyy, a deadline at the midnight ending a d
   t.equal(formatDeadlineVi('2022-12-25T17:00:00.000Z', 'Asia/Ho_Chi_Minh'), '25/12/2022', 'the midnight ending 25/12 is shown as that day');
   t.equal(formatDeadlineVi('2022-11-30T10:00:00.000Z', 'Asia/Ho_Chi_Minh'), '17:00 ngày 30/11/2022');
   t.equal(formatDeadlineVi('2022-11-30T17:00:00.000Z', 'UTC'), '17:00 ngày 30/11/2022', 'in the plan\'s own timezone');
+});
+
+t.test('a warning names the years whose announcement is not recorded', async (t) => {
+  const instants = [
+    '2026-12-31T17:00:00.000Z', // the end of 31/12/2026: still 2026
+    '2027-01-04T01:00:00.000Z', // 08:00 on 04/01/2027
+    '2026-06-30T17:00:00.000Z',
+    '2028-02-01T03:00:00.000Z',
+  ];
+  t.same(unannouncedYears(vn, instants, TZ), [2027, 2028]);
+  t.same(unannouncedYears(vn, ['2026-12-31T17:00:00.000Z', Date.parse('2022-01-03T01:00:00Z')], TZ), []);
+  t.equal(unannouncedYearsWarning(vn, []), undefined);
+  t.equal(
+    unannouncedYearsWarning(vn, [2027, 2028]),
+    'Lịch làm việc "vn" chưa ghi thông báo nghỉ lễ, Tết của năm 2027, 2028: ngày nghỉ lễ theo Bộ luật Lao động 2019 vẫn được tính, nhưng các ngày nghỉ Tết Nguyên đán và ngày nghỉ liền kề Quốc khánh 2/9 đang tạm tính theo mặc định, chưa có ngày hoán đổi, làm bù. Bổ sung năm 2027, 2028 vào calendars/vn.yaml khi có thông báo chính thức.',
+  );
 });

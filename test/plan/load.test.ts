@@ -38,7 +38,9 @@ t.test('positions are 1-based lines and columns of the YAML document', async (t)
 
 t.test('a plan with only warnings is returned; one with an error is not', async (t) => {
   const warned = loadPlanText(MINIMAL.replace('deadline: 2022-12-25', 'deadline: 2030-12-25'), 'warned.yaml');
-  t.same(warned.diagnostics.map((d) => d.severity), ['warning']);
+  // The deadline falls in 2030 and the last ladder level in January 2031, neither announced.
+  t.same(warned.diagnostics.map((d) => d.severity), ['warning', 'warning']);
+  t.match(warned.diagnostics[1]!.message, /^escalation level 3 of task 't01' \(\d\d\/01\/2031\) falls in 2031/);
   t.ok(warned.plan);
   const broken = loadPlanText(MINIMAL.replace('lead: cong-an-tinh', 'lead: nobody'), 'broken.yaml');
   t.equal(broken.plan, undefined);

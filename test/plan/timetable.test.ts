@@ -139,7 +139,10 @@ t.test('reminders before a deadline just after Tết go out before Tết', async
   const deadlineAt = deadlineInstant({ rule: { kind: 'date', date: '2023-01-30' }, calendar: vn, timezone: TZ })!;
   t.equal(reminderAt(deadlineAt, d('3 working days'), vn, TZ), '2023-01-18T01:00:00.000Z');
   t.equal(reminderAt(deadlineAt, d('1 working day'), vn, TZ), '2023-01-27T01:00:00.000Z');
-  t.equal(reminderAt(deadlineAt, d('7 days'), vn, TZ), '2023-01-23T01:00:00.000Z', 'calendar days count every day');
+  // 7 calendar days before is mùng 2 Tết (23/01/2023): the reminder waits for the first working morning.
+  t.equal(reminderAt(deadlineAt, d('7 days'), vn, TZ), '2023-01-27T01:00:00.000Z', 'moved to 08:00 on 27/01, after Tết');
+  t.equal(reminderAt(deadlineAt, d('7 days'), vn, TZ, 'keep'), '2023-01-23T01:00:00.000Z', 'kept on the day counted');
+  t.equal(reminderAt(deadlineAt, d('11 days'), vn, TZ), '2023-01-19T01:00:00.000Z', 'the Thursday before Tết is a working day');
   t.equal(dueSoonAt(deadlineAt, d('3 working days'), vn, TZ), '2023-01-17T17:00:00.000Z');
 });
 
@@ -148,7 +151,10 @@ t.test('ladder levels keep the time of day and use make-up Saturdays', async (t)
   const deadlineAt = deadlineInstant({ rule: { kind: 'date_time', dateTime: '2024-04-26T17:00' }, calendar: vn, timezone: TZ })!;
   t.equal(afterDeadline(deadlineAt, d('1 working day'), vn, TZ), '2024-05-02T10:00:00.000Z');
   t.equal(afterDeadline(deadlineAt, d('3 working days'), vn, TZ), '2024-05-04T10:00:00.000Z');
-  t.equal(afterDeadline(deadlineAt, d('2 days'), vn, TZ), '2024-04-28T10:00:00.000Z');
+  // 2 calendar days later is Sunday 28/04, then the holidays until 01/05: 08:00 on Thursday 02/05.
+  t.equal(afterDeadline(deadlineAt, d('2 days'), vn, TZ), '2024-05-02T01:00:00.000Z');
+  t.equal(afterDeadline(deadlineAt, d('2 days'), vn, TZ, 'keep'), '2024-04-28T10:00:00.000Z');
+  t.equal(afterDeadline(deadlineAt, d('6 days'), vn, TZ), '2024-05-02T10:00:00.000Z', 'a working day keeps the time of day');
   t.equal(afterDeadline(deadlineAt, d('4 hours'), vn, TZ), '2024-04-26T14:00:00.000Z');
   t.equal(afterDeadline(deadlineAt, d('0 working days'), vn, TZ), deadlineAt);
   // A date deadline on a Sunday: levels count from that date.
@@ -210,4 +216,36 @@ t.test('entries are sorted by instant', async (t) => {
   t.equal(entries[0]!.kind, 'reminder', 'the 5-working-day reminder comes first');
   // Deadline Wednesday 07/02/2024, the day before Tết Giáp Thìn: +3 working days is 19/02.
   t.equal(afterDeadline(deadlineAt, d('3 working days'), vn, TZ), '2024-02-19T17:00:00.000Z');
+});
+
+t.test('no reminder at 08:00 on mùng 1 Tết: calendar-day entries move to the next working morning', async (t) => {
+  // Friday 27/02/2026; mùng 1 Tết Bính Ngọ is Tuesday 17/02, the Tết rest runs 14–22/02.
+  const deadlineAt = deadlineInstant({ rule: { kind: 'date', date: '2026-02-27' }, calendar: vn, timezone: TZ })!;
+  const policy: ResolvedEscalationPolicy = {
+    dueSoon: d('3 working days'),
+    reminders: [d('10 days'), d('2 days')],
+    ladder: [{ level: 1, after: d('1 day'), to: head, action: 'Nhắc nhở' }],
+  };
+  const at = (entries: TimetableEntry[]) => entries.map((entry) => `${entry.kind}:${entry.at}`);
+  t.same(at(taskTimetable({ deadlineAt, policy, calendar: vn, timezone: TZ })), [
+    'reminder:2026-02-23T01:00:00.000Z', // not 17/02: 08:00 on Monday 23/02
+    'due_soon:2026-02-23T17:00:00.000Z',
+    'reminder:2026-02-25T01:00:00.000Z',
+    'deadline:2026-02-27T17:00:00.000Z',
+    'escalation:2026-03-02T01:00:00.000Z', // Saturday 28/02 → 08:00 on Monday 02/03
+  ]);
+  t.same(at(taskTimetable({ deadlineAt, policy: { ...policy, onRestDay: 'keep' }, calendar: vn, timezone: TZ })), [
+    'reminder:2026-02-17T01:00:00.000Z',
+    'due_soon:2026-02-23T17:00:00.000Z',
+    'reminder:2026-02-25T01:00:00.000Z',
+    'deadline:2026-02-27T17:00:00.000Z',
+    'escalation:2026-02-28T17:00:00.000Z',
+  ]);
+});
+
+t.test('a calendar-day reminder moved past the deadline is dropped, as any reminder not before it', async (t) => {
+  // A deadline at the end of Sunday 13/11/2022: 1 day before is Saturday, whose next working morning is after it.
+  const deadlineAt = deadlineInstant({ rule: { kind: 'date', date: '2022-11-13' }, calendar: vn, timezone: TZ })!;
+  t.equal(reminderAt(deadlineAt, d('1 day'), vn, TZ), null);
+  t.equal(reminderAt(deadlineAt, d('1 day'), vn, TZ, 'keep'), '2022-11-12T01:00:00.000Z');
 });

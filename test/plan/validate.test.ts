@@ -192,3 +192,29 @@ t.test('closest() suggests near misses only', async (t) => {
   t.equal(closest('dependson', ['deadline', 'dependsOn']), 'dependsOn');
   t.equal(closest('owner', ['id', 'code', 'title']), undefined);
 });
+
+t.test('per-unit targets and units within an agency', async (t) => {
+  const withUnits = (units: string, target: string): string =>
+    edited('    output: Báo cáo kết quả\n', `    output: Báo cáo kết quả\n    units: ${units}\n    target: ${target}\n`).replace(
+      'kind: police\n',
+      'kind: police\n  - { id: huyen-a, name: UBND huyện A, kind: district_committee, parent: ubnd-tinh }\n  - { id: xa-a1, name: UBND xã A1, kind: commune_committee, parent: huyen-a }\n',
+    );
+  const ok = loadPlanText(withUnits('{ kind: commune_committee, within: ubnd-tinh }', '{ metric: sổ, unit: sổ, perUnit: [{ agency: xa-a1, value: 12 }] }'), 'ok.yaml');
+  t.same(ok.diagnostics, []);
+
+  const noUnits = loadPlanText(edited('    output: Báo cáo kết quả\n', '    output: Báo cáo kết quả\n    target: { metric: sổ, unit: sổ, value: 3, perUnit: [{ agency: cong-an-tinh, value: 1 }] }\n'), 'no-units.yaml');
+  t.same(noUnits.diagnostics.map((d) => d.code), ['target-per-unit']);
+  t.match(noUnits.diagnostics[0]!.message, /has 'perUnit' targets but no 'units'/);
+
+  const noValue = loadPlanText(edited('    output: Báo cáo kết quả\n', '    output: Báo cáo kết quả\n    target: { metric: sổ, unit: sổ }\n'), 'no-value.yaml');
+  t.match(noValue.diagnostics.map((d) => d.message), [/the target of task 't01' has no 'value'; add `value: 100`/]);
+
+  const twice = loadPlanText(withUnits('[xa-a1]', '{ metric: sổ, unit: sổ, value: 3, perUnit: [{ agency: xa-a1, value: 1 }, { agency: xa-a1, base: 9 }] }'), 'twice.yaml');
+  t.match(twice.diagnostics.map((d) => d.message), [/'xa-a1' has a second target in task 't01' \(the first is on line \d+\); keep one/]);
+
+  const unknownWithin = loadPlanText(withUnits('{ kind: commune_committee, within: tinh }', '{ metric: sổ, unit: sổ, value: 3 }'), 'within.yaml');
+  t.match(unknownWithin.diagnostics.map((d) => d.message), [/the units of task 't01' are within 'tinh', which is not an agency of this plan/]);
+
+  const empty = loadPlanText(withUnits('{ kind: commune_committee, within: cong-an-tinh }', '{ metric: sổ, unit: sổ, value: 3 }'), 'empty.yaml');
+  t.match(empty.diagnostics.map((d) => `${d.code}: ${d.message}`), [/^empty-units: .*kind 'commune_committee' within 'cong-an-tinh', but the plan has none/]);
+});
