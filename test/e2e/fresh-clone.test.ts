@@ -72,6 +72,9 @@ async function freeTemporalPort(): Promise<number> {
   }
 }
 
+// A clone, an install and two starts take longer than the suite's 5 minutes on a busy machine.
+t.setTimeout(900_000);
+
 t.test('npm start on a fresh clone: use it, stop it, start it again', { timeout: 900_000 }, async (t) => {
   const workDir = mkdtempSync(path.join(tmpdir(), 'kehoach-clone-'));
   t.teardown(() => rmSync(workDir, { recursive: true, force: true }));
