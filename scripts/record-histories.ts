@@ -96,6 +96,19 @@ async function main(): Promise<void> {
       await env.sleep('15 days');
       return handle;
     },
+    'rollup-release': async () => {
+      const deadline = { kind: 'instant' as const, at: await deadlineInDays(10) };
+      const whole = makeSpec({ planId, taskId: 'units', members: [{ unitId: 'ubnd-a' }, { unitId: 'ubnd-b' }], dependants: ['after-units'], deadline });
+      const handle = await start(whole);
+      const members = await Promise.all(['ubnd-a', 'ubnd-b'].map((unitId) => start(makeSpec({ planId, taskId: 'units', unitId, lead: unitId, deadline }))));
+      await start(makeSpec({ planId, taskId: 'after-units', dependsOn: ['units'], deadline: { kind: 'after_task', taskId: 'units', within: { amount: 5, unit: 'working_day' } } }));
+      await env.sleep('2 days');
+      for (const [index, member] of members.entries()) {
+        await member.executeUpdate(complete, { args: [{ actor: { id: `staff-${index}`, agency: index === 0 ? 'ubnd-a' : 'ubnd-b', role: 'staff' } }] });
+      }
+      await env.sleep('1 day');
+      return handle;
+    },
     'amend-cancel': async () => {
       const spec = makeSpec({ planId, taskId: 'amended', deadline: { kind: 'instant', at: await deadlineInDays(4) } });
       const handle = await start(spec);

@@ -4,15 +4,17 @@
  */
 import type { Client } from '@temporalio/client';
 import { createTaskControlActivities } from './task-control';
-import type { KehoachActivities, ProjectionActivities } from '../domain';
+import type { CompletionLookup, KehoachActivities, ProjectionActivities } from '../domain';
 
 export interface ActivityDeps {
   client: Client;
   projection: ProjectionActivities;
+  /** Which prerequisites the read model shows done, for releasing a task right after its start. */
+  completions: CompletionLookup;
 }
 
 export function createActivities(deps: ActivityDeps): KehoachActivities {
-  const taskControl = createTaskControlActivities(deps.client);
+  const taskControl = createTaskControlActivities(deps.client, deps.completions);
   return {
     recordTaskChange: (change) => deps.projection.recordTaskChange(change),
     recordPlanVersion: (record) => deps.projection.recordPlanVersion(record),

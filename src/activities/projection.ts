@@ -3,7 +3,7 @@
  * an activity more than once and in any order relative to an older attempt, so every write here is
  * idempotent (unique idempotency keys) and the task row only ever moves forward (by state.seq).
  */
-import { and, eq, notInArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import {
   agencies,
@@ -18,12 +18,41 @@ import {
 import { formatDeadlineVi } from '../plan/calendar';
 import type { ResolvedTarget } from '../plan/model';
 import type { Agency, Contact, Plan, Role } from '../plan/schema';
-import type { NotificationRequest, PlanVersionRecord, ProjectionActivities, TaskChange, TaskStateView } from '../domain';
+import {
+  taskDoneAt,
+  type CompletionLookup,
+  type NotificationRequest,
+  type PlanVersionRecord,
+  type ProjectionActivities,
+  type TaskChange,
+  type TaskStateView,
+} from '../domain';
 
 export function createProjectionActivities(db: Database): ProjectionActivities {
   return {
     recordTaskChange: (change) => recordTaskChange(db, change),
     recordPlanVersion: (record) => recordPlanVersion(db, record),
+  };
+}
+
+/** Which tasks the read model shows done as a whole (every row of the task, roll-up and members). */
+export function createCompletionLookup(db: Database): CompletionLookup {
+  return {
+    async doneAt(planId, taskIds) {
+      if (taskIds.length === 0) return {};
+      const rows = await db
+        .select({ taskId: tasks.taskId, progress: tasks.progress, completedAt: tasks.completedAt })
+        .from(tasks)
+        .where(and(eq(tasks.planId, planId), inArray(tasks.taskId, [...taskIds])));
+      const result: Record<string, string> = {};
+      for (const taskId of taskIds) {
+        const doneAt = taskDoneAt(
+          rows.filter((row) => row.taskId === taskId).map((row) => ({ progress: row.progress, completedAt: row.completedAt?.toISOString() ?? null })),
+        );
+        if (doneAt) result[taskId] = doneAt;
+      }
+      return result;
+    },
   };
 }
 

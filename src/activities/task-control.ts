@@ -11,10 +11,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import type { SearchAttributePair } from '@temporalio/common';
 import type { TaskSpec } from '../plan/model';
 import { TASK_QUEUE, taskWorkflowId } from '../workflows/ids';
-import { amend, cancelTask } from '../workflows/messages';
+import { amend, cancelTask, release } from '../workflows/messages';
 import type { taskWorkflow } from '../workflows/task';
 import { categoryKey, deadlineKey, escalationLevelKey, leadAgencyKey, planIdKey, progressKey } from '../temporal/search-attributes';
-import type { Category, TaskControlActivities } from '../domain';
+import type { Category, CompletionLookup, TaskControlActivities } from '../domain';
 
 /** Heartbeats when running as an activity (with the index reached, for the UI); a no-op when called directly. */
 function heartbeat(details: unknown): void {
@@ -58,18 +58,27 @@ function isFinalRefusal(error: unknown): boolean {
   return error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError;
 }
 
-export function createTaskControlActivities(client: Client): TaskControlActivities {
+export function createTaskControlActivities(client: Client, completions: CompletionLookup): TaskControlActivities {
   return {
     async startTasks({ specs, planVersion }) {
       for (const [index, spec] of specs.entries()) {
         heartbeat(index);
+        const workflowId = taskWorkflowId(spec);
         await client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
-          workflowId: taskWorkflowId(spec),
+          workflowId,
           taskQueue: TASK_QUEUE,
           args: [{ spec, planVersion }],
           workflowIdConflictPolicy: 'USE_EXISTING',
           typedSearchAttributes: initialSearchAttributes(spec),
         });
+        // A prerequisite done before this task started released nobody: release it from the read
+        // model. A prerequisite's record lands before its own release signals go out, so no
+        // completion falls between the two paths. Repeated releases change nothing.
+        if (spec.dependsOn.length === 0) continue;
+        const done = await completions.doneAt(spec.planId, spec.dependsOn);
+        for (const [prerequisite, doneAt] of Object.entries(done)) {
+          await client.workflow.getHandle(workflowId).signal(release, { taskId: prerequisite, doneAt });
+        }
       }
     },
 

@@ -12,7 +12,7 @@ import { startDevServer } from '../temporal/dev-server';
 import { connectTemporal } from '../temporal/client';
 import { createWorker } from '../temporal/worker';
 import { createActivities } from '../activities';
-import { createProjectionActivities } from '../activities/projection';
+import { createCompletionLookup, createProjectionActivities } from '../activities/projection';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrateDatabase } from '../db/migrate';
 import { openDatabase } from '../db/client';
@@ -88,7 +88,11 @@ export async function run(args: string[]): Promise<number> {
     const worker = await createWorker({
       connection: temporal.nativeConnection,
       namespace: temporalConfig.temporal.namespace,
-      activities: createActivities({ client: temporal.client, projection: createProjectionActivities(database.db) }),
+      activities: createActivities({
+        client: temporal.client,
+        projection: createProjectionActivities(database.db),
+        completions: createCompletionLookup(database.db),
+      }),
     });
     const workerRun = worker.run();
     stoppers.push({

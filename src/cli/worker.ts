@@ -6,7 +6,7 @@
  */
 import { readServiceConfig } from './service-config';
 import { createActivities } from '../activities';
-import { createProjectionActivities } from '../activities/projection';
+import { createCompletionLookup, createProjectionActivities } from '../activities/projection';
 import { openDatabase } from '../db/client';
 import { connectTemporal, DEFAULT_TEMPORAL_ADDRESS } from '../temporal/client';
 import { createWorker, WORKER_LIMITS } from '../temporal/worker';
@@ -33,7 +33,11 @@ export async function run(args: string[]): Promise<number> {
     const worker = await createWorker({
       connection: temporal.nativeConnection,
       namespace: config.temporal.namespace,
-      activities: createActivities({ client: temporal.client, projection: createProjectionActivities(database.db) }),
+      activities: createActivities({
+        client: temporal.client,
+        projection: createProjectionActivities(database.db),
+        completions: createCompletionLookup(database.db),
+      }),
     });
     const stop = (signal: string) => {
       process.stderr.write(`kehoach worker: ${signal} received, finishing in-flight work…\n`);

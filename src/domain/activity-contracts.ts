@@ -27,4 +27,10 @@ export interface TaskControlActivities {
   cancelTasks(input: { workflowIds: string[]; planVersion: number; actor: Actor }): Promise<void>;
 }
 
+/** What the start path reads back from the read model: which prerequisites are already done. */
+export interface CompletionLookup {
+  /** taskId → when it was done as a whole (see taskDoneAt), for those of `taskIds` that are. */
+  doneAt(planId: string, taskIds: readonly string[]): Promise<Record<string, string>>;
+}
+
 export type KehoachActivities = ProjectionActivities & TaskControlActivities;

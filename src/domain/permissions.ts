@@ -34,6 +34,17 @@ function notWritable(view: TaskStateView): Rejection | undefined {
   return undefined;
 }
 
+/** A roll-up is reported on through its members, never directly. */
+function rollupRefusal(view: TaskStateView): Rejection | undefined {
+  if ((view.spec.members?.length ?? 0) === 0) return undefined;
+  const example = view.spec.members![0]!;
+  const member = example.unitId ? `@${example.unitId}` : `#${example.occurrence ?? ''}`;
+  return reject(
+    RejectionType.invalidState,
+    `Nhiệm vụ ${view.taskId} được thực hiện theo từng đơn vị hoặc từng kỳ (${view.spec.members!.length} bản); hãy cập nhật ở bản của từng đơn vị, ví dụ ${view.taskId}${member}.`,
+  );
+}
+
 function doneMessage(view: TaskStateView): string {
   const when = view.completedAt ? ` ngày ${formatLocalDate(view.completedAt, view.spec.timezone)}` : '';
   return view.progress === 'awaiting_confirmation'
@@ -46,6 +57,8 @@ function pausedMessage(view: TaskStateView): string {
 }
 
 export function checkComplete(view: TaskStateView, input: CompleteInput, nowMs: number): Rejection | undefined {
+  const rollup = rollupRefusal(view);
+  if (rollup) return rollup;
   if (!isAdmin(input.actor) && !isLeadStaff(input.actor, view.spec)) {
     return reject(
       RejectionType.forbidden,
@@ -110,6 +123,8 @@ export function checkConfirm(view: TaskStateView, input: ConfirmInput, nowMs: nu
 }
 
 export function checkConfirmOrReturn(view: TaskStateView, ctx: WriteContext, reason?: string | null): Rejection | undefined {
+  const rollup = rollupRefusal(view);
+  if (rollup) return rollup;
   if (!isAdmin(ctx.actor) && !isLeader(ctx.actor)) {
     return reject(RejectionType.forbidden, 'Chỉ cơ quan theo dõi (lãnh đạo) hoặc quản trị viên được xác nhận hay trả lại kết quả nhiệm vụ.');
   }
@@ -130,6 +145,8 @@ export function checkConfirmOrReturn(view: TaskStateView, ctx: WriteContext, rea
 }
 
 export function checkReportProgress(view: TaskStateView, ctx: WriteContext, value: unknown): Rejection | undefined {
+  const rollup = rollupRefusal(view);
+  if (rollup) return rollup;
   const actor = ctx.actor;
   const supporting = actor.role === 'staff' && actor.agency !== undefined && view.spec.support.includes(actor.agency);
   if (!isAdmin(actor) && !isLeader(actor) && !isLeadStaff(actor, view.spec) && !supporting) {
@@ -164,6 +181,8 @@ export function checkRequestExtension(
   raw: string,
   reason: string | undefined,
 ): Rejection | undefined {
+  const rollup = rollupRefusal(view);
+  if (rollup) return rollup;
   if (!isAdmin(ctx.actor) && !isLeadStaff(ctx.actor, view.spec)) {
     return reject(RejectionType.forbidden, `Chỉ cán bộ của cơ quan chủ trì "${view.spec.lead}" (hoặc quản trị viên) được xin gia hạn nhiệm vụ ${view.taskId}.`);
   }
@@ -196,6 +215,8 @@ export function checkRequestExtension(
 }
 
 export function checkDecideExtension(view: TaskStateView, ctx: WriteContext, extensionId: string): Rejection | undefined {
+  const rollup = rollupRefusal(view);
+  if (rollup) return rollup;
   if (!isAdmin(ctx.actor) && !isLeader(ctx.actor)) {
     return reject(RejectionType.forbidden, 'Chỉ lãnh đạo hoặc quản trị viên được quyết định gia hạn.');
   }
@@ -210,6 +231,8 @@ export function checkDecideExtension(view: TaskStateView, ctx: WriteContext, ext
 }
 
 export function checkPause(view: TaskStateView, ctx: WriteContext, reason: string | undefined): Rejection | undefined {
+  const rollup = rollupRefusal(view);
+  if (rollup) return rollup;
   if (!isAdmin(ctx.actor) && !isLeader(ctx.actor)) {
     return reject(RejectionType.forbidden, 'Chỉ lãnh đạo hoặc quản trị viên được tạm hoãn nhiệm vụ.');
   }
@@ -222,6 +245,8 @@ export function checkPause(view: TaskStateView, ctx: WriteContext, reason: strin
 }
 
 export function checkResume(view: TaskStateView, ctx: WriteContext): Rejection | undefined {
+  const rollup = rollupRefusal(view);
+  if (rollup) return rollup;
   if (!isAdmin(ctx.actor) && !isLeader(ctx.actor)) {
     return reject(RejectionType.forbidden, 'Chỉ lãnh đạo hoặc quản trị viên được cho nhiệm vụ tiếp tục.');
   }

@@ -92,3 +92,14 @@ export function rollupProgress(summary: RollupSummary): Progress {
   if (summary.total > 0 && summary.done === summary.total) return 'done';
   return summary.started > 0 ? 'in_progress' : 'not_started';
 }
+
+/**
+ * When a task was done as a whole, from the rows that carry it (its roll-up and members, or the
+ * plain task): every counted row done → the last completion; otherwise undefined.
+ */
+export function taskDoneAt(rows: readonly { progress: Progress; completedAt?: string | null }[]): string | undefined {
+  const counted = rows.filter((row) => row.progress !== 'cancelled');
+  if (counted.length === 0 || counted.some((row) => row.progress !== 'done')) return undefined;
+  const last = Math.max(...counted.map((row) => (row.completedAt ? Date.parse(row.completedAt) : Number.NEGATIVE_INFINITY)));
+  return Number.isFinite(last) ? new Date(last).toISOString() : undefined;
+}

@@ -7,6 +7,7 @@ import { deadlineInstant } from '../plan/timetable';
 import type { TaskSpec, TimetableEntry } from '../plan/model';
 import type {
   AmendInput,
+  MemberProgressInput,
   CancelInput,
   CompleteInput,
   ConfirmInput,
@@ -19,6 +20,7 @@ import type {
   WriteContext,
 } from './commands';
 import { categoryAt, deadlineStateAt, isReported, type TaskFacts } from './facts';
+import { rollUp, rollupProgress, type RollupMember } from './rollup';
 import type { TaskStateView } from './task-view';
 import { taskWorkflowId } from './task-ref';
 import { SYSTEM_ACTOR, type Actor, type Category, type DeadlineKind, type DeadlineState, type TaskEventType } from './vocabulary';
@@ -31,6 +33,8 @@ import { SYSTEM_ACTOR, type Actor, type Category, type DeadlineKind, type Deadli
 export interface TaskClock {
   firedKeys: string[];
   prerequisitesDoneAt: Record<string, string>;
+  /** A roll-up's members as they last signalled, by workflow id. */
+  members?: Record<string, RollupMember>;
 }
 
 export interface TaskMemory {
@@ -130,9 +134,78 @@ export function initialMemory(spec: TaskSpec, planVersion: number, nowIso: strin
     seq: 0,
     updatedAt: nowIso,
   };
+  const memory: TaskMemory = { view, clock: { firedKeys: [], prerequisitesDoneAt: {} }, planVersion };
+  if (isRollup(spec)) settleRollup(memory, nowIso);
   view.facts = taskFacts(view, []);
   Object.assign(view, verdictAt(view.facts, view.category, Date.parse(nowIso)));
-  return { view, clock: { firedKeys: [], prerequisitesDoneAt: {} }, planVersion };
+  return memory;
+}
+
+// ---------- roll-ups ----------
+
+/** The task as a whole over its units or occurrences. */
+export function isRollup(spec: TaskSpec): boolean {
+  return (spec.members?.length ?? 0) > 0;
+}
+
+/** A unit's or occurrence's copy: it tells its roll-up, which releases the dependants. */
+export function isMember(spec: TaskSpec): boolean {
+  return spec.unitId !== undefined || spec.occurrence !== undefined;
+}
+
+export function memberWorkflowIds(spec: TaskSpec): string[] {
+  return (spec.members ?? []).map((member) => taskWorkflowId({ planId: spec.planId, taskId: spec.taskId, ...member }));
+}
+
+/** What a member tells its roll-up. */
+export function memberSignal(view: TaskStateView): MemberProgressInput {
+  const target = view.spec.target;
+  return {
+    workflowId: view.workflowId,
+    ...(view.unitId ? { unitId: view.unitId } : {}),
+    ...(view.occurrence ? { occurrence: view.occurrence } : {}),
+    progress: view.progress,
+    ...(view.completedAt ? { completedAt: view.completedAt } : {}),
+    ...(view.progressValue !== undefined ? { progressValue: view.progressValue } : {}),
+    ...(target ? { targetValue: target.value } : {}),
+    ...(target?.base !== undefined ? { targetBase: target.base } : {}),
+    seq: view.seq,
+  };
+}
+
+/**
+ * The roll-up's progress, completion and value from its members (rollup.ts). Becoming done is a
+ * `completed` event stamped with the last member's completion.
+ */
+export function settleRollup(memory: TaskMemory, nowIso: string): Transition {
+  const { view, clock } = memory;
+  const heard = clock.members ?? {};
+  const members = memberWorkflowIds(view.spec).map((workflowId) => heard[workflowId] ?? { workflowId, progress: 'not_started' as const, seq: 0 });
+  const summary = rollUp(members, view.spec.target);
+  view.rollup = summary;
+  if (summary.value !== undefined) view.progressValue = summary.value;
+  if (view.progress === 'cancelled') return { drafts: [], timetableMoved: false };
+  const wasDone = view.progress === 'done';
+  view.progress = rollupProgress(summary);
+  const drafts: EventDraft[] = [];
+  if (view.progress === 'done' && !wasDone) {
+    view.completedAt = summary.completedAt ?? nowIso;
+    drafts.push({ type: 'completed', actor: SYSTEM_ACTOR, at: view.completedAt, data: { members: summary.total, receivedAt: nowIso } });
+  } else if (view.progress !== 'done' && wasDone) {
+    delete view.completedAt;
+  }
+  return { drafts, timetableMoved: wasDone !== (view.progress === 'done') };
+}
+
+/** A member's latest state; a late or repeated signal (by the member's seq) changes nothing. */
+export function hearMember(memory: TaskMemory, signal: MemberProgressInput, nowIso: string): Transition | undefined {
+  const { clock } = memory;
+  if (!isRollup(memory.view.spec) || !memberWorkflowIds(memory.view.spec).includes(signal.workflowId)) return undefined;
+  const members = (clock.members ??= {});
+  const known = members[signal.workflowId];
+  if (known && known.seq >= signal.seq) return undefined;
+  members[signal.workflowId] = { ...signal };
+  return settleRollup(memory, nowIso);
 }
 
 // ---------- deadlines ----------
@@ -328,7 +401,7 @@ export function resumeTask(memory: TaskMemory, input: ResumeInput, nowIso: strin
 export function settlePrerequisites(memory: TaskMemory, nowIso: string): void {
   const { view, clock } = memory;
   view.waitingFor = view.spec.dependsOn.filter((taskId) => clock.prerequisitesDoneAt[taskId] === undefined);
-  if (view.waitingFor.length === 0) {
+  if (view.waitingFor.length === 0 && !isRollup(view.spec)) {
     if (view.progress === 'not_started') view.progress = 'in_progress';
     if (view.progress === 'paused' && view.progressBeforePause === 'not_started') view.progressBeforePause = 'in_progress';
   }
@@ -375,8 +448,10 @@ export function amendTask(memory: TaskMemory, input: AmendInput, nowIso: string)
     setDeadline(memory, ruleDeadline(input.spec, clock.prerequisitesDoneAt), nowIso);
   }
   settlePrerequisites(memory, nowIso);
+  const rollup = isRollup(input.spec) ? settleRollup(memory, nowIso) : undefined;
   return {
     drafts: [
+      ...(rollup?.drafts ?? []),
       {
         type: 'amended',
         ...who(input),

@@ -248,9 +248,39 @@ export function hashSpec(spec: Omit<TaskSpec, 'specHash'> & { specHash?: string 
  */
 export function compilePlan(plan: Plan, calendar: CalendarData, options: CompileOptions = {}): TaskSpec[] {
   const specs: TaskSpec[] = [];
+  const dependantsOf = new Map<string, string[]>();
+  for (const task of plan.tasks) {
+    for (const prerequisite of task.dependsOn) dependantsOf.set(prerequisite, [...(dependantsOf.get(prerequisite) ?? []), task.id]);
+  }
   for (const task of plan.tasks) {
     const units: (string | undefined)[] = task.units ? expandUnits(task, plan) : [undefined];
     const occurrences: (Occurrence | undefined)[] = task.recurrence ? expandRecurrence(task.recurrence) : [undefined];
+    const dependants = dependantsOf.get(task.id) ?? [];
+    if (task.units || task.recurrence) {
+      // The task as a whole: a roll-up over its members, released and releasing like a plain task.
+      const escalation = resolveEscalationPolicy(plan, task.escalation, task.lead);
+      const rollup: Omit<TaskSpec, 'specHash'> = {
+        planId: plan.id,
+        taskId: task.id,
+        title: task.title,
+        lead: task.lead,
+        support: [...task.support],
+        output: task.output,
+        dependsOn: [...task.dependsOn],
+        confirmation: false,
+        ...(task.target ? { target: { ...task.target } } : {}),
+        deadline: task.recurrence ? { kind: 'none' } : resolveDeadline(task.deadline, plan, calendar, options),
+        escalation: { dueSoon: escalation.dueSoon, reminders: [], ladder: [] },
+        timezone: plan.timezone,
+        issuedOn: plan.issuedOn,
+        calendar,
+        members: units.flatMap((unitId) =>
+          occurrences.map((occurrence) => ({ ...(unitId !== undefined ? { unitId } : {}), ...(occurrence ? { occurrence: occurrence.key } : {}) })),
+        ),
+        ...(dependants.length > 0 ? { dependants } : {}),
+      };
+      specs.push({ ...rollup, specHash: hashSpec(rollup) });
+    }
     for (const unitId of units) {
       const lead = unitId ?? task.lead;
       const escalation = resolveEscalationPolicy(plan, task.escalation, lead);
@@ -275,6 +305,8 @@ export function compilePlan(plan: Plan, calendar: CalendarData, options: Compile
           timezone: plan.timezone,
           issuedOn: plan.issuedOn,
           calendar,
+          // Members leave releasing dependants to their roll-up.
+          ...(dependants.length > 0 && !task.units && !task.recurrence ? { dependants } : {}),
         };
         specs.push({ ...spec, specHash: hashSpec(spec) });
       }

@@ -102,6 +102,13 @@ export interface TaskSpec {
   /** The plan's issue date (YYYY-MM-DD): nothing of the plan can be done before it. */
   issuedOn?: string;
   calendar: CalendarData;
+  /**
+   * A roll-up (the task as a whole over its units or occurrences) lists its members; it has no
+   * ladder of its own and aggregates what its members signal.
+   */
+  members?: { unitId?: string; occurrence?: string }[];
+  /** The tasks that depend on this one: released straight from its workflow once it is done. */
+  dependants?: string[];
   /** Hash of this spec, so that an unchanged task is not amended. */
   specHash: string;
 }

@@ -88,18 +88,6 @@ export interface ApplyVersionResult {
   changes: TaskSpecChange[];
 }
 
-/** Sent by a task workflow to its plan workflow whenever its progress changes. */
-export interface TaskProgressSignal {
-  workflowId: string;
-  taskId: string;
-  unitId?: string;
-  occurrence?: string;
-  progress: Progress;
-  category: Category;
-  completedAt?: string;
-  progressValue?: number;
-}
-
 export interface PlanStateView {
   planId: string;
   version: number;
@@ -112,27 +100,9 @@ export interface PlanStateView {
   taskSpecHashes: Record<string, string>;
   /** Reconciliation still to do (non-empty while an apply is in progress). */
   pending: number;
-  /** taskId → latest progress per task workflow (units and occurrences roll up here). */
-  tasks: Record<string, TaskProgressSignal[]>;
-  /** taskId → the task's progress rolled up over its workflows (all units or occurrences). */
-  rollup?: Record<string, TaskRollup>;
-}
-
-/** A task seen as one line of a report, whatever number of unit or occurrence workflows carry it. */
-export interface TaskRollup {
-  /** done when every workflow of the task is done; in_progress once any has started. */
-  progress: 'not_started' | 'in_progress' | 'done';
-  /** Workflows carrying the task (1 for a plain task, one per unit or occurrence otherwise). */
-  total: number;
-  done: number;
-  /** Sum of the reported values toward the target, when any workflow reported one. */
-  progressValue?: number;
-  /** When the last workflow finished (ISO): the instant dependants count from. */
-  doneAt?: string;
 }
 
 export const applyVersion = defineUpdate<ApplyVersionResult, [ApplyVersionInput]>('applyVersion');
-export const taskProgress = defineSignal<[TaskProgressSignal]>('taskProgress');
 export const getPlanState = defineQuery<PlanStateView>('getPlanState');
 /** The task specs of the applied version, so that `kehoach diff` can compare field by field. */
 export const getPlanSpecs = defineQuery<TaskSpec[]>('getPlanSpecs');

@@ -3,9 +3,8 @@
  * one plan and reconciles each newly applied version against the running task workflows, like a
  * Kubernetes controller: start the added tasks, amend the changed ones, cancel the removed ones.
  *
- * It also connects tasks to each other: it hears every task workflow's progress (`taskProgress`),
- * releases dependants when a prerequisite is done, and rolls unit and occurrence progress up into
- * the task they belong to.
+ * It does not hear task progress: tasks release their dependants and roll their units up
+ * themselves (see src/workflows/README.md), so no write waits on this one workflow.
  *
  * Deterministic code: plain data in and out, activities imported as types only.
  */
@@ -14,8 +13,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  getExternalWorkflowHandle,
-  log,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -26,14 +23,10 @@ import {
   applyVersion,
   getPlanSpecs,
   getPlanState,
-  release,
-  taskProgress,
   type ApplyVersionInput,
   type ApplyVersionResult,
   type PlanStateView,
   type PlanWorkflowInput,
-  type TaskProgressSignal,
-  type TaskRollup,
   type TaskSpecChange,
 } from './messages';
 import { RejectionType, type Actor, type KehoachActivities } from '../domain';
@@ -76,17 +69,11 @@ export interface PlanWorkflowState {
   firstAppliedAt?: string;
   /** workflowId → spec of every task workflow of the applied version. */
   specs: Record<string, TaskSpec>;
-  /** workflowId → the latest progress that task workflow reported. */
-  progress: Record<string, TaskProgressSignal>;
-  /** When each progress report arrived (ISO), the fallback completion time of a done task. */
-  reportedAt: Record<string, string>;
-  /** taskId → when it was done, for tasks whose dependants have been released. */
-  doneTasks: Record<string, string>;
   pending?: PendingReconciliation;
 }
 
 function isPlanState(value: unknown): value is PlanWorkflowState {
-  return typeof value === 'object' && value !== null && 'specs' in value && 'progress' in value;
+  return typeof value === 'object' && value !== null && 'specs' in value;
 }
 
 function rejectInput(message: string): never {
@@ -171,50 +158,7 @@ export function planChanges(applied: Record<string, TaskSpec>, next: TaskSpec[])
   return { changes, added, changed, removed };
 }
 
-/** A task's progress over all the workflows that carry it. */
-export function rollUp(specs: TaskSpec[], progress: Record<string, TaskProgressSignal>, reportedAt: Record<string, string> = {}): TaskRollup {
-  let done = 0;
-  let started = false;
-  let sum: number | undefined;
-  let doneAt: string | undefined;
-  for (const spec of specs) {
-    const workflowId = taskWorkflowId(spec);
-    const report = progress[workflowId];
-    if (!report) continue;
-    if (report.progress !== 'not_started') started = true;
-    if (typeof report.progressValue === 'number') sum = (sum ?? 0) + report.progressValue;
-    if (report.progress === 'done') {
-      done += 1;
-      const at = report.completedAt ?? reportedAt[workflowId];
-      if (at && (!doneAt || Date.parse(at) > Date.parse(doneAt))) doneAt = at;
-    }
-  }
-  const total = specs.length;
-  const rollup: TaskRollup = {
-    progress: total > 0 && done === total ? 'done' : started ? 'in_progress' : 'not_started',
-    total,
-    done,
-  };
-  if (sum !== undefined) rollup.progressValue = sum;
-  if (rollup.progress === 'done' && doneAt) rollup.doneAt = doneAt;
-  return rollup;
-}
-
-function specsByTask(specs: Record<string, TaskSpec>): Map<string, TaskSpec[]> {
-  const byTask = new Map<string, TaskSpec[]>();
-  for (const spec of Object.values(specs)) {
-    const list = byTask.get(spec.taskId);
-    if (list) list.push(spec);
-    else byTask.set(spec.taskId, [spec]);
-  }
-  return byTask;
-}
-
 function planStateView(state: PlanWorkflowState): PlanStateView {
-  const tasks: Record<string, TaskProgressSignal[]> = {};
-  for (const report of Object.values(state.progress)) (tasks[report.taskId] ??= []).push(report);
-  const rollup: Record<string, TaskRollup> = {};
-  for (const [taskId, specs] of specsByTask(state.specs)) rollup[taskId] = rollUp(specs, state.progress, state.reportedAt);
   const taskSpecHashes: Record<string, string> = {};
   for (const [workflowId, spec] of Object.entries(state.specs)) taskSpecHashes[workflowId] = spec.specHash;
   const pending = state.pending ? state.pending.toStart.length + state.pending.toAmend.length + state.pending.toCancel.length : 0;
@@ -227,52 +171,7 @@ function planStateView(state: PlanWorkflowState): PlanStateView {
     firstAppliedAt: state.firstAppliedAt,
     taskSpecHashes,
     pending,
-    tasks,
-    rollup,
   };
-}
-
-/** Signals `release` for each of the spec's prerequisites that is already done. */
-async function releaseIfReady(state: PlanWorkflowState, specs: TaskSpec[]): Promise<void> {
-  const sends: Promise<void>[] = [];
-  for (const spec of specs) {
-    for (const prerequisite of spec.dependsOn) {
-      const doneAt = state.doneTasks[prerequisite];
-      if (doneAt) sends.push(sendRelease(taskWorkflowId(spec), prerequisite, doneAt));
-    }
-  }
-  await Promise.all(sends);
-}
-
-async function sendRelease(workflowId: string, prerequisite: string, doneAt: string): Promise<void> {
-  try {
-    await getExternalWorkflowHandle(workflowId).signal(release, { taskId: prerequisite, doneAt });
-  } catch (error) {
-    // A dependant not started yet is released right after its start; one that has closed has no use for it.
-    log.info('release not delivered', { workflowId, prerequisite, error: (error as Error).message });
-  }
-}
-
-async function onTaskProgress(state: PlanWorkflowState, report: TaskProgressSignal): Promise<void> {
-  // Reports from task workflows that are no longer part of the plan (cancelled ones) change nothing.
-  const spec = state.specs[report.workflowId];
-  if (!spec) return;
-  state.progress[report.workflowId] = report;
-  state.reportedAt[report.workflowId] = new Date().toISOString();
-
-  if (report.progress === 'not_started') {
-    await releaseIfReady(state, [spec]);
-    return;
-  }
-  if (report.progress !== 'done' || state.doneTasks[report.taskId]) return;
-  const carriers = Object.values(state.specs).filter((candidate) => candidate.taskId === report.taskId);
-  const rollup = rollUp(carriers, state.progress, state.reportedAt);
-  if (rollup.progress !== 'done') return;
-  const doneAt = rollup.doneAt ?? new Date().toISOString();
-  // Marked before any await so that a concurrent report cannot release the dependants twice.
-  state.doneTasks[report.taskId] = doneAt;
-  const dependants = Object.values(state.specs).filter((candidate) => candidate.dependsOn.includes(report.taskId));
-  await Promise.all(dependants.map((dependant) => sendRelease(taskWorkflowId(dependant), report.taskId, doneAt)));
 }
 
 /** Works through state.pending batch by batch; safe to call again after an interruption. */
@@ -284,13 +183,11 @@ async function reconcile(state: PlanWorkflowState): Promise<void> {
     const batch = pending.toStart.slice(0, RECONCILE_BATCH_SIZE);
     await startTasks({ specs: batch, planVersion, actor });
     pending.toStart.splice(0, batch.length);
-    await releaseIfReady(state, batch);
   }
   while (pending.toAmend.length > 0) {
     const batch = pending.toAmend.slice(0, RECONCILE_BATCH_SIZE);
     await amendTasks({ specs: batch, planVersion, actor });
     pending.toAmend.splice(0, batch.length);
-    await releaseIfReady(state, batch);
   }
   while (pending.toCancel.length > 0) {
     const batch = pending.toCancel.slice(0, RECONCILE_BATCH_SIZE);
@@ -319,10 +216,6 @@ async function applyNewVersion(state: PlanWorkflowState, input: ApplyVersionInpu
   const specs: Record<string, TaskSpec> = {};
   for (const spec of input.specs) specs[taskWorkflowId(spec)] = spec;
   state.specs = specs;
-  for (const workflowId of removed) {
-    delete state.progress[workflowId];
-    delete state.reportedAt[workflowId];
-  }
   state.pending = { version, actor: input.actor, toStart: added, toAmend: changed, toCancel: removed };
   await reconcile(state);
   return { planId: state.planId, version, changed: true, changes };
@@ -331,7 +224,7 @@ async function applyNewVersion(state: PlanWorkflowState, input: ApplyVersionInpu
 export async function planWorkflow(input: PlanWorkflowInput): Promise<void> {
   const state: PlanWorkflowState = isPlanState(input.carried)
     ? input.carried
-    : { planId: input.planId, version: 0, specs: {}, progress: {}, reportedAt: {}, doneTasks: {} };
+    : { planId: input.planId, version: 0, specs: {} };
 
   // Applies run one after another, never interleaved: each sees the state the previous one left.
   let tail: Promise<unknown> = Promise.resolve();
@@ -350,7 +243,6 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<void> {
   setHandler(applyVersion, (apply) => serialised(() => applyNewVersion(state, apply)), {
     validator: (apply) => validateApplyInput(state.planId, apply),
   });
-  setHandler(taskProgress, (report) => onTaskProgress(state, report));
 
   // A reconciliation carried over (or cut short) resumes before anything else is applied.
   if (state.pending) void serialised(() => reconcile(state));

@@ -25,7 +25,6 @@ import type { ResolvedTarget, TimetableEntry } from '../plan/model';
 import { endOfLocalDay } from '../plan/calendar';
 import { formatDurationVi } from '../plan/duration';
 import { taskTimetable } from '../plan/timetable';
-import { planWorkflowId } from './ids';
 import {
   amend,
   cancelTask,
@@ -39,7 +38,7 @@ import {
   requestExtension,
   resume,
   returnTask,
-  taskProgress,
+  memberProgress,
   type TaskWorkflowInput,
 } from './messages';
 import {
@@ -59,6 +58,13 @@ import {
   decideTaskExtension,
   eventKey,
   formatDeadlineDate,
+  hearMember,
+  isMember,
+  isRollup,
+  memberSignal,
+  memberWorkflowIds,
+  rollupWorkflowId,
+  taskWorkflowId,
   initialMemory,
   nextWake,
   notificationKey,
@@ -104,6 +110,11 @@ function fail(rejection: Rejection | undefined): void {
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
+/** What a roll-up aggregates of a member: a change here is worth a signal. */
+function memberKey(view: TaskStateView): string {
+  return JSON.stringify([view.progress, view.completedAt ?? null, view.progressValue ?? null]);
+}
+
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateView> {
   const nowMs = () => Date.now();
   const nowIso = () => new Date().toISOString();
@@ -115,9 +126,11 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   const workflowId = view.workflowId;
 
   // progressValue is included so that the plan workflow can sum unit values into the task.
-  let lastSignalled: { progress: Progress; category: Category; progressValue?: number } | undefined = input.carried
-    ? { progress: view.progress, category: view.category, progressValue: view.progressValue }
-    : undefined;
+  // What this task last told its roll-up (members) or its dependants (plain tasks and roll-ups).
+  let toldRollup = input.carried ? memberKey(view) : '';
+  let releasedAt = input.carried && view.progress === 'done' ? view.completedAt : undefined;
+  // Signals to other tasks go out after the record they follow, in order, off the caller's path.
+  let signalling: Promise<void> = Promise.resolve();
   let lastSearchAttributes = '';
   // Records are written strictly in seq order, even when handlers overlap.
   let recording: Promise<void> = Promise.resolve();
@@ -158,22 +171,34 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     ]);
   }
 
-  async function tellPlan(state: TaskStateView): Promise<void> {
+  async function signalTask(targetId: string, send: (handle: ReturnType<typeof getExternalWorkflowHandle>) => Promise<void>, what: string): Promise<void> {
     try {
-      await getExternalWorkflowHandle(planWorkflowId(state.planId)).signal(taskProgress, {
-        workflowId: state.workflowId,
-        taskId: state.taskId,
-        ...(state.unitId ? { unitId: state.unitId } : {}),
-        ...(state.occurrence ? { occurrence: state.occurrence } : {}),
-        progress: state.progress,
-        category: state.category,
-        ...(state.completedAt ? { completedAt: state.completedAt } : {}),
-        ...(state.progressValue !== undefined ? { progressValue: state.progressValue } : {}),
-      });
+      await send(getExternalWorkflowHandle(targetId));
     } catch (error) {
-      // A task started on its own (tests, drills) has no plan workflow; the task must not fail for it.
-      log.warn('could not signal the plan workflow', { planId: state.planId, error: String(error) });
+      // Not started yet (the start path releases it from the read model) or already closed.
+      log.info(`${what} not delivered`, { from: workflowId, to: targetId, error: String(error) });
     }
+  }
+
+  /** The signals a recorded state calls for: a member tells its roll-up; a done task releases its dependants. */
+  function followUps(state: TaskStateView): (() => Promise<void>)[] {
+    const sends: (() => Promise<void>)[] = [];
+    if (isMember(state.spec)) {
+      const key = memberKey(state);
+      if (key !== toldRollup) {
+        toldRollup = key;
+        const signal = memberSignal(state);
+        sends.push(() => signalTask(rollupWorkflowId(state), (handle) => handle.signal(memberProgress, signal), 'member progress'));
+      }
+    } else if (state.progress === 'done' && state.completedAt && releasedAt !== state.completedAt) {
+      releasedAt = state.completedAt;
+      const doneAt = state.completedAt;
+      for (const dependant of state.spec.dependants ?? []) {
+        const target = taskWorkflowId({ planId: state.planId, taskId: dependant });
+        sends.push(() => signalTask(target, (handle) => handle.signal(release, { taskId: state.taskId, doneAt }), 'release'));
+      }
+    }
+    return sends;
   }
 
   /**
@@ -254,7 +279,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     return { drafts, notifications, changed };
   }
 
-  /** seq + 1, one recordTaskChange, then the plan workflow when progress or category moved. */
+  /** seq + 1, one recordTaskChange; signals to other tasks follow it without holding the caller. */
   function commit(drafts: EventDraft[], notifications: NotificationRequest[] = []): { state: TaskStateView; done: Promise<void> } {
     const entries = timetable();
     view.seq += 1;
@@ -279,17 +304,14 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
       ...(draft.requestId ? { requestId: draft.requestId } : {}),
       data: draft.data,
     }));
-    const signal =
-      !lastSignalled ||
-      lastSignalled.progress !== state.progress ||
-      lastSignalled.category !== state.category ||
-      lastSignalled.progressValue !== state.progressValue;
-    if (signal) lastSignalled = { progress: state.progress, category: state.category, progressValue: state.progressValue };
-    const done = recording.then(async () => {
-      await recordTaskChange({ state, events, notifications });
-      if (signal) await tellPlan(state);
-    });
+    const done = recording.then(() => recordTaskChange({ state, events, notifications }));
     recording = done.catch(() => undefined);
+    const sends = followUps(state);
+    if (sends.length > 0) {
+      signalling = Promise.all([signalling, recording]).then(async () => {
+        await Promise.all(sends.map((send) => send()));
+      });
+    }
     return { state, done };
   }
 
@@ -390,6 +412,19 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
 
   setHandler(release, async ({ taskId, doneAt }) => {
     const transition = releaseTask(memory, taskId, doneAt, nowIso());
+    if (!transition) return;
+    if (isRollup(view.spec)) {
+      // The roll-up forwards the release to its members, which carry the work.
+      const members = memberWorkflowIds(view.spec);
+      signalling = signalling.then(async () => {
+        await Promise.all(members.map((member) => signalTask(member, (handle) => handle.signal(release, { taskId, doneAt }), 'release')));
+      });
+    }
+    await apply(transition);
+  });
+
+  setHandler(memberProgress, async (signal) => {
+    const transition = hearMember(memory, signal, nowIso());
     if (transition) await apply(transition);
   });
 
@@ -423,6 +458,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await recording;
+      await signalling;
       if (!cancelled()) {
         await continueAsNew<typeof taskWorkflow>({ spec: view.spec, planVersion: memory.planVersion, carried: clone(view), carriedClock: clone(clock) });
       }
@@ -447,5 +483,6 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
 
   await condition(allHandlersFinished);
   await recording;
+  await signalling;
   return clone(view);
 }

@@ -28,7 +28,7 @@ t.test('identical specs: no changes', async (t) => {
 t.test('nothing applied yet: every task workflow is added', async (t) => {
   const specs = compile('drill-small.yaml');
   const diff = diffSpecs('drill-small', [], specs);
-  t.equal(diff.added, 5);
+  t.equal(diff.added, 6, '4 tasks, one of them in 2 units with its roll-up');
   t.same(
     diff.entries.map((entry) => entry.workflowId),
     specs.map((spec) => `task:drill-small:${spec.taskId}${spec.unitId ? `@${spec.unitId}` : ''}`),
@@ -49,7 +49,11 @@ t.test('the amended plan: changed field by field, added, removed', async (t) => 
   const changed = diff.entries[0]!;
   // 30 days after 02/03/2026 is 01/04/2026; 40 days is 11/04/2026, a Saturday, so the period ends on Monday 13/04.
   // A date deadline is the midnight that ends the day.
-  t.same(changed.fields, [{ field: 'deadline.at', before: '2026-04-01T17:00:00.000Z', after: '2026-04-13T17:00:00.000Z' }]);
+  t.same(changed.fields, [
+    { field: 'deadline.at', before: '2026-04-01T17:00:00.000Z', after: '2026-04-13T17:00:00.000Z' },
+    // The added task waits for this one, which now releases it too.
+    { field: 'dependants', before: ['so-hoa-ho-tich'], after: ['so-hoa-ho-tich', 'khai-thac-ho-tich'] },
+  ]);
   const text = formatPlanDiff(diff);
   t.match(text, 'Kế hoạch drill-small: 1 nhiệm vụ thêm, 1 sửa, 1 bỏ.');
   t.match(text, /~ lam-sach-ho-tich .*\n {4}deadline\.at: 01\/04\/2026 → 13\/04\/2026/);

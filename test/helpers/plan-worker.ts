@@ -5,13 +5,20 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
-import type { PlanVersionRecord, TaskChange } from '../../src/domain';
-import type { KehoachActivities, ProjectionActivities } from '../../src/domain';
+import {
+  taskDoneAt,
+  type CompletionLookup,
+  type KehoachActivities,
+  type PlanVersionRecord,
+  type ProjectionActivities,
+  type TaskChange,
+  type TaskStateView,
+} from '../../src/domain';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { bundleWorkflows, createWorker } from '../../src/temporal/worker';
 import { freePort } from './ports';
 
-export interface FakeProjection extends ProjectionActivities {
+export interface FakeProjection extends ProjectionActivities, CompletionLookup {
   planVersions: PlanVersionRecord[];
   taskChanges: TaskChange[];
 }
@@ -27,6 +34,20 @@ export function createFakeProjection(): FakeProjection {
     },
     async recordTaskChange(change) {
       taskChanges.push(change);
+    },
+    /** The read model's answer, from the latest recorded state of each workflow. */
+    async doneAt(planId, taskIds) {
+      const latest = new Map<string, TaskStateView>();
+      for (const { state } of taskChanges) {
+        const seen = latest.get(state.workflowId);
+        if (state.planId === planId && (!seen || seen.seq < state.seq)) latest.set(state.workflowId, state);
+      }
+      const result: Record<string, string> = {};
+      for (const taskId of taskIds) {
+        const doneAt = taskDoneAt([...latest.values()].filter((state) => state.taskId === taskId));
+        if (doneAt) result[taskId] = doneAt;
+      }
+      return result;
     },
   };
 }
@@ -63,7 +84,7 @@ export async function startPlanWorkerEnv(options: PlanWorkerEnvOptions = {}): Pr
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: server.namespace,
-    activities: (options.wrapActivities ?? ((activities) => activities))(createActivities({ client, projection })),
+    activities: (options.wrapActivities ?? ((activities) => activities))(createActivities({ client, projection, completions: projection })),
     workflowBundle,
   });
   const running = worker.run();

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createActivities } from '../../src/activities/index';
-import { createProjectionActivities } from '../../src/activities/projection';
+import { createCompletionLookup, createProjectionActivities } from '../../src/activities/projection';
 import type { ProjectionActivities } from '../../src/domain';
 import { buildApp } from '../../src/api/app';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
@@ -104,7 +104,7 @@ export async function startStack(t: Teardown, options: StackOptions = {}): Promi
     worker = await createWorker({
       connection: temporal.nativeConnection,
       namespace: temporal.namespace,
-      activities: createActivities({ client: temporal.client, projection }),
+      activities: createActivities({ client: temporal.client, projection, completions: createCompletionLookup(db.db) }),
     });
     running = worker.run();
     stops.push(stopWorker);

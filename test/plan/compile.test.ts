@@ -34,7 +34,25 @@ function specOf(specs: TaskSpec[], taskId: string, key?: { unitId?: string; occu
 }
 
 const plan = samplePlan();
-const specs = compilePlan(plan, vn, { firstAppliedAt: '2023-01-12T03:00:00.000Z' });
+const compiled = compilePlan(plan, vn, { firstAppliedAt: '2023-01-12T03:00:00.000Z' });
+/** The workflows that carry the work; the roll-ups over units and occurrences are tested on their own. */
+const specs = compiled.filter((spec) => !spec.members);
+
+t.test('a task with units or occurrences has a roll-up over its members; every spec names its dependants', async (t) => {
+  const rollups = compiled.filter((spec) => spec.members);
+  const carried = new Set(specs.filter((spec) => spec.unitId || spec.occurrence).map((spec) => spec.taskId));
+  t.same(rollups.map((spec) => spec.taskId).sort(), [...carried].sort(), 'one roll-up per task carried by copies');
+  const whole = rollups.find((spec) => spec.taskId === 'so-hoa-ho-khau')!;
+  t.equal(whole.unitId, undefined);
+  t.equal(whole.lead, plan.tasks.find((task) => task.id === 'so-hoa-ho-khau')!.lead, 'led by the task\'s lead');
+  t.same(whole.members, specs.filter((spec) => spec.taskId === 'so-hoa-ho-khau').map((spec) => ({ unitId: spec.unitId })));
+  t.same([whole.escalation.reminders, whole.escalation.ladder], [[], []], 'no reminders or ladder of its own');
+  for (const task of plan.tasks) {
+    const dependants = plan.tasks.filter((other) => other.dependsOn.includes(task.id)).map((other) => other.id);
+    const releaser = compiled.find((spec) => spec.taskId === task.id && !spec.unitId && !spec.occurrence)!;
+    t.same(releaser.dependants ?? [], dependants, `${task.id} releases ${dependants.join(', ') || 'nobody'}`);
+  }
+});
 
 t.test('one spec per task, unit and occurrence', async (t) => {
   t.equal(specs.length, 23);
@@ -172,7 +190,7 @@ t.test('targets read as Vietnamese titles', async (t) => {
 
 t.test('spec hashes are stable and follow content', async (t) => {
   const again = compilePlan(samplePlan(), loadCalendar('vn'), { firstAppliedAt: '2023-01-12T03:00:00.000Z' });
-  t.same(again.map((spec) => spec.specHash), specs.map((spec) => spec.specHash), 'same plan, same hashes');
+  t.same(again.map((spec) => spec.specHash), compiled.map((spec) => spec.specHash), 'same plan, same hashes');
   for (const spec of specs) {
     t.match(spec.specHash, /^[0-9a-f]{64}$/);
     t.equal(hashSpec(spec), spec.specHash, 'the hash ignores the specHash field itself');

@@ -11,7 +11,7 @@ import { deadlineInstant } from '../../src/plan/timetable';
 import { planWorkflowId, taskWorkflowId } from '../../src/workflows/ids';
 import { applyVersion, complete, getPlanSpecs, getPlanState, getState, reportProgress, type PlanStateView } from '../../src/workflows/messages';
 import type { Actor, TaskStateView } from '../../src/domain';
-import { planChanges, planWorkflow, rollUp, type PlanWorkflowState } from '../../src/workflows/plan';
+import { planChanges, planWorkflow, type PlanWorkflowState } from '../../src/workflows/plan';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { loadCalendar } from '../../src/plan/calendar-file';
 import { compilePlan } from '../../src/plan/compile';
@@ -41,7 +41,7 @@ async function countTaskWorkflows(client: Client, planId: string): Promise<{ ids
   return { ids: Object.keys(runIds).sort(), runIds };
 }
 
-t.test('pure bookkeeping: changes by spec hash and roll-up over units', async (t) => {
+t.test('pure bookkeeping: changes by spec hash; roll-up specs and dependants from the compiler', async (t) => {
   const compile = (file: string) => {
     const { plan } = loadPlanAs(fixture(file), 'drill-small', 'p');
     return compilePlan(plan, loadCalendar(plan.calendar), { firstAppliedAt: '2026-03-02T02:00:00.000Z' });
@@ -51,22 +51,16 @@ t.test('pure bookkeeping: changes by spec hash and roll-up over units', async (t
   t.same(planChanges(applied, v1).changes, [], 'same specs: nothing to do');
   const { changes, added, changed, removed } = planChanges(applied, compile('drill-small-amended.yaml'));
   t.same(changes, [
-    { workflowId: 'task:p:lam-sach-ho-tich', taskId: 'lam-sach-ho-tich', change: 'changed', fields: ['deadline'] },
+    { workflowId: 'task:p:lam-sach-ho-tich', taskId: 'lam-sach-ho-tich', change: 'changed', fields: ['deadline', 'dependants'] },
     { workflowId: 'task:p:khai-thac-ho-tich', taskId: 'khai-thac-ho-tich', change: 'added' },
     { workflowId: 'task:p:tuyen-truyen', taskId: 'tuyen-truyen', change: 'removed' },
   ]);
   t.same([added.length, changed.length, removed], [1, 1, ['task:p:tuyen-truyen']]);
 
-  const units = v1.filter((spec) => spec.taskId === 'so-hoa-ho-khau');
-  const report = (spec: TaskSpec, progress: 'not_started' | 'in_progress' | 'done', extra: object = {}) => ({
-    workflowId: taskWorkflowId(spec), taskId: spec.taskId, unitId: spec.unitId, progress, category: 'open_on_time' as const, ...extra,
-  });
-  t.same(rollUp(units, {}), { progress: 'not_started', total: 2, done: 0 }, 'no reports yet');
-  const [vinh, quynhLuu] = units as [TaskSpec, TaskSpec];
-  const half = { [taskWorkflowId(vinh)]: report(vinh, 'done', { completedAt: '2026-03-10T03:00:00.000Z', progressValue: 600 }), [taskWorkflowId(quynhLuu)]: report(quynhLuu, 'not_started') };
-  t.same(rollUp(units, half), { progress: 'in_progress', total: 2, done: 1, progressValue: 600 });
-  const whole = { ...half, [taskWorkflowId(quynhLuu)]: report(quynhLuu, 'done', { completedAt: '2026-03-12T03:00:00.000Z', progressValue: 400 }) };
-  t.same(rollUp(units, whole), { progress: 'done', total: 2, done: 2, progressValue: 1000, doneAt: '2026-03-12T03:00:00.000Z' }, 'done when the last unit is, at its instant');
+  const rollup = v1.find((spec) => spec.taskId === 'so-hoa-ho-khau' && !spec.unitId);
+  t.same(rollup?.members, [{ unitId: 'ubnd-tp-vinh' }, { unitId: 'ubnd-quynh-luu' }], 'the task as a whole lists its units');
+  t.same(rollup?.escalation.ladder, [], 'a roll-up has no ladder of its own');
+  t.same(v1.find((spec) => spec.taskId === 'lam-sach-ho-tich')?.dependants, ['so-hoa-ho-tich'], 'a spec names its dependants');
 });
 
 // Set by a test: the next startTasks call starts its workflows, then fails as if the worker died
@@ -104,10 +98,10 @@ t.test('applying a plan starts every task workflow with its deadline; the same c
   const first = await applyDrill(planId);
   t.ok(first.result?.changed, 'the first apply changes the plan');
   t.equal(first.result?.version, 1);
-  t.equal(first.result?.changes.filter((change) => change.change === 'added').length, 5, '3 tasks, one of them in 2 units');
+  t.equal(first.result?.changes.filter((change) => change.change === 'added').length, 6, '4 tasks, one of them in 2 units with its roll-up');
 
   const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
-  t.equal(specs.length, 5);
+  t.equal(specs.length, 6);
   for (const spec of specs) {
     const state = await taskState(env.client, taskWorkflowId(spec));
     const expected = spec.deadline.kind === 'instant' ? spec.deadline.at : undefined;
@@ -125,8 +119,8 @@ t.test('applying a plan starts every task workflow with its deadline; the same c
   t.ok(state.firstAppliedAt, 'the first apply instant is kept as the anchor of "after: applied"');
   t.equal(env.projection.planVersions.filter((record) => record.planId === planId).length, 1, 'the version was recorded');
 
-  const before = await eventually(() => countTaskWorkflows(env.client, planId), (found) => found.ids.length === 5);
-  t.equal(before.ids.length, 5, 'five task workflows are listed');
+  const before = await eventually(() => countTaskWorkflows(env.client, planId), (found) => found.ids.length === 6);
+  t.equal(before.ids.length, 6, 'six task workflows are listed');
 
   const again = await applyDrill(planId);
   t.equal(again.result?.changed, false, 'same content: no change');
@@ -161,7 +155,7 @@ t.test('an amended plan moves a deadline, adds a task and cancels a removed one'
 
   const applied = await applyPlan({ client: env.client, plan, text, actor: admin, dryRun: false });
   t.equal(applied.result?.version, 2);
-  t.same(applied.result?.changes.find((change) => change.taskId === 'lam-sach-ho-tich')?.fields, ['deadline']);
+  t.same(applied.result?.changes.find((change) => change.taskId === 'lam-sach-ho-tich')?.fields, ['deadline', 'dependants']);
 
   const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
   const newSpec = specs.find((spec) => spec.taskId === 'lam-sach-ho-tich') as TaskSpec & { deadline: { kind: 'instant'; at: string } };
@@ -209,9 +203,9 @@ t.test('completing a prerequisite releases its dependants, counting from the com
     const expected = deadlineInstant({ rule, anchorAt: done.completedAt!, calendar: released.spec.calendar, timezone: released.spec.timezone });
     t.equal(released.deadlineAt, expected, '5 working days after the completion instant');
   }
-  const rolled = (await planState(env.client, planId)).rollup?.['lam-sach-ho-tich'];
-  t.equal(rolled?.progress, 'done');
-  t.equal(rolled?.doneAt, done.completedAt);
+  const releasedEvent = env.projection.taskChanges.flatMap((change) => change.events).find((event) => event.workflowId === second && event.type === 'released');
+  t.equal(releasedEvent?.at, done.completedAt, 'the release is placed at the completion it counts from');
+  t.equal(releasedEvent?.actor.role, 'system');
 
   // A task added later whose prerequisite is already done is released at once.
   const { plan, text } = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
@@ -220,30 +214,40 @@ t.test('completing a prerequisite releases its dependants, counting from the com
   t.equal(late.progress, 'in_progress', 'a task added after its prerequisite finished starts right away');
 });
 
-t.test('unit progress rolls up into the task', async (t) => {
+t.test('unit progress rolls up into the task as a whole, which releases its dependants', async (t) => {
   const planId = freshPlanId('units');
   recordable['units'] = planId;
   await applyDrill(planId);
   const vinh = `task:${planId}:so-hoa-ho-khau@ubnd-tp-vinh`;
   const quynhLuu = `task:${planId}:so-hoa-ho-khau@ubnd-quynh-luu`;
-  const rollup = async () => (await planState(env.client, planId)).rollup?.['so-hoa-ho-khau'];
+  const whole = `task:${planId}:so-hoa-ho-khau`;
+  const rollup = () => taskState(env.client, whole);
 
-  const initial = await eventually(rollup, (value) => value?.progress === 'in_progress');
-  t.same({ ...initial }, { progress: 'in_progress', total: 2, done: 0 }, 'both units are running');
+  const initial = await eventually(rollup, (state) => state.progress === 'in_progress' && state.rollup?.started === 2);
+  t.same(
+    { progress: initial.progress, total: initial.rollup?.total, done: initial.rollup?.done, started: initial.rollup?.started },
+    { progress: 'in_progress', total: 2, done: 0, started: 2 },
+    'both units are running',
+  );
+  const refused = await env.client.workflow.getHandle(whole).executeUpdate(complete, { args: [{ actor: staffOf('cong-an-tinh') }] }).catch((error: Error & { cause?: Error & { type?: string } }) => error.cause);
+  t.equal((refused as { type?: string } | undefined)?.type, 'InvalidState', 'the whole is reported on through its units');
 
   await env.client.workflow.getHandle(vinh).executeUpdate(reportProgress, { args: [{ actor: staffOf('ubnd-tp-vinh'), value: 400 }] });
   await env.client.workflow.getHandle(quynhLuu).executeUpdate(reportProgress, { args: [{ actor: staffOf('ubnd-quynh-luu'), value: 250 }] });
-  await env.client.workflow.getHandle(vinh).executeUpdate(complete, { args: [{ actor: staffOf('ubnd-tp-vinh') }] });
-  const half = await eventually(rollup, (value) => value?.done === 1 && value.progressValue === 650);
-  t.equal(half?.progress, 'in_progress', 'one unit done of two is still in progress');
-  t.equal(half?.progressValue, 650, 'reported values are summed');
+  const vinhDone = await env.client.workflow.getHandle(vinh).executeUpdate(complete, { args: [{ actor: staffOf('ubnd-tp-vinh') }] });
+  const half = await eventually(rollup, (state) => state.rollup?.done === 1 && state.rollup.value === 650);
+  t.equal(half.progress, 'in_progress', 'one unit done of two is still in progress');
+  t.equal(half.rollup?.value, 650, 'counts add up');
+  t.equal(half.progressValue, 650);
 
-  await env.client.workflow.getHandle(quynhLuu).executeUpdate(complete, { args: [{ actor: staffOf('ubnd-quynh-luu') }] });
-  const whole = await eventually(rollup, (value) => value?.progress === 'done');
-  t.equal(whole?.progress, 'done', 'done when every unit is done');
-  t.equal(whole?.done, 2);
-  const state: PlanStateView = await planState(env.client, planId);
-  t.equal(state.tasks['so-hoa-ho-khau']?.length, 2, 'the latest report of each unit is kept');
+  const lastDone = await env.client.workflow.getHandle(quynhLuu).executeUpdate(complete, { args: [{ actor: staffOf('ubnd-quynh-luu') }] });
+  const done = await eventually(rollup, (state) => state.progress === 'done');
+  t.equal(done.progress, 'done', 'done when every unit is done');
+  t.equal(done.rollup?.done, 2);
+  t.equal(done.completedAt, [vinhDone.completedAt!, lastDone.completedAt!].sort()[1], 'at the last unit\'s completion');
+  t.equal(done.category, 'done_on_time');
+  const recorded = env.projection.taskChanges.filter((change) => change.state.workflowId === whole);
+  t.ok(recorded.length > 0, 'the whole is a task row of its own in the read model');
 });
 
 t.test('a start batch that runs twice (crash after starting) starts each task workflow once', async (t) => {
@@ -258,7 +262,7 @@ t.test('a start batch that runs twice (crash after starting) starts each task wo
   for await (const execution of env.client.workflow.list({ query: `WorkflowId STARTS_WITH 'task:${planId}:'` })) {
     executions.push(execution.workflowId);
   }
-  t.equal(executions.length, 5, 'one run per task workflow, no duplicates');
+  t.equal(executions.length, 6, 'one run per task workflow, no duplicates');
   t.equal((await planState(env.client, planId)).pending, 0, 'the reconciliation finished');
 });
 
@@ -274,9 +278,6 @@ t.test('a plan workflow continued as new finishes the reconciliation it carries'
     appliedAt: new Date().toISOString(),
     firstAppliedAt: new Date().toISOString(),
     specs: Object.fromEntries(specs.map((spec) => [taskWorkflowId(spec), spec])),
-    progress: {},
-    reportedAt: {},
-    doneTasks: {},
     // As if the previous run stopped after the first batch of one.
     pending: { version: 1, actor: admin, toStart: notYet, toAmend: [], toCancel: [] },
   };
@@ -312,21 +313,21 @@ t.test('continue-as-new after a few dozen events loses nothing', async (t) => {
       .getHandle(`task:${planId}:so-hoa-ho-khau@${unit}`)
       .executeUpdate(reportProgress, { args: [{ actor: staffOf(unit), value: 100 }] });
   }
-  const state = await eventually(() => handle.query(getPlanState), (view) => view.rollup?.['so-hoa-ho-khau']?.progressValue === 200);
-  t.not((await handle.describe()).runId, firstRun, 'the plan workflow continued as new');
-  t.equal(state.version, 1, 'the applied version survives');
-  t.equal(state.contentHash, first.contentHash);
-  t.equal(Object.keys(state.taskSpecHashes).length, 5, 'the specs survive');
-  t.equal(state.rollup?.['lam-sach-ho-tich']?.progress, 'done', 'progress survives');
-  t.equal(state.rollup?.['so-hoa-ho-khau']?.progressValue, 200);
-
+  const whole = await eventually(() => taskState(small.client, `task:${planId}:so-hoa-ho-khau`), (view) => view.progressValue === 200);
+  t.equal(whole.progressValue, 200, 'the units roll up without the plan workflow');
+  // Applying the same content again and an amendment push the plan workflow over its event limit.
   const again = await applyPlan({ client: small.client, plan, text, actor: admin, dryRun: false });
-  t.equal(again.result?.changed, false, 'the same content is still recognised after continue-as-new');
+  t.equal(again.result?.changed, false, 'the same content is recognised');
+
   const amended = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
   const second = await applyPlan({ client: small.client, ...amended, actor: admin, dryRun: false });
   t.equal(second.result?.version, 2);
   const late = await eventually(() => taskState(small.client, `task:${planId}:khai-thac-ho-tich`), (view) => view.progress === 'in_progress');
-  t.equal(late.progress, 'in_progress', 'a prerequisite done in an earlier run still releases a task added later');
+  t.equal(late.progress, 'in_progress', 'a prerequisite done before the task was added releases it from the read model');
+  const state = await eventually(() => handle.query(getPlanState), (view) => view.version === 2);
+  t.not((await handle.describe()).runId, firstRun, 'the plan workflow continued as new');
+  t.equal(state.contentHash, second.contentHash);
+  t.equal(Object.keys(state.taskSpecHashes).length, 6, 'the specs survive');
 });
 
 t.test('two applies at once run one after the other', async (t) => {
@@ -340,7 +341,7 @@ t.test('two applies at once run one after the other', async (t) => {
   t.same([a.result?.version, b.result?.version].sort(), [1, 2], 'two versions, one after the other');
   const [earlier, later] = a.result?.version === 1 ? [a, b] : [b, a];
   t.ok(earlier.result?.changes.every((change) => change.change === 'added'), 'the first sees an empty plan');
-  t.ok(later.result?.changes.length && later.result.changes.length < 5, 'the second sees what the first applied, not an empty plan');
+  t.ok(later.result?.changes.length && later.result.changes.length < 6, 'the second sees what the first applied, not an empty plan');
   const state = await planState(env.client, planId);
   t.equal(state.contentHash, later.contentHash, 'the plan holds the version applied last');
   t.equal(state.pending, 0);
@@ -394,13 +395,24 @@ t.test('the real Thái Nguyên plan 827: unit and occurrence workflows roll up i
   const states = await Promise.all(specs.map((spec) => taskState(env.client, taskWorkflowId(spec))));
   const wrong = specs.filter((spec, index) => spec.deadline.kind === 'instant' && states[index]?.deadlineAt !== spec.deadline.at);
   t.same(wrong.map(taskWorkflowId), [], 'every dated workflow carries its compiled deadline');
-  const state = await eventually(
-    () => planState(env.client, planId),
-    (view) => Object.values(view.tasks).reduce((sum, reports) => sum + reports.length, 0) === specs.length,
-  );
-  for (const task of plan.tasks) {
-    const carriers = specs.filter((spec) => spec.taskId === task.id).length;
-    t.equal(state.rollup?.[task.id]?.total, carriers, `${task.id}: rolled up over its ${carriers} workflow(s)`);
+  for (const task of plan.tasks.filter((candidate) => candidate.units || candidate.recurrence)) {
+    const carriers = specs.filter((spec) => spec.taskId === task.id && (spec.unitId || spec.occurrence)).length;
+    const whole = await eventually(
+      () => taskState(env.client, `task:${planId}:${task.id}`),
+      (view) => view.rollup?.total === carriers,
+    );
+    t.equal(whole.rollup?.total, carriers, `${task.id}: rolled up over its ${carriers} workflow(s)`);
+  }
+  const units = plan.tasks.find((candidate) => candidate.units && candidate.target);
+  if (units) {
+    const members = specs.filter((spec) => spec.taskId === units.id && spec.unitId);
+    for (const spec of members) {
+      await env.client.workflow.getHandle(taskWorkflowId(spec)).executeUpdate(reportProgress, { args: [{ actor: admin, value: units.target!.value }] });
+    }
+    const whole = await eventually(() => taskState(env.client, `task:${planId}:${units.id}`), (view) => view.rollup?.reached === members.length);
+    t.equal(whole.rollup?.reached, members.length, `${units.id}: every unit reached its target (n of N)`);
+    const expected = units.target!.unit === '%' ? units.target!.value : units.target!.value * members.length;
+    t.equal(whole.rollup?.value, expected, units.target!.unit === '%' ? 'percentages are averaged, never summed' : 'counts add up');
   }
 });
 
