@@ -5,16 +5,13 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TaskSpec } from '../plan/model';
 import type {
-  Actor,
   AmendInput,
   CancelInput,
-  Category,
   CompleteInput,
   ConfirmInput,
   DecideExtensionInput,
   MemberProgressInput,
   PauseInput,
-  Progress,
   ReleaseInput,
   ReportProgressInput,
   RequestExtensionInput,

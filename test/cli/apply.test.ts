@@ -71,16 +71,17 @@ t.test('diff, apply, then nothing left to diff or apply', async (t) => {
 
   const before = await kehoach(['diff', dir]);
   t.equal(before.code, 1, `diff exits 1 when there are changes\n${before.stderr}`);
-  t.match(before.stdout, `Kế hoạch ${planId}: 5 nhiệm vụ thêm, 0 sửa, 0 bỏ.`);
+  // 4 tasks, one carried by 2 units under its roll-up: 6 task workflows.
+  t.match(before.stdout, `Kế hoạch ${planId}: 6 nhiệm vụ thêm, 0 sửa, 0 bỏ.`);
   t.match(before.stdout, '+ lam-sach-ho-tich  Làm sạch dữ liệu hộ tịch cùng Cục C06');
   t.equal(await planExists(planId), false, 'diff applied nothing');
 
   const applied = await kehoach(['apply', dir]);
   t.equal(applied.code, 0, applied.stderr);
   t.match(applied.stdout, `Kế hoạch ${planId}: đã áp dụng phiên bản 1`);
-  t.match(applied.stdout, 'khởi tạo 5, cập nhật 0, huỷ 0 nhiệm vụ');
+  t.match(applied.stdout, 'khởi tạo 6, cập nhật 0, huỷ 0 nhiệm vụ');
   const state = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanState);
-  t.equal(Object.keys(state.taskSpecHashes).length, 5);
+  t.equal(Object.keys(state.taskSpecHashes).length, 6);
 
   const after = await kehoach(['diff', dir]);
   t.equal(after.code, 0, 'diff exits 0 when there is nothing to change');

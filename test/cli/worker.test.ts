@@ -57,9 +57,9 @@ t.test('the worker runs plans into Postgres and stops gracefully on SIGTERM', as
 
   const rows = await eventually(
     async () => (await postgres.sql`select count(*)::int as n from tasks where plan_id = ${planId}`)[0]?.n as number,
-    (n) => n === 5,
+    (n) => n === 6,
   );
-  t.equal(rows, 5, 'the projection wrote every task to Postgres');
+  t.equal(rows, 6, 'the projection wrote every task workflow to Postgres, the units\' roll-up included');
   const versions = await postgres.sql`select version from plan_versions where plan_id = ${planId}`;
   t.same(versions.map((row) => row.version), [1], 'and the applied version');
 

@@ -9,7 +9,7 @@ import type { TaskSpec } from '../../src/plan/model';
 import type { Plan } from '../../src/plan/schema';
 import { deadlineInstant } from '../../src/plan/timetable';
 import { planWorkflowId, taskWorkflowId } from '../../src/workflows/ids';
-import { applyVersion, complete, getPlanSpecs, getPlanState, getState, reportProgress, type PlanStateView } from '../../src/workflows/messages';
+import { applyVersion, complete, getPlanSpecs, getPlanState, getState, reportProgress } from '../../src/workflows/messages';
 import type { Actor, TaskStateView } from '../../src/domain';
 import { planChanges, planWorkflow, type PlanWorkflowState } from '../../src/workflows/plan';
 import { resolveTemporalCli } from '../../src/temporal/binaries';

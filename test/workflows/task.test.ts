@@ -165,6 +165,22 @@ t.test('whole life across Tết: reminders 3 and 1 working days before, levels a
   t.same(view.upcoming, [], 'nothing ahead');
   const types = recorder.events(wf).map((event) => event.type);
   t.same(types.filter((type) => type === 'due_soon' || type === 'overdue'), ['due_soon', 'overdue']);
+  // Each event is placed at the instant it is for, with the processing time beside it.
+  const timed = recorder.events(wf).filter((event) => ['due_soon', 'overdue', 'reminder', 'escalation'].includes(event.type));
+  t.same(
+    timed.map((event) => [event.type, event.at]),
+    [
+      ['due_soon', shift(expected2023.due_soon)],
+      ['reminder', shift(expected2023.r1)],
+      ['reminder', shift(expected2023.r2)],
+      ['overdue', shift(expected2023.deadline)],
+      ['escalation', shift(expected2023.l1)],
+      ['escalation', shift(expected2023.l2)],
+      ['escalation', shift(expected2023.l3)],
+    ],
+    'stamped with their scheduled instants',
+  );
+  t.ok(timed.every((event) => typeof event.data.processedAt === 'string' && Date.parse(event.data.processedAt as string) >= Date.parse(event.at)), 'processedAt beside each');
 
   const done = await handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff, note: 'Đã số hoá xong' }] });
   t.equal(done.progress, 'done');
