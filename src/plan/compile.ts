@@ -160,6 +160,24 @@ export function unitTarget(task: Task, unitId: string | undefined): TaskSpec['ta
   };
 }
 
+/**
+ * The target of a task as a whole over its copies: counts add up; a percentage stays the
+ * percentage the task states, or the copies' average when only they state one (see
+ * src/domain/rollup.ts, which aggregates the values reached the same way).
+ */
+function wholeTarget(task: Task, units: (string | undefined)[], occurrences: number): TaskSpec['target'] {
+  const target = task.target!;
+  const copies = units.map((unitId) => unitTarget(task, unitId)!);
+  const values = copies.map((copy) => copy.value);
+  const value =
+    target.unit === '%'
+      ? (target.value ?? values.reduce((sum, each) => sum + each, 0) / values.length)
+      : values.reduce((sum, each) => sum + each, 0) * occurrences;
+  const bases = copies.map((copy) => copy.base);
+  const base = bases.every((each) => each !== undefined) ? bases.reduce((sum: number, each) => sum + each!, 0) : undefined;
+  return { metric: target.metric, unit: target.unit, value, ...(base !== undefined ? { base } : {}) };
+}
+
 export interface Occurrence {
   /** "2023-01" (month), "2023-Q1" (quarter), "2023-W05" (ISO week). */
   key: string;
@@ -268,7 +286,7 @@ export function compilePlan(plan: Plan, calendar: CalendarData, options: Compile
         output: task.output,
         dependsOn: [...task.dependsOn],
         confirmation: false,
-        ...(task.target ? { target: { ...task.target } } : {}),
+        ...(task.target ? { target: wholeTarget(task, units, occurrences.length) } : {}),
         deadline: task.recurrence ? { kind: 'none' } : resolveDeadline(task.deadline, plan, calendar, options),
         escalation: { dueSoon: escalation.dueSoon, reminders: [], ladder: [] },
         timezone: plan.timezone,
