@@ -145,7 +145,8 @@ export function buildTimeline(
   calendar: CalendarData,
   options: { taskIds?: string[]; firstAppliedAt?: string } = {},
 ): TimelineTask[] {
-  const specs = compilePlan(plan, calendar, { firstAppliedAt: options.firstAppliedAt });
+  // The copies that carry the work and their ladders; a roll-up over units or occurrences has none.
+  const specs = compilePlan(plan, calendar, { firstAppliedAt: options.firstAppliedAt }).filter((spec) => !spec.members);
   const specsByTask = new Map<string, TaskSpec[]>();
   for (const spec of specs) specsByTask.set(spec.taskId, [...(specsByTask.get(spec.taskId) ?? []), spec]);
   const wanted = options.taskIds && options.taskIds.length > 0 ? new Set(options.taskIds) : undefined;

@@ -906,7 +906,8 @@ class PlanChecker {
     const indexOf = new Map(plan.tasks.map((task, index) => [task.id, index]));
     // The copies of a task with units share its deadline and its delays: check each once.
     const checked = new Set<string>();
-    for (const spec of compilePlan(plan, calendar)) {
+    // Roll-ups (no ladder of their own) are left out: their copies carry the instants.
+    for (const spec of compilePlan(plan, calendar).filter((candidate) => !candidate.members)) {
       if (spec.deadline.kind !== 'instant' || checked.has(`${spec.taskId}@${spec.deadline.at}`)) continue;
       checked.add(`${spec.taskId}@${spec.deadline.at}`);
       const index = indexOf.get(spec.taskId)!;

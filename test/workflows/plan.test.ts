@@ -203,7 +203,10 @@ t.test('completing a prerequisite releases its dependants, counting from the com
     const expected = deadlineInstant({ rule, anchorAt: done.completedAt!, calendar: released.spec.calendar, timezone: released.spec.timezone });
     t.equal(released.deadlineAt, expected, '5 working days after the completion instant');
   }
-  const releasedEvent = env.projection.taskChanges.flatMap((change) => change.events).find((event) => event.workflowId === second && event.type === 'released');
+  const releasedEvent = await eventually(
+    async () => env.projection.taskChanges.flatMap((change) => change.events).find((event) => event.workflowId === second && event.type === 'released'),
+    (event) => event !== undefined,
+  );
   t.equal(releasedEvent?.at, done.completedAt, 'the release is placed at the completion it counts from');
   t.equal(releasedEvent?.actor.role, 'system');
 
