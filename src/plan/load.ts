@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { decodePlanBytes } from './bounds';
 import { DEFAULT_CALENDAR_DIR, listCalendars, loadCalendar } from './calendar-file';
 import type { Plan } from './schema';
 import { checkSchemaComment, sortDiagnostics, validatePlanText, type CalendarSource, type Diagnostic } from './validate';
@@ -71,9 +72,9 @@ export function schemaPathFor(file: string): string {
  * files reports every problem at once.
  */
 export async function loadPlanFile(file: string, options: LoadOptions = {}): Promise<{ plan?: Plan; text: string; diagnostics: Diagnostic[] }> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
     return {
@@ -81,6 +82,9 @@ export async function loadPlanFile(file: string, options: LoadOptions = {}): Pro
       diagnostics: [{ file, line: 1, col: 1, severity: 'error', code: 'unreadable', message: `cannot read the plan: ${reason}; check the path` }],
     };
   }
+  const decoded = decodePlanBytes(bytes, file);
+  if ('diagnostic' in decoded) return { text: '', diagnostics: [decoded.diagnostic] };
+  const { text } = decoded;
   const { plan, diagnostics } = loadPlanText(text, file, options);
   const pointsAtSchema = (written: string): boolean => existsSync(resolve(dirname(resolve(file)), written));
   const all = sortDiagnostics([...checkSchemaComment(text, file, schemaPathFor(file), pointsAtSchema), ...diagnostics]);

@@ -13,6 +13,7 @@
  */
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
+import { checkCompileCost, checkDocumentBounds, checkPlanTextBounds } from './bounds';
 import { daysInMonth, formatDeadlineVi, unannouncedYears } from './calendar';
 import { compilePlan } from './compile';
 import { parseDuration } from './duration';
@@ -128,34 +129,52 @@ const KEY_HINTS: Record<string, string> = {
   address: 'address: <e-mail address or URL>',
 };
 
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+/**
+ * Edit distance, or `limit + 1` as soon as it must exceed `limit`: suggestions only care about
+ * small distances, and a bounded computation keeps a file full of long unknown ids cheap.
+ */
+function boundedLevenshtein(a: string, b: string, limit: number): number {
+  if (limit < 0 || Math.abs(a.length - b.length) > limit) return limit + 1;
+  // Only cells within `limit` of the diagonal can lead to a distance within `limit`.
+  const outside = limit + 1;
+  let previous = new Int32Array(b.length + 1).fill(outside);
+  let current = new Int32Array(b.length + 1);
+  for (let j = 0; j <= Math.min(limit, b.length); j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const saved = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = saved;
+    current.fill(outside);
+    if (i <= limit) current[0] = i;
+    let rowMin = current[0]!;
+    for (let j = Math.max(1, i - limit); j <= Math.min(b.length, i + limit); j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost, outside);
+      current[j] = value;
+      if (value < rowMin) rowMin = value;
     }
+    if (rowMin > limit) return outside;
+    [previous, current] = [current, previous];
   }
-  return row[b.length]!;
+  return previous[b.length]!;
 }
+
+/** Longer words are not ids anyone mistyped; candidates beyond this many are not compared. */
+const MAX_SUGGESTION_WORD = 64;
+const MAX_SUGGESTION_CANDIDATES = 2_000;
 
 /** The candidate a typo most likely meant, or undefined when none is close. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > MAX_SUGGESTION_WORD) return undefined;
   const lower = word.toLowerCase();
+  const tolerance = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = levenshtein(lower, candidate.toLowerCase());
+  let bestDistance = tolerance + 1;
+  for (const candidate of candidates.slice(0, MAX_SUGGESTION_CANDIDATES)) {
+    const distance = boundedLevenshtein(lower, candidate.toLowerCase(), Math.min(tolerance, bestDistance - 1));
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  const tolerance = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
-  return best !== undefined && bestDistance <= tolerance ? best : undefined;
+  return best;
 }
 
 function quoteList(values: readonly unknown[]): string {
@@ -871,31 +890,49 @@ class PlanChecker {
       edges.set(task.id, list);
       order.push(task.id);
     });
+    // Depth-first with an explicit stack: a valid chain of thousands of tasks must not overflow
+    // the call stack. `stack` holds the path from the root; `position` where each node's edge scan is.
     const state = new Map<string, 'active' | 'done'>();
-    const stack: string[] = [];
-    const visit = (id: string): void => {
-      state.set(id, 'active');
-      stack.push(id);
-      for (const edge of edges.get(id) ?? []) {
+    for (const root of order) {
+      if (state.has(root)) continue;
+      const stack: string[] = [root];
+      const position: number[] = [0];
+      const onStack = new Map<string, number>([[root, 0]]);
+      state.set(root, 'active');
+      while (stack.length > 0) {
+        const depth = stack.length - 1;
+        const id = stack[depth]!;
+        const list = edges.get(id) ?? [];
+        const index = position[depth]!;
+        if (index >= list.length) {
+          stack.pop();
+          position.pop();
+          onStack.delete(id);
+          state.set(id, 'done');
+          continue;
+        }
+        position[depth] = index + 1;
+        const edge = list[index]!;
         if (!edges.has(edge.to)) continue;
         const seen = state.get(edge.to);
         if (seen === 'active') {
-          const cycle = [...stack.slice(stack.indexOf(edge.to)), edge.to];
-          const self = cycle.length === 2;
+          const whole = [...stack.slice(onStack.get(edge.to)), edge.to];
+          // A cycle through thousands of tasks is named by its ends, not listed in full.
+          const cycle = whole.length > 12 ? [...whole.slice(0, 5), `… (${whole.length - 10} more)`, ...whole.slice(-5)] : whole;
+          const self = whole.length === 2;
           this.error('dependency-cycle', this.nodeAt(edge.path), self
             ? `dependency cycle (vòng phụ thuộc): ${cycle.join(' → ')}; task '${id}' cannot wait for itself, so count its deadline from 'issue' or from another task`
             : `dependency cycle (vòng phụ thuộc): ${cycle.join(' → ')}; none of these tasks could ever start, so remove one of these dependencies (dependsOn or deadline.after)`);
         } else if (seen === undefined) {
-          visit(edge.to);
+          state.set(edge.to, 'active');
+          onStack.set(edge.to, stack.length);
+          stack.push(edge.to);
+          position.push(0);
         }
       }
-      stack.pop();
-      state.set(id, 'done');
-    };
-    for (const id of order) if (!state.has(id)) visit(id);
+    }
   }
 
-  /** Safety net: anything zod rejects that the passes above did not explain. */
   /**
    * Reminders and ladder steps land around the deadline, sometimes in the next year: warn about
    * those in a year the calendar has no announcement for, as for deadlines. Needs a parsed plan.
@@ -922,6 +959,7 @@ class PlanChecker {
     }
   }
 
+  /** Safety net: anything zod rejects that the passes above did not explain. */
   finalParse(): Plan | undefined {
     const result = planSchema.safeParse(this.root);
     if (result.success) return result.data;
@@ -939,6 +977,8 @@ class PlanChecker {
  * The caller parses with a LineCounter so that positions are 1-based lines and columns.
  */
 export function validatePlanText(text: string, file: string, options: ValidateOptions = {}): { plan?: Plan; diagnostics: Diagnostic[] } {
+  const tooLarge = checkPlanTextBounds(text, file);
+  if (tooLarge.length > 0) return { diagnostics: tooLarge };
   const lineCounter = new LineCounter();
   // Duplicate keys are found by the structural pass, which can name the mapping and the first key's line.
   const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: false, uniqueKeys: false });
@@ -989,13 +1029,18 @@ export function validatePlanDocument(
     if (problem.code === 'BAD_INDENT' && /^Flow (sequence|map)/.test(problem.message)) unclosedFlow = true;
   }
   if (doc.errors.length > 0) return { diagnostics: sortDiagnostics(diagnostics) };
+  // Sizes, aliases, control characters and years first: the walk below is what they make costly.
+  const outOfBounds = checkDocumentBounds(doc, lineCounter, file);
+  if (outOfBounds.length > 0) return { diagnostics: sortDiagnostics([...diagnostics, ...outOfBounds]) };
 
   const checker = new PlanChecker(doc, lineCounter, file, options);
   checker.checkStructure();
   checker.checkSemantics();
   const plan = checker.finalParse();
-  if (plan && !checker.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) checker.warnTimetableYears(plan);
-  diagnostics.push(...checker.diagnostics);
+  // Counted before anything compiles the plan: units × occurrences can make compiling cost minutes.
+  const tooCostly = plan ? checkCompileCost(plan, doc, lineCounter, file) : [];
+  if (plan && tooCostly.length === 0 && !checker.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) checker.warnTimetableYears(plan);
+  diagnostics.push(...checker.diagnostics, ...tooCostly);
   const sorted = sortDiagnostics(diagnostics);
   const hasError = sorted.some((diagnostic) => diagnostic.severity === 'error');
   return hasError || !plan ? { diagnostics: sorted } : { plan, diagnostics: sorted };
