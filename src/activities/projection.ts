@@ -3,6 +3,7 @@
  * an activity more than once and in any order relative to an older attempt, so every write here is
  * idempotent (unique idempotency keys) and the task row only ever moves forward (by state.seq).
  */
+import { ApplicationFailure } from '@temporalio/activity';
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import {
@@ -30,8 +31,8 @@ import {
 
 export function createProjectionActivities(db: Database): ProjectionActivities {
   return {
-    recordTaskChange: (change) => recordTaskChange(db, change),
-    recordPlanVersion: (record) => recordPlanVersion(db, record),
+    recordTaskChange: (change) => failUnstorable(() => recordTaskChange(db, change)),
+    recordPlanVersion: (record) => failUnstorable(() => recordPlanVersion(db, record)),
   };
 }
 
@@ -54,6 +55,31 @@ export function createCompletionLookup(db: Database): CompletionLookup {
       return result;
     },
   };
+}
+
+/** The ApplicationFailure type of a record Postgres refuses as data (retrying cannot help). */
+export const UNSTORABLE_RECORD = 'UnstorableRecord';
+
+/**
+ * Postgres data exceptions (SQLSTATE class 22: a NUL in text, a value out of range) fail the same
+ * way on every attempt; retried forever they would block the task behind them. They fail the
+ * activity for good instead, so the caller hears of it. drizzle wraps the postgres.js error.
+ */
+async function failUnstorable<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    for (let current: unknown = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+      const code = (current as { code?: unknown }).code;
+      if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) {
+        throw ApplicationFailure.nonRetryable(
+          `Postgres refused the record (SQLSTATE ${code}: ${(current as Error).message})`,
+          UNSTORABLE_RECORD,
+        );
+      }
+    }
+    throw error;
+  }
 }
 
 const toDate = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);

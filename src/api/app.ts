@@ -8,10 +8,14 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DatabaseHandle } from '../db/client';
 import type { Config } from '../config';
+import { randomUUID } from 'node:crypto';
+import { REQUEST_ID_PATTERN } from './fields';
 import auth, { type Principal } from './plugins/auth';
+import inputGuards from './plugins/input-guards';
+import security, { type RateLimits } from './plugins/security';
 import idempotency, { type IdempotencyStore } from './plugins/idempotency';
 import openapi from './plugins/openapi';
-import problemDetails from './plugins/problem-details';
+import problemDetails, { frameworkErrorHandler } from './plugins/problem-details';
 import healthRoutes from './routes/healthz';
 import meRoutes from './routes/me';
 import plansRoutes from './routes/plans';
@@ -30,6 +34,8 @@ export interface AppDeps {
   verifyToken?: (bearer: string) => Promise<Principal | undefined>;
   /** Replaceable for tests; default: the idempotency_records table. */
   idempotencyStore?: IdempotencyStore;
+  /** Rate limits; defaults in plugins/security.ts. */
+  rateLimits?: Partial<RateLimits>;
 }
 
 /** What route plugins receive as options. */
@@ -39,22 +45,36 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.config.bodyLimit,
-    // Request ids end up in the audit log; keep the caller's when it sends one.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    // Request ids end up in the audit log and in logs: the caller's is kept only when it is a
+    // short token of safe characters; anything else gets a fresh id.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const sent = request.headers['x-request-id'];
+      return typeof sent === 'string' && REQUEST_ID_PATTERN.test(sent) ? sent : randomUUID();
+    },
+    // Longer path parameters answer 414; the route schemas bound them more tightly (400).
+    routerOptions: { maxParamLength: 256 },
+    // Router errors (an over-long parameter, a malformed URL) bypass the error handler.
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  // Plan files are posted as YAML text; the route validates them with the plan loader.
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_request, body, done) => {
-    done(null, body);
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
   });
 
   await app.register(problemDetails);
+  await app.register(inputGuards);
+  await app.register(security, { rateLimits: deps.rateLimits });
   await app.register(auth, { verify: deps.verifyToken ?? databaseTokenVerifier(deps.db.db) });
-  await app.register(idempotency, { store: deps.idempotencyStore ?? databaseIdempotencyStore(deps.db.db) });
+  await app.register(idempotency, {
+    store: deps.idempotencyStore ?? databaseIdempotencyStore(deps.db.db),
+    // A request with a key in use waits about as long as the first one may take.
+    waitMs: deps.config.updateTimeoutMs + 2_000,
+  });
   await app.register(openapi);
 
   const routeDeps: RouteDeps = { db: deps.db, temporal: deps.temporal, config: deps.config };

@@ -18,6 +18,10 @@ export const PROBLEMS = {
   'idempotency-key-reuse': { status: 422, title: 'Idempotency-Key đã dùng cho yêu cầu khác' },
   'payload-too-large': { status: 413, title: 'Nội dung yêu cầu quá lớn' },
   'unsupported-media-type': { status: 415, title: 'Kiểu nội dung không được hỗ trợ' },
+  'uri-too-long': { status: 414, title: 'Đường dẫn quá dài' },
+  'too-many-requests': { status: 429, title: 'Quá nhiều yêu cầu' },
+  'idempotency-in-progress': { status: 409, title: 'Yêu cầu cùng Idempotency-Key đang được xử lý' },
+  'not-replayable': { status: 410, title: 'Kết quả chỉ được trả một lần' },
   internal: { status: 500, title: 'Lỗi máy chủ' },
 } as const;
 

@@ -10,8 +10,8 @@ export { CATEGORIES, DEADLINE_STATES, PROGRESS };
 export const ROLES = ['staff', 'leader', 'admin'] as const;
 
 export const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { message: 'phải là mã ASCII: chữ thường, số, "-" hoặc "_"' });
-export const isoDate = z.iso.date({ message: 'phải là ngày dạng YYYY-MM-DD' });
-export const isoInstant = z.iso.datetime({ offset: true, message: 'phải là thời điểm ISO 8601, ví dụ 2022-11-20T10:00:00+07:00' });
+// Dates are bounded to the years kehoach handles (fields.ts).
+export { isoDate, isoInstant } from './fields';
 
 export const actorSchema = z
   .object({

@@ -3,7 +3,7 @@
  * adapters back them with the Postgres modules in src/db.
  */
 import type { Database } from '../db/client';
-import { findIdempotentResponse, saveIdempotentResponse } from '../db/idempotency';
+import { claimIdempotencyKey, completeIdempotentRequest, releaseIdempotencyKey } from '../db/idempotency';
 import { verifyToken } from '../db/tokens';
 import type { Principal } from './plugins/auth';
 import type { IdempotencyStore } from './plugins/idempotency';
@@ -18,7 +18,8 @@ export function databaseTokenVerifier(db: Database): (bearer: string) => Promise
 
 export function databaseIdempotencyStore(db: Database): IdempotencyStore {
   return {
-    find: (request) => findIdempotentResponse(db, request),
-    save: (request, response) => saveIdempotentResponse(db, request, response),
+    claim: (request, staleAfterMs) => claimIdempotencyKey(db, request, staleAfterMs),
+    complete: (request, response) => completeIdempotentRequest(db, request, response),
+    release: (request) => releaseIdempotencyKey(db, request),
   };
 }

@@ -13,7 +13,8 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { UNSTORABLE_RECORD } from '../activities/projection';
 import { RejectionType } from '../domain';
 import { ProblemError } from './problem';
 
@@ -33,20 +34,36 @@ function grpcCode(error: unknown): number | undefined {
   return undefined;
 }
 
-export function upstreamUnavailable(what: string, cause?: unknown): ProblemError {
-  return new ProblemError(
-    'upstream-unavailable',
-    `${what} hiện không phản hồi; chưa có thay đổi nào được ghi. Hãy thử lại sau ${RETRY_AFTER_SECONDS} giây (dùng lại cùng Idempotency-Key).`,
-    { retryAfter: RETRY_AFTER_SECONDS, cause },
-  );
+/**
+ * 503 with Retry-After. `mayBeRecorded`: the request reached Temporal but no answer came in time,
+ * so the change may yet be applied; the answer must not claim that nothing was recorded.
+ */
+export function upstreamUnavailable(what: string, cause?: unknown, mayBeRecorded = false): ProblemError {
+  const outcome = mayBeRecorded
+    ? 'thay đổi có thể đã được ghi nhận hoặc sẽ được áp dụng khi hệ thống phục hồi. Hãy gửi lại đúng yêu cầu này với cùng Idempotency-Key (không dùng khoá mới) để biết kết quả'
+    : 'chưa có thay đổi nào được ghi. Hãy thử lại (dùng lại cùng Idempotency-Key)';
+  return new ProblemError('upstream-unavailable', `${what} hiện không phản hồi; ${outcome} sau ${RETRY_AFTER_SECONDS} giây.`, {
+    retryAfter: RETRY_AFTER_SECONDS,
+    cause,
+  });
+}
+
+/** The ApplicationFailure inside an update failure: thrown by a validator, or by an activity the handler awaited. */
+function applicationFailureOf(failure: unknown): ApplicationFailure | undefined {
+  if (failure instanceof ApplicationFailure) return failure;
+  if (failure instanceof ActivityFailure && failure.cause instanceof ApplicationFailure) return failure.cause;
+  return undefined;
 }
 
 /** Maps an error from a Temporal client call to a problem, or rethrows what it does not know. */
 export function temporalProblem(error: unknown, subject: string): ProblemError {
   if (error instanceof ProblemError) return error;
   if (error instanceof WorkflowUpdateFailedError) {
-    const failure = error.cause;
-    if (failure instanceof ApplicationFailure) {
+    const failure = applicationFailureOf(error.cause);
+    if (failure?.type === UNSTORABLE_RECORD) {
+      return new ProblemError('update-rejected', 'Nội dung gửi lên không lưu được vào cơ sở dữ liệu (ký tự không hợp lệ hoặc giá trị ngoài phạm vi); sửa nội dung rồi gửi lại.', { cause: error });
+    }
+    if (failure) {
       const detail = failure.message || 'Yêu cầu bị từ chối.';
       switch (failure.type) {
         case RejectionType.forbidden:
@@ -61,14 +78,16 @@ export function temporalProblem(error: unknown, subject: string): ProblemError {
           return new ProblemError('update-rejected', detail, { cause: error });
       }
     }
-    return new ProblemError('update-rejected', failure?.message ?? error.message, { cause: error });
+    return new ProblemError('update-rejected', error.cause?.message ?? error.message, { cause: error });
   }
   if (error instanceof WorkflowNotFoundError || grpcCode(error) === NOT_FOUND) {
     return new ProblemError('not-found', `Không tìm thấy ${subject}; kiểm tra mã kế hoạch và mã nhiệm vụ.`, { cause: error });
   }
+  // Sent, but no answer in time: the update may be accepted and applied once a worker runs it.
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error) || grpcCode(error) === 4) {
+    return upstreamUnavailable('Temporal', error, true);
+  }
   if (
-    error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
-    isGrpcDeadlineError(error) ||
     UNAVAILABLE_CODES.has(grpcCode(error) ?? -1) ||
     // The client's own connection retries end in a ServiceError whose message carries the gRPC status.
     (error instanceof ServiceError && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED/.test(error.message))

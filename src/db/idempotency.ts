@@ -1,10 +1,11 @@
 /**
  * Stored responses for the `Idempotency-Key` header: a client that retries a POST with the same
  * key and body gets the first response again instead of a second write; the same key with another
- * body is a client error (422). Keys are scoped per caller (token id) and kept for a day.
+ * body is a client error (422). A key is claimed before the request runs, so two requests racing
+ * with one key never both run. Keys are scoped per caller (token id) and kept for a day.
  */
 import { createHash } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client';
 import { idempotencyRecords } from './schema';
 import { canonicalJson } from '../canonical-json';
@@ -27,12 +28,6 @@ export interface StoredResponse {
   headers: Record<string, string>;
 }
 
-export type IdempotencyLookup =
-  | { outcome: 'new' }
-  | { outcome: 'replay'; response: StoredResponse }
-  /** The key was used for a different request (other body, method or path). */
-  | { outcome: 'mismatch' };
-
 
 export function requestHash(request: Pick<IdempotentRequest, 'method' | 'path' | 'body'>): string {
   const body = Buffer.isBuffer(request.body)
@@ -45,58 +40,83 @@ export function requestHash(request: Pick<IdempotentRequest, 'method' | 'path' |
     .digest('hex');
 }
 
-export async function findIdempotentResponse(db: Database, request: IdempotentRequest): Promise<IdempotencyLookup> {
-  const [row] = await db
-    .select()
-    .from(idempotencyRecords)
-    .where(
-      and(
-        eq(idempotencyRecords.key, request.key),
-        eq(idempotencyRecords.principal, request.principal),
-        sql`${idempotencyRecords.createdAt} > now() - make_interval(secs => ${IDEMPOTENCY_TTL_MS / 1000})`,
-      ),
-    );
-  if (!row) return { outcome: 'new' };
-  if (row.requestHash !== requestHash(request)) return { outcome: 'mismatch' };
-  return { outcome: 'replay', response: { statusCode: row.statusCode, body: row.responseBody, headers: row.responseHeaders } };
+const ttl = sql`make_interval(secs => ${IDEMPOTENCY_TTL_MS / 1000})`;
+
+export type IdempotencyClaim =
+  /** This request holds the key: run it, then complete or release the claim. */
+  | { outcome: 'claimed' }
+  | { outcome: 'replay'; response: StoredResponse }
+  /** The key was used for a different request (other body, method or path). */
+  | { outcome: 'mismatch' }
+  /** The same request is running under this key right now. */
+  | { outcome: 'in-progress' };
+
+function scope(request: Pick<IdempotentRequest, 'key' | 'principal'>) {
+  return and(eq(idempotencyRecords.key, request.key), eq(idempotencyRecords.principal, request.principal));
 }
 
 /**
- * Stores the response of a request made with an Idempotency-Key. When two requests with the same
- * key raced, the first stored response stays (an expired record is replaced).
+ * Claims a key atomically, before the request does anything: one insert of a pending record
+ * (no status yet). Of two requests racing with one key, exactly one claims it; the other learns
+ * whether the first is still running, finished (its response), or was another request. A pending
+ * claim older than `staleAfterMs` (its process died) may be taken over by the same request; an
+ * expired record (older than a day) by any.
  */
-export async function saveIdempotentResponse(
-  db: Database,
-  request: IdempotentRequest,
-  response: StoredResponse,
-): Promise<void> {
+export async function claimIdempotencyKey(db: Database, request: IdempotentRequest, staleAfterMs: number): Promise<IdempotencyClaim> {
+  const hash = requestHash(request);
   const values = {
     key: request.key,
     principal: request.principal,
     method: request.method.toUpperCase(),
     path: request.path,
-    requestHash: requestHash(request),
-    statusCode: response.statusCode,
-    responseBody: response.body ?? null,
-    responseHeaders: response.headers,
-    createdAt: new Date(),
+    requestHash: hash,
+    statusCode: null,
+    responseBody: null,
+    responseHeaders: {},
   };
-  const { key: _key, principal: _principal, ...changes } = values;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const claimed = await db
+      .insert(idempotencyRecords)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [idempotencyRecords.key, idempotencyRecords.principal],
+        set: { method: values.method, path: values.path, requestHash: hash, statusCode: null, responseBody: null, responseHeaders: {}, createdAt: sql`now()` },
+        setWhere: sql`${idempotencyRecords.createdAt} <= now() - ${ttl}
+          or (${idempotencyRecords.statusCode} is null and ${idempotencyRecords.requestHash} = ${hash}
+              and ${idempotencyRecords.createdAt} <= now() - make_interval(secs => ${staleAfterMs / 1000}))`,
+      })
+      .returning({ key: idempotencyRecords.key });
+    if (claimed.length > 0) return { outcome: 'claimed' };
+    const [row] = await db.select().from(idempotencyRecords).where(scope(request));
+    // Released between the insert and the read: try again.
+    if (!row) continue;
+    if (row.requestHash !== hash) return { outcome: 'mismatch' };
+    if (row.statusCode === null) return { outcome: 'in-progress' };
+    return { outcome: 'replay', response: { statusCode: row.statusCode, body: row.responseBody, headers: row.responseHeaders } };
+  }
+  return { outcome: 'in-progress' };
+}
+
+/** Stores the response of a claimed request; later requests with the key get it again. */
+export async function completeIdempotentRequest(db: Database, request: IdempotentRequest, response: StoredResponse): Promise<void> {
   await db
-    .insert(idempotencyRecords)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [idempotencyRecords.key, idempotencyRecords.principal],
-      set: changes,
-      setWhere: sql`${idempotencyRecords.createdAt} <= now() - make_interval(secs => ${IDEMPOTENCY_TTL_MS / 1000})`,
-    });
+    .update(idempotencyRecords)
+    .set({ statusCode: response.statusCode, responseBody: response.body ?? null, responseHeaders: response.headers })
+    .where(and(scope(request), isNull(idempotencyRecords.statusCode), eq(idempotencyRecords.requestHash, requestHash(request))));
+}
+
+/** Gives a claimed key back (the request ended in a 5xx): a retry with the key runs again. */
+export async function releaseIdempotencyKey(db: Database, request: IdempotentRequest): Promise<void> {
+  await db
+    .delete(idempotencyRecords)
+    .where(and(scope(request), isNull(idempotencyRecords.statusCode), eq(idempotencyRecords.requestHash, requestHash(request))));
 }
 
 /** Deletes records older than the retention period; returns how many went. */
 export async function pruneIdempotencyRecords(db: Database): Promise<number> {
   const rows = await db
     .delete(idempotencyRecords)
-    .where(sql`${idempotencyRecords.createdAt} <= now() - make_interval(secs => ${IDEMPOTENCY_TTL_MS / 1000})`)
+    .where(sql`${idempotencyRecords.createdAt} <= now() - ${ttl}`)
     .returning({ key: idempotencyRecords.key });
   return rows.length;
 }

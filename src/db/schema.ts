@@ -246,7 +246,8 @@ export const idempotencyRecords = pgTable(
     method: text('method').notNull(),
     path: text('path').notNull(),
     requestHash: text('request_hash').notNull(),
-    statusCode: integer('status_code').notNull(),
+    /** Null while the first request with this key is still running (the key is claimed). */
+    statusCode: integer('status_code'),
     responseBody: jsonb('response_body'),
     responseHeaders: jsonb('response_headers').$type<Record<string, string>>().notNull().default({}),
     createdAt: instant('created_at').notNull().defaultNow(),

@@ -230,8 +230,9 @@ t.test('read side, tokens and problems', async (t) => {
       headers: { 'idempotency-key': 'tao-ma-1' },
       payload: { name: 'Chuyên viên UBND TP Vinh', agency: 'ubnd-vinh', role: 'staff' },
     });
-    t.equal(again.statusCode, 201);
-    t.same(again.json(), created, 'the stored response, not a second token');
+    t.equal(again.statusCode, 410, 'the token is shown once: a replay names it but never repeats it');
+    t.match(again.json(), { type: 'https://kehoach.dev/problems/not-replayable', detail: new RegExp(created.id) });
+    t.notMatch(again.payload, created.token);
     t.equal(again.headers['idempotent-replayed'], 'true');
 
     const reused = await stack.inject({

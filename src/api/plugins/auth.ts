@@ -54,9 +54,10 @@ export function requireRole(request: FastifyRequest, roles: readonly PrincipalRo
 async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
   app.decorateRequest('principal', null);
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     // The docs UI is a third-party plugin whose routes carry no config of ours.
     if (request.is404 || request.routeOptions.config.public || request.routeOptions.url?.startsWith('/docs')) return;
+    app.refuseBlockedClient(request);
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match?.[1]) {
@@ -64,10 +65,12 @@ async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
     }
     const principal = await options.verify(match[1]);
     if (!principal) {
+      // Counted per address: past the limit the answer is 429 and later guesses are not looked up.
+      await app.authenticationFailed(request, reply);
       throw new ProblemError('unauthenticated', 'Mã truy cập không đúng hoặc đã bị thu hồi; hãy xin quản trị viên cấp mã mới.');
     }
     request.principal = principal;
   });
 }
 
-export default fp(auth, { name: 'auth', fastify: '5.x', dependencies: ['problem-details'] });
+export default fp(auth, { name: 'auth', fastify: '5.x', dependencies: ['problem-details', 'security'] });

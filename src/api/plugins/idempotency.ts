@@ -1,31 +1,48 @@
 /**
- * `Idempotency-Key` on every POST: the first response (2xx or 4xx) is stored per caller and key;
- * the same key with the same request gets that response again, byte for byte; the same key with
- * another request is refused with 422. 5xx responses are not stored, so a retry after an outage
- * runs again (and the update ID derived from the key keeps Temporal from applying it twice).
+ * `Idempotency-Key` on every POST. The key is claimed (scoped to the caller) before the route
+ * runs, so of two requests racing with one key only one ever runs: the other waits for its
+ * response and gets it, byte for byte, or, past the wait, 409 with Retry-After. The same key with
+ * another request is refused with 422. 5xx responses give the key back, so a retry after an
+ * outage runs again (and the update ID derived from the key keeps Temporal from applying it
+ * twice). Routes whose response carries a secret store a redacted response instead (`config.
+ * storedResponse`): a replay never shows the secret again.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { IdempotencyLookup, IdempotentRequest, StoredResponse } from '../../db/idempotency';
+import type { IdempotencyClaim, IdempotentRequest, StoredResponse } from '../../db/idempotency';
 import { ProblemError } from '../problem';
 
 export interface IdempotencyStore {
-  find(request: IdempotentRequest): Promise<IdempotencyLookup>;
-  /** Keeps the first response when two requests with one key race. */
-  save(request: IdempotentRequest, response: StoredResponse): Promise<void>;
+  /** Claims the key for this request, or says who holds it. */
+  claim(request: IdempotentRequest, staleAfterMs: number): Promise<IdempotencyClaim>;
+  /** Stores the claimed request's response. */
+  complete(request: IdempotentRequest, response: StoredResponse): Promise<void>;
+  /** Gives the key back (the request failed with a 5xx). */
+  release(request: IdempotentRequest): Promise<void>;
 }
 
 export interface IdempotencyOptions {
   store: IdempotencyStore;
+  /** How long a request waits for another one running with its key before 409 (ms). */
+  waitMs: number;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     idempotency: IdempotentRequest | null;
   }
+  interface FastifyContextConfig {
+    /** What to keep of a response for replays, when the response itself must not be stored. */
+    storedResponse?: (response: StoredResponse) => StoredResponse;
+  }
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+/** Seconds a caller should wait before retrying a request still in progress. */
+const IN_PROGRESS_RETRY_AFTER_SECONDS = 2;
+const POLL_MS = 100;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The Idempotency-Key of a request, scoped to the caller so that two callers never share a key. */
 export function scopedIdempotencyKey(request: FastifyRequest): string | undefined {
@@ -35,6 +52,8 @@ export function scopedIdempotencyKey(request: FastifyRequest): string | undefine
 
 async function idempotency(app: FastifyInstance, options: IdempotencyOptions): Promise<void> {
   app.decorateRequest('idempotency', null);
+  // A claim older than this belongs to a request whose process died; the same request may retake it.
+  const staleAfterMs = Math.max(60_000, options.waitMs * 4);
 
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'POST' || !request.principal) return;
@@ -53,41 +72,63 @@ async function idempotency(app: FastifyInstance, options: IdempotencyOptions): P
       path: request.url.split('?')[0] ?? request.url,
       body: request.body,
     };
-    const found = await options.store.find(pending);
-    if (found.outcome === 'mismatch') {
-      throw new ProblemError(
-        'idempotency-key-reuse',
-        `Idempotency-Key "${key}" đã được dùng cho một yêu cầu khác; hãy dùng một khoá mới cho mỗi yêu cầu khác nhau.`,
-      );
+    const deadline = Date.now() + options.waitMs;
+    let claim = await options.store.claim(pending, staleAfterMs);
+    while (claim.outcome === 'in-progress' && Date.now() < deadline) {
+      await sleep(POLL_MS);
+      claim = await options.store.claim(pending, staleAfterMs);
     }
-    if (found.outcome === 'replay') {
-      reply.header('idempotent-replayed', 'true');
-      for (const [name, value] of Object.entries(found.response.headers)) reply.header(name, value);
-      // The stored body is already what the route returned; send it as-is, past the route's serializer.
-      return reply
-        .code(found.response.statusCode)
-        .serializer((payload: unknown) => JSON.stringify(payload))
-        .send(found.response.body);
+    switch (claim.outcome) {
+      case 'claimed':
+        request.idempotency = pending;
+        return;
+      case 'mismatch':
+        throw new ProblemError(
+          'idempotency-key-reuse',
+          `Idempotency-Key "${key}" đã được dùng cho một yêu cầu khác; hãy dùng một khoá mới cho mỗi yêu cầu khác nhau.`,
+        );
+      case 'in-progress':
+        throw new ProblemError(
+          'idempotency-in-progress',
+          `Một yêu cầu với Idempotency-Key "${key}" đang được xử lý; gửi lại đúng yêu cầu này sau ${IN_PROGRESS_RETRY_AFTER_SECONDS} giây để nhận kết quả.`,
+          { retryAfter: IN_PROGRESS_RETRY_AFTER_SECONDS },
+        );
+      case 'replay': {
+        reply.header('idempotent-replayed', 'true');
+        for (const [name, value] of Object.entries(claim.response.headers)) reply.header(name, value);
+        // The stored body is already what the route returned; send it as-is, past the route's serializer.
+        return reply
+          .code(claim.response.statusCode)
+          .serializer((payload: unknown) => JSON.stringify(payload))
+          .send(claim.response.body);
+      }
     }
-    request.idempotency = pending;
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
     const pending = request.idempotency;
-    if (!pending || !request.principal || reply.statusCode >= 500) return payload;
-    if (typeof payload !== 'string') return payload;
-    let body: unknown;
+    if (!pending) return payload;
+    request.idempotency = null;
     try {
-      body = JSON.parse(payload);
-    } catch {
-      return payload;
+      if (reply.statusCode >= 500 || typeof payload !== 'string') {
+        await options.store.release(pending);
+        return payload;
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(payload);
+      } catch {
+        await options.store.release(pending);
+        return payload;
+      }
+      const contentType = reply.getHeader('content-type');
+      const response: StoredResponse = { statusCode: reply.statusCode, body, headers: contentType ? { 'content-type': String(contentType) } : {} };
+      await options.store.complete(pending, request.routeOptions.config.storedResponse?.(response) ?? response);
+    } catch (error) {
+      // The request's effect stands whatever happens to its record: answer it truthfully. A retry
+      // finds the claim stale after a while and runs again under the same update ID.
+      request.log.error({ err: error, reqId: request.id }, 'could not store the idempotent response');
     }
-    const contentType = reply.getHeader('content-type');
-    await options.store.save(pending, {
-      statusCode: reply.statusCode,
-      body,
-      headers: contentType ? { 'content-type': String(contentType) } : {},
-    });
     return payload;
   });
 }

@@ -25,16 +25,42 @@ function fieldsOf(error: { validation: { instancePath?: string; message?: string
   });
 }
 
-// postgres.js connection failures: the database is down or restarting, not a bug.
-const DATABASE_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03']);
+// postgres.js connection failures and the SQLSTATEs of a server that is down, restarting or full:
+// the database is unavailable, not a bug.
+const DATABASE_UNAVAILABLE = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE',
+  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
+  '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006',
+]);
+
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * True when the error, or any error in its cause chain, says the database cannot be reached:
+ * drizzle wraps postgres.js errors (DrizzleQueryError → cause), and AggregateErrors list each
+ * address tried.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [error];
+  while (pending.length > 0 && seen.size < 20) {
+    const current = pending.shift();
+    if (!current || typeof current !== 'object' || seen.has(current)) continue;
+    seen.add(current);
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && DATABASE_UNAVAILABLE.has(code)) return true;
+    pending.push((current as { cause?: unknown }).cause);
+    if (current instanceof AggregateError) pending.push(...current.errors);
+  }
+  return false;
+}
 
 /** Maps an error fastify or a route raised to the problem it stands for. */
 export function toProblemError(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string' && DATABASE_UNAVAILABLE.has(code)) {
-    return new ProblemError('upstream-unavailable', 'Cơ sở dữ liệu hiện không phản hồi; chưa có thay đổi nào được ghi. Hãy thử lại sau ít giây.', {
-      retryAfter: 5,
+  if (isDatabaseUnavailable(error)) {
+    return new ProblemError('upstream-unavailable', `Cơ sở dữ liệu hiện không phản hồi; chưa có thay đổi nào được ghi. Hãy thử lại sau ${DATABASE_RETRY_AFTER_SECONDS} giây (dùng lại cùng Idempotency-Key).`, {
+      retryAfter: DATABASE_RETRY_AFTER_SECONDS,
       cause: error,
     });
   }
@@ -76,14 +102,28 @@ export function toProblemError(error: unknown): ProblemError | undefined {
   return undefined;
 }
 
+/** Fastify's `frameworkErrors`: router errors raised before any hook, answered as problems too. */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const problem =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new ProblemError('uri-too-long', 'Một phần của đường dẫn (mã kế hoạch hoặc mã nhiệm vụ) quá dài; kiểm tra lại đường dẫn.')
+      : new ProblemError('validation', 'Đường dẫn không hợp lệ; kiểm tra cách mã hoá URL (ví dụ @ → %40, # → %23).');
+  reply
+    .code(problem.status)
+    .header('x-request-id', request.id)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem.toProblem(`#${request.id}`)));
+}
+
 async function problemDetails(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblemError(error);
     if (problem) {
-      if (problem.status >= 500) request.log.warn({ err: error }, problem.message);
+      // Every 5xx is logged with its request id, which the answer tells the user to pass on.
+      if (problem.status >= 500) request.log.error({ err: error, reqId: request.id }, problem.message);
       return sendProblem(reply, request, problem);
     }
-    request.log.error({ err: error }, 'unhandled error');
+    request.log.error({ err: error, reqId: request.id }, 'unhandled error');
     return sendProblem(
       reply,
       request,

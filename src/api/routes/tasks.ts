@@ -15,6 +15,7 @@ import { assertMayWrite, type TaskWrite } from '../permissions';
 import { authProblems, ProblemError, problemResponse } from '../problem';
 import { decodeCursor, getPlan, getTask, listTasks, taskEventsOf } from '../read-model';
 import { CATEGORIES, isoDate, isoInstant, PROGRESS, parseTaskKey, slug, taskDetailSchema, taskSchema, toTaskOut } from '../schemas';
+import { multiLineText } from '../fields';
 import { sendUpdate } from '../temporal-errors';
 import type { RouteDeps } from '../app';
 
@@ -52,8 +53,8 @@ const writeResponses = {
   503: problemResponse('Temporal không phản hồi; thử lại sau Retry-After giây'),
 };
 
-const optionalNote = z.string().trim().min(1).max(2000).optional();
-const reason = z.string().trim().min(1, { message: 'cần nêu lý do' }).max(2000);
+const optionalNote = multiLineText().optional();
+const reason = multiLineText();
 
 const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { db } = deps.db;
@@ -182,7 +183,7 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     summary: 'Report the task done (lead agency staff; admins may back-date completedAt)',
     body: z.strictObject({
       note: optionalNote,
-      evidence: z.string().trim().min(1).max(2000).optional().describe('A reference to the output: document number, link'),
+      evidence: multiLineText().optional().describe('A reference to the output: document number, link'),
       completedAt: isoInstant.optional().describe('Admin only: record a completion that happened earlier'),
     }),
     update: complete,

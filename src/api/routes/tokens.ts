@@ -3,22 +3,37 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createToken, listTokens, revokeToken } from '../../db/tokens';
 import { requireRole } from '../plugins/auth';
-import { authProblems, ProblemError, problemResponse } from '../problem';
+import type { StoredResponse } from '../../db/idempotency';
+import { authProblems, PROBLEM_CONTENT_TYPE, ProblemError, problemResponse } from '../problem';
+import { singleLineText } from '../fields';
 import { ROLES, slug, tokenSchema } from '../schemas';
 import type { RouteDeps } from '../app';
 
 const createBody = z
   .strictObject({
-    name: z.string().trim().min(1, { message: 'cần tên người dùng mã' }).max(200),
+    name: singleLineText(200),
     agency: slug.optional().describe('The agency the holder works for; required for staff and leader'),
     role: z.enum(ROLES),
   })
   .refine((b) => b.role === 'admin' || b.agency !== undefined, { message: 'mã cho vai trò staff hoặc leader cần có agency', path: ['agency'] });
 
+/** What a replay of POST /api/tokens gets: where the token went, not the token. */
+function tokenShownOnce(response: StoredResponse): StoredResponse {
+  if (response.statusCode !== 201) return response;
+  const id = (response.body as { id?: unknown } | null)?.id;
+  const problem = new ProblemError(
+    'not-replayable',
+    `Yêu cầu này đã tạo mã truy cập ${String(id)}; mã chỉ hiển thị một lần và không được lưu. Nếu chưa nhận được mã, hãy thu hồi nó (DELETE /api/tokens/${String(id)}) rồi tạo mã mới.`,
+  );
+  return { statusCode: problem.status, body: problem.toProblem(), headers: { 'content-type': PROBLEM_CONTENT_TYPE } };
+}
+
 const tokensRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { db } = deps.db;
 
   app.post('/api/tokens', {
+    // The token is shown once: a replay of this request answers 410 with the token's id, never the token.
+    config: { storedResponse: tokenShownOnce },
     schema: {
       tags: ['tokens'],
       summary: 'Create a token (admin); the token itself is in this response only',
@@ -27,6 +42,7 @@ const tokensRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         201: z.object({ id: z.string(), token: z.string(), name: z.string(), agency: z.string().optional(), role: z.enum(ROLES) }),
         400: problemResponse('Dữ liệu không hợp lệ'),
         ...authProblems,
+        410: problemResponse('Lặp lại một yêu cầu đã tạo mã (cùng Idempotency-Key): mã chỉ hiển thị một lần'),
         422: problemResponse('Idempotency-Key đã dùng cho yêu cầu khác'),
       },
     },
@@ -34,7 +50,7 @@ const tokensRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     requireRole(request, ['admin'], 'tạo mã truy cập');
     const { name, agency, role } = request.body;
     const created = await createToken(db, { name, agency: agency ?? null, role });
-    return reply.code(201).send({ id: created.id, token: created.token, name, ...(agency ? { agency } : {}), role });
+    return reply.code(201).header('cache-control', 'no-store').send({ id: created.id, token: created.token, name, ...(agency ? { agency } : {}), role });
   });
 
   app.get('/api/tokens', {
