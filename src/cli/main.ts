@@ -11,6 +11,7 @@ const commands: Record<string, { module: string; summary: string }> = {
   token: { module: './token', summary: 'create, list and revoke API tokens' },
   worker: { module: './worker', summary: 'run a Temporal worker process' },
   api: { module: './api', summary: 'run an API process' },
+  check: { module: './check', summary: 'compare the read model with the workflows; --repair projects differing rows again' },
   migrate: { module: './migrate', summary: 'create or upgrade the database schema (production); prints a first admin token' },
   up: { module: './up', summary: 'run everything on this machine: Temporal, Postgres, worker, API, plans applied' },
 };
