@@ -89,4 +89,5 @@ export function problemResponse(description: string) {
 export const authProblems = {
   401: problemResponse('Thiếu hoặc sai mã truy cập (Authorization: Bearer …)'),
   403: problemResponse('Vai trò hoặc cơ quan của mã truy cập không được phép'),
+  429: problemResponse('Quá nhiều lần xác thực sai từ địa chỉ này, hoặc quá nhiều thao tác ghi; thử lại sau Retry-After giây'),
 } as const;

@@ -69,7 +69,7 @@ const tokensRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       tags: ['tokens'],
       summary: 'Revoke a token (admin)',
       params: z.strictObject({ tokenId: z.string().min(1).max(100) }),
-      response: { 204: z.null().describe('Revoked'), ...authProblems, 404: problemResponse('Không có mã này') },
+      response: { 204: z.null().describe('Revoked'), 400: problemResponse('Mã không hợp lệ'), ...authProblems, 404: problemResponse('Không có mã này') },
     },
   }, async (request, reply) => {
     requireRole(request, ['admin'], 'thu hồi mã truy cập');
