@@ -20,6 +20,12 @@ t.test('one Idempotency-Key, many requests at once', async (t) => {
   const admin = await stack.token({ role: 'admin', name: 'Quản trị' });
   const applied = await stack.inject({ method: 'POST', url: '/api/plans', token: admin.token, headers: { 'content-type': 'application/yaml' }, payload: readFileSync(PLAN_FILE, 'utf8') });
   t.equal(applied.statusCode, 200, applied.payload.slice(0, 300));
+  // The workflows project their first state as they start, just after the apply answers.
+  for (let i = 0; i < 150; i++) {
+    const task = await stack.inject({ method: 'GET', url: `/api/plans/drill-small/tasks/${TASK}`, token: admin.token });
+    if (task.statusCode === 200) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   const url = (suffix: string) => `/api/plans/drill-small/tasks/${TASK}/${suffix}`;
   const post = (suffix: string, key: string, payload: object) =>
     stack.inject({ method: 'POST', url: url(suffix), token: admin.token, headers: { 'idempotency-key': key }, payload });
