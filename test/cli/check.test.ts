@@ -19,13 +19,13 @@ t.test('kehoach check finds and repairs a row changed behind its back', async (t
   t.equal(applied.statusCode, 200);
   const options = { db: stack.db.db, client: stack.temporal.client, projection: stack.projection };
 
-  // The workflows project their first state as they start; wait until all five have.
+  // The workflows project their first state as they start; wait until all six have.
   let report = await checkReadModel(options);
   for (let i = 0; i < 100 && report.differences.length > 0; i++) {
     await sleep(200);
     report = await checkReadModel(options);
   }
-  t.same(report, { plans: 1, tasks: 5, differences: [] }, 'a fresh system is clean');
+  t.same(report, { plans: 1, tasks: 6, differences: [] }, 'a fresh system is clean (five task workflows and the roll-up of the task with units)');
 
   await stack.db.sql`update tasks set progress = 'done', category = 'done_on_time' where task_id = 'lam-sach-ho-tich'`;
   const found = await checkReadModel(options);
@@ -56,7 +56,7 @@ t.test('kehoach check finds and repairs a row changed behind its back', async (t
     }
   };
   t.equal(await capture([]), 1, 'exit 1: a difference');
-  t.match(output.join(''), /lam-sach-ho-tich: progress: read model "done", workflow "in_progress".*\n1 plans, 5 tasks checked: 1 differ \(run with --repair/);
+  t.match(output.join(''), /lam-sach-ho-tich: progress: read model "done", workflow "in_progress".*\n1 plans, 6 tasks checked: 1 differ \(run with --repair/);
   output.length = 0;
   t.equal(await capture(['--repair']), 0, 'exit 0: repaired');
   t.match(output.join(''), /— repaired/);
