@@ -7,7 +7,8 @@
  * The documented limits (plans/README.md repeats them for authors):
  * - a plan file of at most MAX_PLAN_BYTES;
  * - at most MAX_TASKS tasks and MAX_AGENCIES agencies;
- * - at most MAX_TASK_WORKFLOWS task workflows (tasks × units × occurrences) per plan;
+ * - at most MAX_TASK_WORKFLOWS task workflows (tasks × units × occurrences) per plan, and at most
+ *   MAX_OCCURRENCES occurrences of one recurring task;
  * - YAML aliases expanding to at most MAX_ALIAS_EXPANSION nodes;
  * - text without control characters other than tab and line breaks;
  * - dates in the years MIN_YEAR–MAX_YEAR.
@@ -17,11 +18,17 @@ import { expandUnits } from './compile';
 import type { Plan, Recurrence } from './schema';
 import type { Diagnostic } from './validate';
 
-export const MAX_PLAN_BYTES = 1024 * 1024;
+// Sized for the largest real plan: the whole country before 1/7/2025 in one file (10,035 communes,
+// ~11,000 agencies with districts and provinces, two tasks per commune: ~20,000 task workflows).
+export const MAX_PLAN_BYTES = 8 * 1024 * 1024;
 export const MAX_TASKS = 5_000;
-export const MAX_AGENCIES = 2_000;
-export const MAX_TASK_WORKFLOWS = 5_000;
+export const MAX_AGENCIES = 20_000;
+export const MAX_TASK_WORKFLOWS = 50_000;
+/** A recurring task's occurrences: weekly reports for 19 years, monthly for 83. */
+export const MAX_OCCURRENCES = 1_000;
 export const MAX_ALIAS_EXPANSION = 1_000;
+/** Deeper indentation than any plan needs; the YAML parser's cost grows steeply with block depth. */
+export const MAX_INDENT = 200;
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2200;
 
@@ -81,6 +88,20 @@ export function checkPlanTextBounds(text: string, file: string): Diagnostic[] {
       file, line: 1, col: 1, severity: 'error', code: 'too-large',
       message: `the plan file is ${(bytes / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_PLAN_BYTES / 1024 / 1024} MB a plan may be; split it into several plan files (for example one per district)`,
     }];
+  }
+  let line = 1;
+  for (let start = 0; start < text.length; line++) {
+    const end = text.indexOf('\n', start);
+    let indent = 0;
+    while (text.charCodeAt(start + indent) === 32) indent++;
+    if (indent > MAX_INDENT) {
+      return [{
+        file, line, col: 1, severity: 'error', code: 'too-deep',
+        message: `this line is indented ${indent} spaces, deeper than the ${MAX_INDENT} a plan may use; a plan's lists and fields nest only a few levels`,
+      }];
+    }
+    if (end === -1) break;
+    start = end + 1;
   }
   return [];
 }
@@ -161,13 +182,20 @@ export function occurrenceBound(recurrence: Pick<Recurrence, 'every' | 'from' | 
 export function checkCompileCost(plan: Plan, doc: Document.Parsed, lineCounter: LineCounter, file: string): Diagnostic[] {
   let total = 0;
   let largest = { index: -1, count: 0 };
+  const tooLong: Diagnostic[] = [];
   plan.tasks.forEach((task, index) => {
     const units = task.units ? expandUnits(task, plan).length : 1;
     const occurrences = task.recurrence ? occurrenceBound(task.recurrence) : 1;
+    if (occurrences > MAX_OCCURRENCES) {
+      const node = doc.getIn(['tasks', index, 'recurrence'], true) as Node | undefined;
+      tooLong.push(diagnosticAt({ lineCounter, file }, node?.range?.[0], 'too-many-occurrences',
+        `task '${task.id}' recurs about ${occurrences} times, more than the ${MAX_OCCURRENCES} one recurring task may; shorten from/until or report less often`));
+    }
     const count = units * occurrences;
     total += count;
     if (count > largest.count) largest = { index, count };
   });
+  if (tooLong.length > 0) return tooLong;
   if (total <= MAX_TASK_WORKFLOWS) return [];
   const node = doc.getIn(['tasks', largest.index], true) as Node | undefined;
   const task = plan.tasks[largest.index]!;

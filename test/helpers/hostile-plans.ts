@@ -55,9 +55,9 @@ export function hostileCases(): HostileCase[] {
   cases.push({ name: 'billion-laughs alias bomb', text: `${bomb.join('\n')}\n`, valid: false, code: 'yaml-aliases' });
 
   cases.push({ name: 'deep nesting', text: `${HEADER}description: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, valid: false });
-  cases.push({ name: 'deep block nesting', text: `${HEADER}${Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} x\n`, valid: false });
+  cases.push({ name: 'deep block nesting', text: `${HEADER}${Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} x\n`, valid: false, code: 'too-deep' });
 
-  cases.push({ name: 'huge file (1.5 MB comment)', text: `${HEADER}# ${'x'.repeat(1_500_000)}\n`, valid: false, code: 'too-large' });
+  cases.push({ name: 'huge file (9 MB comment)', text: `${HEADER}# ${'x'.repeat(9_000_000)}\n`, valid: false, code: 'too-large' });
 
   cases.push({ name: 'non-UTF-8 bytes', text: Buffer.concat([Buffer.from(HEADER.replace('Kế hoạch thử', 'K')), Buffer.from([0xff, 0xfe, 0x0a])]), valid: false, code: 'encoding' });
 
@@ -89,6 +89,6 @@ export function hostileCases(): HostileCase[] {
 
   cases.push({ name: 'year 0050', text: HEADER.replace('2025-01-06', '0050-01-06') + agencies(0) + `tasks:\n${task('t1')}`, valid: false, code: 'unsupported-year' });
   cases.push({ name: 'year 9999 deadline', text: HEADER + agencies(0) + `tasks:\n  - { id: t1, title: T, lead: ubnd-tinh, deadline: 9999-12-31, output: B }\n`, valid: false, code: 'unsupported-year' });
-  cases.push({ name: 'weekly recurrence 1900–2200', text: HEADER + agencies(0) + `tasks:\n  - id: t1\n    title: T\n    lead: ubnd-tinh\n    recurrence: { every: week, from: 1900-01-01, until: 2200-12-31 }\n    output: B\n`, valid: false });
+  cases.push({ name: 'weekly recurrence 1900–2200', text: HEADER + agencies(0) + `tasks:\n  - id: t1\n    title: T\n    lead: ubnd-tinh\n    recurrence: { every: week, from: 1900-01-01, until: 2200-12-31 }\n    output: B\n`, valid: false, code: 'too-many-occurrences' });
   return cases;
 }
