@@ -5,7 +5,7 @@
  */
 import type { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DatabaseHandle } from '../db/client';
 import type { Config } from '../config';
 import { randomUUID } from 'node:crypto';
@@ -21,6 +21,7 @@ import meRoutes from './routes/me';
 import plansRoutes from './routes/plans';
 import tasksRoutes from './routes/tasks';
 import tokensRoutes from './routes/tokens';
+import { validatorCompiler } from './schemas';
 import { databaseIdempotencyStore, databaseTokenVerifier } from './stores';
 
 export interface AppDeps {

@@ -3,9 +3,20 @@
  * OpenAPI document is generated from them, so a change here is a change to the contract.
  */
 import { z } from 'zod';
+import {
+  CATEGORIES,
+  CATEGORY_LABELS,
+  DEADLINE_STATE_LABELS,
+  DEADLINE_STATES,
+  PROGRESS,
+  PROGRESS_LABELS,
+  categoryAt,
+  deadlineAtInstant,
+  deadlineStateAt,
+  type TaskFacts,
+} from '../domain';
 import type { TaskStateView } from '../domain';
 
-import { CATEGORIES, DEADLINE_STATES, PROGRESS } from '../domain';
 export { CATEGORIES, DEADLINE_STATES, PROGRESS };
 export const ROLES = ['staff', 'leader', 'admin'] as const;
 
@@ -36,6 +47,10 @@ export const extensionRequestSchema = z
   })
   .meta({ id: 'ExtensionRequest' });
 
+const targetSchema = z
+  .object({ metric: z.string(), unit: z.string(), baseline: z.number().optional(), value: z.number(), base: z.number().optional() })
+  .meta({ id: 'Target' });
+
 export const taskSchema = z
   .object({
     planId: z.string(),
@@ -52,12 +67,17 @@ export const taskSchema = z
     confirmation: z.boolean(),
     progress: z.enum(PROGRESS),
     deadlineState: z.enum(DEADLINE_STATES),
-    category: z.enum(CATEGORIES),
-    deadlineAt: z.string().optional(),
+    category: z.enum(CATEGORIES).optional().describe('The QĐ 42 category at the instant of the answer; absent for a cancelled task'),
+    labels: z
+      .object({ progress: z.string(), deadlineState: z.string(), category: z.string().optional() })
+      .describe('The same three in the Vietnamese terms of QĐ 42 (src/domain/labels.ts)'),
+    deadlineAt: z.string().optional().describe('The deadline in force at the instant of the answer, moved by the time spent paused'),
+    dueSoonAt: z.string().optional(),
+    pausedAt: z.string().optional().describe('When the current pause began'),
     deadlineVersion: z.number().int(),
     escalationLevel: z.number().int(),
     progressValue: z.number().optional(),
-    target: z.object({ metric: z.string(), unit: z.string(), baseline: z.number().optional(), value: z.number() }).optional(),
+    target: targetSchema.optional(),
     completedAt: z.string().optional(),
     completedBy: actorSchema.optional(),
     confirmedAt: z.string().optional(),
@@ -82,8 +102,6 @@ export const taskEventSchema = z
   })
   .meta({ id: 'TaskEvent' });
 
-export const taskDetailSchema = z.object({ task: taskSchema, events: z.array(taskEventSchema) }).meta({ id: 'TaskDetail' });
-
 /** The address of one task workflow in a URL: `taskId`, `taskId@unit`, `taskId#occurrence` (URL-encoded). */
 export function taskKey(ref: { taskId: string; unitId?: string | null; occurrence?: string | null }): string {
   return `${ref.taskId}${ref.unitId ? `@${ref.unitId}` : ''}${ref.occurrence ? `#${ref.occurrence}` : ''}`;
@@ -95,12 +113,16 @@ export function parseTaskKey(key: string): { taskId: string; unitId?: string; oc
   return { taskId: match[1], ...(match[2] ? { unitId: match[2] } : {}), ...(match[3] ? { occurrence: match[3] } : {}) };
 }
 
-/** The one mapping from workflow state to the wire, used by GETs and by write responses alike. */
-export function toTaskOut(state: TaskStateView, now: Date = new Date()): TaskOut {
-  const overdueNow =
-    state.deadlineAt !== undefined &&
-    !['done', 'awaiting_confirmation', 'cancelled', 'paused'].includes(state.progress) &&
-    Date.parse(state.deadlineAt) < now.getTime();
+/**
+ * The one mapping from a task to the wire, used by GETs and by write responses alike. Where the
+ * task stands is the rule over its stored facts at `at` (the request's instant), never a verdict
+ * stored earlier.
+ */
+export function toTaskOut(state: TaskStateView, facts: TaskFacts, at: Date = new Date()): TaskOut {
+  const atMs = at.getTime();
+  const category = categoryAt(facts, atMs);
+  const deadlineState = deadlineStateAt(facts, atMs);
+  const deadlineMs = deadlineAtInstant(facts, atMs);
   return {
     planId: state.planId,
     key: taskKey(state),
@@ -113,21 +135,22 @@ export function toTaskOut(state: TaskStateView, now: Date = new Date()): TaskOut
     support: state.spec.support ?? [],
     output: state.spec.output,
     confirmation: Boolean(state.spec.confirmation),
-    progress: state.progress,
-    // A timer may not have fired yet when the deadline has just passed; the clock decides.
-    deadlineState: overdueNow ? 'overdue' : state.deadlineState,
-    category:
-      overdueNow && state.category === 'open_on_time'
-        ? 'open_overdue'
-        : state.progress === 'done' && state.category === 'no_deadline'
-          ? 'done_on_time' // counted as done, as the report counts it
-          : state.category,
-    ...(state.deadlineAt ? { deadlineAt: state.deadlineAt } : {}),
+    progress: facts.progress,
+    deadlineState,
+    ...(category ? { category } : {}),
+    labels: {
+      progress: PROGRESS_LABELS[facts.progress],
+      deadlineState: DEADLINE_STATE_LABELS[deadlineState],
+      ...(category ? { category: CATEGORY_LABELS[category] } : {}),
+    },
+    ...(deadlineMs !== undefined ? { deadlineAt: new Date(deadlineMs).toISOString() } : {}),
+    ...(facts.dueSoonAt ? { dueSoonAt: facts.dueSoonAt } : {}),
+    ...(facts.pausedAt ? { pausedAt: facts.pausedAt } : {}),
     deadlineVersion: state.deadlineVersion,
     escalationLevel: state.escalationLevel,
     ...(state.progressValue !== undefined ? { progressValue: state.progressValue } : {}),
     ...(state.spec.target ? { target: state.spec.target } : {}),
-    ...(state.completedAt ? { completedAt: state.completedAt } : {}),
+    ...(facts.completedAt ? { completedAt: facts.completedAt } : {}),
     ...(state.completedBy ? { completedBy: state.completedBy } : {}),
     ...(state.confirmedAt ? { confirmedAt: state.confirmedAt } : {}),
     ...(state.returnReason ? { returnReason: state.returnReason } : {}),
@@ -147,9 +170,31 @@ export const categoryCountsSchema = z
     open_overdue: z.number().int(),
     no_deadline: z.number().int(),
     total: z.number().int(),
+    awaiting_confirmation: z.number().int().describe('Of the open tasks: reported done, awaiting the tracking office ("Chờ xác nhận")'),
+    due_soon: z.number().int().describe('Of the open tasks: inside the due-soon window ("Sắp đến hạn")'),
+    waiting: z.number().int().describe('Of the open tasks: their "after task" deadline waits for a prerequisite'),
+    paused: z.number().int().describe('Of the open tasks: paused (their clock stopped)'),
   })
   .meta({ id: 'CategoryCounts' });
 export type CategoryCounts = z.infer<typeof categoryCountsSchema>;
+
+export const AGENCY_ROLLUP_LEVELS = ['agency', 'commune', 'district', 'province'] as const;
+
+/** How rows roll up along the agency tree; shared by the plan status and the report. */
+export const rollupQueryShape = {
+  level: z
+    .enum(AGENCY_ROLLUP_LEVELS)
+    .default('agency')
+    .describe('agency: a row per agency, its own tasks; district: communes added into their district; province: everything into the province; commune: as agency'),
+  parent: slug.optional().describe('Rows for the agencies directly under this one (a district\'s communes), each with its subtree, plus its own tasks'),
+};
+
+export const agencyRowShape = {
+  level: z.enum(['province', 'district', 'commune']),
+  parent: z.string().optional(),
+  rolledUp: z.boolean().describe('The row adds up agencies below it: open it with ?parent=<agency>'),
+  children: z.number().int().describe('Agencies below it whose tasks the row adds up'),
+};
 
 export const planSummarySchema = z
   .object({
@@ -169,9 +214,58 @@ export const planStatusSchema = planSummarySchema
   .extend({
     asOf: z.string().describe('The instant the counts were taken'),
     counts: categoryCountsSchema,
-    agencies: z.array(z.object({ id: z.string(), name: z.string(), counts: categoryCountsSchema })),
+    level: z.enum(AGENCY_ROLLUP_LEVELS),
+    parent: z.string().optional(),
+    agencies: z.array(z.object({ id: z.string(), name: z.string(), ...agencyRowShape, counts: categoryCountsSchema })),
   })
   .meta({ id: 'PlanStatus' });
+
+export const rollupSchema = z
+  .object({
+    total: z.number().int().describe('Units or occurrences counted (cancelled ones are not)'),
+    done: z.number().int(),
+    awaitingConfirmation: z.number().int(),
+    started: z.number().int().describe('Members no longer not started'),
+    target: z
+      .object({
+        metric: z.string(),
+        unit: z.string(),
+        nature: z.enum(['count', 'percent']),
+        value: z.number().describe('Counts: the sum of the units\' targets; percentages: their mean weighted by base, or plain'),
+        progressValue: z.number().optional().describe('Aggregated the same way; absent until a unit reports a value'),
+        reached: z.number().int().describe('Units whose progress reached their own target'),
+        of: z.number().int().describe('Units counted'),
+      })
+      .optional(),
+    members: z.array(
+      z.object({
+        key: z.string(),
+        unitId: z.string().optional(),
+        occurrence: z.string().optional(),
+        lead: z.string(),
+        progress: z.enum(PROGRESS),
+        category: z.enum(CATEGORIES).optional(),
+        deadlineState: z.enum(DEADLINE_STATES),
+        deadlineAt: z.string().optional(),
+        progressValue: z.number().optional(),
+        target: targetSchema.optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'TaskRollup' });
+export type RollupOut = z.infer<typeof rollupSchema>;
+
+
+export const taskDetailSchema = z
+  .object({
+    task: taskSchema,
+    events: z.array(taskEventSchema),
+    rollup: rollupSchema
+      .optional()
+      .describe('For a task with units or occurrences: its members\' summary (n/N done, per-unit targets and progress)'),
+  })
+  .meta({ id: 'TaskDetail' });
+
 
 export const tokenSchema = z
   .object({
@@ -184,3 +278,80 @@ export const tokenSchema = z
     revokedAt: z.string().optional(),
   })
   .meta({ id: 'Token' });
+
+// ---------------------------------------------------------------------------------------------
+// Vietnamese validation messages
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'một chuỗi văn bản',
+  number: 'một số',
+  int: 'một số nguyên',
+  boolean: 'true hoặc false',
+  object: 'một đối tượng JSON',
+  array: 'một danh sách',
+  date: 'một ngày',
+  undefined: 'không có gì',
+  null: 'null',
+};
+
+const typeOf = (input: unknown) => (input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input);
+
+/**
+ * The message of each zod issue in Vietnamese, saying what to send. Schemas that carry their own
+ * message keep it; the problem's `errors[].path` names the field (e.g. `querystring.limit`).
+ */
+export function vietnameseIssueMessage(issue: z.core.$ZodRawIssue): string {
+  switch (issue.code) {
+    case 'invalid_type': {
+      const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
+      if (issue.input === undefined) return `thiếu trường này: cần gửi ${expected}`;
+      return `phải là ${expected}, không phải ${TYPE_NAMES[typeOf(issue.input)] ?? typeOf(issue.input)}`;
+    }
+    case 'too_small': {
+      const min = String(issue.minimum);
+      if (issue.origin === 'string') return `cần ít nhất ${min} ký tự`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `cần ít nhất ${min} phần tử`;
+      return issue.inclusive === false ? `phải lớn hơn ${min}` : `phải từ ${min} trở lên`;
+    }
+    case 'too_big': {
+      const max = String(issue.maximum);
+      if (issue.origin === 'string') return `chỉ được tối đa ${max} ký tự`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `chỉ được tối đa ${max} phần tử`;
+      return issue.inclusive === false ? `phải nhỏ hơn ${max}` : `phải từ ${max} trở xuống`;
+    }
+    case 'invalid_value':
+      return `phải là một trong các giá trị: ${issue.values.map((v) => String(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `không có trường ${issue.keys.map((k) => `"${k}"`).join(', ')}; bỏ ${issue.keys.length > 1 ? 'các trường này' : 'trường này'} đi`;
+    case 'invalid_format':
+      return `không đúng định dạng (${issue.format})`;
+    case 'not_multiple_of':
+      return `phải là bội số của ${String(issue.divisor)}`;
+    case 'invalid_union':
+      return 'không đúng dạng nào được chấp nhận; xem tài liệu API tại /docs';
+    default:
+      return 'giá trị không hợp lệ; xem tài liệu API tại /docs';
+  }
+}
+
+// fastify-type-provider-zod recognises its validation errors by this registered symbol.
+const ZOD_FASTIFY_VALIDATION_ERROR = Symbol.for('ZodFastifySchemaValidationError');
+
+/**
+ * fastify-type-provider-zod's validator compiler with Vietnamese messages: the same error shape
+ * (so the problem handler maps it to a 400 with `errors[]`), in the API's language.
+ */
+export const validatorCompiler = ({ schema }: { schema: z.ZodType }) => (data: unknown) => {
+  const result = schema.safeParse(data, { error: vietnameseIssueMessage });
+  if (result.success) return { value: result.data };
+  return {
+    error: result.error.issues.map((issue) => ({
+      [ZOD_FASTIFY_VALIDATION_ERROR]: true,
+      keyword: issue.code,
+      instancePath: `/${issue.path.join('/')}`,
+      schemaPath: `#/${issue.path.join('/')}/${issue.code}`,
+      message: issue.message,
+      params: {},
+    })) as unknown as Error,
+  };
+};

@@ -3,35 +3,51 @@
  * the end of a day, fetched from the API (GET /api/plans/:planId/report).
  */
 import type { PlanReport, ReportCounts } from '../db/report';
+import { CATEGORY_GROUP_LABELS, CATEGORY_SHORT_LABELS, REPORT_LABELS } from '../domain/labels';
 import { formatDateVi } from '../plan/calendar';
 import { ApiError, createApiClient } from './api-client';
 
 const USAGE = [
-  'Usage: kehoach report <planId> [--as-of YYYY-MM-DD] [--csv]',
+  'Usage: kehoach report <planId> [--as-of YYYY-MM-DD] [--level agency|district|province] [--parent <agency>] [--csv]',
   '',
-  'Prints, per lead agency, the tasks done on time, done late, open in time, open overdue and without',
-  'deadline, as they stood at the end of that day (default: today). --csv prints CSV for Excel.',
+  'Prints, per agency, the tasks in the QĐ 42 columns (Đã hoàn thành: đúng hạn / quá hạn; Chưa hoàn thành:',
+  'trong hạn / quá hạn; Không thời hạn) and those awaiting confirmation, as they stood at the end of that',
+  'day (default: today, as of now). --level district adds communes into their district, --level province',
+  'adds everything into the province; --parent <agency> lists the agencies under it (a district\'s communes).',
+  '--csv prints CSV for Excel.',
   'Talks to KEHOACH_URL (default http://127.0.0.1:3000) with KEHOACH_TOKEN (default: the local admin token).',
 ].join('\n');
 
 /** The report as the API sends it (GET /api/plans/:planId/report, JSON). */
 type Report = Pick<PlanReport, 'planId' | 'asOf' | 'agencies' | 'totals'>;
-type Counts = ReportCounts;
 
-const COLUMNS = ['Đúng hạn', 'Trễ hạn', 'Trong hạn', 'Quá hạn', 'Không hạn', 'Tổng', '% xong'] as const;
-
+/** The QĐ 42 columns under their two group headings, then the total and the rate; the words come from src/domain/labels.ts. */
+const COLUMNS: { field: keyof ReportCounts; group: string; heading: string }[] = [
+  { field: 'doneOnTime', group: CATEGORY_GROUP_LABELS.done, heading: CATEGORY_SHORT_LABELS.done_on_time },
+  { field: 'doneLate', group: CATEGORY_GROUP_LABELS.done, heading: CATEGORY_SHORT_LABELS.done_late },
+  { field: 'openOnTime', group: CATEGORY_GROUP_LABELS.open, heading: CATEGORY_SHORT_LABELS.open_on_time },
+  { field: 'openOverdue', group: CATEGORY_GROUP_LABELS.open, heading: CATEGORY_SHORT_LABELS.open_overdue },
+  { field: 'noDeadline', group: '', heading: CATEGORY_SHORT_LABELS.no_deadline },
+  { field: 'total', group: '', heading: REPORT_LABELS.total },
+  { field: 'percentDone', group: '', heading: REPORT_LABELS.percentDone },
+  { field: 'awaitingConfirmation', group: REPORT_LABELS.ofWhich, heading: REPORT_LABELS.awaitingConfirmation },
+];
 
 export function formatReport(report: Report): string {
-  const rows = [...report.agencies.map((a) => ({ name: a.name, counts: a as Counts })), { name: 'Tổng cộng', counts: report.totals }];
-  const cells = (c: Counts) => [c.doneOnTime, c.doneLate, c.openOnTime, c.openOverdue, c.noDeadline, c.total].map(String).concat(c.percentDone.toFixed(1));
-  const nameWidth = Math.max('Cơ quan'.length, ...rows.map((r) => r.name.length));
-  const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((r) => cells(r.counts)[i]!.length)));
+  const rows = [...report.agencies.map((a) => ({ name: a.name, counts: a as ReportCounts })), { name: REPORT_LABELS.grandTotal, counts: report.totals }];
+  const cells = (c: ReportCounts) => COLUMNS.map(({ field }) => (field === 'percentDone' ? c.percentDone.toFixed(1) : String(c[field] ?? 0)));
+  const nameWidth = Math.max(REPORT_LABELS.agency.length, ...rows.map((r) => r.name.length));
+  const widths = COLUMNS.map((column, i) => Math.max(column.heading.length, ...rows.map((r) => cells(r.counts)[i]!.length)));
   const line = (name: string, values: readonly string[]) =>
-    [name.padEnd(nameWidth), ...values.map((v, i) => v.padStart(widths[i]!))].join('  ');
+    [name.padEnd(nameWidth), ...values.map((v, i) => v.padStart(widths[i]!))].join('  ').trimEnd();
+  // A group heading spans its columns, written once above the first of them.
+  const groups = COLUMNS.map((column, i) => (column.group && COLUMNS[i - 1]?.group !== column.group ? column.group : ''));
+  const groupLine = [' '.repeat(nameWidth), ...groups.map((g, i) => g.padEnd(widths[i]!))].join('  ').trimEnd();
   return [
     `Kế hoạch ${report.planId}: tình hình đến hết ngày ${formatDateVi(report.asOf)}`,
     '',
-    line('Cơ quan', COLUMNS),
+    groupLine,
+    line(REPORT_LABELS.agency, COLUMNS.map((c) => c.heading)),
     ...rows.slice(0, -1).map((r) => line(r.name, cells(r.counts))),
     '-'.repeat(nameWidth + widths.reduce((sum, w) => sum + w + 2, 0)),
     line(rows[rows.length - 1]!.name, cells(report.totals)),
@@ -46,11 +62,17 @@ export async function run(args: string[]): Promise<number> {
   let planId: string | undefined;
   let asOf: string | undefined;
   let csv = false;
+  let level: string | undefined;
+  let parent: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--csv') csv = true;
     else if (arg === '--as-of') asOf = args[++i];
     else if (arg.startsWith('--as-of=')) asOf = arg.slice('--as-of='.length);
+    else if (arg === '--level') level = args[++i];
+    else if (arg.startsWith('--level=')) level = arg.slice('--level='.length);
+    else if (arg === '--parent') parent = args[++i];
+    else if (arg.startsWith('--parent=')) parent = arg.slice('--parent='.length);
     else if (!arg.startsWith('-') && !planId) planId = arg;
     else {
       process.stderr.write(`kehoach report: unexpected argument "${arg}"\n\n${USAGE}\n`);
@@ -65,7 +87,11 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`kehoach report: --as-of takes a date written YYYY-MM-DD, for example --as-of 2022-11-22 (got "${asOf ?? ''}")\n`);
     return 2;
   }
-  const query = new URLSearchParams({ ...(asOf ? { asOf } : {}), format: csv ? 'csv' : 'json' });
+  if (level !== undefined && !['agency', 'commune', 'district', 'province'].includes(level)) {
+    process.stderr.write(`kehoach report: --level takes agency, district or province (got "${level}")\n`);
+    return 2;
+  }
+  const query = new URLSearchParams({ ...(asOf ? { asOf } : {}), ...(level ? { level } : {}), ...(parent ? { parent } : {}), format: csv ? 'csv' : 'json' });
   try {
     const client = createApiClient();
     const response = await client.request('GET', `/api/plans/${encodeURIComponent(planId)}/report?${query}`);

@@ -1,87 +1,137 @@
 /**
- * The QĐ 42/2014 report of a plan as its tasks stood at the end of a given day, computed from
- * the audit log (task_events) so that any past date gives the picture of that day, not today's.
+ * The QĐ 42/2014 report of a plan as its tasks stood at an instant, computed from the audit log
+ * (task_events) so that any past date gives the picture of that day, not today's.
  *
  * Rules:
- * - The day ends at the local midnight that closes it (the plan's timezone); an event counts when
- *   its `at` is at or before that instant. Back-dated completions carry their historical `at`.
- * - A task (each unit copy and occurrence is one) counts when the plan was issued on or before the
- *   day and the task was not cancelled by then.
- * - Its state at the instant is the state after its last event (in the order the workflow wrote
- *   them, by seq) among those that had happened by then; each event row keeps that state.
- *   Before any of its events, a task is open with its first known deadline.
- * - Done means `done`. A completion awaiting confirmation is NOT yet done (QĐ 42 practice: the
- *   tracking office has not accepted the result), and a `returned` task is open again.
- * - Done on time when the reported completion time is at or before the deadline in force at
- *   completion; a done task without a deadline counts as on time. Open tasks are overdue when the
- *   deadline in force at the instant has passed; open tasks without a deadline are "không thời hạn".
- * - Rows are per lead agency; a unit's copy of a task counts for the unit's agency.
+ * - A past day is judged as it ended: the facts of each task after its last event (in the order
+ *   the workflow wrote them, by seq) among those whose `at` is at or before the midnight that
+ *   closes the day in the plan's timezone, judged by the one rule (categoryAt, src/domain/facts.ts)
+ *   at the last moment of that day. Today is judged now, so it matches the plan's live counts.
+ *   Events are placed by when they hold (back-dated completions and confirmations keep their
+ *   historical `at`).
+ * - A task (each unit copy and occurrence is one; the roll-up of a task with units is not, its
+ *   members are) counts when the plan was issued on or before the
+ *   day and the task was not cancelled by then. Before any of its events had happened, a task is
+ *   open with the deadline its first event gave it.
+ * - What each category means is the rule's: a completion awaiting confirmation is not yet done
+ *   (and never overdue when reported in time); a paused task's clock stopped; a task whose deadline
+ *   waits for a prerequisite is open and on time.
+ * - Rows are per agency (a unit's copy of a task counts for the unit), rolled up along the agency
+ *   tree when asked: communes into their district, districts into the province.
  */
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from './client';
 import { agencies, plans, taskEvents, tasks } from './schema';
-import { endOfLocalDay } from '../plan/calendar';
-import type { Progress } from '../domain';
+import { endOfLocalDay, localDate } from '../plan/calendar';
+import { countedTaskRow, factsFromColumns, taskFactSelection } from './task-rule-sql';
+import {
+  categoryAt,
+  CATEGORY_LABELS,
+  deadlineStateAt,
+  isDueSoonAt,
+  REPORT_LABELS,
+  rollUpAgencies,
+  type AgencyLevel,
+  type RollupRow,
+  type Category,
+  type TaskFacts,
+  type TreeRollupOptions,
+} from '../domain';
 
-export interface ReportCounts {
-  doneOnTime: number;
-  doneLate: number;
-  openOnTime: number;
-  openOverdue: number;
-  noDeadline: number;
-  total: number;
+/** The figures of a report row: the five QĐ 42 columns, the total, and what the open ones include. */
+export const REPORT_COUNT_FIELDS = [
+  'doneOnTime',
+  'doneLate',
+  'openOnTime',
+  'openOverdue',
+  'noDeadline',
+  'total',
+  'awaitingConfirmation',
+  'dueSoon',
+  'waiting',
+  'paused',
+] as const;
+type CountField = (typeof REPORT_COUNT_FIELDS)[number];
+
+export type ReportCounts = Record<CountField, number> & {
   /** (done on time + done late) / total, in percent with one decimal; 0 when there is no task. */
   percentDone: number;
-}
+};
 
-export interface AgencyReportRow extends ReportCounts {
-  agency: string;
-  name: string;
-}
+/** The Vietnamese heading of each figure, from src/domain/labels.ts. */
+export const REPORT_COLUMNS: Record<CountField | 'percentDone', string> = {
+  doneOnTime: CATEGORY_LABELS.done_on_time,
+  doneLate: CATEGORY_LABELS.done_late,
+  openOnTime: CATEGORY_LABELS.open_on_time,
+  openOverdue: CATEGORY_LABELS.open_overdue,
+  noDeadline: CATEGORY_LABELS.no_deadline,
+  total: REPORT_LABELS.total,
+  percentDone: REPORT_LABELS.percentDone,
+  awaitingConfirmation: `${REPORT_LABELS.ofWhich}: ${REPORT_LABELS.awaitingConfirmation}`,
+  dueSoon: `${REPORT_LABELS.ofWhich}: ${REPORT_LABELS.dueSoon}`,
+  waiting: `${REPORT_LABELS.ofWhich}: ${REPORT_LABELS.waiting}`,
+  paused: `${REPORT_LABELS.ofWhich}: ${REPORT_LABELS.paused}`,
+};
+
+const CATEGORY_FIELD: Record<Category, CountField> = {
+  done_on_time: 'doneOnTime',
+  done_late: 'doneLate',
+  open_on_time: 'openOnTime',
+  open_overdue: 'openOverdue',
+  no_deadline: 'noDeadline',
+};
+
+/** One row of the report: an agency (or a subtree of the agency tree) and its figures. */
+export type AgencyReportRow = Omit<RollupRow<ReportCounts>, 'counts'> & ReportCounts;
 
 export interface PlanReport {
   planId: string;
   /** The day, YYYY-MM-DD. */
   asOf: string;
-  /** The instant the day ends in the plan's timezone (ISO, UTC). */
+  /** The instant judged (ISO, UTC): the end of that day in the plan's timezone, or now for today. */
   asOfInstant: string;
   timezone: string;
+  level: 'agency' | AgencyLevel;
+  parent?: string;
+  columns: Record<string, string>;
   agencies: AgencyReportRow[];
   totals: ReportCounts;
 }
 
-type Bucket = 'doneOnTime' | 'doneLate' | 'openOnTime' | 'openOverdue' | 'noDeadline';
-
-const emptyCounts = (): ReportCounts => ({
+export const emptyReportCounts = (): ReportCounts => ({
   doneOnTime: 0,
   doneLate: 0,
   openOnTime: 0,
   openOverdue: 0,
   noDeadline: 0,
   total: 0,
+  awaitingConfirmation: 0,
+  dueSoon: 0,
+  waiting: 0,
+  paused: 0,
   percentDone: 0,
 });
 
-function withPercent(counts: ReportCounts): ReportCounts {
+function addReportCounts(into: ReportCounts, from: ReportCounts): void {
+  for (const field of REPORT_COUNT_FIELDS) into[field] += from[field];
+}
+
+function withPercent<C extends ReportCounts>(counts: C): C {
   const done = counts.doneOnTime + counts.doneLate;
   return { ...counts, percentDone: counts.total === 0 ? 0 : Math.round((done / counts.total) * 1000) / 10 };
 }
 
-interface TaskAtInstant {
-  progress: Progress;
-  deadlineAt: Date | null;
-  completedAt: Date | null;
-}
-
-/** Which column a task falls in at `instant`. */
-export function bucketOf(task: TaskAtInstant, instant: Date): Bucket {
-  if (task.progress === 'done') {
-    if (!task.deadlineAt) return 'doneOnTime';
-    const completedAt = task.completedAt ?? instant;
-    return completedAt.getTime() <= task.deadlineAt.getTime() ? 'doneOnTime' : 'doneLate';
-  }
-  if (!task.deadlineAt) return 'noDeadline';
-  return task.deadlineAt.getTime() < instant.getTime() ? 'openOverdue' : 'openOnTime';
+/** Adds one task, judged at `atMs`, to a row; false when it counts nowhere (cancelled). */
+export function tallyTask(counts: ReportCounts, facts: TaskFacts, atMs: number): boolean {
+  const category = categoryAt(facts, atMs);
+  if (category === undefined) return false;
+  counts[CATEGORY_FIELD[category]] += 1;
+  counts.total += 1;
+  if (facts.progress === 'awaiting_confirmation') counts.awaitingConfirmation += 1;
+  if (facts.progress === 'paused') counts.paused += 1;
+  if (isDueSoonAt(facts, atMs)) counts.dueSoon += 1;
+  if (deadlineStateAt(facts, atMs) === 'waiting') counts.waiting += 1;
+  return true;
 }
 
 export class PlanNotFoundError extends Error {
@@ -91,8 +141,29 @@ export class PlanNotFoundError extends Error {
   }
 }
 
-export async function planReport(db: Database, planId: string, asOf: string): Promise<PlanReport> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) {
+/** Not yet begun: open, with the deadline it was first given. */
+function notYetBegun(facts: TaskFacts): TaskFacts {
+  const { completedAt: _c, pausedAt: _p, ...rest } = facts;
+  return { ...rest, progress: 'not_started' };
+}
+
+const factsAfter = {
+  progress: taskEvents.progressAfter,
+  deadlineKind: taskEvents.deadlineKindAfter,
+  deadlineAt: taskEvents.deadlineAtAfter,
+  dueSoonAt: taskEvents.dueSoonAtAfter,
+  pausedAt: taskEvents.pausedAtAfter,
+  completedAt: taskEvents.completedAtAfter,
+};
+
+export interface ReportOptions extends TreeRollupOptions {
+  /** The present instant; a report of today is judged at it. Default: the clock. */
+  now?: Date;
+}
+
+/** The report of `asOf` (YYYY-MM-DD; default today in the plan's timezone). */
+export async function planReport(db: Database, planId: string, asOf: string | undefined, options: ReportOptions = {}): Promise<PlanReport> {
+  if (asOf !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`)))) {
     throw new RangeError(`asOf must be a date written YYYY-MM-DD, got "${asOf}"`);
   }
   const [plan] = await db
@@ -101,16 +172,27 @@ export async function planReport(db: Database, planId: string, asOf: string): Pr
     .where(eq(plans.id, planId));
   if (!plan) throw new PlanNotFoundError(planId);
 
-  const instant = new Date(endOfLocalDay(asOf, plan.timezone));
+  const now = options.now ?? new Date();
+  const today = localDate(now.getTime(), plan.timezone);
+  const day = asOf ?? today;
+  const endOfDay = new Date(endOfLocalDay(day, plan.timezone));
+  // Today is judged now; a past (or future) day at its last moment, so a task due that day is still in time.
+  const live = day === today;
+  const eventsUntil = live ? now : endOfDay;
+  const judgedAtMs = live ? now.getTime() : endOfDay.getTime() - 1;
+  const level = options.level ?? 'agency';
   const report: PlanReport = {
     planId,
-    asOf,
-    asOfInstant: instant.toISOString(),
+    asOf: day,
+    asOfInstant: eventsUntil.toISOString(),
     timezone: plan.timezone,
+    level,
+    ...(options.parent ? { parent: options.parent } : {}),
+    columns: { agency: REPORT_LABELS.agency, ...REPORT_COLUMNS },
     agencies: [],
-    totals: emptyCounts(),
+    totals: emptyReportCounts(),
   };
-  if (plan.issuedOn > asOf) return report;
+  if (plan.issuedOn > day) return report;
 
   const [taskRows, lastEvents, firstEvents, agencyRows] = await Promise.all([
     db
@@ -118,84 +200,55 @@ export async function planReport(db: Database, planId: string, asOf: string): Pr
         workflowId: tasks.workflowId,
         lead: tasks.lead,
         unitId: tasks.unitId,
-        progress: tasks.progress,
-        deadlineAt: tasks.deadlineAt,
-        completedAt: tasks.completedAt,
+        ...taskFactSelection,
       })
       .from(tasks)
-      .where(eq(tasks.planId, planId)),
-    // The state of each task after its last event that had happened by the instant.
+      .where(and(eq(tasks.planId, planId), countedTaskRow)),
+    // The facts of each task after its last event that had happened by then.
     db
-      .selectDistinctOn([taskEvents.workflowId], {
-        workflowId: taskEvents.workflowId,
-        progress: taskEvents.progressAfter,
-        deadlineAt: taskEvents.deadlineAtAfter,
-        completedAt: taskEvents.completedAtAfter,
-        at: taskEvents.at,
-      })
+      .selectDistinctOn([taskEvents.workflowId], { workflowId: taskEvents.workflowId, ...factsAfter })
       .from(taskEvents)
-      .where(and(eq(taskEvents.planId, planId), lte(taskEvents.at, instant)))
+      .where(and(eq(taskEvents.planId, planId), lte(taskEvents.at, eventsUntil)))
       .orderBy(taskEvents.workflowId, sql`${taskEvents.seq} desc`, sql`${taskEvents.id} desc`),
-    // The first deadline each task had, for tasks whose events all came after the instant.
+    // The facts each task's first event gave it, for tasks whose events all came later.
     db
-      .selectDistinctOn([taskEvents.workflowId], {
-        workflowId: taskEvents.workflowId,
-        deadlineAt: taskEvents.deadlineAtAfter,
-      })
+      .selectDistinctOn([taskEvents.workflowId], { workflowId: taskEvents.workflowId, ...factsAfter })
       .from(taskEvents)
       .where(eq(taskEvents.planId, planId))
       .orderBy(taskEvents.workflowId, asc(taskEvents.seq), asc(taskEvents.id)),
-    db.select({ id: agencies.id, name: agencies.name }).from(agencies).where(eq(agencies.planId, planId)),
+    db
+      .select({ id: agencies.id, name: agencies.name, kind: agencies.kind, parent: agencies.parent })
+      .from(agencies)
+      .where(eq(agencies.planId, planId)),
   ]);
 
   const last = new Map(lastEvents.map((row) => [row.workflowId, row]));
   const first = new Map(firstEvents.map((row) => [row.workflowId, row]));
-  const byAgency = new Map<string, ReportCounts>();
+  const byOwner = new Map<string, ReportCounts>();
 
   for (const task of taskRows) {
     const event = last.get(task.workflowId);
-    let state: TaskAtInstant;
-    if (event) {
-      state = { progress: event.progress, deadlineAt: event.deadlineAt, completedAt: event.completedAt ?? event.at };
-    } else {
-      const firstDeadline = first.has(task.workflowId) ? first.get(task.workflowId)!.deadlineAt : task.deadlineAt;
-      state = { progress: 'not_started', deadlineAt: firstDeadline, completedAt: null };
-    }
-    if (state.progress === 'cancelled') continue;
-
-    const agency = task.unitId ?? task.lead;
-    const counts = byAgency.get(agency) ?? emptyCounts();
-    counts[bucketOf(state, instant)] += 1;
-    counts.total += 1;
-    byAgency.set(agency, counts);
-    report.totals[bucketOf(state, instant)] += 1;
-    report.totals.total += 1;
+    const facts = event ? factsFromColumns(event) : notYetBegun(factsFromColumns(first.get(task.workflowId) ?? task));
+    const owner = task.unitId ?? task.lead;
+    const counts = byOwner.get(owner) ?? emptyReportCounts();
+    if (tallyTask(counts, facts, judgedAtMs)) byOwner.set(owner, counts);
   }
 
-  const names = new Map(agencyRows.map((row) => [row.id, row.name]));
   // Rows follow the order of agencies in the plan file, as the published plan lists them.
-  const documentOrder = ((plan.document as { agencies?: { id: string }[] }).agencies ?? []).map((agency) => agency.id);
-  const rank = (id: string) => {
-    const index = documentOrder.indexOf(id);
-    return index === -1 ? Number.MAX_SAFE_INTEGER : index;
-  };
-  report.agencies = [...byAgency.entries()]
-    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
-    .map(([agency, counts]) => ({ agency, name: names.get(agency) ?? agency, ...withPercent(counts) }));
+  const order = ((plan.document as { agencies?: { id: string }[] }).agencies ?? []).map((agency) => agency.id);
+  const rank = (id: string) => (order.indexOf(id) === -1 ? Number.MAX_SAFE_INTEGER : order.indexOf(id));
+  const nodes = [...agencyRows].sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
+  const rows = rollUpAgencies(nodes, byOwner, emptyReportCounts, addReportCounts, options);
+  for (const row of rows) addReportCounts(report.totals, row.counts);
+  report.agencies = rows.map(({ counts, ...row }) => ({ ...row, ...withPercent(counts) }));
   report.totals = withPercent(report.totals);
   return report;
 }
 
-export const REPORT_CSV_HEADERS = [
-  'Cơ quan',
-  'Đã hoàn thành đúng hạn',
-  'Đã hoàn thành quá hạn',
-  'Chưa hoàn thành trong hạn',
-  'Chưa hoàn thành quá hạn',
-  'Không thời hạn',
-  'Tổng số',
-  'Tỷ lệ hoàn thành (%)',
-] as const;
+/** The CSV's figures, in order: the QĐ 42 columns, the total and the rate, then the "of which" figures. */
+const CSV_FIELDS = ['doneOnTime', 'doneLate', 'openOnTime', 'openOverdue', 'noDeadline', 'total', 'percentDone', 'awaitingConfirmation', 'dueSoon', 'waiting', 'paused'] as const;
+
+export const REPORT_CSV_HEADERS = [REPORT_LABELS.agency, ...CSV_FIELDS.map((field) => REPORT_COLUMNS[field])];
 
 function csvField(value: string | number): string {
   const text = String(value);
@@ -210,21 +263,19 @@ export function reportCsv(report: PlanReport): string {
   const row = (name: string, counts: ReportCounts) =>
     [
       name,
-      counts.doneOnTime,
-      counts.doneLate,
-      counts.openOnTime,
-      counts.openOverdue,
-      counts.noDeadline,
-      counts.total,
-      // Whole numbers without a decimal mark read the same in every Excel locale (vi-VN uses a comma).
-      Number.isInteger(counts.percentDone) ? String(counts.percentDone) : counts.percentDone.toFixed(1),
+      ...CSV_FIELDS.map((field) =>
+        field === 'percentDone'
+          ? // Whole numbers without a decimal mark read the same in every Excel locale (vi-VN uses a comma).
+            Number.isInteger(counts.percentDone) ? String(counts.percentDone) : counts.percentDone.toFixed(1)
+          : counts[field],
+      ),
     ]
       .map(csvField)
       .join(',');
   const lines = [
     REPORT_CSV_HEADERS.map(csvField).join(','),
     ...report.agencies.map((agency) => row(agency.name, agency)),
-    row('Tổng cộng', report.totals),
+    row(REPORT_LABELS.grandTotal, report.totals),
   ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

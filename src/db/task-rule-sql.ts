@@ -5,6 +5,7 @@
  * pairs and fails on any difference. Change one, change the other.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import type { DeadlineKind, Progress, TaskFacts } from '../domain';
 import { tasks } from './schema';
 
 /** The columns that hold a task's facts: the tasks table, or any row source with the same shape. */
@@ -17,7 +18,8 @@ export interface FactColumns {
   completedAt: SQL | typeof tasks.completedAt;
 }
 
-export const taskFactColumns: FactColumns = {
+/** The tasks table's fact columns, for a drizzle select as much as for the rule. */
+export const taskFactSelection = {
   progress: tasks.progress,
   deadlineKind: tasks.deadlineKind,
   deadlineAt: tasks.deadlineAt,
@@ -25,6 +27,8 @@ export const taskFactColumns: FactColumns = {
   pausedAt: tasks.pausedAt,
   completedAt: tasks.completedAt,
 };
+
+export const taskFactColumns: FactColumns = taskFactSelection;
 
 /** `at` as a timestamptz parameter. */
 export function instantParam(at: Date): SQL {
@@ -62,3 +66,31 @@ export function deadlineStateSql(c: FactColumns, at: SQL): SQL<string> {
     when ${c.dueSoonAt} is not null and ${clock(c, at)} >= ${c.dueSoonAt} then 'due_soon'
     else 'on_track' end)`;
 }
+
+/** The fact columns as drizzle reads them, from a task row or an event row's `*_after` columns. */
+export interface FactValues {
+  progress: Progress;
+  deadlineKind: DeadlineKind;
+  deadlineAt: Date | null;
+  dueSoonAt: Date | null;
+  pausedAt: Date | null;
+  completedAt: Date | null;
+}
+
+/** Stored fact columns → the TaskFacts the rule in TypeScript judges. */
+export function factsFromColumns(row: FactValues): TaskFacts {
+  return {
+    progress: row.progress,
+    deadlineKind: row.deadlineKind,
+    ...(row.deadlineAt ? { deadlineAt: row.deadlineAt.toISOString() } : {}),
+    ...(row.dueSoonAt ? { dueSoonAt: row.dueSoonAt.toISOString() } : {}),
+    ...(row.pausedAt ? { pausedAt: row.pausedAt.toISOString() } : {}),
+    ...(row.completedAt ? { completedAt: row.completedAt.toISOString() } : {}),
+  };
+}
+
+/**
+ * A task workflow that counts in plan counts and reports: every plain task, unit copy and
+ * occurrence, but not the roll-up of a task with units (its members count, each for its unit).
+ */
+export const countedTaskRow = sql`((${tasks.state} #> '{spec,members}') is null)`;

@@ -12,3 +12,5 @@ export * from './rollup';
 export * from './task-clock';
 export * from './task-ref';
 export * from './task-transitions';
+export * from './labels';
+export * from './hierarchy';

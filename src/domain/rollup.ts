@@ -9,7 +9,7 @@
  * - Cancelled members are counted nowhere.
  */
 import type { TaskSpec } from '../plan/model';
-import type { Progress } from './vocabulary';
+import type { Category, DeadlineState, Progress } from './vocabulary';
 
 /** What a roll-up knows of one member, from the member's last `memberProgress` signal. */
 export interface RollupMember {
@@ -102,4 +102,30 @@ export function taskDoneAt(rows: readonly { progress: Progress; completedAt?: st
   if (counted.length === 0 || counted.some((row) => row.progress !== 'done')) return undefined;
   const last = Math.max(...counted.map((row) => (row.completedAt ? Date.parse(row.completedAt) : Number.NEGATIVE_INFINITY)));
   return Number.isFinite(last) ? new Date(last).toISOString() : undefined;
+}
+
+/**
+ * The QĐ 42 category of the whole, from its members' categories at the same instant: done on time
+ * only when every member was; open and overdue as soon as one open member is; "không thời hạn"
+ * only when no open member has a deadline. Undefined when every member is cancelled.
+ */
+export function rollupCategory(categories: readonly (Category | undefined)[]): Category | undefined {
+  const counted = categories.filter((c): c is Category => c !== undefined);
+  if (counted.length === 0) return undefined;
+  const done = (c: Category) => c === 'done_on_time' || c === 'done_late';
+  if (counted.every(done)) return counted.includes('done_late') ? 'done_late' : 'done_on_time';
+  if (counted.includes('open_overdue')) return 'open_overdue';
+  if (counted.every((c) => c === 'no_deadline' || done(c))) return 'no_deadline';
+  return 'open_on_time';
+}
+
+const URGENCY: readonly DeadlineState[] = ['overdue', 'due_soon', 'on_track', 'waiting', 'no_deadline'];
+
+/** The most urgent deadline state among the members still open (among all when none is). */
+export function rollupDeadlineState(members: readonly { progress: Progress; deadlineState: DeadlineState }[]): DeadlineState {
+  const counted = members.filter((m) => m.progress !== 'cancelled');
+  const open = counted.filter((m) => m.progress !== 'done' && m.progress !== 'awaiting_confirmation');
+  const pool = open.length > 0 ? open : counted;
+  for (const state of URGENCY) if (pool.some((m) => m.deadlineState === state)) return state;
+  return 'no_deadline';
 }

@@ -2,7 +2,7 @@ import t from 'tap';
 import { createProjectionActivities } from '../../src/activities/projection';
 import { planReport, reportCsv, type PlanReport } from '../../src/db/report';
 import { withPostgres } from '../helpers/postgres';
-import { history, planVersion, type Step } from '../helpers/read-model';
+import { history, planDocument, planVersion, recordChange, type Step } from '../helpers/read-model';
 
 // Local dates in Vietnam (UTC+7). A deadline "30/11/2022" is the midnight that ends that day.
 const endOf = (date: string) => new Date(Date.parse(`${date}T00:00:00+07:00`) + 86_400_000).toISOString();
@@ -75,7 +75,7 @@ t.test('reports as of a day, from the event history', async (t) => {
   for (const { ref, steps } of HISTORIES) {
     const changes = history(ref, steps);
     // Written in reverse: the report must not depend on the order the projection received them.
-    for (const change of changes.reverse()) await projection.recordTaskChange(change);
+    for (const change of changes.reverse()) await recordChange(db, change);
   }
 
   const report = (asOf: string) => planReport(db, 'kh-test', asOf);
@@ -135,14 +135,61 @@ t.test('reports as of a day, from the event history', async (t) => {
     t.notOk(csv.replace(/\r\n/g, '').includes('\n'), 'no bare LF');
     t.equal(
       lines[0],
-      'Cơ quan,Đã hoàn thành đúng hạn,Đã hoàn thành quá hạn,Chưa hoàn thành trong hạn,Chưa hoàn thành quá hạn,Không thời hạn,Tổng số,Tỷ lệ hoàn thành (%)',
+      'Cơ quan,Đã hoàn thành đúng hạn,Đã hoàn thành quá hạn,Chưa hoàn thành trong hạn,Chưa hoàn thành quá hạn,Không thời hạn,Tổng số,Tỷ lệ hoàn thành (%),' +
+        'Trong đó: Chờ xác nhận,Trong đó: Sắp đến hạn,Trong đó: Chờ nhiệm vụ trước,Trong đó: Tạm dừng',
     );
-    t.equal(lines[2], 'Sở Tư pháp,1,1,2,1,0,5,40');
-    t.equal(lines[4], 'Tổng cộng,2,1,3,1,1,8,37.5');
+    // H awaits confirmation on 22/11: open, in its own figure.
+    t.equal(lines[2], 'Sở Tư pháp,1,1,2,1,0,5,40,1,0,0,0');
+    t.equal(lines[4], 'Tổng cộng,2,1,3,1,1,8,37.5,1,0,0,0');
   });
 
   t.test('bad input', async (t) => {
     await t.rejects(report('22/11/2022'), RangeError);
     await t.rejects(planReport(db, 'no-such-plan', '2022-11-22'), { name: 'PlanNotFoundError' });
   });
+});
+
+t.test('past days judged by the one rule: awaiting confirmation, pauses, prerequisites', async (t) => {
+  const { db } = await withPostgres(t);
+  const projection = createProjectionActivities(db);
+  await projection.recordPlanVersion(planVersion(1, planDocument({ id: 'kh-past' })));
+  const JAN5 = endOf('2023-01-05');
+  const histories: { ref: Parameters<typeof history>[0]; steps: Step[] }[] = [
+    // Reported on time in 2022, confirmed only in 2026: never overdue in the reports of 2022.
+    {
+      ref: { planId: 'kh-past', taskId: 'bao-cao-2022', confirmation: true },
+      steps: [
+        started(NOV30),
+        { type: 'completed', at: at('2022-11-25'), progress: 'awaiting_confirmation', deadlineAt: NOV30, completedAt: at('2022-11-25') },
+        { type: 'confirmed', at: '2026-03-02T03:00:00.000Z', progress: 'done', deadlineAt: NOV30, completedAt: at('2022-11-25') },
+      ],
+    },
+    // Paused on 28/11, before its 30/11 deadline, and still paused.
+    {
+      ref: { planId: 'kh-past', taskId: 'tam-dung' },
+      steps: [started(NOV30), { type: 'paused', at: at('2022-11-28'), progress: 'paused', deadlineAt: NOV30, pausedAt: at('2022-11-28') }],
+    },
+    // "30 working days after" a task done on 20/11: waiting until then; the released event holds from that completion on.
+    {
+      ref: { planId: 'kh-past', taskId: 'sau-nhiem-vu', after: 'bao-cao-2022' },
+      steps: [
+        { type: 'started', at: at('2022-11-07'), progress: 'not_started' },
+        { type: 'released', at: at('2022-11-20'), progress: 'not_started', deadlineAt: JAN5 },
+      ],
+    },
+  ];
+  for (const { ref, steps } of histories) for (const change of history(ref, steps)) await recordChange(db, change);
+  const report = (asOf: string) => planReport(db, 'kh-past', asOf);
+
+  const nov15 = await report('2022-11-15');
+  t.match(nov15.totals, { openOnTime: 3, waiting: 1, noDeadline: 0, total: 3 }, 'waiting for its prerequisite: open on time, not "không thời hạn"');
+
+  const dec05 = await report('2022-12-05');
+  t.match(dec05.totals, { openOnTime: 3, openOverdue: 0, awaitingConfirmation: 1, paused: 1, total: 3 }, 'awaiting confirmation since 25/11 and paused since 28/11: neither overdue');
+
+  const jan10 = await report('2023-01-10');
+  t.match(jan10.totals, { openOverdue: 1, openOnTime: 2, total: 3 }, 'the deadline from the released event counts from when it held');
+
+  const today = await planReport(db, 'kh-past', undefined);
+  t.match(today.totals, { doneOnTime: 1, total: 3 }, 'today: confirmed, done on time');
 });

@@ -13,7 +13,10 @@ import {
   type TaskEventRecord,
   type TaskEventType,
   type TaskStateView,
+  type TaskFacts,
 } from '../../src/domain';
+import { createProjectionActivities } from '../../src/activities/projection';
+import type { Database } from '../../src/db/client';
 import type { TaskSpec } from '../../src/plan/model';
 import { taskWorkflowId } from '../../src/workflows/ids';
 
@@ -71,8 +74,12 @@ export interface TaskRef {
   taskId: string;
   lead?: string;
   unitId?: string;
+  occurrence?: string;
   title?: string;
   confirmation?: boolean;
+  target?: TaskSpec['target'];
+  /** An "after task" deadline counted from this prerequisite. */
+  after?: string;
 }
 
 export function spec(ref: TaskRef, deadlineAt?: string): TaskSpec {
@@ -80,13 +87,19 @@ export function spec(ref: TaskRef, deadlineAt?: string): TaskSpec {
     planId: ref.planId ?? 'kh-test',
     taskId: ref.taskId,
     ...(ref.unitId ? { unitId: ref.unitId } : {}),
+    ...(ref.occurrence ? { occurrence: ref.occurrence } : {}),
     title: ref.title ?? `Nhiệm vụ ${ref.taskId}`,
     lead: ref.lead ?? 'so-tu-phap',
     support: ['cong-an-tinh'],
     output: 'Báo cáo kết quả',
-    dependsOn: [],
+    dependsOn: ref.after ? [ref.after] : [],
     confirmation: ref.confirmation ?? false,
-    deadline: deadlineAt ? { kind: 'instant', at: deadlineAt } : { kind: 'none' },
+    ...(ref.target ? { target: ref.target } : {}),
+    deadline: ref.after
+      ? { kind: 'after_task', taskId: ref.after, within: { amount: 10, unit: 'working_day' } }
+      : deadlineAt
+        ? { kind: 'instant', at: deadlineAt }
+        : { kind: 'none' },
     escalation: { dueSoon: { amount: 3, unit: 'working_day' }, reminders: [], ladder: [] },
     timezone: 'Asia/Ho_Chi_Minh',
     calendar: { name: 'vn', weekend: [6, 7], holidays: [], workingWeekends: [], years: [] },
@@ -100,16 +113,23 @@ export interface StateFields {
   deadlineAt?: string;
   deadlineVersion?: number;
   completedAt?: string;
+  progressValue?: number;
   updatedAt: string;
 }
 
 export function taskState(ref: TaskRef, fields: StateFields): TaskStateView {
-  const workflowId = taskWorkflowId({ planId: ref.planId ?? 'kh-test', taskId: ref.taskId, ...(ref.unitId ? { unitId: ref.unitId } : {}) });
+  const workflowId = taskWorkflowId({
+    planId: ref.planId ?? 'kh-test',
+    taskId: ref.taskId,
+    ...(ref.unitId ? { unitId: ref.unitId } : {}),
+    ...(ref.occurrence ? { occurrence: ref.occurrence } : {}),
+  });
   const state: TaskStateView = {
     workflowId,
     planId: ref.planId ?? 'kh-test',
     taskId: ref.taskId,
     ...(ref.unitId ? { unitId: ref.unitId } : {}),
+    ...(ref.occurrence ? { occurrence: ref.occurrence } : {}),
     spec: spec(ref, fields.deadlineAt),
     progress: fields.progress,
     facts: { progress: fields.progress, deadlineKind: 'none' },
@@ -118,6 +138,7 @@ export function taskState(ref: TaskRef, fields: StateFields): TaskStateView {
     ...(fields.deadlineAt ? { deadlineAt: fields.deadlineAt } : {}),
     deadlineVersion: fields.deadlineVersion ?? 1,
     escalationLevel: 0,
+    ...(fields.progressValue !== undefined ? { progressValue: fields.progressValue } : {}),
     ...(fields.completedAt ? { completedAt: fields.completedAt } : {}),
     pausedMs: 0,
     extensionRequests: [],
@@ -138,6 +159,7 @@ export function event(state: TaskStateView, type: TaskEventType, at: string, act
     planId: state.planId,
     taskId: state.taskId,
     ...(state.unitId ? { unitId: state.unitId } : {}),
+    ...(state.occurrence ? { occurrence: state.occurrence } : {}),
     seq: state.seq,
     type,
     at,
@@ -154,11 +176,30 @@ export interface Step {
   type: TaskEventType;
   at: string;
   progress: Progress;
+  /** The deadline in force after the step, already moved by earlier pauses. */
   deadlineAt?: string;
+  dueSoonAt?: string;
+  pausedAt?: string;
   completedAt?: string;
+  progressValue?: number;
 }
 
-/** The changes a task workflow would write for a history of steps, one event per change, seq 1, 2, … */
+function factsOfStep(ref: TaskRef, step: Step): TaskFacts {
+  return {
+    progress: step.progress,
+    deadlineKind: ref.after ? 'after_task' : step.deadlineAt ? 'fixed' : 'none',
+    ...(step.deadlineAt ? { deadlineAt: step.deadlineAt } : {}),
+    ...(step.dueSoonAt ? { dueSoonAt: step.dueSoonAt } : {}),
+    ...(step.pausedAt ? { pausedAt: step.pausedAt } : {}),
+    ...(step.completedAt ? { completedAt: step.completedAt } : {}),
+  };
+}
+
+/**
+ * The changes a task workflow would write for a history of steps, one event per change, seq 1, 2, …
+ * Each carries the facts given by its step (a pause, a moved deadline, a due-soon line) as the
+ * task workflow hands them to the projection.
+ */
 export function history(ref: TaskRef, steps: Step[]): TaskChange[] {
   let deadlineVersion = 1;
   let previousDeadline = steps[0]?.deadlineAt;
@@ -171,8 +212,16 @@ export function history(ref: TaskRef, steps: Step[]): TaskChange[] {
       ...(step.deadlineAt ? { deadlineAt: step.deadlineAt } : {}),
       deadlineVersion,
       ...(step.completedAt ? { completedAt: step.completedAt } : {}),
+      ...(step.progressValue !== undefined ? { progressValue: step.progressValue } : {}),
       updatedAt: step.at,
     });
-    return change(state, [event(state, step.type, step.at)]);
+    const facts = factsOfStep(ref, step);
+    const judged = { ...state, facts, ...verdictAt(facts, state.category, Date.parse(step.at)) };
+    return change(judged, [event(judged, step.type, step.at)]);
   });
+}
+
+/** Writes a change through the real projection. */
+export async function recordChange(db: Database, change: TaskChange): Promise<void> {
+  await createProjectionActivities(db).recordTaskChange(change);
 }

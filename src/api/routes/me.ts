@@ -11,7 +11,7 @@ const meRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   app.get('/api/me/tasks', {
     schema: {
       tags: ['tasks'],
-      summary: 'Open tasks the caller\'s agency leads or supports: overdue, due soon, on track, no deadline; then by deadline',
+      summary: 'Unfinished tasks the caller\'s agency leads or supports: overdue, due soon, on track, waiting, no deadline; then by deadline',
       querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
       response: {
         200: z.object({
@@ -27,11 +27,11 @@ const meRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     // An admin token bound to no agency has no tasks of its own.
     if (!principal.agency) return { items: [] };
     const now = new Date();
-    const states = await agencyOpenTasks(deps.db.db, principal.agency, request.query.limit);
+    const rows = await agencyOpenTasks(deps.db.db, principal.agency, now, request.query.limit);
     return {
       agency: principal.agency,
-      items: states.map((state) => ({
-        ...toTaskOut(state, now),
+      items: rows.map(({ state, facts }) => ({
+        ...toTaskOut(state, facts, now),
         involvement: state.spec.lead === principal.agency ? ('lead' as const) : ('support' as const),
       })),
     };

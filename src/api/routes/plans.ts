@@ -7,12 +7,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applyPlan, PlanTooLargeError } from '../../apply/apply';
 import { loadPlanText } from '../../plan/load';
-import { planReport, reportCsv } from '../../db/report';
+import { PlanNotFoundError, planReport, reportCsv, REPORT_COUNT_FIELDS } from '../../db/report';
 import { actorOf, requireRole } from '../plugins/auth';
 import { scopedIdempotencyKey } from '../plugins/idempotency';
 import { authProblems, ProblemError, problemResponse } from '../problem';
-import { getPlan, listPlans, planCounts } from '../read-model';
-import { isoDate, planStatusSchema, planSummarySchema, slug } from '../schemas';
+import { getPlan, listPlans, planWithCounts } from '../read-model';
+import { agencyRowShape, AGENCY_ROLLUP_LEVELS, isoDate, planStatusSchema, planSummarySchema, rollupQueryShape, slug } from '../schemas';
 import { temporalProblem } from '../temporal-errors';
 import type { RouteDeps } from '../app';
 
@@ -96,29 +96,22 @@ const applyQuery = z.object({
 });
 
 const reportCountsShape = {
-  doneOnTime: z.number().int(),
-  doneLate: z.number().int(),
-  openOnTime: z.number().int(),
-  openOverdue: z.number().int(),
-  noDeadline: z.number().int(),
-  total: z.number().int(),
+  ...Object.fromEntries(REPORT_COUNT_FIELDS.map((field) => [field, z.number().int()])),
   percentDone: z.number(),
-};
+} as Record<(typeof REPORT_COUNT_FIELDS)[number], z.ZodNumber> & { percentDone: z.ZodNumber };
 const reportSchema = z
   .object({
     planId: z.string(),
     asOf: z.string(),
-    asOfInstant: z.string().describe('The end of that day in the plan\'s timezone'),
+    asOfInstant: z.string().describe('The instant judged: the end of that day in the plan\'s timezone, or now for today'),
     timezone: z.string(),
-    agencies: z.array(z.object({ agency: z.string(), name: z.string(), ...reportCountsShape })),
+    level: z.enum(AGENCY_ROLLUP_LEVELS),
+    parent: z.string().optional(),
+    columns: z.record(z.string(), z.string()).describe('The Vietnamese heading of each figure (QĐ 42 terms)'),
+    agencies: z.array(z.object({ agency: z.string(), name: z.string(), ...agencyRowShape, ...reportCountsShape })),
     totals: z.object(reportCountsShape),
   })
   .meta({ id: 'PlanReport' });
-
-/** Today's date in Vietnam, the default "as of" of a report. */
-function todayInVietnam(now = new Date()): string {
-  return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-}
 
 const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { db } = deps.db;
@@ -134,16 +127,24 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   app.get('/api/plans/:planId', {
     schema: {
       tags: ['plans'],
-      summary: 'A plan with its tasks counted by reporting category, overall and per lead agency, now',
+      summary: 'A plan with its tasks counted by reporting category now, overall and per agency (a unit\'s copy counts for the unit), rolled up along the agency tree',
       params: planParams,
-      response: { 200: planStatusSchema, 400: problemResponse('Mã kế hoạch không hợp lệ'), ...authProblems, 404: problemResponse('Không có kế hoạch này') },
+      querystring: z.strictObject(rollupQueryShape),
+      response: { 200: planStatusSchema, 400: problemResponse('Tham số không hợp lệ'), ...authProblems, 404: problemResponse('Không có kế hoạch này') },
     },
   }, async (request) => {
-    const plan = await getPlan(db, request.params.planId);
-    if (!plan) throw new ProblemError('not-found', `Không có kế hoạch "${request.params.planId}"; GET /api/plans liệt kê các kế hoạch đã áp dụng.`);
-    const asOf = new Date().toISOString();
-    const counts = await planCounts(db, plan.id);
-    return { ...summaryOf(plan), asOf, ...counts };
+    const at = new Date();
+    const { level, parent } = request.query;
+    const status = await planWithCounts(db, request.params.planId, at, { level, ...(parent ? { parent } : {}) });
+    if (!status) throw new ProblemError('not-found', `Không có kế hoạch "${request.params.planId}"; GET /api/plans liệt kê các kế hoạch đã áp dụng.`);
+    return {
+      ...summaryOf(status.plan),
+      asOf: at.toISOString(),
+      level,
+      ...(parent ? { parent } : {}),
+      counts: status.counts,
+      agencies: status.agencies.map(({ agency, counts, ...row }) => ({ id: agency, ...row, counts })),
+    };
   });
 
   app.get('/api/plans/:planId/report', {
@@ -152,8 +153,9 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       summary: 'Per-agency report as the tasks stood at the end of a day (from the event history); JSON or CSV',
       params: planParams,
       querystring: z.strictObject({
-        asOf: isoDate.optional().describe('YYYY-MM-DD; default today (Asia/Ho_Chi_Minh)'),
+        asOf: isoDate.optional().describe('YYYY-MM-DD; default today in the plan\'s timezone, judged now'),
         format: z.enum(['json', 'csv']).default('json'),
+        ...rollupQueryShape,
       }),
       response: {
         200: {
@@ -169,14 +171,19 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       },
     },
   }, async (request, reply) => {
-    const plan = await getPlan(db, request.params.planId);
-    if (!plan) throw new ProblemError('not-found', `Không có kế hoạch "${request.params.planId}".`);
-    const asOf = request.query.asOf ?? todayInVietnam();
-    const report = await planReport(db, plan.id, asOf);
+    const { planId } = request.params;
+    const { level, parent } = request.query;
+    let report;
+    try {
+      report = await planReport(db, planId, request.query.asOf, { level, ...(parent ? { parent } : {}) });
+    } catch (error) {
+      if (error instanceof PlanNotFoundError) throw new ProblemError('not-found', `Không có kế hoạch "${planId}".`);
+      throw error;
+    }
     if (request.query.format === 'csv') {
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${plan.id}-${asOf}.csv"`)
+        .header('content-disposition', `attachment; filename="${planId}-${report.asOf}.csv"`)
         .serializer((payload: unknown) => String(payload))
         .send(reportCsv(report));
     }

@@ -13,8 +13,33 @@ import { scopedIdempotencyKey } from '../plugins/idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
 import { assertMayWrite, type TaskWrite } from '../permissions';
 import { authProblems, ProblemError, problemResponse } from '../problem';
-import { decodeCursor, getPlan, getTask, listTasks, taskEventsOf } from '../read-model';
-import { CATEGORIES, isoDate, isoInstant, PROGRESS, parseTaskKey, slug, taskDetailSchema, taskSchema, toTaskOut } from '../schemas';
+import {
+  deadlineDayBounds,
+  decodeCursor,
+  getPlan,
+  getTask,
+  listTasks,
+  taskEventsOf,
+  taskMembers,
+  tasksDirectedBy,
+  type PlanRow,
+  type TaskRow,
+} from '../read-model';
+import {
+  CATEGORIES,
+  DEADLINE_STATES,
+  isoDate,
+  isoInstant,
+  PROGRESS,
+  parseTaskKey,
+  slug,
+  taskDetailSchema,
+  taskSchema,
+  toTaskOut,
+  type RollupOut,
+  type TaskOut,
+} from '../schemas';
+import { CATEGORY_LABELS, DEADLINE_STATE_LABELS, PROGRESS_LABELS, rollUp, rollupCategory, rollupDeadlineState, rollupProgress } from '../../domain';
 import { multiLineText } from '../fields';
 import { sendUpdate } from '../temporal-errors';
 import type { RouteDeps } from '../app';
@@ -28,19 +53,21 @@ const taskParams = z.strictObject({
 const instantOrDate = z.union([isoInstant, isoDate]);
 
 const listQuery = z.strictObject({
-  agency: slug.optional().describe('Tasks this agency leads or supports'),
-  category: z.enum(CATEGORIES).optional(),
+  agency: slug.optional().describe('Tasks this agency leads or supports, and the unit copies of the tasks with units it directs'),
+  category: z.enum(CATEGORIES).optional().describe('The QĐ 42 category now (awaiting confirmation counts as not yet done)'),
+  deadlineState: z.enum(DEADLINE_STATES).optional().describe('Where the task stands against its deadline now; waiting: its deadline waits for a prerequisite'),
+  dueSoon: z.stringbool().optional().describe('true: only open tasks inside their due-soon window ("sắp đến hạn"); false: all others'),
   progress: z.enum(PROGRESS).optional(),
   escalationLevel: z.coerce.number().int().min(0).max(20).optional(),
-  deadlineBefore: instantOrDate.optional().describe('Deadline strictly before this instant (a date means its start, UTC+7)'),
-  deadlineAfter: instantOrDate.optional().describe('Deadline strictly after this instant (a date means its start, UTC+7)'),
+  deadlineBefore: instantOrDate
+    .optional()
+    .describe('YYYY-MM-DD: deadline on or before that day in the plan\'s timezone (a task due 04/12 is in deadlineBefore=2026-12-05); an ISO instant: at or before it'),
+  deadlineAfter: instantOrDate.optional().describe('YYYY-MM-DD: deadline on or after that day in the plan\'s timezone; an ISO instant: after it'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
 });
 
-function instantOf(value: string): Date {
-  return new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+07:00` : value);
-}
+const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 
 const writeResponses = {
   200: taskSchema,
@@ -74,29 +101,35 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     },
   }, async (request) => {
     const q = request.query;
-    if (!(await getPlan(db, request.params.planId))) {
-      throw new ProblemError('not-found', `Không có kế hoạch "${request.params.planId}"; GET /api/plans liệt kê các kế hoạch đã áp dụng.`);
-    }
     const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (q.cursor && !cursor) {
-      throw new ProblemError('validation', 'cursor không hợp lệ: dùng đúng giá trị nextCursor của trang trước.', { errors: [{ path: 'querystring.cursor', message: 'không hợp lệ' }] });
+      throw new ProblemError('validation', 'cursor không hợp lệ: dùng đúng giá trị nextCursor của trang trước.', { errors: [{ path: 'querystring.cursor', message: 'không hợp lệ: dùng đúng giá trị nextCursor của trang trước' }] });
     }
-    const { states, next } = await listTasks(
-      db,
-      request.params.planId,
-      {
-        agency: q.agency,
-        category: q.category,
-        progress: q.progress,
-        escalationLevel: q.escalationLevel,
-        deadlineBefore: q.deadlineBefore ? instantOf(q.deadlineBefore) : undefined,
-        deadlineAfter: q.deadlineAfter ? instantOf(q.deadlineAfter) : undefined,
-      },
-      q.limit,
-      cursor,
-    );
     const now = new Date();
-    return { items: states.map((s) => toTaskOut(s, now)), ...(next ? { nextCursor: next } : {}) };
+    const planId = request.params.planId;
+    const notFound = () => new ProblemError('not-found', `Không có kế hoạch "${planId}"; GET /api/plans liệt kê các kế hoạch đã áp dụng.`);
+    // The plan's timezone and the tasks it directs shape only the day and agency filters; without
+    // them the plan is looked up beside the list rather than before it.
+    const needsPlan = Boolean(q.agency || (q.deadlineBefore && isDate(q.deadlineBefore)) || (q.deadlineAfter && isDate(q.deadlineAfter)));
+    const planFirst = needsPlan ? await getPlan(db, planId) : undefined;
+    if (needsPlan && !planFirst) throw notFound();
+    const dayOrInstant = (value: string | undefined, bound: 'after' | 'atOrBefore') => {
+      if (value === undefined) return undefined;
+      return isDate(value) ? deadlineDayBounds(value, planFirst!.timezone)[bound] : new Date(value);
+    };
+    const filters = {
+      ...(q.agency ? { agency: { id: q.agency, directs: tasksDirectedBy(planFirst!.document, q.agency) } } : {}),
+      category: q.category,
+      deadlineState: q.deadlineState,
+      dueSoon: q.dueSoon,
+      progress: q.progress,
+      escalationLevel: q.escalationLevel,
+      deadlineBefore: dayOrInstant(q.deadlineBefore, 'atOrBefore'),
+      deadlineAfter: dayOrInstant(q.deadlineAfter, 'after'),
+    };
+    const [plan, { rows, next }] = await Promise.all([planFirst ?? getPlan(db, planId), listTasks(db, planId, filters, now, q.limit, cursor)]);
+    if (!plan) throw notFound();
+    return { items: rows.map((row) => toTaskOut(row.state, row.facts, now)), ...(next ? { nextCursor: next } : {}) };
   });
 
   function resolveWorkflowId(planId: string, key: string): { workflowId: string; key: string } {
@@ -109,11 +142,11 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     return { workflowId: taskWorkflowId({ planId, ...ref }), key };
   }
 
-  async function loadTask(planId: string, key: string): Promise<TaskStateView> {
+  async function loadTask(planId: string, key: string): Promise<TaskRow> {
     const { workflowId } = resolveWorkflowId(planId, key);
-    const state = await getTask(db, workflowId);
-    if (!state) throw new ProblemError('not-found', `Kế hoạch ${planId} không có nhiệm vụ ${key}.`);
-    return state;
+    const row = await getTask(db, workflowId);
+    if (!row) throw new ProblemError('not-found', `Kế hoạch ${planId} không có nhiệm vụ ${key}.`);
+    return row;
   }
 
   app.get('/api/plans/:planId/tasks/:taskId', {
@@ -124,10 +157,24 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       response: { 200: taskDetailSchema, 400: problemResponse('Mã nhiệm vụ không hợp lệ'), ...authProblems, 404: problemResponse('Không có nhiệm vụ này') },
     },
   }, async (request) => {
-    const state = await loadTask(request.params.planId, request.params.taskId);
-    const events = await taskEventsOf(db, state.workflowId);
+    const { planId, taskId: key } = request.params;
+    const { workflowId } = resolveWorkflowId(planId, key);
+    const ref = parseTaskKey(key)!;
+    const whole = !ref.unitId && !ref.occurrence;
+    // One round trip's time: the row, its events and, for a task as a whole, its members at once.
+    const [row, events, members, plan] = await Promise.all([
+      getTask(db, workflowId),
+      taskEventsOf(db, workflowId),
+      whole ? taskMembers(db, planId, ref.taskId) : Promise.resolve([]),
+      whole ? getPlan(db, planId) : Promise.resolve(undefined),
+    ]);
+    if (!row && members.length === 0) throw new ProblemError('not-found', `Kế hoạch ${planId} không có nhiệm vụ ${key}.`);
+    const now = new Date();
+    const rolled = members.length > 0 ? rollupOf(members, now) : undefined;
+    const task = row ? toTaskOut(row.state, row.facts, now) : rolledUpTask(workflowId, plan, members, rolled!);
     return {
-      task: toTaskOut(state),
+      task,
+      ...(rolled ? { rollup: rolled.out } : {}),
       events: events.map((e) => ({
         seq: e.seq,
         type: e.type,
@@ -161,7 +208,7 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     }, async (request) => {
       const principal = principalOf(request);
       const params = request.params as Record<string, string> & { planId: string; taskId: string };
-      const state = await loadTask(params.planId, params.taskId);
+      const { state } = await loadTask(params.planId, params.taskId);
       assertMayWrite(principal, spec.write, { lead: state.spec.lead, support: state.spec.support ?? [], key: params.taskId });
       const context: WriteContext = { actor: actorOf(principal), requestId: request.idempotency?.key ?? request.id };
       const result = await sendUpdate({
@@ -173,7 +220,11 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         timeoutMs: deps.config.updateTimeoutMs,
         subject: `nhiệm vụ ${params.taskId} của kế hoạch ${params.planId}`,
       });
-      return toTaskOut(result);
+      // The workflow projected its change before answering: answer from the row, judged by the
+      // same rule over the same facts as every GET.
+      const row = await getTask(db, result.workflowId);
+      if (!row) throw new ProblemError('not-found', `Kế hoạch ${params.planId} không có nhiệm vụ ${params.taskId}.`);
+      return toTaskOut(row.state, row.facts);
     });
   }
 
@@ -271,5 +322,109 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     toInput: (body, context, params) => ({ ...context, extensionId: params.requestId ?? '', approve: body.approve, note: body.note }),
   });
 };
+
+/**
+ * The members of a task with units or occurrences, judged at `at`, and their summary by the
+ * roll-up rule (src/domain/rollup.ts): n/N done, each unit's own target and progress, and the
+ * target aggregated by its nature.
+ */
+function rollupOf(members: TaskRow[], at: Date) {
+  const outs = members.map((m) => toTaskOut(m.state, m.facts, at));
+  const target = outs.find((out) => out.target)?.target;
+  const summary = rollUp(
+    members.map((m, i) => ({
+      workflowId: m.state.workflowId,
+      ...(m.state.unitId ? { unitId: m.state.unitId } : {}),
+      ...(m.state.occurrence ? { occurrence: m.state.occurrence } : {}),
+      progress: outs[i]!.progress,
+      ...(outs[i]!.completedAt ? { completedAt: outs[i]!.completedAt } : {}),
+      ...(outs[i]!.progressValue !== undefined ? { progressValue: outs[i]!.progressValue } : {}),
+      ...(outs[i]!.target ? { targetValue: outs[i]!.target!.value, ...(outs[i]!.target!.base !== undefined ? { targetBase: outs[i]!.target!.base } : {}) } : {}),
+      seq: m.state.seq,
+    })),
+    target,
+  );
+  const counted = outs.filter((out) => out.progress !== 'cancelled');
+  const latestDeadline = counted.map((out) => out.deadlineAt).filter((d): d is string => d !== undefined).sort().pop();
+  const whole = {
+    progress: rollupProgress(summary),
+    category: rollupCategory(counted.map((out) => out.category)),
+    deadlineState: rollupDeadlineState(counted),
+    ...(latestDeadline ? { deadlineAt: latestDeadline } : {}),
+    ...(summary.completedAt ? { completedAt: summary.completedAt } : {}),
+  };
+  const out: RollupOut = {
+    total: summary.total,
+    done: summary.done,
+    awaitingConfirmation: summary.awaitingConfirmation,
+    started: summary.started,
+    ...(target && summary.targetValue !== undefined
+      ? {
+          target: {
+            metric: target.metric,
+            unit: target.unit,
+            nature: target.unit === '%' ? ('percent' as const) : ('count' as const),
+            value: summary.targetValue,
+            ...(summary.value !== undefined ? { progressValue: summary.value } : {}),
+            reached: summary.reached ?? 0,
+            of: summary.total,
+          },
+        }
+      : {}),
+    members: outs.map((m) => ({
+      key: m.key,
+      ...(m.unitId ? { unitId: m.unitId } : {}),
+      ...(m.occurrence ? { occurrence: m.occurrence } : {}),
+      lead: m.lead,
+      progress: m.progress,
+      ...(m.category ? { category: m.category } : {}),
+      deadlineState: m.deadlineState,
+      ...(m.deadlineAt ? { deadlineAt: m.deadlineAt } : {}),
+      ...(m.progressValue !== undefined ? { progressValue: m.progressValue } : {}),
+      ...(m.target ? { target: m.target } : {}),
+    })),
+  };
+  return { whole, out };
+}
+
+/**
+ * The task as a whole when no workflow of its own is recorded: computed at read time from its
+ * members, led by the agency that directs it in the plan.
+ */
+function rolledUpTask(workflowId: string, plan: PlanRow | undefined, members: TaskRow[], rolled: ReturnType<typeof rollupOf>): TaskOut {
+  const first = members[0]!.state;
+  const directing = ((plan?.document as { tasks?: { id: string; lead: string }[] } | undefined)?.tasks ?? []).find((t) => t.id === first.taskId)?.lead;
+  const { whole, out } = rolled;
+  const latest = (values: (string | undefined)[]) => values.filter((v): v is string => v !== undefined).sort().pop();
+  return {
+    planId: first.planId,
+    key: first.taskId,
+    taskId: first.taskId,
+    workflowId,
+    title: first.spec.title,
+    lead: directing ?? first.spec.lead,
+    support: first.spec.support ?? [],
+    output: first.spec.output,
+    confirmation: Boolean(first.spec.confirmation),
+    progress: whole.progress,
+    deadlineState: whole.deadlineState,
+    ...(whole.category ? { category: whole.category } : {}),
+    labels: {
+      progress: PROGRESS_LABELS[whole.progress],
+      deadlineState: DEADLINE_STATE_LABELS[whole.deadlineState],
+      ...(whole.category ? { category: CATEGORY_LABELS[whole.category] } : {}),
+    },
+    ...(whole.deadlineAt ? { deadlineAt: whole.deadlineAt } : {}),
+    deadlineVersion: Math.max(...members.map((m) => m.state.deadlineVersion)),
+    escalationLevel: Math.max(...members.map((m) => m.state.escalationLevel)),
+    ...(out.target?.progressValue !== undefined ? { progressValue: out.target.progressValue } : {}),
+    ...(out.target ? { target: { metric: out.target.metric, unit: out.target.unit, value: out.target.value } } : {}),
+    ...(whole.completedAt ? { completedAt: whole.completedAt } : {}),
+    waitingFor: [...new Set(members.flatMap((m) => m.state.waitingFor ?? []))],
+    extensionRequests: [],
+    seq: Math.max(...members.map((m) => m.state.seq)),
+    updatedAt: latest(members.map((m) => m.state.updatedAt)) ?? first.updatedAt,
+  };
+}
 
 export default tasksRoutes;
