@@ -35,7 +35,7 @@ function readTlsFile(file: string, variable: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    throw new Error(`cannot read ${variable} (${file}): ${(error as Error).message}. Point ${variable} at a readable PEM file.`);
+    throw new Error(`cannot read ${variable} (${file}): ${(error as Error).message}. Point ${variable} at a readable PEM file.`, { cause: error });
   }
 }
 
@@ -81,6 +81,7 @@ export async function connectTemporal(
     throw new Error(
       `cannot connect to Temporal at ${address}: ${(error as Error).message}. ` +
         'Start it (`kehoach up`, or `temporal server start-dev`) or set TEMPORAL_ADDRESS to where it runs.',
+      { cause: error },
     );
   }
   const client = new Client({ connection, namespace: settings.namespace });
