@@ -18,8 +18,10 @@ function dependenciesInstalled() {
 function packagesToInstall() {
   const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
   const fits = (list, value) => !list || list.includes(value) || (list.some((entry) => entry.startsWith('!')) && !list.includes(`!${value}`));
+  const libc = process.platform === 'linux' ? (process.report.getReport().header.glibcVersionRuntime ? 'glibc' : 'musl') : undefined;
   return Object.entries(lock.packages).filter(
-    ([key, entry]) => key !== '' && !entry.link && fits(entry.os, process.platform) && fits(entry.cpu, process.arch),
+    ([key, entry]) =>
+      key !== '' && !entry.link && fits(entry.os, process.platform) && fits(entry.cpu, process.arch) && (!libc || fits(entry.libc, libc)),
   ).length;
 }
 

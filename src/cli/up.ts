@@ -21,6 +21,7 @@ import { buildApp } from '../api/app';
 import { applyPlan } from '../apply/apply';
 import { findPlanFiles, loadPlanFile } from '../plan/load';
 import { formatDiagnostic } from './validate';
+import { parseCommandArgs } from './args';
 
 const SYSTEM_ACTOR = { id: 'system:up', name: 'kehoach up', role: 'admin' as const };
 
@@ -34,11 +35,15 @@ function log(line: string): void {
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    log('Usage: kehoach up [--no-apply]\n\nRuns Temporal, Postgres, the worker and the API on this machine and applies plans/*.yaml.');
-    return 0;
-  }
-  const applyPlans = !args.includes('--no-apply');
+  const parsed = parseCommandArgs(
+    'up',
+    args,
+    { 'no-apply': { type: 'boolean' } },
+    'Usage: kehoach up [--no-apply]\n\nRuns Temporal, Postgres, the worker and the API on this machine and applies plans/*.yaml.',
+    false,
+  );
+  if (!parsed.ok) return parsed.exitCode;
+  const applyPlans = !parsed.values['no-apply'];
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
 
