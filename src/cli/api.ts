@@ -1,8 +1,9 @@
 /**
  * `kehoach api`: one stateless API process. Reads the configuration, migrates the database (safe
- * with several processes), connects to Temporal, listens; on SIGINT/SIGTERM stops accepting
- * requests, lets those in flight finish, then closes its connections.
+ * with several processes), connects to Temporal, listens; on SIGINT/SIGTERM (lifecycle.ts) stops
+ * accepting requests, lets those in flight finish, then closes its connections.
  */
+import { startLifecycle } from './lifecycle';
 import { readServiceConfig } from './service-config';
 import { startApiServer } from '../api/server';
 import { openDatabase } from '../db/client';
@@ -27,23 +28,17 @@ export async function run(args: string[]): Promise<number> {
   const config = readServiceConfig('api', args, USAGE);
   if (typeof config === 'number') return config;
 
+  const lifecycle = startLifecycle('api');
   try {
     await migrateDatabase(config.databaseUrl);
   } catch (error) {
-    process.stderr.write(`kehoach api: cannot prepare the database: ${(error as Error).message}\n`);
-    return 1;
+    return lifecycle.fail(new Error(`cannot prepare the database: ${(error as Error).message}`, { cause: error }));
   }
-  const database = openDatabase(config.databaseUrl);
-  let temporal;
   try {
-    temporal = await connectTemporal(config, { worker: false });
-  } catch (error) {
-    await database.close();
-    process.stderr.write(`kehoach api: ${(error as Error).message}\n`);
-    return 1;
-  }
-
-  try {
+    const database = openDatabase(config.databaseUrl);
+    lifecycle.onClose('database pool', () => database.close());
+    const temporal = await connectTemporal(config, { worker: false });
+    lifecycle.onClose('Temporal connection', () => temporal.close());
     const server = await startApiServer(
       {
         db: database,
@@ -53,23 +48,10 @@ export async function run(args: string[]): Promise<number> {
       },
       { host: config.host, port: config.port },
     );
+    lifecycle.onClose('API', () => server.close());
     process.stderr.write(`kehoach api: listening on ${server.url} (docs ${server.url}/docs)\n`);
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        process.stderr.write(`kehoach api: ${signal} received, finishing requests in flight…\n`);
-        resolve();
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
-    await server.close();
-    process.stderr.write('kehoach api: stopped.\n');
-    return 0;
   } catch (error) {
-    process.stderr.write(`kehoach api: ${(error as Error).message}\n`);
-    return 1;
-  } finally {
-    await database.close();
-    await temporal.close();
+    return lifecycle.fail(error);
   }
+  return lifecycle.untilStopped();
 }
