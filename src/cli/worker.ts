@@ -1,6 +1,6 @@
 /**
- * `kehoach worker`: one worker process. Reads TEMPORAL_ADDRESS (default 127.0.0.1:7233),
- * TEMPORAL_NAMESPACE (default "default"), DATABASE_URL (required), and the TLS or API-key settings;
+ * `kehoach worker`: one worker process. Reads DATABASE_URL (required) and Temporal's client
+ * configuration (TEMPORAL_ADDRESS, default 127.0.0.1:7233; TEMPORAL_NAMESPACE; TLS, API key, profile);
  * stops gracefully on SIGINT/SIGTERM (lifecycle.ts): in-flight tasks finish, then the database and
  * the connections close.
  */
@@ -19,8 +19,10 @@ const USAGE = [
   `  TEMPORAL_ADDRESS     host:port of Temporal (default ${DEFAULT_TEMPORAL_ADDRESS})`,
   '  TEMPORAL_NAMESPACE   namespace (default "default")',
   '  DATABASE_URL         postgres://… of the read model (required)',
-  '  TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY   client certificate and key files (mutual TLS)',
+  '  TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH   client certificate and key files (mutual TLS;',
+  '                       the earlier names TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY still work)',
   '  TEMPORAL_API_KEY     API key (Temporal Cloud)',
+  '  TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE   a profile of Temporal\'s client configuration file (as the Temporal CLI)',
 ].join('\n');
 
 export async function run(args: string[]): Promise<number> {
