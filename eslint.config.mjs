@@ -100,6 +100,8 @@ export default tseslint.config(
       'src/workflows/**/*.ts',
       'src/domain/**/*.ts',
       'src/plan/calendar.ts',
+      'src/plan/statutory-holidays.ts',
+      'src/plan/lunar.ts',
       'src/plan/timetable.ts',
       'src/plan/duration.ts',
       'src/plan/model.ts',
