@@ -82,6 +82,19 @@ t.test('the README tour works when pasted line by line', { timeout: 900_000 }, a
   for (let index = 1; index + 1 < pieces.length; index += 2) outputs[Number(pieces[index])] = pieces[index + 1]!;
   t.equal(shell.status, 0, `every line succeeds${shell.status === 0 ? '' : `; the last printed:\n${shell.stdout.slice(-3000)}`}`);
 
+  /** What the API answers once `pick` finds what it waits for (or the last answer after 60 s). */
+  const adminToken = readFileSync(path.join(dataDir, 'admin.token'), 'utf8').trim();
+  const settled = async (url: string, pick: (body: any) => unknown) => {
+    let picked: unknown;
+    for (let attempt = 0; attempt < 120; attempt++) {
+      const response = await fetch(`http://127.0.0.1:${port}${url}`, { headers: { authorization: `Bearer ${adminToken}` } });
+      picked = pick(await response.json());
+      if (picked !== undefined && !(Array.isArray(picked) && picked.length > 0)) return picked;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return picked;
+  };
+
   /** What the line ending with (or else containing) this text printed. */
   const outputOf = (fragment: string) => {
     const ending = commands.findIndex((command) => command.endsWith(fragment));
@@ -102,7 +115,9 @@ t.test('the README tour works when pasted line by line', { timeout: 900_000 }, a
   t.match(json('/api/plans/nghe-an-771'), {}, 'the plan prints as JSON');
   t.match(outputOf('--agency so-tu-phap --role'), /Created .*staff, so-tu-phap/, 'a staff token for the Sở Tư pháp');
   t.match(json('tasks/t14/complete'), { taskId: 't14', progress: /done|awaiting_confirmation/ }, 't14 is completed');
-  t.same(json('tasks/t15').task?.waitingFor, [], 't15 no longer waits for t14');
+  t.equal(json('tasks/t15').task?.taskId, 't15', 't15 prints as JSON');
+  // The release travels through the plan's workflow: pasting the line a moment later shows it done.
+  t.same(await settled('/api/plans/nghe-an-771/tasks/t15', (body) => body.task?.waitingFor), [], 't15 no longer waits for t14');
   t.match(outputOf('report nghe-an-771'), /Kế hoạch nghe-an-771: tình hình đến hết ngày \d{2}\/\d{2}\/\d{4}[\s\S]*Sở Tư pháp/, 'the report by agency');
   const csv = path.join(dataDir, 'bao-cao.csv');
   t.ok(existsSync(csv), 'the CSV report is written to the data directory');
@@ -115,8 +130,10 @@ t.test('the README tour works when pasted line by line', { timeout: 900_000 }, a
   t.notMatch(timeline, /tính tạm từ đầu ngày ban hành/, 'counted from the instant given, not the issue date');
   t.match(outputOf('--agency so-tu-phap-dien-tap'), /Created .*staff, so-tu-phap-dien-tap/, 'a staff token for the drill');
   t.match(json('dien-tap/tasks/t01/complete'), { taskId: 't01', progress: 'done' }, 't01 is done');
-  const drillTasks = json('dien-tap/tasks').items ?? [];
-  const t04 = drillTasks.find((task: { taskId: string }) => task.taskId === 't04');
+  t.ok((json('dien-tap/tasks').items ?? []).some((task: { taskId: string }) => task.taskId === 't04'), 'the drill tasks are listed');
+  const t04 = (await settled('/api/plans/dien-tap/tasks/t04', (body) => (body.task?.deadlineAt ? body.task : undefined))) as
+    | { deadlineAt?: string; waitingFor?: string[] }
+    | undefined;
   t.ok(t04?.deadlineAt, 't04 has its deadline once t01 is done');
   t.same(t04?.waitingFor, [], 't04 no longer waits');
   const t02 = json('dien-tap/tasks/t02');
