@@ -116,7 +116,7 @@ t.test('the README tour works when pasted line by line', { timeout: 900_000 }, a
   t.match(outputOf('--agency so-tu-phap --role'), /Created .*staff, so-tu-phap/, 'a staff token for the Sở Tư pháp');
   t.match(json('tasks/t14/complete'), { taskId: 't14', progress: /done|awaiting_confirmation/ }, 't14 is completed');
   t.equal(json('tasks/t15').task?.taskId, 't15', 't15 prints as JSON');
-  // The release travels through the plan's workflow: pasting the line a moment later shows it done.
+  // t15 is released by a message to its own workflow: pasting the line a moment later shows it done.
   t.same(await settled('/api/plans/nghe-an-771/tasks/t15', (body) => body.task?.waitingFor), [], 't15 no longer waits for t14');
   t.match(outputOf('report nghe-an-771'), /Kế hoạch nghe-an-771: tình hình đến hết ngày \d{2}\/\d{2}\/\d{4}[\s\S]*Sở Tư pháp/, 'the report by agency');
   const csv = path.join(dataDir, 'bao-cao.csv');
