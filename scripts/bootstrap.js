@@ -3,12 +3,22 @@
 // Plain JavaScript on purpose: it runs before TypeScript tooling exists.
 'use strict';
 const { spawn } = require('node:child_process');
-const { existsSync, readFileSync, statSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+const { existsSync, readFileSync, statSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 
+/** Where the lockfile's hash is kept after an install, so that a checkout or rebase that rewrites the file unchanged installs nothing. */
+const INSTALLED_LOCK_HASH = path.join(root, 'node_modules', '.kehoach-lock-hash');
+
+function lockHash() {
+  return createHash('sha256').update(readFileSync(path.join(root, 'package-lock.json'))).digest('hex');
+}
+
 function dependenciesInstalled() {
+  if (existsSync(INSTALLED_LOCK_HASH)) return readFileSync(INSTALLED_LOCK_HASH, 'utf8').trim() === lockHash();
+  // Installed by hand (npm install): npm's own record of the tree is newer than the lockfile.
   const marker = path.join(root, 'node_modules', '.package-lock.json');
   if (!existsSync(marker)) return false;
   return statSync(marker).mtimeMs >= statSync(path.join(root, 'package-lock.json')).mtimeMs;
@@ -64,6 +74,7 @@ function ensureDependencies() {
         );
         process.exit(code ?? 1);
       }
+      writeFileSync(INSTALLED_LOCK_HASH, `${lockHash()}\n`);
       console.log(`npm packages installed in ${seconds()} s.`);
       resolve();
     });
