@@ -46,6 +46,8 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Rejecting control characters in user input is a feature here: those regular expressions mean it.
+      'no-control-regex': 'off',
       // A teardown registered before the resource it closes exists reads the variable before its one assignment.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
@@ -114,7 +116,10 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'commonjs',
       globals: Object.fromEntries(
-        ['require', 'module', '__dirname', 'process', 'console', 'setTimeout', 'setInterval', 'clearInterval'].map((name) => [name, 'readonly']),
+        ['require', 'module', '__dirname', 'process', 'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'].map((name) => [
+          name,
+          'readonly',
+        ]),
       ),
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
