@@ -61,7 +61,7 @@ async function main() {
   });
   const token = fs.readFileSync(path.join(dataDir, 'admin.token'), 'utf8').trim();
 
-  let exitCode = 1;
+  let exitCode;
   const started = Date.now();
   try {
     const args = [

@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
+import type { TLSConfig } from '@temporalio/client';
 import { z } from 'zod';
 
 const port = (what: string) =>
@@ -35,7 +37,7 @@ const envSchema = z.object({
       .regex(/^[^\s:/]+:\d+$/, { message: 'TEMPORAL_ADDRESS must be host:port, for example 127.0.0.1:7233' })
       .optional(),
   ),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_NAMESPACE: optionalText,
   KEHOACH_TEMPORAL_PORT: port('KEHOACH_TEMPORAL_PORT').default(7233),
   KEHOACH_POSTGRES_PORT: port('KEHOACH_POSTGRES_PORT').default(5433),
   TEMPORAL_TLS_CERT: optionalText,
@@ -51,12 +53,6 @@ const envSchema = z.object({
   KEHOACH_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
 });
 
-export interface TemporalTls {
-  /** Paths to the client certificate and key (mTLS), as given. */
-  certFile: string;
-  keyFile: string;
-}
-
 export interface Config {
   port: number;
   host: string;
@@ -71,8 +67,11 @@ export interface Config {
     address?: string;
     namespace: string;
     devServerPort: number;
-    tls?: TemporalTls;
+    /** TLS as the Temporal client configuration resolved it (certificates read): mTLS, or true for an API key. */
+    tls?: TLSConfig | boolean;
     apiKey?: string;
+    /** gRPC headers (TEMPORAL_GRPC_META_*, or the profile's grpc_meta). */
+    metadata?: Record<string, string>;
   };
   /** Where the CLI's HTTP client commands find the API. */
   apiUrl: string;
@@ -104,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'invalid configuration in the environment:\n  TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: set both (paths to the client certificate and its key) or neither',
     );
   }
+  const temporal = temporalClientSettings(env);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -111,17 +111,66 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl: e.DATABASE_URL,
     postgresPort: e.KEHOACH_POSTGRES_PORT,
     temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
+      address: e.TEMPORAL_ADDRESS ?? temporal.address,
+      namespace: e.TEMPORAL_NAMESPACE ?? temporal.namespace ?? 'default',
       devServerPort: e.KEHOACH_TEMPORAL_PORT,
-      tls: e.TEMPORAL_TLS_CERT && e.TEMPORAL_TLS_KEY ? { certFile: e.TEMPORAL_TLS_CERT, keyFile: e.TEMPORAL_TLS_KEY } : undefined,
-      apiKey: e.TEMPORAL_API_KEY,
+      tls: temporal.tls,
+      apiKey: temporal.apiKey,
+      metadata: temporal.metadata,
     },
     apiUrl: (e.KEHOACH_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     apiUrlGiven: e.KEHOACH_URL !== undefined,
     apiToken: e.KEHOACH_TOKEN,
     bodyLimit: e.KEHOACH_BODY_LIMIT,
     updateTimeoutMs: e.KEHOACH_UPDATE_TIMEOUT_MS,
+  };
+}
+
+/**
+ * Temporal's own client configuration, as the Temporal CLI and SDKs read it (@temporalio/envconfig):
+ * the TEMPORAL_* variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*,
+ * TEMPORAL_GRPC_META_*) over a profile of the TOML file when TEMPORAL_CONFIG_FILE or TEMPORAL_PROFILE
+ * is set (the file defaults to ~/.config/temporalio/temporal.toml, the profile to "default"). kehoach's earlier names
+ * TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY still work and stand for TEMPORAL_TLS_CLIENT_CERT_PATH and
+ * TEMPORAL_TLS_CLIENT_KEY_PATH when those are not set.
+ */
+function temporalClientSettings(env: NodeJS.ProcessEnv): { address?: string; namespace?: string; tls?: TLSConfig | boolean; apiKey?: string; metadata?: Record<string, string> } {
+  // An empty variable means "not set", as everywhere else in this file.
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined && value.trim() !== '') vars[name] = value.trim();
+  const aliases: [string, string][] = [
+    ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_CLIENT_CERT_PATH'],
+    ['TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CLIENT_KEY_PATH'],
+  ];
+  for (const [old, standard] of aliases) if (vars[old] && !vars[standard]) vars[standard] = vars[old];
+
+  let profile;
+  try {
+    // The file is read only when asked for: a profile left in the home folder must not turn `kehoach up` away from its own dev server.
+    const fileAskedFor = vars.TEMPORAL_CONFIG_FILE !== undefined || vars.TEMPORAL_PROFILE !== undefined;
+    profile = loadClientConfigProfile({ overrideEnvVars: vars, disableFile: !fileAskedFor });
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read the Temporal client configuration: ${(error as Error).message}. Check TEMPORAL_CONFIG_FILE and TEMPORAL_PROFILE (or unset them).`,
+      { cause: error },
+    );
+  }
+  let connect;
+  try {
+    connect = toClientOptions(profile);
+  } catch (error) {
+    const file = (error as NodeJS.ErrnoException).path;
+    // Name the variable the user wrote: the earlier name when it was the one set.
+    const candidates = Object.keys(vars).filter((name) => name.startsWith('TEMPORAL_TLS') && vars[name] === file);
+    const variable = candidates.find((name) => !name.endsWith('_PATH')) ?? candidates[0] ?? 'the tls section of the Temporal profile';
+    throw new ConfigError(`cannot read ${variable} (${file ?? 'a TLS file'}): ${(error as Error).message}. Point it at a readable PEM file.`, { cause: error });
+  }
+  return {
+    address: profile.address,
+    namespace: profile.namespace,
+    tls: connect.connectionOptions.tls ?? undefined,
+    apiKey: profile.apiKey,
+    metadata: profile.grpcMeta,
   };
 }
 

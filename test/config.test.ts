@@ -1,5 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { ConfigError, loadConfig } from '../src/config';
 
 t.test('defaults', async (t) => {
@@ -14,7 +16,16 @@ t.test('defaults', async (t) => {
   t.equal(config.apiUrl, 'http://127.0.0.1:3000');
 });
 
+function tlsFiles(t: Test): { dir: string; cert: string; key: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kehoach-tls-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'client.pem'), 'certificate');
+  writeFileSync(path.join(dir, 'client.key'), 'key');
+  return { dir, cert: path.join(dir, 'client.pem'), key: path.join(dir, 'client.key') };
+}
+
 t.test('every variable read', async (t) => {
+  const tls = tlsFiles(t);
   const config = loadConfig(
     {
       PORT: '8080',
@@ -24,8 +35,8 @@ t.test('every variable read', async (t) => {
       TEMPORAL_ADDRESS: 'temporal.example:7233',
       TEMPORAL_NAMESPACE: 'nghe-an',
       KEHOACH_TEMPORAL_PORT: '7300',
-      TEMPORAL_TLS_CERT: '/etc/tls/client.pem',
-      TEMPORAL_TLS_KEY: '/etc/tls/client.key',
+      TEMPORAL_TLS_CERT: tls.cert,
+      TEMPORAL_TLS_KEY: tls.key,
       TEMPORAL_API_KEY: '',
       KEHOACH_URL: 'https://kehoach.example/',
       KEHOACH_TOKEN: 'kh_abc',
@@ -35,7 +46,10 @@ t.test('every variable read', async (t) => {
   t.equal(config.port, 8080);
   t.equal(config.dataDir, '/var/lib/kehoach');
   t.equal(config.databaseUrl, 'postgres://u:p@db:5432/kehoach');
-  t.same(config.temporal, { address: 'temporal.example:7233', namespace: 'nghe-an', devServerPort: 7300, tls: { certFile: '/etc/tls/client.pem', keyFile: '/etc/tls/client.key' }, apiKey: undefined });
+  t.match(config.temporal, { address: 'temporal.example:7233', namespace: 'nghe-an', devServerPort: 7300, apiKey: undefined });
+  const pair = (config.temporal.tls as { clientCertPair?: { crt: Uint8Array; key: Uint8Array } }).clientCertPair;
+  t.equal(Buffer.from(pair!.crt).toString(), 'certificate', 'TEMPORAL_TLS_CERT, the earlier name, still gives the client certificate');
+  t.equal(Buffer.from(pair!.key).toString(), 'key');
   t.equal(config.apiUrl, 'https://kehoach.example', 'trailing slash dropped');
   t.equal(config.apiToken, 'kh_abc');
   t.equal(loadConfig({ PORT: '4000' }).apiUrl, 'http://127.0.0.1:4000', 'the CLI follows PORT');
@@ -57,4 +71,48 @@ t.test('errors name the variable and say what to write', async (t) => {
   })();
   t.ok(error instanceof ConfigError);
   t.match((error as Error).message, /PORT[\s\S]*KEHOACH_TEMPORAL_PORT/, 'every bad variable at once');
+});
+
+t.test('Temporal settings as the Temporal CLI reads them: standard variables and profiles', async (t) => {
+  const tls = tlsFiles(t);
+  const file = path.join(tls.dir, 'temporal.toml');
+  writeFileSync(
+    file,
+    [
+      '[profile.default]',
+      'address = "localhost:7233"',
+      '[profile.cloud]',
+      'address = "nghe-an.a1b2c.tmprl.cloud:7233"',
+      'namespace = "nghe-an.a1b2c"',
+      'api_key = "secret-from-profile"',
+      '[profile.cloud.grpc_meta]',
+      'x-province = "nghe-an"',
+      '',
+    ].join('\n'),
+  );
+  const cloud = loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud' });
+  t.same(
+    cloud.temporal,
+    { address: 'nghe-an.a1b2c.tmprl.cloud:7233', namespace: 'nghe-an.a1b2c', devServerPort: 7233, tls: true, apiKey: 'secret-from-profile', metadata: { 'x-province': 'nghe-an' } },
+    'a named profile: address, namespace, API key (TLS on) and gRPC headers',
+  );
+  const overridden = loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud', TEMPORAL_NAMESPACE: 'thai-nguyen', TEMPORAL_API_KEY: 'from-env' });
+  t.match(overridden.temporal, { namespace: 'thai-nguyen', apiKey: 'from-env' }, 'variables win over the profile');
+  t.equal(loadConfig({ TEMPORAL_CONFIG_FILE: file }).temporal.address, 'localhost:7233', 'the default profile when none is named');
+
+  const standard = loadConfig({ TEMPORAL_TLS_CLIENT_CERT_PATH: tls.cert, TEMPORAL_TLS_CLIENT_KEY_PATH: tls.key, TEMPORAL_GRPC_META_X_TEAM: 'stp' });
+  t.ok((standard.temporal.tls as { clientCertPair?: unknown }).clientCertPair, 'mTLS from the standard variables');
+  t.same(standard.temporal.metadata, { 'x-team': 'stp' });
+
+  t.throws(() => loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'staging' }), {
+    name: 'ConfigError',
+    message: /Profile 'staging' not found.*TEMPORAL_PROFILE/,
+  });
+  t.throws(() => loadConfig({ TEMPORAL_TLS_CERT: tls.cert, TEMPORAL_TLS_KEY: path.join(tls.dir, 'missing.key') }), {
+    name: 'ConfigError',
+    message: /cannot read TEMPORAL_TLS_KEY \(.*missing\.key\)/,
+  });
+  t.throws(() => loadConfig({ TEMPORAL_TLS_CLIENT_CERT_PATH: path.join(tls.dir, 'missing.pem'), TEMPORAL_TLS_CLIENT_KEY_PATH: tls.key }), {
+    message: /cannot read TEMPORAL_TLS_CLIENT_CERT_PATH \(.*missing\.pem\)/,
+  });
 });

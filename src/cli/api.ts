@@ -1,8 +1,9 @@
 /**
  * `kehoach api`: one stateless API process. Reads the configuration, migrates the database (safe
- * with several processes), connects to Temporal, listens; on SIGINT/SIGTERM stops accepting
- * requests, lets those in flight finish, then closes its connections.
+ * with several processes), connects to Temporal, listens; on SIGINT/SIGTERM (lifecycle.ts) stops
+ * accepting requests, lets those in flight finish, then closes its connections.
  */
+import { startLifecycle } from './lifecycle';
 import { readServiceConfig } from './service-config';
 import { startApiServer } from '../api/server';
 import { openDatabase } from '../db/client';
@@ -17,8 +18,10 @@ const USAGE = [
   '  DATABASE_URL         postgres://… of the read model (required)',
   `  TEMPORAL_ADDRESS     host:port of Temporal (default ${DEFAULT_TEMPORAL_ADDRESS})`,
   '  TEMPORAL_NAMESPACE   namespace (default "default")',
-  '  TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY   client certificate and key files (mutual TLS)',
+  '  TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH   client certificate and key files (mutual TLS;',
+  '                       the earlier names TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY still work)',
   '  TEMPORAL_API_KEY     API key (Temporal Cloud)',
+  '  TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE   a profile of Temporal\'s client configuration file (as the Temporal CLI)',
   '  KEHOACH_BODY_LIMIT   largest request body in bytes (default 1048576)',
   '  KEHOACH_UPDATE_TIMEOUT_MS   how long a write waits for its workflow before answering 503 (default 15000)',
 ].join('\n');
@@ -27,23 +30,17 @@ export async function run(args: string[]): Promise<number> {
   const config = readServiceConfig('api', args, USAGE);
   if (typeof config === 'number') return config;
 
+  const lifecycle = startLifecycle('api');
   try {
     await migrateDatabase(config.databaseUrl);
   } catch (error) {
-    process.stderr.write(`kehoach api: cannot prepare the database: ${(error as Error).message}\n`);
-    return 1;
+    return lifecycle.fail(new Error(`cannot prepare the database: ${(error as Error).message}`, { cause: error }));
   }
-  const database = openDatabase(config.databaseUrl);
-  let temporal;
   try {
-    temporal = await connectTemporal(config, { worker: false });
-  } catch (error) {
-    await database.close();
-    process.stderr.write(`kehoach api: ${(error as Error).message}\n`);
-    return 1;
-  }
-
-  try {
+    const database = openDatabase(config.databaseUrl);
+    lifecycle.onClose('database pool', () => database.close());
+    const temporal = await connectTemporal(config, { worker: false });
+    lifecycle.onClose('Temporal connection', () => temporal.close());
     const server = await startApiServer(
       {
         db: database,
@@ -53,23 +50,10 @@ export async function run(args: string[]): Promise<number> {
       },
       { host: config.host, port: config.port },
     );
+    lifecycle.onClose('API', () => server.close());
     process.stderr.write(`kehoach api: listening on ${server.url} (docs ${server.url}/docs)\n`);
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        process.stderr.write(`kehoach api: ${signal} received, finishing requests in flight…\n`);
-        resolve();
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
-    await server.close();
-    process.stderr.write('kehoach api: stopped.\n');
-    return 0;
   } catch (error) {
-    process.stderr.write(`kehoach api: ${(error as Error).message}\n`);
-    return 1;
-  } finally {
-    await database.close();
-    await temporal.close();
+    return lifecycle.fail(error);
   }
+  return lifecycle.untilStopped();
 }

@@ -14,6 +14,7 @@ import { connectTemporal } from '../temporal/client';
 import type { Actor } from '../domain';
 import { formatDiagnostic } from './validate';
 import { httpTransport, PlanRejectedError } from './plan-transport-http';
+import { parseCommandArgs } from './args';
 
 export interface PlanTransport {
   apply(input: { plan: Plan; text: string; file: string; actor: Actor; dryRun: boolean }): Promise<ApplyPlanOutcome>;
@@ -103,18 +104,10 @@ export async function runPlanCommand(
   const err = (line: string) => process.stderr.write(`${line}\n`);
   // kubectl diff: 1 means "there are changes", so errors are 2 there; apply uses 1 for invalid plans.
   const invalidExit = mode === 'diff' ? 2 : 1;
-  if (args.includes('--help') || args.includes('-h')) {
-    out(USAGE[mode]);
-    return 0;
-  }
-  const direct = args.includes('--direct');
-  const rest = args.filter((arg) => arg !== '--direct');
-  const unknown = rest.filter((arg) => arg.startsWith('-'));
-  if (unknown.length > 0) {
-    err(`kehoach ${mode}: unknown option ${unknown.join(', ')}\n\n${USAGE[mode]}`);
-    return 2;
-  }
-  const paths = rest.length > 0 ? rest : ['plans'];
+  const parsed = parseCommandArgs(mode, args, { direct: { type: 'boolean' } }, USAGE[mode]);
+  if (!parsed.ok) return parsed.exitCode;
+  const direct = parsed.values.direct ?? false;
+  const paths = parsed.positionals.length > 0 ? parsed.positionals : ['plans'];
   const missing = paths.filter((path) => !existsSync(path));
   if (missing.length > 0) {
     err(`kehoach ${mode}: not found: ${missing.join(', ')}. Name plan files or folders that exist. Nothing was applied.`);

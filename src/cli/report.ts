@@ -6,6 +6,7 @@ import type { PlanReport, ReportCounts } from '../db/report';
 import { CATEGORY_GROUP_LABELS, CATEGORY_SHORT_LABELS, REPORT_LABELS } from '../domain/labels';
 import { formatDateVi } from '../plan/calendar';
 import { ApiError, createApiClient } from './api-client';
+import { parseCommandArgs, usageError } from './args';
 
 const USAGE = [
   'Usage: kehoach report <planId> [--as-of YYYY-MM-DD] [--level agency|district|province] [--parent <agency>] [--csv]',
@@ -55,34 +56,20 @@ export function formatReport(report: Report): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  let planId: string | undefined;
-  let asOf: string | undefined;
-  let csv = false;
-  let level: string | undefined;
-  let parent: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--csv') csv = true;
-    else if (arg === '--as-of') asOf = args[++i];
-    else if (arg.startsWith('--as-of=')) asOf = arg.slice('--as-of='.length);
-    else if (arg === '--level') level = args[++i];
-    else if (arg.startsWith('--level=')) level = arg.slice('--level='.length);
-    else if (arg === '--parent') parent = args[++i];
-    else if (arg.startsWith('--parent=')) parent = arg.slice('--parent='.length);
-    else if (!arg.startsWith('-') && !planId) planId = arg;
-    else {
-      process.stderr.write(`kehoach report: unexpected argument "${arg}"\n\n${USAGE}\n`);
-      return 2;
-    }
-  }
-  if (!planId) {
-    process.stderr.write(`kehoach report: which plan? Give its id, for example \`kehoach report nghe-an-771\`.\n\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(
+    'report',
+    args,
+    { csv: { type: 'boolean' }, 'as-of': { type: 'string' }, level: { type: 'string' }, parent: { type: 'string' } },
+    USAGE,
+  );
+  if (!parsed.ok) return parsed.exitCode;
+  const csv = parsed.values.csv ?? false;
+  const asOf = parsed.values['as-of'];
+  const level = parsed.values.level;
+  const parent = parsed.values.parent;
+  const [planId, ...extra] = parsed.positionals;
+  if (extra.length > 0) return usageError('report', `unexpected argument "${extra[0]}"`, USAGE);
+  if (!planId) return usageError('report', 'which plan? Give its id, for example `kehoach report nghe-an-771`.', USAGE);
   if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
     process.stderr.write(`kehoach report: --as-of takes a date written YYYY-MM-DD, for example --as-of 2022-11-22 (got "${asOf ?? ''}")\n`);
     return 2;

@@ -4,17 +4,15 @@
  * the exit code when the process should stop here.
  */
 import { loadConfig, type Config } from '../config';
+import { parseCommandArgs, usageError } from './args';
 
 export type ServiceConfig = Config & { databaseUrl: string };
 
 export function readServiceConfig(command: string, args: string[], usage: string): ServiceConfig | number {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (args.length > 0) {
-    process.stderr.write(`kehoach ${command}: takes no arguments (got ${args.join(' ')}); configure it through the environment.\n\n${usage}\n`);
-    return 2;
+  const parsed = parseCommandArgs(command, args, {}, usage);
+  if (!parsed.ok) return parsed.exitCode;
+  if (parsed.positionals.length > 0) {
+    return usageError(command, `takes no arguments (got ${args.join(' ')}); configure it through the environment.`, usage);
   }
   let config: Config;
   try {

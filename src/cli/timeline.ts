@@ -12,6 +12,7 @@ import { loadPlanFile } from '../plan/load';
 import type { CalendarData, ResolvedTarget, TaskSpec, TimetableEntry } from '../plan/model';
 import type { Plan } from '../plan/schema';
 import { deadlineInstant, taskTimetable } from '../plan/timetable';
+import { parseCommandArgs, usageError as commandUsageError } from './args';
 import { formatDiagnostic } from './validate';
 
 const USAGE = `Usage: kehoach timeline <plan file> [--task id] [--json]
@@ -225,31 +226,21 @@ export function renderTimeline(plan: Plan, tasks: TimelineTask[], options: { app
 }
 
 function usageError(message: string): number {
-  process.stderr.write(`kehoach timeline: ${message}\n\n${USAGE}\n`);
-  return 2;
+  return commandUsageError('timeline', message, USAGE);
 }
 
 export async function run(args: string[]): Promise<number> {
-  let json = false;
-  let appliedAt: string | undefined;
-  const taskIds: string[] = [];
-  const files: string[] = [];
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index]!;
-    if (arg === '--json') json = true;
-    else if (arg === '--help' || arg === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    } else if (arg === '--task' || arg === '--applied-at') {
-      const value = args[++index];
-      if (value === undefined || value.startsWith('-')) return usageError(`${arg} needs a value`);
-      if (arg === '--task') taskIds.push(value);
-      else appliedAt = value;
-    } else if (arg.startsWith('--task=')) taskIds.push(arg.slice('--task='.length));
-    else if (arg.startsWith('--applied-at=')) appliedAt = arg.slice('--applied-at='.length);
-    else if (arg.startsWith('-')) return usageError(`unknown option "${arg}"`);
-    else files.push(arg);
-  }
+  const parsed = parseCommandArgs(
+    'timeline',
+    args,
+    { json: { type: 'boolean' }, task: { type: 'string', multiple: true }, 'applied-at': { type: 'string' } },
+    USAGE,
+  );
+  if (!parsed.ok) return parsed.exitCode;
+  const json = parsed.values.json ?? false;
+  const appliedAt = parsed.values['applied-at'];
+  const taskIds = parsed.values.task ?? [];
+  const files = parsed.positionals;
   if (files.length !== 1) return usageError(files.length === 0 ? 'name one plan file' : 'name only one plan file');
   let firstAppliedAt: string | undefined;
   if (appliedAt !== undefined) {

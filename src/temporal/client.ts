@@ -1,10 +1,10 @@
 /**
  * The one place that opens connections to Temporal: a client connection (for starting workflows,
- * updates and queries) and, lazily, the native connection a worker needs. Plain address for a
- * local server, mutual TLS from certificate files for a self-hosted cluster, or an API key for
- * Temporal Cloud.
+ * updates and queries) and, lazily, the native connection a worker needs. The settings come from
+ * Temporal's own client configuration (TEMPORAL_* variables and profiles, read by src/config.ts
+ * through @temporalio/envconfig): a plain address for a local server, mutual TLS for a
+ * self-hosted cluster, or an API key for Temporal Cloud.
  */
-import { readFileSync } from 'node:fs';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 
@@ -14,10 +14,12 @@ export interface TemporalSettings {
   /** host:port; default 127.0.0.1:7233. */
   address?: string;
   namespace: string;
-  /** Paths of the client certificate and its key (TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY). */
-  tls?: { certFile: string; keyFile: string };
-  /** Temporal Cloud API key (TEMPORAL_API_KEY); implies TLS. */
+  /** mTLS with the certificates already read, or true for TLS with the system's roots (API keys). */
+  tls?: TLSConfig | boolean;
+  /** Temporal Cloud API key; implies TLS. */
   apiKey?: string;
+  /** gRPC headers sent with every call. */
+  metadata?: Record<string, string>;
 }
 
 export interface TemporalConnection {
@@ -29,26 +31,6 @@ export interface TemporalConnection {
   readonly nativeConnection: NativeConnection;
   openNativeConnection(): Promise<NativeConnection>;
   close(): Promise<void>;
-}
-
-function readTlsFile(file: string, variable: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    throw new Error(`cannot read ${variable} (${file}): ${(error as Error).message}. Point ${variable} at a readable PEM file.`);
-  }
-}
-
-function tlsOptions(settings: TemporalSettings): TLSConfig | boolean | undefined {
-  if (settings.tls) {
-    return {
-      clientCertPair: {
-        crt: readTlsFile(settings.tls.certFile, 'TEMPORAL_TLS_CERT'),
-        key: readTlsFile(settings.tls.keyFile, 'TEMPORAL_TLS_KEY'),
-      },
-    };
-  }
-  return settings.apiKey ? true : undefined;
 }
 
 /** Accepts either the bare settings or the whole process configuration (src/config.ts). */
@@ -73,14 +55,16 @@ export async function connectTemporal(
 ): Promise<TemporalConnection> {
   const settings = settingsOf(config);
   const address = settings.address ?? DEFAULT_TEMPORAL_ADDRESS;
-  const tls = tlsOptions(settings);
+  const tls = settings.tls ?? (settings.apiKey ? true : undefined);
+  const metadata = settings.metadata;
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address, tls, apiKey: settings.apiKey, connectTimeout: options.connectTimeoutMs ?? 10_000 });
+    connection = await Connection.connect({ address, tls, apiKey: settings.apiKey, metadata, connectTimeout: options.connectTimeoutMs ?? 10_000 });
   } catch (error) {
     throw new Error(
       `cannot connect to Temporal at ${address}: ${(error as Error).message}. ` +
         'Start it (`kehoach up`, or `temporal server start-dev`) or set TEMPORAL_ADDRESS to where it runs.',
+      { cause: error },
     );
   }
   const client = new Client({ connection, namespace: settings.namespace });
@@ -88,7 +72,7 @@ export async function connectTemporal(
   let nativeOpening: Promise<NativeConnection> | undefined;
 
   const openNativeConnection = () => {
-    nativeOpening ??= NativeConnection.connect({ address, tls, apiKey: settings.apiKey }).then((opened) => (native = opened));
+    nativeOpening ??= NativeConnection.connect({ address, tls, apiKey: settings.apiKey, metadata }).then((opened) => (native = opened));
     return nativeOpening;
   };
   if (options.worker !== false) {

@@ -253,7 +253,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     await retry(() => runChecked(cli, ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, ...attributeArgs], 'registering search attributes'));
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\n--- temporal server output ---\n${recent.join('').slice(-4000)}`);
+    throw new Error(`${(error as Error).message}\n--- temporal server output ---\n${recent.join('').slice(-4000)}`, { cause: error });
   }
   return { address, namespace, process: child, kill: () => child.kill('SIGKILL'), stop };
 }

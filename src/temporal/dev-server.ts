@@ -108,7 +108,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     await waitForTemporal(address, options.startTimeoutMs ?? 60_000, () => !exited);
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\n--- temporal server output ---\n${recent.join('').slice(-4000)}`);
+    throw new Error(`${(error as Error).message}\n--- temporal server output ---\n${recent.join('').slice(-4000)}`, { cause: error });
   }
   return {
     address,

@@ -2,12 +2,12 @@
  * The worker: runs plan and task workflows and kehoach's activities on the `kehoach` task queue.
  * Workflow code is bundled once per process (bundling takes seconds) and reused by every worker.
  */
-import path from 'node:path';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { KehoachActivities } from '../domain';
 import { TASK_QUEUE } from '../workflows/ids';
 
-export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.ts');
+// index.ts from the sources, index.js from the compiled dist/: whichever this module runs from.
+export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 /**
  * Limits, sized for one worker process on a 2-core machine:

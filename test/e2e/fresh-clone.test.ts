@@ -154,4 +154,6 @@ t.test('npm start on a fresh clone: use it, stop it, start it again', { timeout:
   const list = await request(baseUrl, 'GET', '/api/plans/nghe-an-771/tasks?limit=500', { token: adminToken });
   t.equal(list.body.items.length, 42, 'still 42 tasks: restarting duplicated nothing');
   await stopKehoach(started, t, serverPorts);
+  // Installing (npm ci, the compiled dist/, the Temporal binaries) and running change no tracked file.
+  t.equal(execFileSync('git', ['status', '--porcelain'], { cwd: cloneDir, encoding: 'utf8' }), '', 'git status is clean after npm start');
 });

@@ -128,7 +128,7 @@ t.test('whole life across Tết: reminders 3 and 1 working days before, levels a
   t.same(view.upcoming.map((entry) => entry.at), timetable.map((entry) => entry.at), 'upcoming lists the whole timetable');
 
   await skipTo(env, shift('2023-01-18T00:30:00.000Z'));
-  view = await eventually(async () => {
+  await eventually(async () => {
     const current = await state(handle);
     return current.deadlineState === 'due_soon' && current;
   });

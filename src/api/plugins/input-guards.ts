@@ -40,7 +40,7 @@ async function inputGuards(app: FastifyInstance): Promise<void> {
       done(error as Error, undefined);
       return;
     }
-    jsonParser(request, text, done);
+    void jsonParser(request, text, done);
   });
   // Plan files are posted as YAML text; the route validates them with the plan loader.
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'buffer' }, (_request, body, done) => {
