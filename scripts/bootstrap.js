@@ -13,7 +13,9 @@ const root = path.resolve(__dirname, '..');
 const INSTALLED_LOCK_HASH = path.join(root, 'node_modules', '.kehoach-lock-hash');
 
 function lockHash() {
-  return createHash('sha256').update(readFileSync(path.join(root, 'package-lock.json'))).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(path.join(root, 'package-lock.json')))
+    .digest('hex');
 }
 
 function dependenciesInstalled() {

@@ -21,7 +21,9 @@ const seconds = Number(process.env.FUZZ_SECONDS ?? 600);
 function ensureSchemathesis() {
   if (fs.existsSync(path.join(toolDir, 'schemathesis'))) return;
   console.log(`Installing schemathesis ${SCHEMATHESIS} into ${path.relative(root, toolDir)}…`);
-  const result = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--target', toolDir, `schemathesis==${SCHEMATHESIS}`], { stdio: 'inherit' });
+  const result = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--target', toolDir, `schemathesis==${SCHEMATHESIS}`], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) throw new Error('could not install schemathesis with pip; install Python 3.9+ and pip');
 }
 
@@ -40,7 +42,13 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kehoach-fuzz-'));
   fs.chmodSync(dataDir, 0o755);
   const [port, temporalPort, postgresPort] = [await freePort(), await freePort(), await freePort()];
-  const env = { ...process.env, KEHOACH_DATA_DIR: dataDir, PORT: String(port), KEHOACH_TEMPORAL_PORT: String(temporalPort), KEHOACH_POSTGRES_PORT: String(postgresPort) };
+  const env = {
+    ...process.env,
+    KEHOACH_DATA_DIR: dataDir,
+    PORT: String(port),
+    KEHOACH_TEMPORAL_PORT: String(temporalPort),
+    KEHOACH_POSTGRES_PORT: String(postgresPort),
+  };
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'KEHOACH_URL', 'KEHOACH_TOKEN']) delete env[name];
 
   console.log('Starting kehoach (Temporal, Postgres, worker, API, plans/ applied)…');
@@ -65,14 +73,23 @@ async function main() {
   const started = Date.now();
   try {
     const args = [
-      '-m', 'schemathesis.cli', 'run', `http://127.0.0.1:${port}/openapi.json`,
-      '--header', `Authorization: Bearer ${token}`,
-      '--checks', 'not_a_server_error,response_schema_conformance,status_code_conformance',
-      '--max-examples', String(examples),
-      '--request-timeout', '30',
-      '--max-failures', '20',
+      '-m',
+      'schemathesis.cli',
+      'run',
+      `http://127.0.0.1:${port}/openapi.json`,
+      '--header',
+      `Authorization: Bearer ${token}`,
+      '--checks',
+      'not_a_server_error,response_schema_conformance,status_code_conformance',
+      '--max-examples',
+      String(examples),
+      '--request-timeout',
+      '30',
+      '--max-failures',
+      '20',
       // Wrong tokens would trip the limit on failed authentication (tested on its own) and block the run.
-      '--generation-with-security-parameters', 'false',
+      '--generation-with-security-parameters',
+      'false',
       '--no-color',
     ];
     // Run from the temp dir: schemathesis keeps a .schemathesis/ cache where it runs.
@@ -85,9 +102,14 @@ async function main() {
     const timer = setTimeout(() => fuzz.kill('SIGTERM'), seconds * 1000);
     exitCode = await new Promise((resolve) => fuzz.once('exit', (code, signal) => resolve(signal ? 124 : (code ?? 1))));
     clearTimeout(timer);
-    const fiveHundreds = serverLog.join('').split('\n').filter((line) => /"level":50/.test(line));
+    const fiveHundreds = serverLog
+      .join('')
+      .split('\n')
+      .filter((line) => /"level":50/.test(line));
     console.log('');
-    console.log(`fuzz: ${((Date.now() - started) / 1000).toFixed(0)} s, ${examples} examples per operation, exit ${exitCode}${exitCode === 124 ? ' (time bound reached)' : ''}`);
+    console.log(
+      `fuzz: ${((Date.now() - started) / 1000).toFixed(0)} s, ${examples} examples per operation, exit ${exitCode}${exitCode === 124 ? ' (time bound reached)' : ''}`,
+    );
     const summary = output.match(/(\d+) (?:test cases?|generated|requests?)[^\n]*/g);
     if (summary) console.log(`fuzz: schemathesis: ${summary.join('; ')}`);
     console.log(`fuzz: server errors logged by the API: ${fiveHundreds.length}`);

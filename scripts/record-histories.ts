@@ -15,7 +15,19 @@ import { Worker } from '@temporalio/worker';
 import { endOfLocalDay } from '../src/plan/calendar';
 import type { TaskSpec } from '../src/plan/model';
 import { taskWorkflowId } from '../src/workflows/ids';
-import { amend, cancelTask, complete, confirm, decideExtension, pause, release, reportProgress, requestExtension, resume, returnTask } from '../src/workflows/messages';
+import {
+  amend,
+  cancelTask,
+  complete,
+  confirm,
+  decideExtension,
+  pause,
+  release,
+  reportProgress,
+  requestExtension,
+  resume,
+  returnTask,
+} from '../src/workflows/messages';
 import type { taskWorkflow } from '../src/workflows/task';
 import { actors, bundleWorkflows, makeSpec, RecordingActivities, startTimeSkipping, TZ } from '../test/helpers/temporal';
 
@@ -54,7 +66,9 @@ async function main(): Promise<void> {
       return handle;
     },
     'confirmation-return': async () => {
-      const handle = await start(makeSpec({ planId, taskId: 'confirmation', confirmation: true, deadline: { kind: 'instant', at: await deadlineInDays(10) } }));
+      const handle = await start(
+        makeSpec({ planId, taskId: 'confirmation', confirmation: true, deadline: { kind: 'instant', at: await deadlineInDays(10) } }),
+      );
       await env.sleep('2 days');
       await handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff }] });
       await handle.executeUpdate(returnTask, { args: [{ actor: actors.leader, reason: 'Thiếu số liệu' }] });
@@ -89,7 +103,12 @@ async function main(): Promise<void> {
       return handle;
     },
     'dependency-release': async () => {
-      const spec = makeSpec({ planId, taskId: 'dependent', dependsOn: ['prerequisite'], deadline: { kind: 'after_task', taskId: 'prerequisite', within: { amount: 5, unit: 'working_day' } } });
+      const spec = makeSpec({
+        planId,
+        taskId: 'dependent',
+        dependsOn: ['prerequisite'],
+        deadline: { kind: 'after_task', taskId: 'prerequisite', within: { amount: 5, unit: 'working_day' } },
+      });
       const handle = await start(spec);
       await env.sleep('3 days');
       await handle.signal(release, { taskId: 'prerequisite', doneAt: new Date(await env.currentTimeMs()).toISOString() });
@@ -98,13 +117,30 @@ async function main(): Promise<void> {
     },
     'rollup-release': async () => {
       const deadline = { kind: 'instant' as const, at: await deadlineInDays(10) };
-      const whole = makeSpec({ planId, taskId: 'units', members: [{ unitId: 'ubnd-a' }, { unitId: 'ubnd-b' }], dependants: ['after-units'], deadline });
+      const whole = makeSpec({
+        planId,
+        taskId: 'units',
+        members: [{ unitId: 'ubnd-a' }, { unitId: 'ubnd-b' }],
+        dependants: ['after-units'],
+        deadline,
+      });
       const handle = await start(whole);
-      const members = await Promise.all(['ubnd-a', 'ubnd-b'].map((unitId) => start(makeSpec({ planId, taskId: 'units', unitId, lead: unitId, deadline }))));
-      await start(makeSpec({ planId, taskId: 'after-units', dependsOn: ['units'], deadline: { kind: 'after_task', taskId: 'units', within: { amount: 5, unit: 'working_day' } } }));
+      const members = await Promise.all(
+        ['ubnd-a', 'ubnd-b'].map((unitId) => start(makeSpec({ planId, taskId: 'units', unitId, lead: unitId, deadline }))),
+      );
+      await start(
+        makeSpec({
+          planId,
+          taskId: 'after-units',
+          dependsOn: ['units'],
+          deadline: { kind: 'after_task', taskId: 'units', within: { amount: 5, unit: 'working_day' } },
+        }),
+      );
       await env.sleep('2 days');
       for (const [index, member] of members.entries()) {
-        await member.executeUpdate(complete, { args: [{ actor: { id: `staff-${index}`, agency: index === 0 ? 'ubnd-a' : 'ubnd-b', role: 'staff' } }] });
+        await member.executeUpdate(complete, {
+          args: [{ actor: { id: `staff-${index}`, agency: index === 0 ? 'ubnd-a' : 'ubnd-b', role: 'staff' } }],
+        });
       }
       await env.sleep('1 day');
       return handle;

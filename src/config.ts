@@ -43,9 +43,7 @@ const envSchema = z.object({
   TEMPORAL_TLS_CERT: optionalText,
   TEMPORAL_TLS_KEY: optionalText,
   TEMPORAL_API_KEY: optionalText,
-  KEHOACH_URL: optionalText.pipe(
-    z.url({ message: 'KEHOACH_URL must be a URL, for example http://127.0.0.1:3000' }).optional(),
-  ),
+  KEHOACH_URL: optionalText.pipe(z.url({ message: 'KEHOACH_URL must be a URL, for example http://127.0.0.1:3000' }).optional()),
   KEHOACH_TOKEN: optionalText,
   /** Largest request body the API accepts, in bytes (plan files are the largest bodies). */
   KEHOACH_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
@@ -93,7 +91,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '');
-      return issue.message.includes(name) ? `  ${issue.message} (got "${env[name] ?? ''}")` : `  ${name}: ${issue.message} (got "${env[name] ?? ''}")`;
+      return issue.message.includes(name)
+        ? `  ${issue.message} (got "${env[name] ?? ''}")`
+        : `  ${name}: ${issue.message} (got "${env[name] ?? ''}")`;
     });
     throw new ConfigError(`invalid configuration in the environment:\n${lines.join('\n')}`);
   }
@@ -134,7 +134,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
  * TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY still work and stand for TEMPORAL_TLS_CLIENT_CERT_PATH and
  * TEMPORAL_TLS_CLIENT_KEY_PATH when those are not set.
  */
-function temporalClientSettings(env: NodeJS.ProcessEnv): { address?: string; namespace?: string; tls?: TLSConfig | boolean; apiKey?: string; metadata?: Record<string, string> } {
+function temporalClientSettings(env: NodeJS.ProcessEnv): {
+  address?: string;
+  namespace?: string;
+  tls?: TLSConfig | boolean;
+  apiKey?: string;
+  metadata?: Record<string, string>;
+} {
   // An empty variable means "not set", as everywhere else in this file.
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (value !== undefined && value.trim() !== '') vars[name] = value.trim();
@@ -163,7 +169,9 @@ function temporalClientSettings(env: NodeJS.ProcessEnv): { address?: string; nam
     // Name the variable the user wrote: the earlier name when it was the one set.
     const candidates = Object.keys(vars).filter((name) => name.startsWith('TEMPORAL_TLS') && vars[name] === file);
     const variable = candidates.find((name) => !name.endsWith('_PATH')) ?? candidates[0] ?? 'the tls section of the Temporal profile';
-    throw new ConfigError(`cannot read ${variable} (${file ?? 'a TLS file'}): ${(error as Error).message}. Point it at a readable PEM file.`, { cause: error });
+    throw new ConfigError(`cannot read ${variable} (${file ?? 'a TLS file'}): ${(error as Error).message}. Point it at a readable PEM file.`, {
+      cause: error,
+    });
   }
   return {
     address: profile.address,
@@ -183,8 +191,6 @@ export function resolveApiToken(config: Config): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
-    throw new ConfigError(
-      `no API token: set KEHOACH_TOKEN, or run \`kehoach up\` once so that it writes the admin token to ${file}`,
-    );
+    throw new ConfigError(`no API token: set KEHOACH_TOKEN, or run \`kehoach up\` once so that it writes the admin token to ${file}`);
   }
 }

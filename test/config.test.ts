@@ -93,10 +93,22 @@ t.test('Temporal settings as the Temporal CLI reads them: standard variables and
   const cloud = loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud' });
   t.same(
     cloud.temporal,
-    { address: 'nghe-an.a1b2c.tmprl.cloud:7233', namespace: 'nghe-an.a1b2c', devServerPort: 7233, tls: true, apiKey: 'secret-from-profile', metadata: { 'x-province': 'nghe-an' } },
+    {
+      address: 'nghe-an.a1b2c.tmprl.cloud:7233',
+      namespace: 'nghe-an.a1b2c',
+      devServerPort: 7233,
+      tls: true,
+      apiKey: 'secret-from-profile',
+      metadata: { 'x-province': 'nghe-an' },
+    },
     'a named profile: address, namespace, API key (TLS on) and gRPC headers',
   );
-  const overridden = loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud', TEMPORAL_NAMESPACE: 'thai-nguyen', TEMPORAL_API_KEY: 'from-env' });
+  const overridden = loadConfig({
+    TEMPORAL_CONFIG_FILE: file,
+    TEMPORAL_PROFILE: 'cloud',
+    TEMPORAL_NAMESPACE: 'thai-nguyen',
+    TEMPORAL_API_KEY: 'from-env',
+  });
   t.match(overridden.temporal, { namespace: 'thai-nguyen', apiKey: 'from-env' }, 'variables win over the profile');
   t.equal(loadConfig({ TEMPORAL_CONFIG_FILE: file }).temporal.address, 'localhost:7233', 'the default profile when none is named');
 

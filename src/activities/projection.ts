@@ -6,16 +6,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import {
-  agencies,
-  escalations,
-  notifications,
-  planVersions,
-  plans,
-  taskEvents,
-  tasks,
-  type NotificationRecipient,
-} from '../db/schema';
+import { agencies, escalations, notifications, planVersions, plans, taskEvents, tasks, type NotificationRecipient } from '../db/schema';
 import { formatDeadlineVi } from '../plan/calendar';
 import type { ResolvedTarget } from '../plan/model';
 import type { Agency, Contact, Plan, Role } from '../plan/schema';
@@ -72,10 +63,7 @@ async function failUnstorable<T>(write: () => Promise<T>): Promise<T> {
     for (let current: unknown = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
       const code = (current as { code?: unknown }).code;
       if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) {
-        throw ApplicationFailure.nonRetryable(
-          `Postgres refused the record (SQLSTATE ${code}: ${(current as Error).message})`,
-          UNSTORABLE_RECORD,
-        );
+        throw ApplicationFailure.nonRetryable(`Postgres refused the record (SQLSTATE ${code}: ${(current as Error).message})`, UNSTORABLE_RECORD);
       }
     }
     throw error;
@@ -275,10 +263,7 @@ export interface PlanContext {
 }
 
 async function loadPlanContext(db: Database, planId: string): Promise<PlanContext | undefined> {
-  const [plan] = await db
-    .select({ code: plans.code, timezone: plans.timezone, document: plans.document })
-    .from(plans)
-    .where(eq(plans.id, planId));
+  const [plan] = await db.select({ code: plans.code, timezone: plans.timezone, document: plans.document }).from(plans).where(eq(plans.id, planId));
   if (!plan) return undefined;
   const rows = await db
     .select({ id: agencies.id, name: agencies.name, contacts: agencies.contacts })
@@ -341,7 +326,6 @@ function targetLabel(target: ResolvedTarget, context: PlanContext | undefined): 
   }
 }
 
-
 function planReference(code: string): string {
   return /^(KH|Kế hoạch) /.test(code) ? code : `KH ${code}`;
 }
@@ -354,11 +338,7 @@ export interface ComposedNotification {
   missingContact: string;
 }
 
-export function composeNotification(
-  request: NotificationRequest,
-  state: TaskStateView,
-  context: PlanContext | undefined,
-): ComposedNotification {
+export function composeNotification(request: NotificationRequest, state: TaskStateView, context: PlanContext | undefined): ComposedNotification {
   const timeZone = context?.timezone ?? state.spec.timezone;
   const reference = planReference(context?.code ?? request.planId);
   const leadName = context?.agencies.get(state.spec.lead)?.name ?? state.spec.lead;
@@ -366,10 +346,7 @@ export function composeNotification(
   const deadline = formatDeadlineVi(request.deadlineAt, timeZone);
   const action = request.action.trim() || (request.kind === 'reminder' ? 'Nhắc nhở' : 'Đôn đốc');
   const subject = `[${action}] Nhiệm vụ «${state.spec.title}» (${reference})`;
-  const headline =
-    request.kind === 'reminder'
-      ? `${subject} đến hạn ngày ${deadline}.`
-      : `${subject} đã quá hạn (hạn ngày ${deadline}).`;
+  const headline = request.kind === 'reminder' ? `${subject} đến hạn ngày ${deadline}.` : `${subject} đã quá hạn (hạn ngày ${deadline}).`;
   const lines = [
     headline,
     `Cơ quan chủ trì: ${leadName}${unitName && unitName !== leadName ? `; đơn vị thực hiện: ${unitName}` : ''}.`,

@@ -41,12 +41,10 @@ function yearInRange(value: string): boolean {
 const yearMessage = { message: `năm phải trong khoảng ${MIN_YEAR}–${MAX_YEAR}` };
 
 export const isoDate = z.iso.date({ message: 'phải là ngày dạng YYYY-MM-DD' }).refine(yearInRange, yearMessage);
-export const isoInstant = z.iso
-  .datetime({ offset: true, message: 'phải là thời điểm ISO 8601, ví dụ 2022-11-20T10:00:00+07:00' })
-  .refine((value) => {
-    const at = Date.parse(value);
-    return Number.isFinite(at) && yearInRange(new Date(at).toISOString());
-  }, yearMessage);
+export const isoInstant = z.iso.datetime({ offset: true, message: 'phải là thời điểm ISO 8601, ví dụ 2022-11-20T10:00:00+07:00' }).refine((value) => {
+  const at = Date.parse(value);
+  return Number.isFinite(at) && yearInRange(new Date(at).toISOString());
+}, yearMessage);
 
 /** X-Request-Id values kept from the caller; anything else is replaced by a fresh id. */
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;

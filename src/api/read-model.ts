@@ -10,7 +10,16 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { agencies, plans, taskEvents, tasks } from '../db/schema';
-import { categorySql, countedTaskRow, deadlineStateSql, factsFromColumns, instantParam, taskFactColumns, taskFactSelection, type FactValues } from '../db/task-rule-sql';
+import {
+  categorySql,
+  countedTaskRow,
+  deadlineStateSql,
+  factsFromColumns,
+  instantParam,
+  taskFactColumns,
+  taskFactSelection,
+  type FactValues,
+} from '../db/task-rule-sql';
 import { endOfLocalDay, startOfLocalDay } from '../plan/calendar';
 import {
   CATEGORIES,

@@ -185,8 +185,12 @@ export const rollupQueryShape = {
   level: z
     .enum(AGENCY_ROLLUP_LEVELS)
     .default('agency')
-    .describe('agency: a row per agency, its own tasks; district: communes added into their district; province: everything into the province; commune: as agency'),
-  parent: slug.optional().describe('Rows for the agencies directly under this one (a district\'s communes), each with its subtree, plus its own tasks'),
+    .describe(
+      'agency: a row per agency, its own tasks; district: communes added into their district; province: everything into the province; commune: as agency',
+    ),
+  parent: slug
+    .optional()
+    .describe("Rows for the agencies directly under this one (a district's communes), each with its subtree, plus its own tasks"),
 };
 
 export const agencyRowShape = {
@@ -231,7 +235,7 @@ export const rollupSchema = z
         metric: z.string(),
         unit: z.string(),
         nature: z.enum(['count', 'percent']),
-        value: z.number().describe('Counts: the sum of the units\' targets; percentages: their mean weighted by base, or plain'),
+        value: z.number().describe("Counts: the sum of the units' targets; percentages: their mean weighted by base, or plain"),
         progressValue: z.number().optional().describe('Aggregated the same way; absent until a unit reports a value'),
         reached: z.number().int().describe('Units whose progress reached their own target'),
         of: z.number().int().describe('Units counted'),
@@ -255,17 +259,13 @@ export const rollupSchema = z
   .meta({ id: 'TaskRollup' });
 export type RollupOut = z.infer<typeof rollupSchema>;
 
-
 export const taskDetailSchema = z
   .object({
     task: taskSchema,
     events: z.array(taskEventSchema),
-    rollup: rollupSchema
-      .optional()
-      .describe('For a task with units or occurrences: its members\' summary (n/N done, per-unit targets and progress)'),
+    rollup: rollupSchema.optional().describe("For a task with units or occurrences: its members' summary (n/N done, per-unit targets and progress)"),
   })
   .meta({ id: 'TaskDetail' });
-
 
 export const tokenSchema = z
   .object({
@@ -341,17 +341,19 @@ const ZOD_FASTIFY_VALIDATION_ERROR = Symbol.for('ZodFastifySchemaValidationError
  * fastify-type-provider-zod's validator compiler with Vietnamese messages: the same error shape
  * (so the problem handler maps it to a 400 with `errors[]`), in the API's language.
  */
-export const validatorCompiler = ({ schema }: { schema: z.ZodType }) => (data: unknown) => {
-  const result = schema.safeParse(data, { error: vietnameseIssueMessage });
-  if (result.success) return { value: result.data };
-  return {
-    error: result.error.issues.map((issue) => ({
-      [ZOD_FASTIFY_VALIDATION_ERROR]: true,
-      keyword: issue.code,
-      instancePath: `/${issue.path.join('/')}`,
-      schemaPath: `#/${issue.path.join('/')}/${issue.code}`,
-      message: issue.message,
-      params: {},
-    })) as unknown as Error,
+export const validatorCompiler =
+  ({ schema }: { schema: z.ZodType }) =>
+  (data: unknown) => {
+    const result = schema.safeParse(data, { error: vietnameseIssueMessage });
+    if (result.success) return { value: result.data };
+    return {
+      error: result.error.issues.map((issue) => ({
+        [ZOD_FASTIFY_VALIDATION_ERROR]: true,
+        keyword: issue.code,
+        instancePath: `/${issue.path.join('/')}`,
+        schemaPath: `#/${issue.path.join('/')}/${issue.code}`,
+        message: issue.message,
+        params: {},
+      })) as unknown as Error,
+    };
   };
-};

@@ -61,7 +61,11 @@ export function temporalProblem(error: unknown, subject: string): ProblemError {
   if (error instanceof WorkflowUpdateFailedError) {
     const failure = applicationFailureOf(error.cause);
     if (failure?.type === UNSTORABLE_RECORD) {
-      return new ProblemError('update-rejected', 'Nội dung gửi lên không lưu được vào cơ sở dữ liệu (ký tự không hợp lệ hoặc giá trị ngoài phạm vi); sửa nội dung rồi gửi lại.', { cause: error });
+      return new ProblemError(
+        'update-rejected',
+        'Nội dung gửi lên không lưu được vào cơ sở dữ liệu (ký tự không hợp lệ hoặc giá trị ngoài phạm vi); sửa nội dung rồi gửi lại.',
+        { cause: error },
+      );
     }
     if (failure) {
       const detail = failure.message || 'Yêu cầu bị từ chối.';

@@ -58,7 +58,6 @@ export interface ApplyPlanOutcome {
   result?: ApplyVersionResult;
 }
 
-
 /**
  * sha256 of the normalised document: comments, key order and formatting do not count, so
  * re-applying a reformatted file changes nothing.

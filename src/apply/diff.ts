@@ -52,12 +52,7 @@ export function diffValues(before: unknown, after: unknown, path = ''): FieldCha
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((key) => diffValues(before[key], after[key], path ? `${path}.${key}` : key));
   }
-  if (
-    Array.isArray(before) &&
-    Array.isArray(after) &&
-    before.length === after.length &&
-    !before.every(isPrimitive)
-  ) {
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length && !before.every(isPrimitive)) {
     return before.flatMap((item, index) => diffValues(item, after[index], `${path}[${index}]`));
   }
   return [{ field: path, before, after }];
@@ -107,7 +102,6 @@ export function hasChanges(diff: PlanDiff): boolean {
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-
 const DURATION_WORDS: Record<Duration['unit'], string> = {
   working_day: 'ngày làm việc',
   day: 'ngày',
@@ -117,7 +111,13 @@ const DURATION_WORDS: Record<Duration['unit'], string> = {
 };
 
 function isDuration(value: unknown): value is Duration {
-  return isPlainObject(value) && typeof value.amount === 'number' && typeof value.unit === 'string' && value.unit in DURATION_WORDS && Object.keys(value).length === 2;
+  return (
+    isPlainObject(value) &&
+    typeof value.amount === 'number' &&
+    typeof value.unit === 'string' &&
+    value.unit in DURATION_WORDS &&
+    Object.keys(value).length === 2
+  );
 }
 
 export function formatValue(value: unknown, timeZone = 'Asia/Ho_Chi_Minh'): string {

@@ -71,11 +71,19 @@ export async function checkReadModel(options: CheckOptions): Promise<CheckReport
     report.plans += 1;
     const applied = await readAppliedPlan(client, planRow.id);
     if (!applied) {
-      report.differences.push({ planId: planRow.id, workflowId: planRow.id, fields: [{ field: 'plan workflow', row: planRow.version, workflow: undefined }] });
+      report.differences.push({
+        planId: planRow.id,
+        workflowId: planRow.id,
+        fields: [{ field: 'plan workflow', row: planRow.version, workflow: undefined }],
+      });
       continue;
     }
     if (applied.state.version !== planRow.version) {
-      report.differences.push({ planId: planRow.id, workflowId: planRow.id, fields: [{ field: 'version', row: planRow.version, workflow: applied.state.version }] });
+      report.differences.push({
+        planId: planRow.id,
+        workflowId: planRow.id,
+        fields: [{ field: 'version', row: planRow.version, workflow: applied.state.version }],
+      });
     }
     const rows = new Map((await db.select().from(tasks).where(eq(tasks.planId, planRow.id))).map((row) => [row.workflowId, row]));
     for (const spec of applied.specs) {
@@ -89,7 +97,10 @@ export async function checkReadModel(options: CheckOptions): Promise<CheckReport
       if (options.repair && options.projection) {
         // The projection only ever moves a row forward by seq; a row changed behind its back may
         // carry any seq, so it is set back first and then projected from the workflow's state.
-        await db.update(tasks).set({ seq: sql`-1` }).where(eq(tasks.workflowId, workflowId));
+        await db
+          .update(tasks)
+          .set({ seq: sql`-1` })
+          .where(eq(tasks.workflowId, workflowId));
         await options.projection.recordTaskChange({ state, events: [], notifications: [] });
         difference.repaired = true;
       }

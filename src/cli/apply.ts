@@ -95,11 +95,7 @@ function describeResult(outcome: ApplyPlanOutcome): string {
   );
 }
 
-export async function runPlanCommand(
-  mode: Mode,
-  args: string[],
-  openTransport?: () => Promise<PlanTransport>,
-): Promise<number> {
+export async function runPlanCommand(mode: Mode, args: string[], openTransport?: () => Promise<PlanTransport>): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const err = (line: string) => process.stderr.write(`${line}\n`);
   // kubectl diff: 1 means "there are changes", so errors are 2 there; apply uses 1 for invalid plans.

@@ -8,7 +8,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** What parseArgs returns for these options, with `help` always present. */
-export type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ options: O & { help: { type: 'boolean'; short: 'h' } }; allowPositionals: true }>>;
+export type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ options: O & { help: { type: 'boolean'; short: 'h' } }; allowPositionals: true }>
+>;
 
 export type ArgsOutcome<O extends Options> = { ok: true; values: Parsed<O>['values']; positionals: string[] } | { ok: false; exitCode: number };
 
@@ -37,7 +39,13 @@ function describe(error: Error & { code?: string }): string {
  * Parses `args` for `kehoach <command>`. `--help` prints the usage (exit 0); a usage error prints
  * the message and the usage (exit 2). Otherwise the values and positionals are returned.
  */
-export function parseCommandArgs<O extends Options>(command: string, args: string[], options: O, usage: string, allowPositionals = true): ArgsOutcome<O> {
+export function parseCommandArgs<O extends Options>(
+  command: string,
+  args: string[],
+  options: O,
+  usage: string,
+  allowPositionals = true,
+): ArgsOutcome<O> {
   let parsed;
   try {
     parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });

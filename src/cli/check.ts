@@ -13,7 +13,7 @@ const USAGE = [
   'Usage: kehoach check [--repair] [plan-id…]',
   '',
   'Compares every task row of the read model (Postgres) with the state of its workflow (Temporal)',
-  'and each plan\'s applied version; --repair projects the rows that differ again from the workflows.',
+  "and each plan's applied version; --repair projects the rows that differ again from the workflows.",
   'Environment: DATABASE_URL and TEMPORAL_ADDRESS (as for `kehoach worker`).',
 ].join('\n');
 

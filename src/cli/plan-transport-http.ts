@@ -65,7 +65,14 @@ export async function httpTransport(): Promise<PlanTransport> {
       if (error.status === 422 && errors.some((e) => e.line !== undefined)) {
         throw new PlanRejectedError(
           file,
-          errors.map((e) => ({ file, line: e.line ?? 1, col: e.col ?? 1, severity: e.severity ?? 'error', code: e.code ?? 'invalid', message: e.message })),
+          errors.map((e) => ({
+            file,
+            line: e.line ?? 1,
+            col: e.col ?? 1,
+            severity: e.severity ?? 'error',
+            code: e.code ?? 'invalid',
+            message: e.message,
+          })),
         );
       }
       // Unreachable API (status 0) already says to start `kehoach up` or set KEHOACH_URL.
@@ -93,7 +100,9 @@ export async function httpTransport(): Promise<PlanTransport> {
           version: body.version,
           changed: body.changed,
           // An API from before `changes` was sent: the diff it computed says the same.
-          changes: body.changes ?? body.diff.entries.map(({ workflowId, taskId, unitId, occurrence, change }) => ({ workflowId, taskId, unitId, occurrence, change })),
+          changes:
+            body.changes ??
+            body.diff.entries.map(({ workflowId, taskId, unitId, occurrence, change }) => ({ workflowId, taskId, unitId, occurrence, change })),
         };
       }
       return outcome;

@@ -14,7 +14,7 @@ const USAGE = [
   'Prints, per agency, the tasks in the QĐ 42 columns (Đã hoàn thành: đúng hạn / quá hạn; Chưa hoàn thành:',
   'trong hạn / quá hạn; Không thời hạn) and those awaiting confirmation, as they stood at the end of that',
   'day (default: today, as of now). --level district adds communes into their district, --level province',
-  'adds everything into the province; --parent <agency> lists the agencies under it (a district\'s communes).',
+  "adds everything into the province; --parent <agency> lists the agencies under it (a district's communes).",
   '--csv prints CSV for Excel.',
   'Talks to KEHOACH_URL (default http://127.0.0.1:3000) with KEHOACH_TOKEN (default: the local admin token).',
 ].join('\n');
@@ -35,7 +35,10 @@ const COLUMNS: { field: keyof ReportCounts; group: string; heading: string }[] =
 ];
 
 export function formatReport(report: Report): string {
-  const rows = [...report.agencies.map((a) => ({ name: a.name, counts: a as ReportCounts })), { name: REPORT_LABELS.grandTotal, counts: report.totals }];
+  const rows = [
+    ...report.agencies.map((a) => ({ name: a.name, counts: a as ReportCounts })),
+    { name: REPORT_LABELS.grandTotal, counts: report.totals },
+  ];
   const cells = (c: ReportCounts) => COLUMNS.map(({ field }) => (field === 'percentDone' ? c.percentDone.toFixed(1) : String(c[field] ?? 0)));
   const nameWidth = Math.max(REPORT_LABELS.agency.length, ...rows.map((r) => r.name.length));
   const widths = COLUMNS.map((column, i) => Math.max(column.heading.length, ...rows.map((r) => cells(r.counts)[i]!.length)));
@@ -48,7 +51,10 @@ export function formatReport(report: Report): string {
     `Kế hoạch ${report.planId}: tình hình đến hết ngày ${formatDateVi(report.asOf)}`,
     '',
     groupLine,
-    line(REPORT_LABELS.agency, COLUMNS.map((c) => c.heading)),
+    line(
+      REPORT_LABELS.agency,
+      COLUMNS.map((c) => c.heading),
+    ),
     ...rows.slice(0, -1).map((r) => line(r.name, cells(r.counts))),
     '-'.repeat(nameWidth + widths.reduce((sum, w) => sum + w + 2, 0)),
     line(rows[rows.length - 1]!.name, cells(report.totals)),
@@ -78,7 +84,12 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`kehoach report: --level takes agency, district or province (got "${level}")\n`);
     return 2;
   }
-  const query = new URLSearchParams({ ...(asOf ? { asOf } : {}), ...(level ? { level } : {}), ...(parent ? { parent } : {}), format: csv ? 'csv' : 'json' });
+  const query = new URLSearchParams({
+    ...(asOf ? { asOf } : {}),
+    ...(level ? { level } : {}),
+    ...(parent ? { parent } : {}),
+    format: csv ? 'csv' : 'json',
+  });
   try {
     const client = createApiClient();
     const response = await client.request('GET', `/api/plans/${encodeURIComponent(planId)}/report?${query}`);

@@ -141,11 +141,7 @@ function projectedDeadline(
 }
 
 /** The timeline of every spec of the plan (optionally only some tasks), in plan order. */
-export function buildTimeline(
-  plan: Plan,
-  calendar: CalendarData,
-  options: { taskIds?: string[]; firstAppliedAt?: string } = {},
-): TimelineTask[] {
+export function buildTimeline(plan: Plan, calendar: CalendarData, options: { taskIds?: string[]; firstAppliedAt?: string } = {}): TimelineTask[] {
   // The copies that carry the work and their ladders; a roll-up over units or occurrences has none.
   const specs = compilePlan(plan, calendar, { firstAppliedAt: options.firstAppliedAt }).filter((spec) => !spec.members);
   const specsByTask = new Map<string, TaskSpec[]>();
@@ -169,9 +165,7 @@ export function buildTimeline(
       }
       const { deadlineAt, prerequisiteDoneAt } = projectedDeadline(spec, specsByTask, calendar);
       const deadlineLabel =
-        rule.kind === 'after_task'
-          ? `${formatDurationVi(rule.within)} sau khi ${rule.taskId} hoàn thành`
-          : formatLocal(rule.at, spec.timezone, true);
+        rule.kind === 'after_task' ? `${formatDurationVi(rule.within)} sau khi ${rule.taskId} hoàn thành` : formatLocal(rule.at, spec.timezone, true);
       const entries =
         deadlineAt === undefined
           ? []
@@ -182,9 +176,7 @@ export function buildTimeline(
         ...base,
         deadlineLabel,
         ...(deadlineAt !== undefined ? { deadlineAt } : {}),
-        ...(rule.kind === 'after_task' && prerequisiteDoneAt
-          ? { projected: { prerequisite: rule.taskId, completedAt: prerequisiteDoneAt } }
-          : {}),
+        ...(rule.kind === 'after_task' && prerequisiteDoneAt ? { projected: { prerequisite: rule.taskId, completedAt: prerequisiteDoneAt } } : {}),
         entries,
       };
     });
@@ -197,16 +189,12 @@ export function renderTimeline(plan: Plan, tasks: TimelineTask[], options: { app
     `Kế hoạch ${plan.code}: ${plan.title}`,
     `${plan.issuer}, ban hành ngày ${day}/${month}/${year}; lịch làm việc "${plan.calendar}", giờ ${plan.timezone}`,
   ];
-  const countsFromApply = plan.tasks.some(
-    (task) => typeof task.deadline === 'object' && task.deadline.after === 'applied',
-  );
+  const countsFromApply = plan.tasks.some((task) => typeof task.deadline === 'object' && task.deadline.after === 'applied');
   if (countsFromApply && !options.appliedAtKnown) {
     lines.push('Thời hạn tính từ lúc áp dụng kế hoạch được tính tạm từ đầu ngày ban hành (dùng --applied-at để chọn thời điểm).');
   }
   for (const task of tasks) {
-    const copy = [task.unitId ? `đơn vị ${task.unitId}` : '', task.occurrence ? `kỳ ${task.occurrence}` : '']
-      .filter(Boolean)
-      .join(', ');
+    const copy = [task.unitId ? `đơn vị ${task.unitId}` : '', task.occurrence ? `kỳ ${task.occurrence}` : ''].filter(Boolean).join(', ');
     lines.push('', `${task.taskId}${copy ? ` (${copy})` : ''}: ${task.title}`);
     lines.push(`  Chủ trì: ${task.leadLabel}`);
     lines.push(`  Thời hạn: ${task.deadlineLabel}`);
@@ -266,10 +254,16 @@ export async function run(args: string[]): Promise<number> {
   const calendar = loadCalendar(plan.calendar);
   const tasks = buildTimeline(plan, calendar, { taskIds, firstAppliedAt });
   // Dates in a year whose holiday announcement is not recorded may still move (Tết, swapped days).
-  const years = unannouncedYears(calendar, tasks.flatMap((task) => task.entries.map((entry) => entry.at)), plan.timezone);
+  const years = unannouncedYears(
+    calendar,
+    tasks.flatMap((task) => task.entries.map((entry) => entry.at)),
+    plan.timezone,
+  );
   const warning = unannouncedYearsWarning(calendar, years);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ planId: plan.id, code: plan.code, timezone: plan.timezone, tasks, warnings: warning ? [warning] : [] }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ planId: plan.id, code: plan.code, timezone: plan.timezone, tasks, warnings: warning ? [warning] : [] }, null, 2)}\n`,
+    );
   } else {
     process.stdout.write(renderTimeline(plan, tasks, { appliedAtKnown: firstAppliedAt !== undefined }));
     if (warning) process.stderr.write(`Cảnh báo: ${warning}\n`);

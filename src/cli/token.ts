@@ -41,7 +41,9 @@ export async function run(args: string[]): Promise<number> {
         ...(agency ? { agency } : {}),
       });
       const created = response.json() as { id: string; token: string; role: string; agency?: string };
-      process.stderr.write(`Created ${created.id} (${created.role}${created.agency ? `, ${created.agency}` : ''}). Keep the token: it is shown only now.\n`);
+      process.stderr.write(
+        `Created ${created.id} (${created.role}${created.agency ? `, ${created.agency}` : ''}). Keep the token: it is shown only now.\n`,
+      );
       process.stdout.write(`${created.token}\n`);
       return 0;
     }

@@ -77,7 +77,12 @@ export async function run(args: string[]): Promise<number> {
     );
 
     // Warnings and errors only, so the console stays readable; every 5xx is logged with its request id.
-    const app = await buildApp({ db: database, temporal: { client: temporal.client, connection: temporal.connection }, config, logger: { level: process.env.KEHOACH_DEBUG ? 'debug' : 'warn' } });
+    const app = await buildApp({
+      db: database,
+      temporal: { client: temporal.client, connection: temporal.connection },
+      config,
+      logger: { level: process.env.KEHOACH_DEBUG ? 'debug' : 'warn' },
+    });
     await app.listen({ port: config.port, host: config.host });
     lifecycle.onClose('API', () => app.close());
 

@@ -22,7 +22,7 @@ const USAGE = [
   '  TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH   client certificate and key files (mutual TLS;',
   '                       the earlier names TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY still work)',
   '  TEMPORAL_API_KEY     API key (Temporal Cloud)',
-  '  TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE   a profile of Temporal\'s client configuration file (as the Temporal CLI)',
+  "  TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE   a profile of Temporal's client configuration file (as the Temporal CLI)",
 ].join('\n');
 
 export async function run(args: string[]): Promise<number> {

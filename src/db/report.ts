@@ -246,7 +246,19 @@ export async function planReport(db: Database, planId: string, asOf: string | un
 }
 
 /** The CSV's figures, in order: the QĐ 42 columns, the total and the rate, then the "of which" figures. */
-const CSV_FIELDS = ['doneOnTime', 'doneLate', 'openOnTime', 'openOverdue', 'noDeadline', 'total', 'percentDone', 'awaitingConfirmation', 'dueSoon', 'waiting', 'paused'] as const;
+const CSV_FIELDS = [
+  'doneOnTime',
+  'doneLate',
+  'openOnTime',
+  'openOverdue',
+  'noDeadline',
+  'total',
+  'percentDone',
+  'awaitingConfirmation',
+  'dueSoon',
+  'waiting',
+  'paused',
+] as const;
 
 export const REPORT_CSV_HEADERS = [REPORT_LABELS.agency, ...CSV_FIELDS.map((field) => REPORT_COLUMNS[field])];
 
@@ -266,7 +278,9 @@ export function reportCsv(report: PlanReport): string {
       ...CSV_FIELDS.map((field) =>
         field === 'percentDone'
           ? // Whole numbers without a decimal mark read the same in every Excel locale (vi-VN uses a comma).
-            Number.isInteger(counts.percentDone) ? String(counts.percentDone) : counts.percentDone.toFixed(1)
+            Number.isInteger(counts.percentDone)
+            ? String(counts.percentDone)
+            : counts.percentDone.toFixed(1)
           : counts[field],
       ),
     ]

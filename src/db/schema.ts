@@ -213,10 +213,7 @@ export const notifications = pgTable(
     createdAt: instant('created_at').notNull().defaultNow(),
     sentAt: instant('sent_at'),
   },
-  (t) => [
-    uniqueIndex('notifications_idempotency_key_idx').on(t.idempotencyKey),
-    index('notifications_due_idx').on(t.status, t.nextAttemptAt),
-  ],
+  (t) => [uniqueIndex('notifications_idempotency_key_idx').on(t.idempotencyKey), index('notifications_due_idx').on(t.status, t.nextAttemptAt)],
 );
 
 export type TokenRole = 'staff' | 'leader' | 'admin';

@@ -87,12 +87,7 @@ export async function verifyToken(db: Database, bearer: string | undefined): Pro
     await db
       .update(apiTokens)
       .set({ lastUsedAt: sql`now()` })
-      .where(
-        and(
-          eq(apiTokens.id, row.id),
-          sql`(${apiTokens.lastUsedAt} is null or ${apiTokens.lastUsedAt} < now() - interval '1 minute')`,
-        ),
-      );
+      .where(and(eq(apiTokens.id, row.id), sql`(${apiTokens.lastUsedAt} is null or ${apiTokens.lastUsedAt} < now() - interval '1 minute')`));
   }
   return { id: row.id, name: row.name, ...(row.agency ? { agency: row.agency } : {}), role: row.role };
 }

@@ -24,8 +24,13 @@ export interface ConfirmInput extends WriteContext {
   /** Admins may back-date a confirmation (ISO instant): not before the completion, not in the future. */
   confirmedAt?: string;
 }
-export interface ReturnInput extends WriteContext { reason: string }
-export interface ReportProgressInput extends WriteContext { value?: number; note?: string }
+export interface ReturnInput extends WriteContext {
+  reason: string;
+}
+export interface ReportProgressInput extends WriteContext {
+  value?: number;
+  note?: string;
+}
 export interface RequestExtensionInput extends WriteContext {
   /** New deadline: a YYYY-MM-DD date (end of that day in the plan's timezone) or an ISO instant. */
   newDeadline: string;
@@ -36,11 +41,21 @@ export interface DecideExtensionInput extends WriteContext {
   approve: boolean;
   note?: string;
 }
-export interface PauseInput extends WriteContext { reason: string }
-export interface ResumeInput extends WriteContext { note?: string }
+export interface PauseInput extends WriteContext {
+  reason: string;
+}
+export interface ResumeInput extends WriteContext {
+  note?: string;
+}
 /** Sent by the plan workflow when a task is removed from the plan. */
-export interface CancelInput extends WriteContext { planVersion: number; reason?: string }
-export interface AmendInput extends WriteContext { spec: TaskSpec; planVersion: number }
+export interface CancelInput extends WriteContext {
+  planVersion: number;
+  reason?: string;
+}
+export interface AmendInput extends WriteContext {
+  spec: TaskSpec;
+  planVersion: number;
+}
 export interface ReleaseInput {
   /** The prerequisite that finished and when (ISO); "after task" deadlines count from the last one. */
   taskId: string;

@@ -116,7 +116,15 @@ export function rollUpAgencies<C>(
     let row = rows.get(target.id);
     if (!row) {
       const parent = parentOf(target.id);
-      row = { agency: target.id, name: node.name, level: levelOf(node), ...(parent ? { parent } : {}), rolledUp: false, children: 0, counts: empty() };
+      row = {
+        agency: target.id,
+        name: node.name,
+        level: levelOf(node),
+        ...(parent ? { parent } : {}),
+        rolledUp: false,
+        children: 0,
+        counts: empty(),
+      };
       rows.set(target.id, row);
       members.set(target.id, new Set());
     }

@@ -12,7 +12,6 @@ import { reject, RejectionType, type Rejection } from './rejections';
 import type { TaskStateView } from './task-view';
 import type { Actor } from './vocabulary';
 
-
 function isAdmin(actor: Actor): boolean {
   return actor.role === 'admin';
 }
@@ -67,11 +66,17 @@ export function checkComplete(view: TaskStateView, input: CompleteInput, nowMs: 
   }
   if (input.completedAt !== undefined) {
     if (!isAdmin(input.actor)) {
-      return reject(RejectionType.forbidden, 'Chỉ quản trị viên được ghi ngày hoàn thành trong quá khứ (completedAt); bỏ trường này để ghi thời điểm hiện tại.');
+      return reject(
+        RejectionType.forbidden,
+        'Chỉ quản trị viên được ghi ngày hoàn thành trong quá khứ (completedAt); bỏ trường này để ghi thời điểm hiện tại.',
+      );
     }
     const at = Date.parse(input.completedAt);
     if (Number.isNaN(at)) {
-      return reject(RejectionType.invalidInput, `completedAt "${input.completedAt}" không phải thời điểm hợp lệ; hãy viết theo ISO 8601, ví dụ 2023-01-20T10:00:00+07:00.`);
+      return reject(
+        RejectionType.invalidInput,
+        `completedAt "${input.completedAt}" không phải thời điểm hợp lệ; hãy viết theo ISO 8601, ví dụ 2023-01-20T10:00:00+07:00.`,
+      );
     }
     if (at > nowMs) return reject(RejectionType.invalidInput, 'completedAt không được ở tương lai.');
     const issued = view.spec.issuedOn;
@@ -89,7 +94,10 @@ export function checkComplete(view: TaskStateView, input: CompleteInput, nowMs: 
     case 'returned':
       return undefined;
     case 'not_started':
-      return reject(RejectionType.invalidState, `Nhiệm vụ ${view.taskId} đang chờ ${view.waitingFor.join(', ')} hoàn thành trước; chưa thể báo cáo hoàn thành.`);
+      return reject(
+        RejectionType.invalidState,
+        `Nhiệm vụ ${view.taskId} đang chờ ${view.waitingFor.join(', ')} hoàn thành trước; chưa thể báo cáo hoàn thành.`,
+      );
     case 'done':
     case 'awaiting_confirmation':
       return reject(RejectionType.invalidState, doneMessage(view));
@@ -106,11 +114,17 @@ export function checkConfirm(view: TaskStateView, input: ConfirmInput, nowMs: nu
   if (refused) return refused;
   if (input.confirmedAt === undefined) return undefined;
   if (!isAdmin(input.actor)) {
-    return reject(RejectionType.forbidden, 'Chỉ quản trị viên được ghi ngày xác nhận trong quá khứ (confirmedAt); bỏ trường này để ghi thời điểm hiện tại.');
+    return reject(
+      RejectionType.forbidden,
+      'Chỉ quản trị viên được ghi ngày xác nhận trong quá khứ (confirmedAt); bỏ trường này để ghi thời điểm hiện tại.',
+    );
   }
   const at = Date.parse(input.confirmedAt);
   if (Number.isNaN(at)) {
-    return reject(RejectionType.invalidInput, `confirmedAt "${input.confirmedAt}" không phải thời điểm hợp lệ; hãy viết theo ISO 8601, ví dụ 2023-01-25T10:00:00+07:00.`);
+    return reject(
+      RejectionType.invalidInput,
+      `confirmedAt "${input.confirmedAt}" không phải thời điểm hợp lệ; hãy viết theo ISO 8601, ví dụ 2023-01-25T10:00:00+07:00.`,
+    );
   }
   if (at > nowMs) return reject(RejectionType.invalidInput, 'confirmedAt không được ở tương lai.');
   if (view.completedAt !== undefined && at < Date.parse(view.completedAt)) {
@@ -184,13 +198,19 @@ export function checkRequestExtension(
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
   if (!isAdmin(ctx.actor) && !isLeadStaff(ctx.actor, view.spec)) {
-    return reject(RejectionType.forbidden, `Chỉ cán bộ của cơ quan chủ trì "${view.spec.lead}" (hoặc quản trị viên) được xin gia hạn nhiệm vụ ${view.taskId}.`);
+    return reject(
+      RejectionType.forbidden,
+      `Chỉ cán bộ của cơ quan chủ trì "${view.spec.lead}" (hoặc quản trị viên) được xin gia hạn nhiệm vụ ${view.taskId}.`,
+    );
   }
   const blocked = notWritable(view);
   if (blocked) return blocked;
   if (!reason || reason.trim() === '') return reject(RejectionType.invalidInput, 'Cần ghi lý do xin gia hạn.');
   if (!newDeadlineAt) {
-    return reject(RejectionType.invalidInput, `Hạn mới "${raw}" không hợp lệ; hãy viết ngày dạng YYYY-MM-DD (ví dụ 2023-02-28) hoặc thời điểm ISO có múi giờ.`);
+    return reject(
+      RejectionType.invalidInput,
+      `Hạn mới "${raw}" không hợp lệ; hãy viết ngày dạng YYYY-MM-DD (ví dụ 2023-02-28) hoặc thời điểm ISO có múi giờ.`,
+    );
   }
   if (view.spec.deadline.kind === 'none' || !currentDeadline) {
     return reject(RejectionType.invalidState, `Nhiệm vụ ${view.taskId} chưa có thời hạn nên không cần gia hạn.`);
@@ -199,10 +219,7 @@ export function checkRequestExtension(
     return reject(RejectionType.invalidState, doneMessage(view));
   }
   if (Date.parse(newDeadlineAt) <= Date.parse(currentDeadline)) {
-    return reject(
-      RejectionType.invalidInput,
-      `Hạn mới phải sau hạn hiện tại (${formatDeadlineDate(currentDeadline, view.spec.timezone)}).`,
-    );
+    return reject(RejectionType.invalidInput, `Hạn mới phải sau hạn hiện tại (${formatDeadlineDate(currentDeadline, view.spec.timezone)}).`);
   }
   const pending = view.extensionRequests.find((request) => request.status === 'pending');
   if (pending) {
@@ -225,7 +242,10 @@ export function checkDecideExtension(view: TaskStateView, ctx: WriteContext, ext
   const request = view.extensionRequests.find((candidate) => candidate.id === extensionId);
   if (!request) return reject(RejectionType.notFound, `Không có đề nghị gia hạn "${extensionId}" cho nhiệm vụ ${view.taskId}.`);
   if (request.status !== 'pending') {
-    return reject(RejectionType.invalidState, `Đề nghị gia hạn ${extensionId} đã được quyết định (${request.status === 'approved' ? 'đồng ý' : 'không đồng ý'}).`);
+    return reject(
+      RejectionType.invalidState,
+      `Đề nghị gia hạn ${extensionId} đã được quyết định (${request.status === 'approved' ? 'đồng ý' : 'không đồng ý'}).`,
+    );
   }
   return undefined;
 }
@@ -259,7 +279,10 @@ export function checkResume(view: TaskStateView, ctx: WriteContext): Rejection |
 /** Amendments and cancellations come from the plan workflow (role "system") or an administrator. */
 export function checkSystem(view: TaskStateView, ctx: WriteContext): Rejection | undefined {
   if (ctx.actor.role !== 'system' && !isAdmin(ctx.actor)) {
-    return reject(RejectionType.forbidden, 'Chỉ việc áp dụng lại kế hoạch (hoặc quản trị viên) được sửa hay huỷ nhiệm vụ; hãy sửa tệp kế hoạch rồi chạy kehoach apply.');
+    return reject(
+      RejectionType.forbidden,
+      'Chỉ việc áp dụng lại kế hoạch (hoặc quản trị viên) được sửa hay huỷ nhiệm vụ; hãy sửa tệp kế hoạch rồi chạy kehoach apply.',
+    );
   }
   return notWritable(view);
 }

@@ -63,14 +63,22 @@ export function rollUp(members: readonly RollupMember[], target?: Target): Rollu
     if (Number.isFinite(last)) summary.completedAt = new Date(last).toISOString();
   }
   if (counted.some((member) => member.progressValue !== undefined)) {
-    summary.value = aggregate(counted.map((member) => ({ value: member.progressValue ?? target?.baseline ?? 0, base: member.targetBase ?? target?.base })), target);
+    summary.value = aggregate(
+      counted.map((member) => ({ value: member.progressValue ?? target?.baseline ?? 0, base: member.targetBase ?? target?.base })),
+      target,
+    );
   }
   if (target) {
     summary.unit = target.unit;
     summary.targetValue = isPercentage(target)
-      ? aggregate(counted.map((member) => ({ value: member.targetValue ?? target.value, base: member.targetBase ?? target.base })), target)
+      ? aggregate(
+          counted.map((member) => ({ value: member.targetValue ?? target.value, base: member.targetBase ?? target.base })),
+          target,
+        )
       : counted.reduce((sum, member) => sum + (member.targetValue ?? target.value), 0);
-    summary.reached = counted.filter((member) => member.progressValue !== undefined && member.progressValue >= (member.targetValue ?? target.value)).length;
+    summary.reached = counted.filter(
+      (member) => member.progressValue !== undefined && member.progressValue >= (member.targetValue ?? target.value),
+    ).length;
   }
   return summary;
 }

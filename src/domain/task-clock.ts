@@ -52,16 +52,16 @@ export interface DueSelection {
 export function selectDue(timetable: TimetableEntry[], firedKeys: readonly string[], nowMs: number, wokenByTimer: boolean): DueSelection {
   const passed = timetable.filter(
     (entry): entry is Extract<TimetableEntry, { kind: 'reminder' | 'escalation' }> =>
-      (entry.kind === 'reminder' || entry.kind === 'escalation') &&
-      Date.parse(entry.at) <= nowMs &&
-      !firedKeys.includes(timetableKey(entry)),
+      (entry.kind === 'reminder' || entry.kind === 'escalation') && Date.parse(entry.at) <= nowMs && !firedKeys.includes(timetableKey(entry)),
   );
   if (passed.length === 0) return { handled: [] };
   const handled = passed.map(timetableKey);
   if (passed.length === 1 && wokenByTimer) return { fire: { entry: passed[0]!, catchUp: false }, handled };
   const levels = passed.filter((entry) => entry.kind === 'escalation');
   if (levels.length > 0) {
-    const highest = levels.reduce((best, entry) => (entry.kind === 'escalation' && best.kind === 'escalation' && entry.level > best.level ? entry : best));
+    const highest = levels.reduce((best, entry) =>
+      entry.kind === 'escalation' && best.kind === 'escalation' && entry.level > best.level ? entry : best,
+    );
     return { fire: { entry: highest, catchUp: true }, handled };
   }
   const deadline = timetable.find((entry) => entry.kind === 'deadline');

@@ -256,7 +256,9 @@ export function sameJson(a: unknown, b: unknown): boolean {
 export function changedFields(before: TaskSpec, after: TaskSpec): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   keys.delete('specHash');
-  return [...keys].filter((key) => !sameJson((before as unknown as Record<string, unknown>)[key], (after as unknown as Record<string, unknown>)[key])).sort();
+  return [...keys]
+    .filter((key) => !sameJson((before as unknown as Record<string, unknown>)[key], (after as unknown as Record<string, unknown>)[key]))
+    .sort();
 }
 
 // ---------- the writes ----------

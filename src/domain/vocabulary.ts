@@ -6,15 +6,7 @@
  */
 
 /** Where the work of one task workflow stands. */
-export const PROGRESS = [
-  'not_started',
-  'in_progress',
-  'awaiting_confirmation',
-  'done',
-  'returned',
-  'paused',
-  'cancelled',
-] as const;
+export const PROGRESS = ['not_started', 'in_progress', 'awaiting_confirmation', 'done', 'returned', 'paused', 'cancelled'] as const;
 export type Progress = (typeof PROGRESS)[number];
 
 /**

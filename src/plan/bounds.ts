@@ -76,7 +76,16 @@ export function decodePlanBytes(bytes: Uint8Array, file: string): { text: string
     const before = Buffer.from(bytes.subarray(0, good)).toString('utf8');
     const line = before.split('\n').length;
     const col = before.length - before.lastIndexOf('\n');
-    return { diagnostic: { file, line, col, severity: 'error', code: 'encoding', message: 'the file is not valid UTF-8 text; save it as UTF-8 (the encoding every editor offers) and check the letters of this line' } };
+    return {
+      diagnostic: {
+        file,
+        line,
+        col,
+        severity: 'error',
+        code: 'encoding',
+        message: 'the file is not valid UTF-8 text; save it as UTF-8 (the encoding every editor offers) and check the letters of this line',
+      },
+    };
   }
 }
 
@@ -84,10 +93,16 @@ export function decodePlanBytes(bytes: Uint8Array, file: string): { text: string
 export function checkPlanTextBounds(text: string, file: string): Diagnostic[] {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_PLAN_BYTES) {
-    return [{
-      file, line: 1, col: 1, severity: 'error', code: 'too-large',
-      message: `the plan file is ${(bytes / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_PLAN_BYTES / 1024 / 1024} MB a plan may be; split it into several plan files (for example one per district)`,
-    }];
+    return [
+      {
+        file,
+        line: 1,
+        col: 1,
+        severity: 'error',
+        code: 'too-large',
+        message: `the plan file is ${(bytes / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_PLAN_BYTES / 1024 / 1024} MB a plan may be; split it into several plan files (for example one per district)`,
+      },
+    ];
   }
   let line = 1;
   for (let start = 0; start < text.length; line++) {
@@ -95,10 +110,16 @@ export function checkPlanTextBounds(text: string, file: string): Diagnostic[] {
     let indent = 0;
     while (text.charCodeAt(start + indent) === 32) indent++;
     if (indent > MAX_INDENT) {
-      return [{
-        file, line, col: 1, severity: 'error', code: 'too-deep',
-        message: `this line is indented ${indent} spaces, deeper than the ${MAX_INDENT} a plan may use; a plan's lists and fields nest only a few levels`,
-      }];
+      return [
+        {
+          file,
+          line,
+          col: 1,
+          severity: 'error',
+          code: 'too-deep',
+          message: `this line is indented ${indent} spaces, deeper than the ${MAX_INDENT} a plan may use; a plan's lists and fields nest only a few levels`,
+        },
+      ];
     }
     if (end === -1) break;
     start = end + 1;
@@ -116,25 +137,45 @@ export function checkDocumentBounds(doc: Document.Parsed, lineCounter: LineCount
   const diagnostics: Diagnostic[] = [];
 
   let firstAlias: Node | undefined;
-  visit(doc, { Alias: (_key, node) => { firstAlias ??= node; return visit.BREAK; } });
+  visit(doc, {
+    Alias: (_key, node) => {
+      firstAlias ??= node;
+      return visit.BREAK;
+    },
+  });
   if (firstAlias) {
     try {
       doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
     } catch (error) {
       if (!(error instanceof ReferenceError)) throw error;
-      return [diagnosticAt(where, firstAlias.range?.[0], 'yaml-aliases',
-        `YAML aliases (*name) here expand to more than ${MAX_ALIAS_EXPANSION} values; a plan never needs this many, so write the values out or use fewer aliases`)];
+      return [
+        diagnosticAt(
+          where,
+          firstAlias.range?.[0],
+          'yaml-aliases',
+          `YAML aliases (*name) here expand to more than ${MAX_ALIAS_EXPANSION} values; a plan never needs this many, so write the values out or use fewer aliases`,
+        ),
+      ];
     }
   }
 
   const contents = doc.contents;
   if (isMap(contents)) {
-    for (const [key, limit, what] of [['tasks', MAX_TASKS, 'tasks'], ['agencies', MAX_AGENCIES, 'agencies']] as const) {
+    for (const [key, limit, what] of [
+      ['tasks', MAX_TASKS, 'tasks'],
+      ['agencies', MAX_AGENCIES, 'agencies'],
+    ] as const) {
       const list = contents.get(key, true);
       if (isSeq(list) && list.items.length > limit) {
         const pair = contents.items.find((item) => isScalar(item.key) && item.key.value === key);
-        diagnostics.push(diagnosticAt(where, (pair?.key as Node | undefined)?.range?.[0], `too-many-${what}`,
-          `the plan lists ${list.items.length} ${what}, more than the ${limit} one plan may hold; split it into several plan files (for example one per district)`));
+        diagnostics.push(
+          diagnosticAt(
+            where,
+            (pair?.key as Node | undefined)?.range?.[0],
+            `too-many-${what}`,
+            `the plan lists ${list.items.length} ${what}, more than the ${limit} one plan may hold; split it into several plan files (for example one per district)`,
+          ),
+        );
       }
     }
   }
@@ -146,16 +187,28 @@ export function checkDocumentBounds(doc: Document.Parsed, lineCounter: LineCount
       const control = CONTROL_CHARACTER.exec(value);
       if (control || UNPAIRED_SURROGATE.test(value)) {
         const what = control ? describeCharacter(control[0]) : 'an unpaired surrogate (broken Unicode escape)';
-        diagnostics.push(diagnosticAt(where, node.range?.[0], 'control-character',
-          `this text contains ${what}, which cannot be stored or shown; delete it (only tabs and line breaks are allowed)`));
+        diagnostics.push(
+          diagnosticAt(
+            where,
+            node.range?.[0],
+            'control-character',
+            `this text contains ${what}, which cannot be stored or shown; delete it (only tabs and line breaks are allowed)`,
+          ),
+        );
         return;
       }
       const date = DATE_VALUE.exec(value);
       if (date) {
         const year = Number(date[1]);
         if (year < MIN_YEAR || year > MAX_YEAR) {
-          diagnostics.push(diagnosticAt(where, node.range?.[0], 'unsupported-year',
-            `'${value}' is in the year ${year}; kehoach handles dates from ${MIN_YEAR} to ${MAX_YEAR}, so check the year`));
+          diagnostics.push(
+            diagnosticAt(
+              where,
+              node.range?.[0],
+              'unsupported-year',
+              `'${value}' is in the year ${year}; kehoach handles dates from ${MIN_YEAR} to ${MAX_YEAR}, so check the year`,
+            ),
+          );
         }
       }
     },
@@ -171,7 +224,8 @@ export function occurrenceBound(recurrence: Pick<Recurrence, 'every' | 'from' | 
   if (recurrence.every === 'week') return Math.floor((until - from) / (7 * 86_400_000)) + 1;
   const months =
     (Number(recurrence.until.slice(0, 4)) - Number(recurrence.from.slice(0, 4))) * 12 +
-    (Number(recurrence.until.slice(5, 7)) - Number(recurrence.from.slice(5, 7))) + 1;
+    (Number(recurrence.until.slice(5, 7)) - Number(recurrence.from.slice(5, 7))) +
+    1;
   return recurrence.every === 'month' ? months : Math.floor(months / 3) + 1;
 }
 
@@ -188,8 +242,14 @@ export function checkCompileCost(plan: Plan, doc: Document.Parsed, lineCounter: 
     const occurrences = task.recurrence ? occurrenceBound(task.recurrence) : 1;
     if (occurrences > MAX_OCCURRENCES) {
       const node = doc.getIn(['tasks', index, 'recurrence'], true) as Node | undefined;
-      tooLong.push(diagnosticAt({ lineCounter, file }, node?.range?.[0], 'too-many-occurrences',
-        `task '${task.id}' recurs about ${occurrences} times, more than the ${MAX_OCCURRENCES} one recurring task may; shorten from/until or report less often`));
+      tooLong.push(
+        diagnosticAt(
+          { lineCounter, file },
+          node?.range?.[0],
+          'too-many-occurrences',
+          `task '${task.id}' recurs about ${occurrences} times, more than the ${MAX_OCCURRENCES} one recurring task may; shorten from/until or report less often`,
+        ),
+      );
     }
     const count = units * occurrences;
     total += count;
@@ -199,7 +259,13 @@ export function checkCompileCost(plan: Plan, doc: Document.Parsed, lineCounter: 
   if (total <= MAX_TASK_WORKFLOWS) return [];
   const node = doc.getIn(['tasks', largest.index], true) as Node | undefined;
   const task = plan.tasks[largest.index]!;
-  return [diagnosticAt({ lineCounter, file }, node?.range?.[0], 'too-many-task-workflows',
-    `the plan compiles to about ${total} task workflows (one per task, unit and occurrence), more than the ${MAX_TASK_WORKFLOWS} one plan may hold; ` +
-    `task '${task.id}' alone makes ${largest.count}: shorten its recurrence, give it fewer units, or split the plan into several files`)];
+  return [
+    diagnosticAt(
+      { lineCounter, file },
+      node?.range?.[0],
+      'too-many-task-workflows',
+      `the plan compiles to about ${total} task workflows (one per task, unit and occurrence), more than the ${MAX_TASK_WORKFLOWS} one plan may hold; ` +
+        `task '${task.id}' alone makes ${largest.count}: shorten its recurrence, give it fewer units, or split the plan into several files`,
+    ),
+  ];
 }

@@ -47,12 +47,8 @@ const yearSchema = z.strictObject({
 
 const calendarFileSchema = z.strictObject({
   name: calendarNameSchema,
-  weekend: z
-    .array(z.number().int().min(1).max(7, { message: 'must be an ISO weekday: 1 = Monday … 7 = Sunday' }))
-    .max(6),
-  statutoryHolidays: z
-    .literal(VN_LABOUR_CODE_2019, { message: `must be "${VN_LABOUR_CODE_2019}" (Bộ luật Lao động 2019) or left out` })
-    .optional(),
+  weekend: z.array(z.number().int().min(1).max(7, { message: 'must be an ISO weekday: 1 = Monday … 7 = Sunday' })).max(6),
+  statutoryHolidays: z.literal(VN_LABOUR_CODE_2019, { message: `must be "${VN_LABOUR_CODE_2019}" (Bộ luật Lao động 2019) or left out` }).optional(),
   years: z.array(yearSchema).min(1),
 });
 
@@ -94,7 +90,9 @@ function missingAnnouncedDays(year: number, listed: Set<string>, where: string):
   const newYear = lunarNewYear(year);
   const tetWindow = datesFrom(addDays(newYear, -TET_WINDOW.before), addDays(newYear, TET_WINDOW.after));
   if (!tetWindow.some((date) => listed.has(date))) {
-    problems.push(`${where}.holidays: no Tết Nguyên đán days around ${newYear} (mùng 1 Tết); add the announced rest period, e.g. { from: …, to: …, name: "Tết Nguyên đán" }`);
+    problems.push(
+      `${where}.holidays: no Tết Nguyên đán days around ${newYear} (mùng 1 Tết); add the announced rest period, e.g. { from: …, to: …, name: "Tết Nguyên đán" }`,
+    );
   }
   if (!listed.has(`${year}-09-01`) && !listed.has(`${year}-09-03`)) {
     problems.push(`${where}.holidays: neither ${year}-09-01 nor ${year}-09-03 is listed; add the announced day next to Quốc khánh 2/9`);
@@ -123,17 +121,13 @@ export function listCalendars(dir: string = DEFAULT_CALENDAR_DIR): string[] {
 export function loadCalendar(name: string, dir: string = DEFAULT_CALENDAR_DIR): CalendarData {
   const file = join(dir, `${name}.yaml`);
   if (!calendarNameSchema.safeParse(name).success) {
-    throw new CalendarFileError(file, [
-      `"${name}" is not a calendar name; use one of: ${listCalendars(dir).join(', ') || '(none found)'}`,
-    ]);
+    throw new CalendarFileError(file, [`"${name}" is not a calendar name; use one of: ${listCalendars(dir).join(', ') || '(none found)'}`]);
   }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new CalendarFileError(file, [
-      `no calendar named "${name}" in ${dir}; available: ${listCalendars(dir).join(', ') || '(none)'}`,
-    ]);
+    throw new CalendarFileError(file, [`no calendar named "${name}" in ${dir}; available: ${listCalendars(dir).join(', ') || '(none)'}`]);
   }
   let raw: unknown;
   try {
@@ -187,9 +181,7 @@ export function loadCalendar(name: string, dir: string = DEFAULT_CALENDAR_DIR): 
         problems.push(`${where}.workingWeekends.${index}: ${working.date} is not in ${entry.year}`);
       }
       if (!weekend.has(weekdayOf(working.date))) {
-        problems.push(
-          `${where}.workingWeekends.${index}: ${working.date} is not a weekend day; only weekend days can be made working days`,
-        );
+        problems.push(`${where}.workingWeekends.${index}: ${working.date} is not a weekend day; only weekend days can be made working days`);
       }
       workingWeekends.add(working.date);
     });

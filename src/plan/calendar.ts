@@ -265,11 +265,7 @@ export function calendarCovers(calendar: CalendarData, year: number): boolean {
  * instants (a deadline, a reminder, a ladder step, an extension), sorted. An instant at local
  * midnight belongs to the day it ends, as deadlines do: the end of 31/12/2026 is in 2026.
  */
-export function unannouncedYears(
-  calendar: CalendarData,
-  instants: readonly (string | number)[],
-  timezone: string,
-): number[] {
+export function unannouncedYears(calendar: CalendarData, instants: readonly (string | number)[], timezone: string): number[] {
   const years = new Set<number>();
   for (const instant of instants) {
     const ms = toMs(instant);

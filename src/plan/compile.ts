@@ -7,13 +7,7 @@
 import { createHash } from 'node:crypto';
 import { addDays, daysInMonth, endOfLocalDay, isoWeek, isoWeekday, startOfLocalDay } from './calendar';
 import { parseDuration } from './duration';
-import type {
-  CalendarData,
-  DeadlineRule,
-  ResolvedEscalationPolicy,
-  ResolvedTarget,
-  TaskSpec,
-} from './model';
+import type { CalendarData, DeadlineRule, ResolvedEscalationPolicy, ResolvedTarget, TaskSpec } from './model';
 import {
   APPLIED_ANCHOR,
   DEFAULT_ESCALATION,
@@ -52,11 +46,7 @@ export function resolveTarget(target: EscalationTarget, plan: Plan, lead: string
  * the plan sets replaces DEFAULT_ESCALATION's. Ladder targets are resolved against `lead`
  * (the unit agency for tasks with units).
  */
-export function resolveEscalationPolicy(
-  plan: Plan,
-  taskEscalation: Escalation | undefined,
-  lead: string,
-): ResolvedEscalationPolicy {
+export function resolveEscalationPolicy(plan: Plan, taskEscalation: Escalation | undefined, lead: string): ResolvedEscalationPolicy {
   const dueSoon = taskEscalation?.dueSoon ?? plan.escalation?.dueSoon ?? DEFAULT_ESCALATION.dueSoon;
   const reminders = taskEscalation?.reminders ?? plan.escalation?.reminders ?? DEFAULT_ESCALATION.reminders;
   const ladder = taskEscalation?.ladder ?? plan.escalation?.ladder ?? DEFAULT_ESCALATION.ladder;
@@ -221,12 +211,7 @@ export function expandRecurrence(recurrence: Recurrence): Occurrence[] {
 // Deadlines and hashing
 
 /** Resolves a written deadline to the rule a task workflow follows. */
-export function resolveDeadline(
-  deadline: Deadline | undefined,
-  plan: Plan,
-  calendar: CalendarData,
-  options: CompileOptions = {},
-): DeadlineRule {
+export function resolveDeadline(deadline: Deadline | undefined, plan: Plan, calendar: CalendarData, options: CompileOptions = {}): DeadlineRule {
   if (deadline === undefined || deadline === 'none') return { kind: 'none' };
   const timezone = plan.timezone;
   if (typeof deadline === 'string') {
@@ -249,7 +234,6 @@ export function resolveDeadline(
   }
   return { kind: 'after_task', taskId: deadline.after, within };
 }
-
 
 /** sha256 of the canonical JSON of a spec without its specHash. */
 export function hashSpec(spec: Omit<TaskSpec, 'specHash'> & { specHash?: string }): string {

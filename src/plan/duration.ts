@@ -45,9 +45,7 @@ export function parseDuration(text: string): Duration {
   const match = /^\s*(\d+)\s+([a-z ]+?)\s*$/.exec(text);
   const unit = match ? UNIT_WORDS[match[2]!.replace(/\s+/g, ' ')] : undefined;
   if (!match || !unit) {
-    throw new Error(
-      `"${text}" is not a duration; write a number and a unit, for example "3 working days", "30 days", "4 hours" or "15 minutes"`,
-    );
+    throw new Error(`"${text}" is not a duration; write a number and a unit, for example "3 working days", "30 days", "4 hours" or "15 minutes"`);
   }
   return { amount: Number(match[1]), unit };
 }

@@ -62,7 +62,9 @@ export function loadPlanText(text: string, file: string, options: LoadOptions = 
 
 /** The path a plan file's schema comment should name: from the file's folder to plans/plan.schema.json. */
 export function schemaPathFor(file: string): string {
-  const path = relative(dirname(resolve(file)), PLAN_SCHEMA_FILE).split(sep).join('/');
+  const path = relative(dirname(resolve(file)), PLAN_SCHEMA_FILE)
+    .split(sep)
+    .join('/');
   return path.startsWith('.') ? path : `./${path}`;
 }
 

@@ -59,13 +59,12 @@ function newMoon(k: number): number {
   correction = correction - 0.0004 * Math.sin(RADIANS * 3 * moonAnomaly);
   correction = correction + 0.0104 * Math.sin(RADIANS * 2 * moonLatitude) - 0.0051 * Math.sin(RADIANS * (sunAnomaly + moonAnomaly));
   correction = correction - 0.0074 * Math.sin(RADIANS * (sunAnomaly - moonAnomaly)) + 0.0004 * Math.sin(RADIANS * (2 * moonLatitude + sunAnomaly));
-  correction = correction - 0.0004 * Math.sin(RADIANS * (2 * moonLatitude - sunAnomaly)) - 0.0006 * Math.sin(RADIANS * (2 * moonLatitude + moonAnomaly));
-  correction = correction + 0.001 * Math.sin(RADIANS * (2 * moonLatitude - moonAnomaly)) + 0.0005 * Math.sin(RADIANS * (2 * moonAnomaly + sunAnomaly));
+  correction =
+    correction - 0.0004 * Math.sin(RADIANS * (2 * moonLatitude - sunAnomaly)) - 0.0006 * Math.sin(RADIANS * (2 * moonLatitude + moonAnomaly));
+  correction =
+    correction + 0.001 * Math.sin(RADIANS * (2 * moonLatitude - moonAnomaly)) + 0.0005 * Math.sin(RADIANS * (2 * moonAnomaly + sunAnomaly));
   // ΔT, the difference between terrestrial and universal time, in days.
-  const deltaT =
-    t < -11
-      ? 0.001 + 0.000839 * t + 0.0002261 * t2 - 0.00000845 * t3 - 0.000000081 * t * t3
-      : -0.000278 + 0.000265 * t + 0.000262 * t2;
+  const deltaT = t < -11 ? 0.001 + 0.000839 * t + 0.0002261 * t2 - 0.00000845 * t3 - 0.000000081 * t * t3 : -0.000278 + 0.000265 * t + 0.000262 * t2;
   return jd + correction - deltaT;
 }
 

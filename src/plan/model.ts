@@ -70,10 +70,7 @@ export interface ResolvedEscalationPolicy {
  * A task's deadline in resolved form. Absolute forms are already instants (ISO UTC);
  * "after task" stays relative until the prerequisite is done.
  */
-export type DeadlineRule =
-  | { kind: 'none' }
-  | { kind: 'instant'; at: string }
-  | { kind: 'after_task'; taskId: string; within: Duration };
+export type DeadlineRule = { kind: 'none' } | { kind: 'instant'; at: string } | { kind: 'after_task'; taskId: string; within: Duration };
 
 /** Everything a task workflow needs, as plain JSON. Produced by the plan compiler. */
 export interface TaskSpec {

@@ -10,20 +10,16 @@
 import { z } from 'zod';
 
 /** ASCII identifier used in workflow IDs and URLs: lower-case letters, digits, '-' and '_'. */
-export const slugSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
-    message: 'must be an ASCII id: lower-case letters, digits, "-" or "_" (for example "so-tu-phap")',
-  });
+export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+  message: 'must be an ASCII id: lower-case letters, digits, "-" or "_" (for example "so-tu-phap")',
+});
 
 export const dateSchema = z.iso.date({ message: 'must be a real date written YYYY-MM-DD (for example 2022-11-07)' });
 
 /** A local date-time in the plan's timezone, or with an explicit offset. */
-export const dateTimeSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?$/, {
-    message: 'must be a date-time written YYYY-MM-DDTHH:MM (for example 2022-11-30T17:00)',
-  });
+export const dateTimeSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?$/, {
+  message: 'must be a date-time written YYYY-MM-DDTHH:MM (for example 2022-11-30T17:00)',
+});
 
 export const DURATION_UNITS = ['working day', 'day', 'hour', 'minute', 'second'] as const;
 export type DurationUnit = (typeof DURATION_UNITS)[number];
@@ -32,11 +28,9 @@ export type DurationUnit = (typeof DURATION_UNITS)[number];
  * A duration written as plain words: "3 working days", "1 working day", "30 days", "4 hours",
  * "15 minutes", "20 seconds". Minutes and seconds exist for drills and tests.
  */
-export const durationSchema = z
-  .string()
-  .regex(/^(0|[1-9]\d{0,3}) (working days?|days?|hours?|minutes?|seconds?)$/, {
-    message: 'must be a number and a unit, for example "3 working days", "30 days", "4 hours" or "15 minutes"',
-  });
+export const durationSchema = z.string().regex(/^(0|[1-9]\d{0,3}) (working days?|days?|hours?|minutes?|seconds?)$/, {
+  message: 'must be a number and a unit, for example "3 working days", "30 days", "4 hours" or "15 minutes"',
+});
 
 export const AGENCY_KINDS = [
   'provincial_committee',
@@ -61,7 +55,9 @@ export const agencySchema = z.strictObject({
   name: z.string().min(1).meta({ description: 'Full Vietnamese name, e.g. "Sở Tư pháp"' }),
   kind: z.enum(AGENCY_KINDS),
   /** The agency this one rolls up into (a commune into its district, a district into the province). */
-  parent: slugSchema.optional().meta({ description: 'The agency this one rolls up into (a commune into its district, a district into the province)' }),
+  parent: slugSchema
+    .optional()
+    .meta({ description: 'The agency this one rolls up into (a commune into its district, a district into the province)' }),
   contacts: z.array(contactSchema).default([]).meta({ description: 'Who is notified: role staff or head, by email or webhook' }),
 });
 
@@ -98,12 +94,20 @@ export const ladderLevelSchema = z.strictObject({
 
 export const escalationSchema = z.strictObject({
   /** A task is "sắp đến hạn" (due soon) within this much of its deadline. */
-  dueSoon: durationSchema.optional().meta({ description: 'A task is "sắp đến hạn" (due soon) within this much of its deadline; default "3 working days"' }),
+  dueSoon: durationSchema
+    .optional()
+    .meta({ description: 'A task is "sắp đến hạn" (due soon) within this much of its deadline; default "3 working days"' }),
   /** Reminders sent before the deadline, each as the time before it. */
-  reminders: z.array(durationSchema).optional().meta({ description: 'Reminders before the deadline, earliest first; default ["3 working days", "1 working day"]' }),
+  reminders: z
+    .array(durationSchema)
+    .optional()
+    .meta({ description: 'Reminders before the deadline, earliest first; default ["3 working days", "1 working day"]' }),
   ladder: z.array(ladderLevelSchema).min(1).optional().meta({ description: 'Escalation levels after the deadline, each later than the one before' }),
   /** Reminders and ladder steps counted in calendar days that land on a weekend or holiday. */
-  onRestDay: z.enum(['move', 'keep']).optional().meta({ description: 'A reminder or escalation counted in calendar days ("2 days") that lands on a weekend or holiday: "move" (default) sends it at 08:00 on the next working day; "keep" sends it on the day counted' }),
+  onRestDay: z.enum(['move', 'keep']).optional().meta({
+    description:
+      'A reminder or escalation counted in calendar days ("2 days") that lands on a weekend or holiday: "move" (default) sends it at 08:00 on the next working day; "keep" sends it on the day counted',
+  }),
 });
 
 /**
@@ -122,18 +126,17 @@ export const relativeDeadlineSchema = z.strictObject({
   after: slugSchema,
 });
 
-export const deadlineSchema = z.union([
-  z.literal('none'),
-  dateSchema,
-  dateTimeSchema,
-  relativeDeadlineSchema,
-]);
+export const deadlineSchema = z.union([z.literal('none'), dateSchema, dateTimeSchema, relativeDeadlineSchema]);
 
 /** One unit's own target in a task with units: its value, and for percentages its base. */
 export const unitTargetSchema = z.strictObject({
-  agency: slugSchema.meta({ description: 'The unit (one of the task\'s units)' }),
+  agency: slugSchema.meta({ description: "The unit (one of the task's units)" }),
   value: z.number().optional().meta({ description: "This unit's value to reach; default the target's value" }),
-  base: z.number().positive().optional().meta({ description: 'What a percentage is of for this unit (its eligible citizens, its records…); weights it in roll-ups' }),
+  base: z
+    .number()
+    .positive()
+    .optional()
+    .meta({ description: 'What a percentage is of for this unit (its eligible citizens, its records…); weights it in roll-ups' }),
   baseline: z.number().optional().meta({ description: "This unit's value at the start" }),
 });
 
@@ -181,11 +184,22 @@ export const taskSchema = z.strictObject({
   }),
   dependsOn: z.array(slugSchema).default([]).meta({ description: 'Ids of tasks that must be done before this one starts' }),
   output: z.string().min(1).meta({ description: 'The expected result (sản phẩm): a report, a system connected, a data set cleaned…' }),
-  target: targetSchema.optional().meta({ description: 'A measurable target: metric, unit ("%" for a percentage), optional baseline and base, value; a task with units may give each unit its own value and base under perUnit' }),
-  confirmation: z.boolean().default(false).meta({ description: 'When true, a reported completion counts only once the tracking office confirms it (chờ xác nhận)' }),
+  target: targetSchema.optional().meta({
+    description:
+      'A measurable target: metric, unit ("%" for a percentage), optional baseline and base, value; a task with units may give each unit its own value and base under perUnit',
+  }),
+  confirmation: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'When true, a reported completion counts only once the tracking office confirms it (chờ xác nhận)' }),
   escalation: escalationSchema.optional().meta({ description: "Overrides the plan's escalation policy for this task" }),
-  units: unitsSelectorSchema.optional().meta({ description: 'The same task carried by each listed unit (district or commune), each with its own progress: a list of agency ids, or { kind, parent } (directly under an agency) or { kind, within } (anywhere under it)' }),
-  recurrence: recurrenceSchema.optional().meta({ description: 'A periodic task (e.g. a monthly report due on the 20th); each occurrence has its own deadline. Use instead of deadline.' }),
+  units: unitsSelectorSchema.optional().meta({
+    description:
+      'The same task carried by each listed unit (district or commune), each with its own progress: a list of agency ids, or { kind, parent } (directly under an agency) or { kind, within } (anywhere under it)',
+  }),
+  recurrence: recurrenceSchema
+    .optional()
+    .meta({ description: 'A periodic task (e.g. a monthly report due on the 20th); each occurrence has its own deadline. Use instead of deadline.' }),
   /** Whether the task is taken from the published text or reconstructed. */
   provenance: z.enum(['published', 'reconstructed']).optional(),
   note: z.string().optional(),
@@ -207,9 +221,14 @@ export const planSchema = z.strictObject({
   calendar: slugSchema.meta({ description: 'Working-day calendar: the name of a file in calendars/, e.g. "vn"' }),
   description: z.string().optional(),
   sources: z.array(sourceSchema).optional(),
-  agencies: z.array(agencySchema).min(1).meta({ description: 'Every agency the plan names: departments, Công an tỉnh, district and commune committees' }),
+  agencies: z
+    .array(agencySchema)
+    .min(1)
+    .meta({ description: 'Every agency the plan names: departments, Công an tỉnh, district and commune committees' }),
   roles: rolesSchema.meta({ description: 'Roles the escalation refers to: standing_office (cơ quan thường trực), chair (Tổ trưởng) and any others' }),
-  escalation: escalationSchema.optional().meta({ description: 'Default policy for every task: dueSoon, reminders before the deadline, ladder after it' }),
+  escalation: escalationSchema
+    .optional()
+    .meta({ description: 'Default policy for every task: dueSoon, reminders before the deadline, ladder after it' }),
   tasks: z.array(taskSchema).min(1).meta({ description: 'The tasks (nhiệm vụ)' }),
 });
 

@@ -68,12 +68,7 @@ function endOfCalendarDayPeriod(calendar: CalendarData, date: string, timezone: 
 }
 
 /** Deadline of "within after <date>" (the plan's issue date). */
-export function deadlineAfterDate(
-  date: string,
-  within: Duration,
-  calendar: CalendarData,
-  timezone: string,
-): string {
+export function deadlineAfterDate(date: string, within: Duration, calendar: CalendarData, timezone: string): string {
   switch (within.unit) {
     case 'working_day':
       return iso(endOfDayMs(addWorkingDays(calendar, date, within.amount), timezone));
@@ -85,12 +80,7 @@ export function deadlineAfterDate(
 }
 
 /** Deadline of "within after <instant>" (first apply, or a prerequisite's completion). */
-export function deadlineAfterInstant(
-  at: string,
-  within: Duration,
-  calendar: CalendarData,
-  timezone: string,
-): string {
+export function deadlineAfterInstant(at: string, within: Duration, calendar: CalendarData, timezone: string): string {
   const anchorDate = toLocal(at, timezone).date;
   switch (within.unit) {
     case 'working_day':
@@ -161,9 +151,7 @@ export interface TimetableInput {
 
 /** The day N working or calendar days before the deadline date. */
 function dayBefore(duration: Duration, deadline: DeadlineLocal, calendar: CalendarData): string {
-  return duration.unit === 'working_day'
-    ? addWorkingDays(calendar, deadline.date, -duration.amount)
-    : addDays(deadline.date, -duration.amount);
+  return duration.unit === 'working_day' ? addWorkingDays(calendar, deadline.date, -duration.amount) : addDays(deadline.date, -duration.amount);
 }
 
 function isDayBased(duration: Duration): boolean {
@@ -191,10 +179,7 @@ export function afterDeadline(
   if (!isDayBased(after)) return iso(deadlineMs + fixedMilliseconds(after)!);
   if (after.amount === 0) return iso(deadlineMs);
   const deadline = deadlineLocal(deadlineAt, timezone);
-  const date =
-    after.unit === 'working_day'
-      ? addWorkingDays(calendar, deadline.date, after.amount)
-      : addDays(deadline.date, after.amount);
+  const date = after.unit === 'working_day' ? addWorkingDays(calendar, deadline.date, after.amount) : addDays(deadline.date, after.amount);
   if (movesOffRestDay(after, date, calendar, onRestDay)) return iso(workingMorningMs(calendar, date, timezone));
   return iso(localToInstantMs(date, deadline.millisOfDay, timezone));
 }

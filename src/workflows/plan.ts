@@ -8,15 +8,7 @@
  *
  * Deterministic code: plain data in and out, activities imported as types only.
  */
-import {
-  ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { TaskSpec } from '../plan/model';
 import { taskWorkflowId } from './ids';
 import {
@@ -92,7 +84,9 @@ export function validateApplyInput(planId: string, input: ApplyVersionInput): vo
   }
   const document = input.document as { id?: unknown } | null;
   if (document && typeof document === 'object' && 'id' in document && document.id !== planId) {
-    rejectInput(`this is the workflow of plan "${planId}", but the document is plan "${String(document.id)}": apply it to plan:${String(document.id)}`);
+    rejectInput(
+      `this is the workflow of plan "${planId}", but the document is plan "${String(document.id)}": apply it to plan:${String(document.id)}`,
+    );
   }
   const seen = new Set<string>();
   for (const spec of input.specs) {
@@ -127,7 +121,10 @@ function changeRef(spec: TaskSpec, change: TaskSpecChange['change'], fields?: st
 }
 
 /** Added, changed (by spec hash) and removed task workflows between two versions. */
-export function planChanges(applied: Record<string, TaskSpec>, next: TaskSpec[]): {
+export function planChanges(
+  applied: Record<string, TaskSpec>,
+  next: TaskSpec[],
+): {
   changes: TaskSpecChange[];
   added: TaskSpec[];
   changed: TaskSpec[];
@@ -222,9 +219,7 @@ async function applyNewVersion(state: PlanWorkflowState, input: ApplyVersionInpu
 }
 
 export async function planWorkflow(input: PlanWorkflowInput): Promise<void> {
-  const state: PlanWorkflowState = isPlanState(input.carried)
-    ? input.carried
-    : { planId: input.planId, version: 0, specs: {} };
+  const state: PlanWorkflowState = isPlanState(input.carried) ? input.carried : { planId: input.planId, version: 0, specs: {} };
 
   // Applies run one after another, never interleaved: each sees the state the previous one left.
   let tail: Promise<unknown> = Promise.resolve();

@@ -117,7 +117,11 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   const nowMs = () => Date.now();
   const nowIso = () => new Date().toISOString();
   const memory: TaskMemory = input.carried
-    ? { view: { ...input.carried, spec: input.spec }, clock: input.carriedClock ?? { firedKeys: [], prerequisitesDoneAt: {} }, planVersion: input.planVersion }
+    ? {
+        view: { ...input.carried, spec: input.spec },
+        clock: input.carriedClock ?? { firedKeys: [], prerequisitesDoneAt: {} },
+        planVersion: input.planVersion,
+      }
     : initialMemory(input.spec, input.planVersion, nowIso());
   const { clock } = memory;
   const view = memory.view;
@@ -169,7 +173,11 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     ]);
   }
 
-  async function signalTask(targetId: string, send: (handle: ReturnType<typeof getExternalWorkflowHandle>) => Promise<void>, what: string): Promise<void> {
+  async function signalTask(
+    targetId: string,
+    send: (handle: ReturnType<typeof getExternalWorkflowHandle>) => Promise<void>,
+    what: string,
+  ): Promise<void> {
     try {
       await send(getExternalWorkflowHandle(targetId));
     } catch (error) {
@@ -458,7 +466,12 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
       await recording;
       await signalling;
       if (!cancelled()) {
-        await continueAsNew<typeof taskWorkflow>({ spec: view.spec, planVersion: memory.planVersion, carried: clone(view), carriedClock: clone(clock) });
+        await continueAsNew<typeof taskWorkflow>({
+          spec: view.spec,
+          planVersion: memory.planVersion,
+          carried: clone(view),
+          carriedClock: clone(clock),
+        });
       }
       break;
     }

@@ -53,7 +53,13 @@ t.test('projection into Postgres', async (t) => {
     const ref = { taskId: 't02' };
     const s1 = taskState(ref, { seq: 1, progress: 'not_started', deadlineAt: DEADLINE, updatedAt: '2022-11-07T03:00:00Z' });
     const s2 = taskState(ref, { seq: 2, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-11-10T03:00:00Z' });
-    const s3 = taskState(ref, { seq: 3, progress: 'done', deadlineAt: DEADLINE, completedAt: '2022-11-20T03:00:00Z', updatedAt: '2022-11-20T03:00:00Z' });
+    const s3 = taskState(ref, {
+      seq: 3,
+      progress: 'done',
+      deadlineAt: DEADLINE,
+      completedAt: '2022-11-20T03:00:00Z',
+      updatedAt: '2022-11-20T03:00:00Z',
+    });
     await projection.recordTaskChange(change(s1, [event(s1, 'started', s1.updatedAt)]));
     await projection.recordTaskChange(change(s3, [event(s3, 'completed', s3.updatedAt)]));
     await projection.recordTaskChange(change(s2, [event(s2, 'progress_reported', s2.updatedAt)]));
@@ -63,11 +69,15 @@ t.test('projection into Postgres', async (t) => {
     t.equal(row?.progress, 'done');
     t.equal(row?.completedAt?.toISOString(), '2022-11-20T03:00:00.000Z');
     const events = await db.select().from(taskEvents).where(eq(taskEvents.workflowId, s1.workflowId)).orderBy(asc(taskEvents.seq));
-    t.same(events.map((e) => [e.seq, e.type, e.progressAfter]), [
-      [1, 'started', 'not_started'],
-      [2, 'progress_reported', 'in_progress'],
-      [3, 'completed', 'done'],
-    ], 'the late event is still in the audit log, with the state it produced');
+    t.same(
+      events.map((e) => [e.seq, e.type, e.progressAfter]),
+      [
+        [1, 'started', 'not_started'],
+        [2, 'progress_reported', 'in_progress'],
+        [3, 'completed', 'done'],
+      ],
+      'the late event is still in the audit log, with the state it produced',
+    );
 
     const s4 = taskState(ref, { seq: 4, progress: 'returned', deadlineAt: DEADLINE, updatedAt: '2022-11-21T03:00:00Z' });
     await projection.recordTaskChange(change(s4, [event(s4, 'returned', s4.updatedAt, { id: 'tok_leader', role: 'leader' })]));
@@ -78,7 +88,10 @@ t.test('projection into Postgres', async (t) => {
   });
 
   t.test('one outbox row per notification, addressed from the plan contacts, in Vietnamese', async (t) => {
-    const state = taskState({ taskId: 't03', title: 'Số hoá dữ liệu hộ tịch' }, { seq: 5, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-12-01T01:00:00Z' });
+    const state = taskState(
+      { taskId: 't03', title: 'Số hoá dữ liệu hộ tịch' },
+      { seq: 5, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-12-01T01:00:00Z' },
+    );
     const base = {
       workflowId: state.workflowId,
       planId: 'kh-test',
@@ -89,11 +102,47 @@ t.test('projection into Postgres', async (t) => {
       at: '2022-12-01T01:00:00Z',
     };
     const requests: NotificationRequest[] = [
-      { ...base, idempotencyKey: `${state.workflowId}:d1:r1`, kind: 'reminder', level: 1, to: { kind: 'lead_head', agency: 'so-tu-phap' }, action: 'Nhắc nhở' },
-      { ...base, idempotencyKey: `${state.workflowId}:d1:r2`, kind: 'reminder', level: 2, to: { kind: 'lead_staff', agency: 'so-tu-phap' }, action: 'Nhắc nhở' },
-      { ...base, idempotencyKey: `${state.workflowId}:d1:l2`, kind: 'escalation', level: 2, to: { kind: 'role', role: 'standing_office' }, action: 'Đôn đốc' },
-      { ...base, idempotencyKey: `${state.workflowId}:d1:l3`, kind: 'escalation', level: 3, to: { kind: 'role', role: 'chair' }, action: 'Báo cáo Tổ trưởng', catchUp: true },
-      { ...base, idempotencyKey: `${state.workflowId}:d1:l4`, kind: 'escalation', level: 4, to: { kind: 'agency', agency: 'ubnd-vinh' }, action: 'Yêu cầu giải trình' },
+      {
+        ...base,
+        idempotencyKey: `${state.workflowId}:d1:r1`,
+        kind: 'reminder',
+        level: 1,
+        to: { kind: 'lead_head', agency: 'so-tu-phap' },
+        action: 'Nhắc nhở',
+      },
+      {
+        ...base,
+        idempotencyKey: `${state.workflowId}:d1:r2`,
+        kind: 'reminder',
+        level: 2,
+        to: { kind: 'lead_staff', agency: 'so-tu-phap' },
+        action: 'Nhắc nhở',
+      },
+      {
+        ...base,
+        idempotencyKey: `${state.workflowId}:d1:l2`,
+        kind: 'escalation',
+        level: 2,
+        to: { kind: 'role', role: 'standing_office' },
+        action: 'Đôn đốc',
+      },
+      {
+        ...base,
+        idempotencyKey: `${state.workflowId}:d1:l3`,
+        kind: 'escalation',
+        level: 3,
+        to: { kind: 'role', role: 'chair' },
+        action: 'Báo cáo Tổ trưởng',
+        catchUp: true,
+      },
+      {
+        ...base,
+        idempotencyKey: `${state.workflowId}:d1:l4`,
+        kind: 'escalation',
+        level: 4,
+        to: { kind: 'agency', agency: 'ubnd-vinh' },
+        action: 'Yêu cầu giải trình',
+      },
     ];
     await projection.recordTaskChange(change(state, [event(state, 'escalation', base.at)], requests));
 
@@ -103,8 +152,16 @@ t.test('projection into Postgres', async (t) => {
     t.same(byKey.get('r1')?.recipients, [{ channel: 'email', address: 'giamdoc@stp.example' }], 'lead_head → the head of the lead');
     t.same(byKey.get('r2')?.recipients, [{ channel: 'webhook', address: 'https://stp.example/hook' }], 'lead_staff → its staff');
     t.equal(byKey.get('r2')?.channel, 'webhook');
-    t.same(byKey.get('l2')?.recipients, [{ channel: 'email', address: 'giamdoc@congan.example', name: 'Giám đốc' }], 'a role bound to an agency → its head');
-    t.same(byKey.get('l3')?.recipients, [{ channel: 'email', address: 'chutich@ubnd.example', name: 'Chủ tịch UBND tỉnh' }], 'a role bound to a person → that contact');
+    t.same(
+      byKey.get('l2')?.recipients,
+      [{ channel: 'email', address: 'giamdoc@congan.example', name: 'Giám đốc' }],
+      'a role bound to an agency → its head',
+    );
+    t.same(
+      byKey.get('l3')?.recipients,
+      [{ channel: 'email', address: 'chutich@ubnd.example', name: 'Chủ tịch UBND tỉnh' }],
+      'a role bound to a person → that contact',
+    );
     t.equal(byKey.get('l4')?.status, 'failed', 'an agency without contacts cannot be notified');
     t.match(byKey.get('l4')?.lastError ?? '', /UBND TP Vinh chưa có địa chỉ liên hệ/);
     t.equal(byKey.get('r1')?.status, 'pending');
@@ -138,7 +195,10 @@ t.test('projection into Postgres', async (t) => {
     t.equal(plan?.title, 'Kế hoạch thử nghiệm (sửa đổi)');
     t.equal(plan?.issuedOn, '2022-11-07');
     t.equal(plan?.code, '771/KH-UBND');
-    t.same((await db.select().from(planVersions).orderBy(asc(planVersions.version))).map((v) => v.version), [1, 2]);
+    t.same(
+      (await db.select().from(planVersions).orderBy(asc(planVersions.version))).map((v) => v.version),
+      [1, 2],
+    );
     const names = (await db.select().from(agencies).orderBy(asc(agencies.id))).map((a) => [a.id, a.name]);
     t.same(names, [
       ['cong-an-tinh', 'Công an tỉnh Nghệ An'],
@@ -150,9 +210,26 @@ t.test('projection into Postgres', async (t) => {
     await reset();
     const state = taskState({ taskId: 't09' }, { seq: 1, progress: 'not_started', deadlineAt: DEADLINE, updatedAt: '2022-11-07T03:00:00Z' });
     await projection.recordTaskChange(
-      change(state, [event(state, 'started', state.updatedAt, SYSTEM)], [
-        { idempotencyKey: 'k', workflowId: state.workflowId, planId: 'kh-test', taskId: 't09', kind: 'reminder', level: 1, deadlineVersion: 1, deadlineAt: DEADLINE, to: { kind: 'lead_head', agency: 'so-tu-phap' }, action: '', catchUp: false, at: state.updatedAt },
-      ]),
+      change(
+        state,
+        [event(state, 'started', state.updatedAt, SYSTEM)],
+        [
+          {
+            idempotencyKey: 'k',
+            workflowId: state.workflowId,
+            planId: 'kh-test',
+            taskId: 't09',
+            kind: 'reminder',
+            level: 1,
+            deadlineVersion: 1,
+            deadlineAt: DEADLINE,
+            to: { kind: 'lead_head', agency: 'so-tu-phap' },
+            action: '',
+            catchUp: false,
+            at: state.updatedAt,
+          },
+        ],
+      ),
     );
     const [row] = await db.select().from(notifications);
     t.equal(row?.status, 'failed');

@@ -79,7 +79,10 @@ t.test('input at the edges', async (t) => {
     t.equal(inRange.statusCode, 404, '2200 is accepted (no such plan here)');
     const completedAt = await post('/api/plans/p/tasks/t1/complete', JSON.stringify({ completedAt: '0050-01-01T00:00:00Z' }));
     t.equal(completedAt.statusCode, 400, 'completedAt in year 50');
-    const newDeadline = await post('/api/plans/p/tasks/t1/extension-requests', JSON.stringify({ newDeadline: '9999-12-31', reason: 'cần thêm thời gian' }));
+    const newDeadline = await post(
+      '/api/plans/p/tasks/t1/extension-requests',
+      JSON.stringify({ newDeadline: '9999-12-31', reason: 'cần thêm thời gian' }),
+    );
     t.equal(newDeadline.statusCode, 400, 'newDeadline in year 9999');
   });
 
@@ -89,7 +92,7 @@ t.test('input at the edges', async (t) => {
     const hostile = `<script>${'x'.repeat(6000)}</script>`;
     const replaced = await app.inject({ method: 'GET', url: '/api/plans/nope', headers: { ...auth, 'x-request-id': hostile } });
     t.match(replaced.headers['x-request-id'], /^[0-9a-f-]{36}$/);
-    t.notMatch(replaced.payload, /script/, 'the problem\'s instance carries the fresh id');
+    t.notMatch(replaced.payload, /script/, "the problem's instance carries the fresh id");
   });
 
   await t.test('media types: a plan is application/yaml, everything else application/json', async (t) => {
@@ -119,7 +122,11 @@ t.test('input at the edges', async (t) => {
       t.equal(res.statusCode, 422, `${hostile.name} (${Date.now() - started} ms)`);
       const errors = res.json().errors as { line: number; col: number; code: string }[];
       t.ok(errors.length > 0 && errors.every((e) => e.line >= 1 && e.col >= 1), `${hostile.name}: positioned`);
-      if (hostile.code) t.ok(errors.some((e) => e.code === hostile.code), `${hostile.name}: ${hostile.code}`);
+      if (hostile.code)
+        t.ok(
+          errors.some((e) => e.code === hostile.code),
+          `${hostile.name}: ${hostile.code}`,
+        );
     }
   });
 
@@ -149,7 +156,10 @@ t.test('input at the edges', async (t) => {
       if (res.statusCode === 429) t.ok(Number(res.headers['retry-after']) > 0, 'with Retry-After');
     }
     t.same(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
-    t.ok(statuses.slice(5).every((s) => s === 429), `then 429: ${statuses.join(' ')}`);
+    t.ok(
+      statuses.slice(5).every((s) => s === 429),
+      `then 429: ${statuses.join(' ')}`,
+    );
     t.ok(lookups - before <= 6, `${lookups - before} token lookups for 12 attempts`);
   });
 });
@@ -186,6 +196,9 @@ t.test('Postgres down: 503 with Retry-After, logged with the request id', async 
     t.equal(res.statusCode, 503, `${request.method} ${request.url}: ${res.payload.slice(0, 200)}`);
     t.equal(res.headers['retry-after'], '5');
     t.match(res.json(), { type: `${PROBLEM}upstream-unavailable` });
-    t.ok(lines.some((line) => line.includes(`"reqId":"down-${request.method}"`) && line.includes('"level":50')), `the 503 is logged with its request id`);
+    t.ok(
+      lines.some((line) => line.includes(`"reqId":"down-${request.method}"`) && line.includes('"level":50')),
+      `the 503 is logged with its request id`,
+    );
   }
 });

@@ -100,37 +100,52 @@ t.test('roll-ups along the agency tree', async (t) => {
 
   t.test('tỉnh → huyện → xã: plan counts', async (t) => {
     const agencyRows = (await get('/api/plans/tinh-huyen-xa')).agencies as Row[];
-    t.same(agencyRows.map((r) => [idOf(r), totalOf(r)]), [
-      ['cong-an-tinh', 1],
-      ['so-tu-phap', 1],
-      ['huyen-a', 1],
-      ['xa-a1', 2],
-      ['xa-a2', 2],
-      ['xa-a3', 2],
-      ['huyen-b', 1],
-      ['xa-b1', 2],
-      ['xa-b2', 2],
-      ['xa-b3', 2],
-    ], "a row per agency, a unit's copy counted for the unit (every commune also carries tuyen-truyen-xa)");
+    t.same(
+      agencyRows.map((r) => [idOf(r), totalOf(r)]),
+      [
+        ['cong-an-tinh', 1],
+        ['so-tu-phap', 1],
+        ['huyen-a', 1],
+        ['xa-a1', 2],
+        ['xa-a2', 2],
+        ['xa-a3', 2],
+        ['huyen-b', 1],
+        ['xa-b1', 2],
+        ['xa-b2', 2],
+        ['xa-b3', 2],
+      ],
+      "a row per agency, a unit's copy counted for the unit (every commune also carries tuyen-truyen-xa)",
+    );
 
     const district = await get('/api/plans/tinh-huyen-xa?level=district');
-    t.same(district.agencies.map((r: Row) => [idOf(r), totalOf(r), r.rolledUp, r.children]), [
-      ['cong-an-tinh', 1, false, 0],
-      ['so-tu-phap', 1, false, 0],
-      ['huyen-a', 7, true, 3],
-      ['huyen-b', 7, true, 3],
-    ]);
+    t.same(
+      district.agencies.map((r: Row) => [idOf(r), totalOf(r), r.rolledUp, r.children]),
+      [
+        ['cong-an-tinh', 1, false, 0],
+        ['so-tu-phap', 1, false, 0],
+        ['huyen-a', 7, true, 3],
+        ['huyen-b', 7, true, 3],
+      ],
+    );
     for (const districtId of ['huyen-a', 'huyen-b']) {
       const opened = await get(`/api/plans/tinh-huyen-xa?parent=${districtId}`);
       const row = district.agencies.find((r: Row) => idOf(r) === districtId);
-      t.same(opened.agencies.map(idOf), [districtId, ...['1', '2', '3'].map((n) => `xa-${districtId.slice(-1)}${n}`)], `${districtId} opens onto its own tasks and its communes`);
+      t.same(
+        opened.agencies.map(idOf),
+        [districtId, ...['1', '2', '3'].map((n) => `xa-${districtId.slice(-1)}${n}`)],
+        `${districtId} opens onto its own tasks and its communes`,
+      );
       for (const field of FIELDS) t.equal(sum(opened.agencies, field), row.counts[field], `${districtId}: ${field} adds up`);
       t.same(opened.counts, row.counts, `${districtId}: the opened totals are the district row`);
     }
     const province = await get('/api/plans/tinh-huyen-xa?level=province');
-    t.same(province.agencies.map((r: Row) => [idOf(r), totalOf(r), r.rolledUp]), [['ubnd-tinh', 16, true]]);
+    t.same(
+      province.agencies.map((r: Row) => [idOf(r), totalOf(r), r.rolledUp]),
+      [['ubnd-tinh', 16, true]],
+    );
     t.same(province.agencies[0].counts, district.counts, 'the province row is everything');
-    for (const field of FIELDS) t.equal(sum(district.agencies, field), province.agencies[0].counts[field], `district rows add up to the province: ${field}`);
+    for (const field of FIELDS)
+      t.equal(sum(district.agencies, field), province.agencies[0].counts[field], `district rows add up to the province: ${field}`);
     t.match(province.counts, { done_on_time: 4, done_late: 1, open_overdue: 11, total: 16 });
   });
 
@@ -145,7 +160,10 @@ t.test('roll-ups along the agency tree', async (t) => {
       t.equal(sum(opened.agencies, field), huyenA[field], `huyện A = its communes + its own: ${field}`);
       t.equal(sum(district.agencies, field), province.totals[field], `districts add up to the province: ${field}`);
     }
-    t.same(province.agencies.map((r: Row) => r.agency), ['ubnd-tinh']);
+    t.same(
+      province.agencies.map((r: Row) => r.agency),
+      ['ubnd-tinh'],
+    );
     const csv = await stack.inject({ method: 'GET', url: `/api/plans/tinh-huyen-xa/report?asOf=${asOf}&level=district&format=csv`, token });
     t.match(csv.payload, /\r\nUBND huyện A,1,1,0,5,0,7,28.6,/);
   });
@@ -153,27 +171,59 @@ t.test('roll-ups along the agency tree', async (t) => {
   t.test('per-unit targets show in the roll-up; counts add, percentages weigh by base', async (t) => {
     const communes = await get('/api/plans/tinh-huyen-xa/tasks/so-hoa-ho-tich-a');
     t.match(communes.rollup, { total: 3, done: 2, target: { nature: 'count', value: 3000, progressValue: 2600, reached: 2, of: 3 } });
-    t.same(communes.rollup.members.map((m: { unitId: string; target: { value: number }; progressValue: number }) => [m.unitId, m.target.value, m.progressValue]), [
-      ['xa-a1', 1000, 1000],
-      ['xa-a2', 1200, 700],
-      ['xa-a3', 800, 900],
-    ]);
+    t.same(
+      communes.rollup.members.map((m: { unitId: string; target: { value: number }; progressValue: number }) => [
+        m.unitId,
+        m.target.value,
+        m.progressValue,
+      ]),
+      [
+        ['xa-a1', 1000, 1000],
+        ['xa-a2', 1200, 700],
+        ['xa-a3', 800, 900],
+      ],
+    );
     t.match(communes.task, { lead: 'huyen-a', progress: 'in_progress', category: 'open_overdue' });
 
     const districts = await get('/api/plans/tinh-huyen-xa/tasks/cccd-huyen');
-    t.match(districts.rollup.target, { nature: 'percent', progressValue: 93.75, value: 100, reached: 1, of: 2 }, '(90×50 000 + 100×30 000) / 80 000, not 190%');
-    t.same(districts.rollup.members.map((m: { unitId: string; target: { base: number } }) => [m.unitId, m.target.base]), [['huyen-a', 50_000], ['huyen-b', 30_000]]);
+    t.match(
+      districts.rollup.target,
+      { nature: 'percent', progressValue: 93.75, value: 100, reached: 1, of: 2 },
+      '(90×50 000 + 100×30 000) / 80 000, not 190%',
+    );
+    t.same(
+      districts.rollup.members.map((m: { unitId: string; target: { base: number } }) => [m.unitId, m.target.base]),
+      [
+        ['huyen-a', 50_000],
+        ['huyen-b', 30_000],
+      ],
+    );
     const province = await get('/api/plans/tinh-huyen-xa/tasks/tuyen-truyen-xa');
     t.equal(province.rollup.total, 6, 'every commune of the province, through its districts');
     const list = await get('/api/plans/tinh-huyen-xa/tasks?agency=huyen-a');
-    t.same(list.items.map((i: { key: string }) => i.key).sort(), ['cccd-huyen@huyen-a', 'so-hoa-ho-tich-a', 'so-hoa-ho-tich-a@xa-a1', 'so-hoa-ho-tich-a@xa-a2', 'so-hoa-ho-tich-a@xa-a3'], 'the district sees the task it directs as a whole and its copies');
+    t.same(
+      list.items.map((i: { key: string }) => i.key).sort(),
+      ['cccd-huyen@huyen-a', 'so-hoa-ho-tich-a', 'so-hoa-ho-tich-a@xa-a1', 'so-hoa-ho-tich-a@xa-a2', 'so-hoa-ho-tich-a@xa-a3'],
+      'the district sees the task it directs as a whole and its copies',
+    );
   });
 
   t.test('tỉnh → xã (after 1/7/2025): no district level', async (t) => {
     const district = await get('/api/plans/tinh-xa-2025?level=district');
-    t.same(district.agencies.map((r: Row) => [idOf(r), totalOf(r)]), [['cong-an-tinh', 1], ['xa-1', 1], ['xa-2', 1], ['xa-3', 1]]);
+    t.same(
+      district.agencies.map((r: Row) => [idOf(r), totalOf(r)]),
+      [
+        ['cong-an-tinh', 1],
+        ['xa-1', 1],
+        ['xa-2', 1],
+        ['xa-3', 1],
+      ],
+    );
     const province = await get('/api/plans/tinh-xa-2025?level=province');
-    t.same(province.agencies.map((r: Row) => [idOf(r), totalOf(r), r.children]), [['ubnd-tinh', 4, 4]]);
+    t.same(
+      province.agencies.map((r: Row) => [idOf(r), totalOf(r), r.children]),
+      [['ubnd-tinh', 4, 4]],
+    );
     const opened = await get('/api/plans/tinh-xa-2025?parent=ubnd-tinh');
     t.same(opened.counts, province.counts);
     const report = await get('/api/plans/tinh-xa-2025/report?asOf=2025-10-01&level=province');

@@ -18,7 +18,13 @@ const TASK = 'lam-sach-ho-tich';
 t.test('one Idempotency-Key, many requests at once', async (t) => {
   const stack = await startStack(t, { updateTimeoutMs: 8000 });
   const admin = await stack.token({ role: 'admin', name: 'Quản trị' });
-  const applied = await stack.inject({ method: 'POST', url: '/api/plans', token: admin.token, headers: { 'content-type': 'application/yaml' }, payload: readFileSync(PLAN_FILE, 'utf8') });
+  const applied = await stack.inject({
+    method: 'POST',
+    url: '/api/plans',
+    token: admin.token,
+    headers: { 'content-type': 'application/yaml' },
+    payload: readFileSync(PLAN_FILE, 'utf8'),
+  });
   t.equal(applied.statusCode, 200, applied.payload.slice(0, 300));
   // The workflows project their first state as they start, just after the apply answers.
   for (let i = 0; i < 150; i++) {
@@ -30,7 +36,9 @@ t.test('one Idempotency-Key, many requests at once', async (t) => {
   const post = (suffix: string, key: string, payload: object) =>
     stack.inject({ method: 'POST', url: url(suffix), token: admin.token, headers: { 'idempotency-key': key }, payload });
   const progressEvents = async (key: string) => {
-    const rows = await stack.db.sql<{ n: number }[]>`select count(*)::int as n from task_events where type = 'progress_reported' and request_id = ${key}`;
+    const rows = await stack.db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from task_events where type = 'progress_reported' and request_id = ${key}`;
     return rows[0]!.n;
   };
 
@@ -49,7 +57,10 @@ t.test('one Idempotency-Key, many requests at once', async (t) => {
   await t.test('the same body, one key, sent five times at once: applied once, five equal answers', async (t) => {
     const key = 'race-same';
     const answers = await Promise.all(Array.from({ length: 5 }, () => post('progress', key, { note: 'cùng một báo cáo' })));
-    t.same(answers.map((a) => a.statusCode), [200, 200, 200, 200, 200]);
+    t.same(
+      answers.map((a) => a.statusCode),
+      [200, 200, 200, 200, 200],
+    );
     t.equal(new Set(answers.map((a) => a.json().seq)).size, 1, 'every answer shows the same state');
     t.equal(answers.filter((a) => a.headers['idempotent-replayed'] === 'true').length, 4, 'four are replays of the first');
     t.equal(await progressEvents(key), 1);
@@ -65,7 +76,14 @@ t.test('one Idempotency-Key, many requests at once', async (t) => {
   });
 
   await t.test('a created token is never stored; a replay says it was shown once', async (t) => {
-    const create = () => stack.inject({ method: 'POST', url: '/api/tokens', token: admin.token, headers: { 'idempotency-key': 'token-once' }, payload: { name: 'Cán bộ STP', agency: 'so-tu-phap', role: 'staff' } });
+    const create = () =>
+      stack.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        token: admin.token,
+        headers: { 'idempotency-key': 'token-once' },
+        payload: { name: 'Cán bộ STP', agency: 'so-tu-phap', role: 'staff' },
+      });
     const first = await create();
     t.equal(first.statusCode, 201);
     const { id, token } = first.json() as { id: string; token: string };
@@ -75,9 +93,12 @@ t.test('one Idempotency-Key, many requests at once', async (t) => {
     t.notMatch(replay.payload, token);
     const stored = await stack.db.sql<{ body: string }[]>`select response_body::text as body from idempotency_records`;
     t.ok(stored.length > 0);
-    t.ok(stored.every((row) => !row.body.includes(token) && !/kh_[A-Za-z0-9_-]{20,}/.test(row.body)), 'no token in any stored response');
+    t.ok(
+      stored.every((row) => !row.body.includes(token) && !/kh_[A-Za-z0-9_-]{20,}/.test(row.body)),
+      'no token in any stored response',
+    );
     const tokens = await stack.inject({ method: 'GET', url: '/api/tokens', token: admin.token });
-    t.equal((tokens.json().items as { id: string; name: string }[]).filter((item) => item.name === "Cán bộ STP").length, 1, 'one token created');
+    t.equal((tokens.json().items as { id: string; name: string }[]).filter((item) => item.name === 'Cán bộ STP').length, 1, 'one token created');
   });
 
   await t.test('a record Postgres refuses fails for good, with its SQLSTATE', async (t) => {
@@ -88,10 +109,25 @@ t.test('one Idempotency-Key, many requests at once', async (t) => {
     const error = await stack.projection
       .recordTaskChange({
         state,
-        events: [{ idempotencyKey: 'nul-event', workflowId: (row!.state as { workflowId: string }).workflowId, planId: 'drill-small', taskId: TASK, seq: 10_000, type: 'progress_reported', at: new Date().toISOString(), actor: { id: 'x', role: 'admin' }, data: { note: 'x\u0000y' } }],
+        events: [
+          {
+            idempotencyKey: 'nul-event',
+            workflowId: (row!.state as { workflowId: string }).workflowId,
+            planId: 'drill-small',
+            taskId: TASK,
+            seq: 10_000,
+            type: 'progress_reported',
+            at: new Date().toISOString(),
+            actor: { id: 'x', role: 'admin' },
+            data: { note: 'x\u0000y' },
+          },
+        ],
         notifications: [],
       } as never)
-      .then(() => undefined, (caught: unknown) => caught);
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
     t.ok(error instanceof ApplicationFailure, 'an ApplicationFailure');
     t.equal((error as ApplicationFailure).type, UNSTORABLE_RECORD);
     t.equal((error as ApplicationFailure).nonRetryable, true, 'not retried');

@@ -17,12 +17,19 @@ t.test('one truth, written by the workflows', async (t) => {
   const admin = (await stack.token({ role: 'admin', name: 'Quản trị' })).token;
   const leader = (await stack.token({ role: 'leader', agency: 'cong-an-tinh', name: 'Lãnh đạo' })).token;
   const get = async (url: string) => (await stack.inject({ method: 'GET', url, token: admin })).json();
-  const post = (url: string, token: string, payload: object) => stack.inject({ method: 'POST', url: `/api/plans/${PLAN}/tasks/${url}`, token, payload });
+  const post = (url: string, token: string, payload: object) =>
+    stack.inject({ method: 'POST', url: `/api/plans/${PLAN}/tasks/${url}`, token, payload });
   const keys = async (query: string) =>
     ((await get(`/api/plans/${PLAN}/tasks?limit=500&${query}`)).items as { key: string }[]).map((i) => i.key).sort();
 
   const text = readFileSync(path.join(__dirname, '..', 'fixtures', 'one-truth.yaml'), 'utf8');
-  const applied = await stack.inject({ method: 'POST', url: '/api/plans', token: admin, headers: { 'content-type': 'application/yaml' }, payload: text });
+  const applied = await stack.inject({
+    method: 'POST',
+    url: '/api/plans',
+    token: admin,
+    headers: { 'content-type': 'application/yaml' },
+    payload: text,
+  });
   t.equal(applied.statusCode, 200, applied.payload);
   for (let i = 0; (await keys('')).length < 5; i++) {
     if (i > 240) throw new Error('the five task workflows were not projected within a minute');
@@ -69,7 +76,10 @@ t.test('one truth, written by the workflows', async (t) => {
     const whole = await get(`/api/plans/${PLAN}/tasks/cccd`);
     t.match(whole.task, { key: 'cccd', taskId: 'cccd', lead: 'cong-an-tinh' });
     t.match(whole.rollup, { total: 2, done: 0, target: { nature: 'percent', unit: '%', value: 100, of: 2 } });
-    t.same(whole.rollup.members.map((m: { key: string }) => m.key), ['cccd@huyen-a', 'cccd@huyen-b']);
+    t.same(
+      whole.rollup.members.map((m: { key: string }) => m.key),
+      ['cccd@huyen-a', 'cccd@huyen-b'],
+    );
     const district = await get(`/api/plans/${PLAN}?level=province`);
     t.equal(district.agencies.length, 1);
     t.equal(district.agencies[0].counts.total, 5, 'the province row counts every task workflow');

@@ -29,7 +29,13 @@ t.test('one truth about every task', async (t) => {
     // Reported five days before its deadline, which has passed since; not yet confirmed.
     ...history({ taskId: 'cho-xac-nhan', confirmation: true }, [
       { type: 'started', at: started, progress: 'in_progress', deadlineAt: iso(now - 2 * DAY) },
-      { type: 'completed', at: iso(now - 5 * DAY), progress: 'awaiting_confirmation', deadlineAt: iso(now - 2 * DAY), completedAt: iso(now - 5 * DAY) },
+      {
+        type: 'completed',
+        at: iso(now - 5 * DAY),
+        progress: 'awaiting_confirmation',
+        deadlineAt: iso(now - 2 * DAY),
+        completedAt: iso(now - 5 * DAY),
+      },
     ]),
     // Paused three days before its deadline, which has passed on the wall clock since.
     ...history({ taskId: 'tam-dung' }, [
@@ -66,7 +72,14 @@ t.test('one truth about every task', async (t) => {
     ]),
     ...history({ taskId: 'cccd-huyen', unitId: 'ubnd-cua-lo', lead: 'ubnd-cua-lo', target: percent }, [
       { type: 'started', at: started, progress: 'in_progress', deadlineAt: iso(now + 10 * DAY) },
-      { type: 'completed', at: iso(now - 2 * DAY), progress: 'done', deadlineAt: iso(now + 10 * DAY), completedAt: iso(now - 2 * DAY), progressValue: 100 },
+      {
+        type: 'completed',
+        at: iso(now - 2 * DAY),
+        progress: 'done',
+        deadlineAt: iso(now + 10 * DAY),
+        completedAt: iso(now - 2 * DAY),
+        progressValue: 100,
+      },
     ]),
   ];
   for (const change of changes) await recordChange(stack.db.db, change);
@@ -86,7 +99,12 @@ t.test('one truth about every task', async (t) => {
   const report = (await get('/api/plans/kh-test/report')).body;
 
   t.test('awaiting confirmation, reported before the deadline: open on time everywhere, in its own figure', async (t) => {
-    t.match(await detail('cho-xac-nhan'), { progress: 'awaiting_confirmation', category: 'open_on_time', deadlineState: 'on_track', labels: { progress: 'Chờ xác nhận', category: 'Chưa hoàn thành trong hạn' } });
+    t.match(await detail('cho-xac-nhan'), {
+      progress: 'awaiting_confirmation',
+      category: 'open_on_time',
+      deadlineState: 'on_track',
+      labels: { progress: 'Chờ xác nhận', category: 'Chưa hoàn thành trong hạn' },
+    });
     t.ok((await keys('category=open_on_time')).includes('cho-xac-nhan'));
     t.notOk((await keys('category=open_overdue')).includes('cho-xac-nhan'));
     t.equal(status.counts.awaiting_confirmation, 1);
@@ -132,9 +150,19 @@ t.test('one truth about every task', async (t) => {
   t.test('the task of a task with units answers as a whole, with its units; percentages are not summed', async (t) => {
     const res = await get('/api/plans/kh-test/tasks/cccd-huyen');
     t.equal(res.status, 200);
-    t.match(res.body.task, { key: 'cccd-huyen', lead: 'vp-ubnd', progress: 'done', category: 'done_on_time', progressValue: 100, target: { unit: '%', value: 100 } });
+    t.match(res.body.task, {
+      key: 'cccd-huyen',
+      lead: 'vp-ubnd',
+      progress: 'done',
+      category: 'done_on_time',
+      progressValue: 100,
+      target: { unit: '%', value: 100 },
+    });
     t.match(res.body.rollup, { total: 2, done: 2, target: { nature: 'percent', progressValue: 100, value: 100, reached: 2, of: 2 } });
-    t.same(res.body.rollup.members.map((m: { key: string }) => m.key), ['cccd-huyen@ubnd-cua-lo', 'cccd-huyen@ubnd-vinh']);
+    t.same(
+      res.body.rollup.members.map((m: { key: string }) => m.key),
+      ['cccd-huyen@ubnd-cua-lo', 'cccd-huyen@ubnd-vinh'],
+    );
     t.same(await keys('agency=vp-ubnd'), ['cccd-huyen@ubnd-cua-lo', 'cccd-huyen@ubnd-vinh'], 'the directing agency sees the copies it directs');
     const vinh = status.agencies.find((a: { id: string }) => a.id === 'ubnd-vinh');
     t.equal(vinh.counts.done_on_time, 1, "a unit's copy counts for the unit");

@@ -21,7 +21,13 @@ t.test('read side, tokens and problems', async (t) => {
     ]),
     ...history({ taskId: 'cccd', lead: 'cong-an-tinh' }, [
       { type: 'started', at: '2022-11-07T03:00:00Z', progress: 'in_progress', deadlineAt: '2022-11-15T16:59:59.999Z' },
-      { type: 'completed', at: '2022-11-14T03:00:00Z', progress: 'done', deadlineAt: '2022-11-15T16:59:59.999Z', completedAt: '2022-11-14T03:00:00Z' },
+      {
+        type: 'completed',
+        at: '2022-11-14T03:00:00Z',
+        progress: 'done',
+        deadlineAt: '2022-11-15T16:59:59.999Z',
+        completedAt: '2022-11-14T03:00:00Z',
+      },
     ]),
     ...history({ taskId: 'tuyen-truyen', lead: 'so-tu-phap' }, [{ type: 'started', at: '2022-11-07T03:00:00Z', progress: 'in_progress' }]),
     ...history({ taskId: 'so-hoa', lead: 'ubnd-vinh', unitId: 'ubnd-vinh' }, [
@@ -50,7 +56,10 @@ t.test('read side, tokens and problems', async (t) => {
   t.test('plans list and status by category', async (t) => {
     const list = await stack.inject({ method: 'GET', url: '/api/plans', token: staff.token });
     t.equal(list.statusCode, 200);
-    t.same(list.json().items.map((p: { id: string }) => p.id), ['kh-test']);
+    t.same(
+      list.json().items.map((p: { id: string }) => p.id),
+      ['kh-test'],
+    );
 
     const res = await stack.inject({ method: 'GET', url: '/api/plans/kh-test', token: leader.token });
     t.equal(res.statusCode, 200);
@@ -126,7 +135,10 @@ t.test('read side, tokens and problems', async (t) => {
     t.equal(res.statusCode, 200);
     const body = res.json();
     t.match(body.task, { key: 'cccd', progress: 'done', category: 'done_on_time', lead: 'cong-an-tinh', completedAt: '2022-11-14T03:00:00.000Z' });
-    t.same(body.events.map((e: { type: string }) => e.type), ['started', 'completed']);
+    t.same(
+      body.events.map((e: { type: string }) => e.type),
+      ['started', 'completed'],
+    );
 
     const unit = await stack.inject({ method: 'GET', url: `/api/plans/kh-test/tasks/${encodeURIComponent('so-hoa@ubnd-vinh')}`, token: staff.token });
     t.equal(unit.statusCode, 200);
@@ -134,7 +146,13 @@ t.test('read side, tokens and problems', async (t) => {
 
     const missing = await stack.inject({ method: 'GET', url: '/api/plans/kh-test/tasks/khong-co', token: staff.token });
     t.equal(missing.statusCode, 404);
-    t.match(missing.json(), { type: `${PROBLEM}not-found`, title: String, status: 404, detail: /khong-co/, instance: /^\/api\/plans\/kh-test\/tasks\/khong-co#/ });
+    t.match(missing.json(), {
+      type: `${PROBLEM}not-found`,
+      title: String,
+      status: 404,
+      detail: /khong-co/,
+      instance: /^\/api\/plans\/kh-test\/tasks\/khong-co#/,
+    });
   });
 
   t.test('my tasks: open tasks of my agency, overdue first', async (t) => {
@@ -142,7 +160,10 @@ t.test('read side, tokens and problems', async (t) => {
     t.equal(res.statusCode, 200);
     const body = res.json();
     t.equal(body.agency, 'so-tu-phap');
-    t.same(body.items.map((i: { key: string; involvement: string }) => `${i.key}:${i.involvement}`), ['ho-tich:lead', 'tuyen-truyen:lead']);
+    t.same(
+      body.items.map((i: { key: string; involvement: string }) => `${i.key}:${i.involvement}`),
+      ['ho-tich:lead', 'tuyen-truyen:lead'],
+    );
 
     const police = await stack.inject({ method: 'GET', url: '/api/me/tasks', token: leader.token });
     const keys = police.json().items.map((i: { key: string }) => i.key);
@@ -200,7 +221,13 @@ t.test('read side, tokens and problems', async (t) => {
     t.equal(tooLarge.statusCode, 413);
     t.match(tooLarge.json(), { type: `${PROBLEM}payload-too-large`, status: 413 });
 
-    const media = await stack.inject({ method: 'POST', url: '/api/plans', token: admin.token, headers: { 'content-type': 'application/xml' }, payload: '<plan/>' });
+    const media = await stack.inject({
+      method: 'POST',
+      url: '/api/plans',
+      token: admin.token,
+      headers: { 'content-type': 'application/xml' },
+      payload: '<plan/>',
+    });
     t.equal(media.statusCode, 415);
 
     const invalidPlan = await stack.inject({
@@ -214,9 +241,18 @@ t.test('read side, tokens and problems', async (t) => {
     const problem = invalidPlan.json();
     t.match(problem, { type: `${PROBLEM}validation`, status: 422 });
     t.ok(problem.errors.length > 0);
-    t.ok(problem.errors.every((e: { line: number; col: number }) => e.line >= 1 && e.col >= 1), 'every error has a line and column');
-    t.ok(problem.errors.some((e: { line: number }) => e.line === 5), 'the impossible date is on line 5');
-    t.ok(problem.errors.every((e: { code: string }) => typeof e.code === 'string'), 'each with its stable code');
+    t.ok(
+      problem.errors.every((e: { line: number; col: number }) => e.line >= 1 && e.col >= 1),
+      'every error has a line and column',
+    );
+    t.ok(
+      problem.errors.some((e: { line: number }) => e.line === 5),
+      'the impossible date is on line 5',
+    );
+    t.ok(
+      problem.errors.every((e: { code: string }) => typeof e.code === 'string'),
+      'each with its stable code',
+    );
   });
 
   t.test('tokens: create once, list, revoke; idempotent creation', async (t) => {

@@ -20,7 +20,7 @@ t.test('validator rejections keep their meaning', async (t) => {
     const problem = temporalProblem(rejected(type, `lý do ${type}`), 'nhiệm vụ t01');
     t.equal(problem.status, status, type);
     t.equal(problem.kind, kind);
-    t.equal(problem.message, `lý do ${type}`, 'the workflow\'s own words reach the caller');
+    t.equal(problem.message, `lý do ${type}`, "the workflow's own words reach the caller");
   }
 });
 

@@ -55,14 +55,32 @@ t.test('nghe-an-771 through the API', async (t) => {
   const planText = readFileSync(path.join(ROOT, 'plans', `${PLAN}.yaml`), 'utf8');
 
   await t.test('dry run, then apply: 42 tasks with their deadline instants', async (t) => {
-    const denied = await stack.inject({ method: 'POST', url: '/api/plans', token: leader.token, headers: { 'content-type': 'application/yaml' }, payload: planText });
+    const denied = await stack.inject({
+      method: 'POST',
+      url: '/api/plans',
+      token: leader.token,
+      headers: { 'content-type': 'application/yaml' },
+      payload: planText,
+    });
     t.equal(denied.statusCode, 403, 'only admins apply plans');
 
-    const dry = await stack.inject({ method: 'POST', url: '/api/plans/diff', token: admin.token, headers: { 'content-type': 'application/yaml' }, payload: planText });
+    const dry = await stack.inject({
+      method: 'POST',
+      url: '/api/plans/diff',
+      token: admin.token,
+      headers: { 'content-type': 'application/yaml' },
+      payload: planText,
+    });
     t.equal(dry.statusCode, 200);
     t.match(dry.json(), { planId: PLAN, dryRun: true, diff: { added: 42, changed: 0, removed: 0 } });
 
-    const applied = await stack.inject({ method: 'POST', url: '/api/plans', token: admin.token, headers: { 'content-type': 'application/yaml' }, payload: planText });
+    const applied = await stack.inject({
+      method: 'POST',
+      url: '/api/plans',
+      token: admin.token,
+      headers: { 'content-type': 'application/yaml' },
+      payload: planText,
+    });
     t.equal(applied.statusCode, 200, applied.payload);
     t.match(applied.json(), { planId: PLAN, dryRun: false, changed: true, version: 1, diff: { added: 42 } });
 
@@ -78,7 +96,13 @@ t.test('nghe-an-771 through the API', async (t) => {
     t.equal(deadlineOf('t03'), undefined, 'no deadline');
     t.equal(items.find((i) => i.key === 't10')?.progress, 'not_started', 'waits for t09');
 
-    const again = await stack.inject({ method: 'POST', url: '/api/plans', token: admin.token, headers: { 'content-type': 'application/yaml' }, payload: planText });
+    const again = await stack.inject({
+      method: 'POST',
+      url: '/api/plans',
+      token: admin.token,
+      headers: { 'content-type': 'application/yaml' },
+      payload: planText,
+    });
     t.equal(again.statusCode, 200);
     t.match(again.json(), { changed: false, diff: { added: 0, changed: 0, removed: 0 } }, 'a second apply changes nothing');
 
@@ -90,7 +114,10 @@ t.test('nghe-an-771 through the API', async (t) => {
     const before = await stack.inject({ method: 'GET', url: `/api/plans/${PLAN}/report?format=json`, token: leader.token });
     const doneBefore = before.json().totals.doneOnTime + before.json().totals.doneLate;
 
-    const res = await post('t23/complete', await staff('so-y-te'), { note: 'Đã triển khai tại 100% cơ sở khám chữa bệnh', evidence: 'Báo cáo 12/BC-SYT' });
+    const res = await post('t23/complete', await staff('so-y-te'), {
+      note: 'Đã triển khai tại 100% cơ sở khám chữa bệnh',
+      evidence: 'Báo cáo 12/BC-SYT',
+    });
     t.equal(res.statusCode, 200, res.payload);
     const task = res.json();
     t.match(task, { key: 't23', progress: 'done', category: 'done_late', completedBy: { agency: 'so-y-te', role: 'staff' } });
@@ -136,14 +163,23 @@ t.test('nghe-an-771 through the API', async (t) => {
     let extensionId = 'chua-co';
     const rows: Row[] = [
       { name: 'complete', lead: 'so-gddt', other: 'so-y-te', send: (tok) => post('t11/complete', tok, {}), expected: [401, 403, 200, 403, 409] },
-      { name: 'progress', lead: 'so-y-te', other: 'so-gddt', send: (tok) => post('t24/progress', tok, { value: 40, note: 'Đã kết nối 40% cơ sở' }), expected: [401, 403, 200, 200, 200] },
+      {
+        name: 'progress',
+        lead: 'so-y-te',
+        other: 'so-gddt',
+        send: (tok) => post('t24/progress', tok, { value: 40, note: 'Đã kết nối 40% cơ sở' }),
+        expected: [401, 403, 200, 200, 200],
+      },
       {
         name: 'extension-requests',
         lead: 'cong-an-tinh',
         other: 'so-gddt',
         send: async (tok) => {
           const res = await post('t08/extension-requests', tok, { newDeadline: '2030-06-30', reason: 'Chờ hạ tầng kết nối của Bộ' });
-          const pending = res.statusCode === 200 ? (res.json().extensionRequests as { id: string; status: string }[]).find((r) => r.status === 'pending') : undefined;
+          const pending =
+            res.statusCode === 200
+              ? (res.json().extensionRequests as { id: string; status: string }[]).find((r) => r.status === 'pending')
+              : undefined;
           if (pending) extensionId = pending.id;
           return res;
         },
@@ -156,10 +192,28 @@ t.test('nghe-an-771 through the API', async (t) => {
         send: (tok) => post(`t08/extension-requests/${encodeURIComponent(extensionId)}/decision`, tok, { approve: true, note: 'Đồng ý' }),
         expected: [401, 403, 403, 200, 409],
       },
-      { name: 'pause', lead: 'so-gddt', other: 'so-y-te', send: (tok) => post('t35/pause', tok, { reason: 'Chờ hướng dẫn của Bộ GD&ĐT' }), expected: [401, 403, 403, 200, 409] },
+      {
+        name: 'pause',
+        lead: 'so-gddt',
+        other: 'so-y-te',
+        send: (tok) => post('t35/pause', tok, { reason: 'Chờ hướng dẫn của Bộ GD&ĐT' }),
+        expected: [401, 403, 403, 200, 409],
+      },
       { name: 'resume', lead: 'so-gddt', other: 'so-y-te', send: (tok) => post('t35/resume', tok, {}), expected: [401, 403, 403, 200, 409] },
-      { name: 'confirm', lead: 'cong-an-tinh', other: 'so-gddt', send: (tok) => post('t06/confirm', tok, { note: 'Đạt' }), expected: [401, 403, 403, 200, 409] },
-      { name: 'return', lead: 'so-tnmt', other: 'so-gddt', send: (tok) => post('t18/return', tok, { reason: 'Thiếu số liệu xã' }), expected: [401, 403, 403, 200, 409] },
+      {
+        name: 'confirm',
+        lead: 'cong-an-tinh',
+        other: 'so-gddt',
+        send: (tok) => post('t06/confirm', tok, { note: 'Đạt' }),
+        expected: [401, 403, 403, 200, 409],
+      },
+      {
+        name: 'return',
+        lead: 'so-tnmt',
+        other: 'so-gddt',
+        send: (tok) => post('t18/return', tok, { reason: 'Thiếu số liệu xã' }),
+        expected: [401, 403, 403, 200, 409],
+      },
     ];
     for (const row of rows) {
       const tokens = [undefined, await staff(row.other), await staff(row.lead), leader.token, admin.token];
@@ -229,10 +283,14 @@ t.test('nghe-an-771 through the API', async (t) => {
     for (const completion of fixture.completions) {
       const completedAt = `${completion.completedOn}T10:00:00+07:00`;
       // A task whose prerequisite was just completed is released by the plan workflow a moment later.
-      const res = await waitFor(`completion of ${completion.task}`, async () => {
-        const attempt = await post(`${completion.task}/complete`, admin.token, { completedAt, note: 'Ghi nhận theo báo cáo' });
-        return attempt.statusCode === 409 && /chờ/.test(attempt.json().detail) ? undefined : attempt;
-      }, 30_000);
+      const res = await waitFor(
+        `completion of ${completion.task}`,
+        async () => {
+          const attempt = await post(`${completion.task}/complete`, admin.token, { completedAt, note: 'Ghi nhận theo báo cáo' });
+          return attempt.statusCode === 409 && /chờ/.test(attempt.json().detail) ? undefined : attempt;
+        },
+        30_000,
+      );
       t.equal(res.statusCode, 200, `${completion.task}: ${res.payload.slice(0, 200)}`);
       t.equal(res.json().lead, completion.agency);
       t.equal(res.json().completedAt, new Date(completedAt).toISOString());

@@ -66,10 +66,10 @@ t.test('a plan too large for one apply is refused before anything starts', async
       start: async (_type: string, options: { workflowId: string }) => started.push(options.workflowId),
     },
   } as unknown as Client;
-  await t.rejects(
-    applyPlan({ client, plan: huge, text: '', actor: { id: 'test', role: 'admin' }, dryRun: false }),
-    { name: 'PlanTooLargeError', message: /compiles to 1500 task workflows .* Split it into several plan files/ },
-  );
+  await t.rejects(applyPlan({ client, plan: huge, text: '', actor: { id: 'test', role: 'admin' }, dryRun: false }), {
+    name: 'PlanTooLargeError',
+    message: /compiles to 1500 task workflows .* Split it into several plan files/,
+  });
   t.same(started, [], 'no workflow was started');
   const small = await applyPlan({ client, plan: minimal, text: '', actor: { id: 'test', role: 'admin' }, dryRun: true });
   t.equal(small.diff.added, 1, 'a small plan still compiles and diffs');

@@ -33,7 +33,10 @@ t.test('nothing applied yet: every task workflow is added', async (t) => {
     diff.entries.map((entry) => entry.workflowId),
     specs.map((spec) => `task:drill-small:${spec.taskId}${spec.unitId ? `@${spec.unitId}` : ''}`),
   );
-  t.same(diff.entries.filter((entry) => entry.unitId).map((entry) => entry.unitId), ['ubnd-tp-vinh', 'ubnd-quynh-luu']);
+  t.same(
+    diff.entries.filter((entry) => entry.unitId).map((entry) => entry.unitId),
+    ['ubnd-tp-vinh', 'ubnd-quynh-luu'],
+  );
 });
 
 t.test('the amended plan: changed field by field, added, removed', async (t) => {
@@ -83,4 +86,3 @@ t.test('a calendar change shows the days added and removed, not two long lists',
   t.match(text, 'calendar.holidays: thêm "2026-12-31"');
   t.notMatch(text, /2022-01-01/, 'unchanged days are not printed');
 });
-

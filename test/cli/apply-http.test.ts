@@ -89,7 +89,11 @@ t.test('diff and apply through the API', async (t) => {
     if (res.statusCode === 200) tasks = res.json().items;
     if (tasks.length === 0) await sleep(250);
   }
-  t.same(tasks.map((task) => task.taskId), ['t01'], 'the API lists the applied task');
+  t.same(
+    tasks.map((task) => task.taskId),
+    ['t01'],
+    'the API lists the applied task',
+  );
 
   const again = await kehoach(['apply', file]);
   t.equal(again.code, 0, again.stderr);
@@ -133,18 +137,23 @@ t.test('diff and apply through the API', async (t) => {
   process.env.KEHOACH_URL = url;
   process.env.KEHOACH_TOKEN = admin.token;
   t.teardown(() => {
-    for (const [name, value] of [['KEHOACH_URL', saved.url], ['KEHOACH_TOKEN', saved.token]] as const) {
+    for (const [name, value] of [
+      ['KEHOACH_URL', saved.url],
+      ['KEHOACH_TOKEN', saved.token],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
   });
   const transport = await httpTransport();
   const plan = (await loadPlanFile(file)).plan!;
-  const rejected = await transport.apply({ plan, text: readFileSync(broken, 'utf8'), file: 'rejected.yaml', actor: { id: 'test', name: 'test', role: 'admin' }, dryRun: false }).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  t.type(rejected, PlanRejectedError, 'a 422 with positions becomes the plan\'s diagnostics');
+  const rejected = await transport
+    .apply({ plan, text: readFileSync(broken, 'utf8'), file: 'rejected.yaml', actor: { id: 'test', name: 'test', role: 'admin' }, dryRun: false })
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  t.type(rejected, PlanRejectedError, "a 422 with positions becomes the plan's diagnostics");
   const diagnostics = (rejected as PlanRejectedError).diagnostics;
   t.ok(diagnostics.length > 0);
   t.match(diagnostics[0], { file: 'rejected.yaml', severity: 'error', line: Number, col: Number });

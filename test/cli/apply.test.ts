@@ -93,7 +93,10 @@ t.test('diff, apply, then nothing left to diff or apply', async (t) => {
   t.equal((await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanState)).version, 1);
 
   const file = path.join(dir, `${planId}.yaml`);
-  writeFileSync(file, readFileSync(file, 'utf8').replace('title: Kế hoạch diễn tập triển khai Đề án 06', 'title: Kế hoạch diễn tập Đề án 06 (sửa tên)'));
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace('title: Kế hoạch diễn tập triển khai Đề án 06', 'title: Kế hoạch diễn tập Đề án 06 (sửa tên)'),
+  );
   const renamed = await kehoach(['diff', dir]);
   t.equal(renamed.code, 1, 'a document change without task changes is still a change');
   t.match(renamed.stdout, `Kế hoạch ${planId}: nội dung kế hoạch thay đổi, không nhiệm vụ nào thay đổi.`);

@@ -15,7 +15,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 t.test('kehoach check finds and repairs a row changed behind its back', async (t) => {
   const stack = await startStack(t);
   const admin = await stack.token({ role: 'admin' });
-  const applied = await stack.inject({ method: 'POST', url: '/api/plans', token: admin.token, headers: { 'content-type': 'application/yaml' }, payload: readFileSync(PLAN_FILE, 'utf8') });
+  const applied = await stack.inject({
+    method: 'POST',
+    url: '/api/plans',
+    token: admin.token,
+    headers: { 'content-type': 'application/yaml' },
+    payload: readFileSync(PLAN_FILE, 'utf8'),
+  });
   t.equal(applied.statusCode, 200);
   const options = { db: stack.db.db, client: stack.temporal.client, projection: stack.projection };
 
@@ -32,7 +38,10 @@ t.test('kehoach check finds and repairs a row changed behind its back', async (t
   t.equal(found.differences.length, 1);
   t.match(found.differences[0], {
     workflowId: 'task:drill-small:lam-sach-ho-tich',
-    fields: [{ field: 'progress', row: 'done', workflow: 'in_progress' }, { field: 'category', row: 'done_on_time', workflow: 'open_on_time' }],
+    fields: [
+      { field: 'progress', row: 'done', workflow: 'in_progress' },
+      { field: 'category', row: 'done_on_time', workflow: 'open_on_time' },
+    ],
   });
 
   // The command itself, as an operator runs it.
@@ -56,11 +65,14 @@ t.test('kehoach check finds and repairs a row changed behind its back', async (t
     }
   };
   t.equal(await capture([]), 1, 'exit 1: a difference');
-  t.match(output.join(''), /lam-sach-ho-tich: progress: read model "done", workflow "in_progress".*\n1 plans, 6 tasks checked: 1 differ \(run with --repair/);
+  t.match(
+    output.join(''),
+    /lam-sach-ho-tich: progress: read model "done", workflow "in_progress".*\n1 plans, 6 tasks checked: 1 differ \(run with --repair/,
+  );
   output.length = 0;
   t.equal(await capture(['--repair']), 0, 'exit 0: repaired');
   t.match(output.join(''), /— repaired/);
   const [row] = await stack.db.sql<{ progress: string; category: string }[]>`select progress, category from tasks where task_id = 'lam-sach-ho-tich'`;
-  t.same(row, { progress: 'in_progress', category: 'open_on_time' }, 'the row holds the workflow\'s state again');
+  t.same(row, { progress: 'in_progress', category: 'open_on_time' }, "the row holds the workflow's state again");
   t.same((await checkReadModel(options)).differences, [], 'and the next check is clean');
 });

@@ -15,7 +15,15 @@ const row = (agency: string, name: string, counts: Partial<AgencyReportRow>): Ag
 });
 
 t.test('the table speaks the QĐ 42 terms, with awaiting confirmation beside them', async (t) => {
-  const stp = row('so-tu-phap', 'Sở Tư pháp', { doneOnTime: 1, doneLate: 1, openOnTime: 2, openOverdue: 1, total: 5, awaitingConfirmation: 1, percentDone: 40 });
+  const stp = row('so-tu-phap', 'Sở Tư pháp', {
+    doneOnTime: 1,
+    doneLate: 1,
+    openOnTime: 2,
+    openOverdue: 1,
+    total: 5,
+    awaitingConfirmation: 1,
+    percentDone: 40,
+  });
   const text = formatReport({ planId: 'kh-test', asOf: '2022-11-22', agencies: [stp], totals: { ...stp } });
   const lines = text.split('\n');
   t.equal(lines[0], 'Kế hoạch kh-test: tình hình đến hết ngày 22/11/2022');

@@ -74,7 +74,10 @@ t.test('no deadline, units, occurrences and drills', async (t) => {
   t.same(ongoing.entries, []);
   t.same(
     tasks.filter((task) => task.taskId === 'so-hoa-ho-khau').map((task) => [task.unitId, task.leadLabel]),
-    [['ubnd-tp-vinh', 'UBND thành phố Vinh'], ['ubnd-quynh-luu', 'UBND huyện Quỳnh Lưu']],
+    [
+      ['ubnd-tp-vinh', 'UBND thành phố Vinh'],
+      ['ubnd-quynh-luu', 'UBND huyện Quỳnh Lưu'],
+    ],
   );
   t.same(
     tasks.filter((task) => task.taskId === 'bao-cao-thang').map((task) => task.deadlineLabel),
@@ -134,8 +137,10 @@ t.test('exit 1 with the diagnostics when the plan is invalid, 2 on usage errors'
 t.test('a warning when a printed date falls in a year whose holidays are not announced', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kehoach-timeline-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const minimal = readFileSync(join(ROOT, 'test', 'fixtures', 'plans', 'valid', 'minimal.yaml'), 'utf8')
-    .replace('../../../../plans/plan.schema.json', join(ROOT, 'plans', 'plan.schema.json'));
+  const minimal = readFileSync(join(ROOT, 'test', 'fixtures', 'plans', 'valid', 'minimal.yaml'), 'utf8').replace(
+    '../../../../plans/plan.schema.json',
+    join(ROOT, 'plans', 'plan.schema.json'),
+  );
   // Due on 30/12/2026: the ladder's later levels fall in January 2027, which vn.yaml has not recorded.
   const late = join(dir, 'late.yaml');
   writeFileSync(late, minimal.replace('deadline: 2022-12-25', 'deadline: 2026-12-30'));

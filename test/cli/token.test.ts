@@ -51,7 +51,10 @@ t.test('token and report commands', async (t) => {
 
     t.equal((await kehoach(['token', 'revoke', id], env)).code, 0);
     const revoked = await kehoach(['token', 'list'], env);
-    t.match(revoked.stdout.split('\n').find((l) => l.startsWith(id)), /revoked/);
+    t.match(
+      revoked.stdout.split('\n').find((l) => l.startsWith(id)),
+      /revoked/,
+    );
 
     const bad = await kehoach(['token', 'create', '--name', 'B', '--role', 'staff'], env);
     t.equal(bad.code, 1, 'staff without agency is refused by the API');
@@ -63,7 +66,13 @@ t.test('token and report commands', async (t) => {
     await stack.projection.recordPlanVersion(planVersion(1, planDocument()));
     for (const c of history({ taskId: 'ho-tich', lead: 'so-tu-phap' }, [
       { type: 'started', at: '2022-11-07T03:00:00Z', progress: 'in_progress', deadlineAt: '2022-11-30T17:00:00.000Z' },
-      { type: 'completed', at: '2022-11-20T03:00:00Z', progress: 'done', deadlineAt: '2022-11-30T17:00:00.000Z', completedAt: '2022-11-20T03:00:00Z' },
+      {
+        type: 'completed',
+        at: '2022-11-20T03:00:00Z',
+        progress: 'done',
+        deadlineAt: '2022-11-30T17:00:00.000Z',
+        completedAt: '2022-11-20T03:00:00Z',
+      },
     ])) {
       await stack.projection.recordTaskChange(c);
     }

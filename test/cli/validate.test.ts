@@ -56,14 +56,16 @@ t.test('--json prints the diagnostics as data', async (t) => {
   const result = kehoach(['validate', '--json', `${FIXTURES}/invalid/unknown-key-typo.yaml`, `${FIXTURES}/valid/minimal.yaml`]);
   t.equal(result.status, 1);
   const diagnostics = JSON.parse(result.stdout) as unknown[];
-  t.same(diagnostics, [{
-    file: `${FIXTURES}/invalid/unknown-key-typo.yaml`,
-    line: 26,
-    col: 5,
-    severity: 'error',
-    code: 'unknown-key',
-    message: "unknown key 'deadlin' in task 't01'; did you mean 'deadline'?",
-  }]);
+  t.same(diagnostics, [
+    {
+      file: `${FIXTURES}/invalid/unknown-key-typo.yaml`,
+      line: 26,
+      col: 5,
+      severity: 'error',
+      code: 'unknown-key',
+      message: "unknown key 'deadlin' in task 't01'; did you mean 'deadline'?",
+    },
+  ]);
   const valid = kehoach(['validate', `${FIXTURES}/valid/minimal.yaml`, '--json']);
   t.equal(valid.status, 0);
   t.same(JSON.parse(valid.stdout), []);
@@ -98,7 +100,10 @@ t.test('paths are relative to the working directory', async (t) => {
   const result = kehoach(['validate', 'plan.yaml'], dir);
   t.equal(result.status, 1);
   const lines = result.stdout.split('\n');
-  t.match(lines[0], /^plan\.yaml:1:1: warning: the editor schema comment points at '\.\.\/\.\.\/\.\.\/\.\.\/plans\/plan\.schema\.json', which does not exist from this file's folder/);
+  t.match(
+    lines[0],
+    /^plan\.yaml:1:1: warning: the editor schema comment points at '\.\.\/\.\.\/\.\.\/\.\.\/plans\/plan\.schema\.json', which does not exist from this file's folder/,
+  );
   t.match(lines[1], /^plan\.yaml:24:11: error: /);
 });
 

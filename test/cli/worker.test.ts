@@ -43,7 +43,11 @@ t.test('the worker runs plans into Postgres and stops gracefully on SIGTERM', as
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  await eventually(async () => stderr, (text) => text.includes('polling') || child.exitCode !== null, 60_000);
+  await eventually(
+    async () => stderr,
+    (text) => text.includes('polling') || child.exitCode !== null,
+    60_000,
+  );
   t.match(stderr, 'polling task queue', 'the worker is up');
 
   const planId = freshPlanId('worker');
@@ -59,9 +63,13 @@ t.test('the worker runs plans into Postgres and stops gracefully on SIGTERM', as
     async () => (await postgres.sql`select count(*)::int as n from tasks where plan_id = ${planId}`)[0]?.n as number,
     (n) => n === 6,
   );
-  t.equal(rows, 6, 'the projection wrote every task workflow to Postgres, the units\' roll-up included');
+  t.equal(rows, 6, "the projection wrote every task workflow to Postgres, the units' roll-up included");
   const versions = await postgres.sql`select version from plan_versions where plan_id = ${planId}`;
-  t.same(versions.map((row) => row.version), [1], 'and the applied version');
+  t.same(
+    versions.map((row) => row.version),
+    [1],
+    'and the applied version',
+  );
 
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'exits 0 after SIGTERM');

@@ -48,7 +48,10 @@ t.test('starts, keeps its data across a restart and serves several clients', asy
   // Two pools at once, and a write from one seen by the other.
   await Promise.all([one.sql`insert into notes (body) values ('một')`, two.sql`insert into notes (body) values ('hai')`]);
   const seen = await two.sql<{ body: string }[]>`select body from notes order by body`;
-  t.same(seen.map((row) => row.body), ['hai', 'một']);
+  t.same(
+    seen.map((row) => row.body),
+    ['hai', 'một'],
+  );
   const fromChild = JSON.parse(await queryFromAnotherProcess(first.url, 'select count(*)::int as n from notes')) as { n: number }[];
   t.equal(fromChild[0]?.n, 2, 'another process reads the same database over TCP');
 
@@ -64,7 +67,11 @@ t.test('starts, keeps its data across a restart and serves several clients', asy
   const again = openDatabase(second.url);
   t.teardown(() => again.close());
   const kept = await again.sql<{ body: string }[]>`select body from notes order by body`;
-  t.same(kept.map((row) => row.body), ['hai', 'một'], 'the data survived the restart');
+  t.same(
+    kept.map((row) => row.body),
+    ['hai', 'một'],
+    'the data survived the restart',
+  );
   await again.close();
   await second.stop();
 });

@@ -1,5 +1,11 @@
 import t from 'tap';
-import { claimIdempotencyKey, completeIdempotentRequest, pruneIdempotencyRecords, releaseIdempotencyKey, requestHash } from '../../src/db/idempotency';
+import {
+  claimIdempotencyKey,
+  completeIdempotentRequest,
+  pruneIdempotencyRecords,
+  releaseIdempotencyKey,
+  requestHash,
+} from '../../src/db/idempotency';
 import { canonicalJson } from '../../src/canonical-json';
 import { withPostgres } from '../helpers/postgres';
 
@@ -40,8 +46,16 @@ t.test('claims, stored responses, expiry', async (t) => {
   const abandoned = { ...request, key: 'k-3' };
   t.same(await claimIdempotencyKey(db, abandoned, STALE), { outcome: 'claimed' });
   await sql`update idempotency_records set created_at = now() - interval '2 minutes' where key = 'k-3'`;
-  t.same(await claimIdempotencyKey(db, { ...abandoned, body: { other: 1 } }, STALE), { outcome: 'mismatch' }, 'a stale claim is never taken by another request');
-  t.same(await claimIdempotencyKey(db, abandoned, STALE), { outcome: 'claimed' }, 'a stale claim (its process died) is taken over by the same request');
+  t.same(
+    await claimIdempotencyKey(db, { ...abandoned, body: { other: 1 } }, STALE),
+    { outcome: 'mismatch' },
+    'a stale claim is never taken by another request',
+  );
+  t.same(
+    await claimIdempotencyKey(db, abandoned, STALE),
+    { outcome: 'claimed' },
+    'a stale claim (its process died) is taken over by the same request',
+  );
 
   await sql`update idempotency_records set created_at = now() - interval '2 days'`;
   t.same(await claimIdempotencyKey(db, { ...request, body: { note: 'mới' } }, STALE), { outcome: 'claimed' }, 'records expire after a day');
@@ -51,7 +65,9 @@ t.test('claims, stored responses, expiry', async (t) => {
 t.test('of many requests racing with one key, exactly one claims it', async (t) => {
   const { db } = await withPostgres(t);
   const request = { key: 'race', principal: 'tok_a', method: 'POST', path: '/x', body: { n: 1 } };
-  const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => claimIdempotencyKey(db, i % 2 ? request : { ...request, body: { n: 2 } }, 60_000)));
+  const outcomes = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => claimIdempotencyKey(db, i % 2 ? request : { ...request, body: { n: 2 } }, 60_000)),
+  );
   t.equal(outcomes.filter((o) => o.outcome === 'claimed').length, 1);
   t.ok(outcomes.every((o) => ['claimed', 'in-progress', 'mismatch'].includes(o.outcome)));
 });

@@ -49,7 +49,10 @@ t.test('the check notices a schema change', async (t) => {
   const schemaFile = path.join(workDir, 'schema.ts');
   await writeFile(schemaFile, changed);
   const { added } = await generateInto(schemaFile, workDir);
-  t.ok(added.some((name) => name.endsWith('.sql')), 'a new migration would be generated');
+  t.ok(
+    added.some((name) => name.endsWith('.sql')),
+    'a new migration would be generated',
+  );
 });
 
 t.test('migrations apply to an empty database, and again without harm', async (t) => {
@@ -58,17 +61,10 @@ t.test('migrations apply to an empty database, and again without harm', async (t
   await Promise.all([migrateDatabase(url), migrateDatabase(url)]);
   const rows = await sql<{ table_name: string }[]>`
     select table_name from information_schema.tables where table_schema = 'public' order by table_name`;
-  t.same(rows.map((row) => row.table_name), [
-    'agencies',
-    'api_tokens',
-    'escalations',
-    'idempotency_records',
-    'notifications',
-    'plan_versions',
-    'plans',
-    'task_events',
-    'tasks',
-  ]);
+  t.same(
+    rows.map((row) => row.table_name),
+    ['agencies', 'api_tokens', 'escalations', 'idempotency_records', 'notifications', 'plan_versions', 'plans', 'task_events', 'tasks'],
+  );
   const [applied] = await sql<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`;
   const journal = JSON.parse(await readFile(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
   t.equal(applied?.n, journal.entries.length, 'each migration recorded once');

@@ -12,14 +12,29 @@ const NOV15 = endOf('2022-11-15');
 const NOV30 = endOf('2022-11-30');
 const DEC25 = endOf('2022-12-25');
 
-const started = (deadlineAt?: string): Step => ({ type: 'started', at: at('2022-11-07'), progress: 'not_started', ...(deadlineAt ? { deadlineAt } : {}) });
+const started = (deadlineAt?: string): Step => ({
+  type: 'started',
+  at: at('2022-11-07'),
+  progress: 'not_started',
+  ...(deadlineAt ? { deadlineAt } : {}),
+});
 
 /** The task histories of a small plan, each chosen to land in a different column on some day. */
 const HISTORIES: { ref: Parameters<typeof history>[0]; steps: Step[] }[] = [
   // A: done on time on 20/11.
-  { ref: { taskId: 'a' }, steps: [started(NOV30), { type: 'completed', at: at('2022-11-20'), progress: 'done', deadlineAt: NOV30, completedAt: at('2022-11-20') }] },
+  {
+    ref: { taskId: 'a' },
+    steps: [started(NOV30), { type: 'completed', at: at('2022-11-20'), progress: 'done', deadlineAt: NOV30, completedAt: at('2022-11-20') }],
+  },
   // B: due 15/11, done late on 18/11.
-  { ref: { taskId: 'b' }, steps: [started(NOV15), { type: 'overdue', at: endOf('2022-11-15'), progress: 'not_started', deadlineAt: NOV15 }, { type: 'completed', at: at('2022-11-18'), progress: 'done', deadlineAt: NOV15, completedAt: at('2022-11-18') }] },
+  {
+    ref: { taskId: 'b' },
+    steps: [
+      started(NOV15),
+      { type: 'overdue', at: endOf('2022-11-15'), progress: 'not_started', deadlineAt: NOV15 },
+      { type: 'completed', at: at('2022-11-18'), progress: 'done', deadlineAt: NOV15, completedAt: at('2022-11-18') },
+    ],
+  },
   // C: done 14/11, returned 21/11 (open again, and by then overdue).
   {
     ref: { taskId: 'c' },
@@ -108,7 +123,11 @@ t.test('reports as of a day, from the event history', async (t) => {
     t.equal(r.totals.total, 8);
     t.equal(r.totals.percentDone, 37.5);
     const byAgency = Object.fromEntries(r.agencies.map((row) => [row.agency, row]));
-    t.same(r.agencies.map((row) => row.agency), ['cong-an-tinh', 'so-tu-phap', 'ubnd-vinh'], 'rows in the order of the plan file');
+    t.same(
+      r.agencies.map((row) => row.agency),
+      ['cong-an-tinh', 'so-tu-phap', 'ubnd-vinh'],
+      'rows in the order of the plan file',
+    );
     t.same(columns(byAgency['so-tu-phap']), [1, 1, 2, 1, 0]);
     t.same(columns(byAgency['cong-an-tinh']), [1, 0, 0, 0, 1], 'the back-dated completion counts on its historical date');
     t.same(columns(byAgency['ubnd-vinh']), [0, 0, 1, 0, 0], "a unit's copy counts for the unit");
@@ -185,7 +204,11 @@ t.test('past days judged by the one rule: awaiting confirmation, pauses, prerequ
   t.match(nov15.totals, { openOnTime: 3, waiting: 1, noDeadline: 0, total: 3 }, 'waiting for its prerequisite: open on time, not "không thời hạn"');
 
   const dec05 = await report('2022-12-05');
-  t.match(dec05.totals, { openOnTime: 3, openOverdue: 0, awaitingConfirmation: 1, paused: 1, total: 3 }, 'awaiting confirmation since 25/11 and paused since 28/11: neither overdue');
+  t.match(
+    dec05.totals,
+    { openOnTime: 3, openOverdue: 0, awaitingConfirmation: 1, paused: 1, total: 3 },
+    'awaiting confirmation since 25/11 and paused since 28/11: neither overdue',
+  );
 
   const jan10 = await report('2023-01-10');
   t.match(jan10.totals, { openOverdue: 1, openOnTime: 2, total: 3 }, 'the deadline from the released event counts from when it held');

@@ -38,7 +38,9 @@ function randomPair(random: () => number): { facts: TaskFacts; atMs: number } {
   if (maybe(0.5)) facts.pausedAt = new Date(around(deadline)).toISOString();
   // Completions land on the deadline itself often, to test "at the deadline is on time".
   if (maybe(0.5)) facts.completedAt = new Date(maybe(0.2) ? deadline : around(deadline)).toISOString();
-  const boundaries = [facts.deadlineAt, facts.dueSoonAt, facts.pausedAt, facts.completedAt].filter((v): v is string => v !== undefined).map(Date.parse);
+  const boundaries = [facts.deadlineAt, facts.dueSoonAt, facts.pausedAt, facts.completedAt]
+    .filter((v): v is string => v !== undefined)
+    .map(Date.parse);
   const atMs = boundaries.length > 0 && maybe(0.7) ? pick(boundaries) + pick([-1, 0, 0, 1]) : around(deadline);
   return { facts, atMs };
 }
@@ -80,7 +82,12 @@ t.test('the SQL rule equals the pure rule on random facts and instants, boundari
   const boundaryHits = { deadline: 0, dueSoon: 0, paused: 0, completed: 0 };
   for (const row of result) {
     const { facts, atMs } = pairs[row.i]!;
-    for (const [name, value] of [['deadline', facts.deadlineAt], ['dueSoon', facts.dueSoonAt], ['paused', facts.pausedAt], ['completed', facts.completedAt]] as const) {
+    for (const [name, value] of [
+      ['deadline', facts.deadlineAt],
+      ['dueSoon', facts.dueSoonAt],
+      ['paused', facts.pausedAt],
+      ['completed', facts.completedAt],
+    ] as const) {
       if (value !== undefined && Date.parse(value) === atMs) boundaryHits[name] += 1;
     }
     const category = categoryAt(facts, atMs) ?? null;
@@ -88,7 +95,10 @@ t.test('the SQL rule equals the pure rule on random facts and instants, boundari
     if (row.category !== category || row.state !== state) {
       mismatches += 1;
       if (mismatches <= 5) {
-        t.fail(`pair ${row.i}: SQL says ${row.category}/${row.state}, TypeScript ${category}/${state}`, { facts, instant: new Date(atMs).toISOString() });
+        t.fail(`pair ${row.i}: SQL says ${row.category}/${row.state}, TypeScript ${category}/${state}`, {
+          facts,
+          instant: new Date(atMs).toISOString(),
+        });
       }
     }
   }
@@ -98,6 +108,9 @@ t.test('the SQL rule equals the pure rule on random facts and instants, boundari
   // Every answer the rule can give was reached, so the comparison covered each branch.
   const categories = new Set(result.map((r) => r.category));
   const states = new Set(result.map((r) => r.state));
-  t.same([...categories].sort(), [null, 'done_late', 'done_on_time', 'no_deadline', 'open_on_time', 'open_overdue'].sort((a, b) => String(a).localeCompare(String(b))));
+  t.same(
+    [...categories].sort(),
+    [null, 'done_late', 'done_on_time', 'no_deadline', 'open_on_time', 'open_overdue'].sort((a, b) => String(a).localeCompare(String(b))),
+  );
   t.same([...states].sort(), ['due_soon', 'no_deadline', 'on_track', 'overdue', 'waiting']);
 });

@@ -23,7 +23,11 @@ t.test('API tokens', async (t) => {
     t.notOk(everything.includes(created.token), 'the token itself is nowhere in the table');
 
     t.same(await verifyToken(db, `Bearer ${created.token}`), { id: created.id, name: 'Nguyễn Văn A', agency: 'so-tu-phap', role: 'staff' });
-    t.same(await verifyToken(db, created.token), { id: created.id, name: 'Nguyễn Văn A', agency: 'so-tu-phap', role: 'staff' }, 'the bare token works too');
+    t.same(
+      await verifyToken(db, created.token),
+      { id: created.id, name: 'Nguyễn Văn A', agency: 'so-tu-phap', role: 'staff' },
+      'the bare token works too',
+    );
     t.equal(await verifyToken(db, 'Bearer kh_not-a-real-token'), undefined);
     t.equal(await verifyToken(db, 'Basic abc'), undefined);
     t.equal(await verifyToken(db, undefined), undefined);

@@ -22,6 +22,18 @@ t.test('the deadline state of the whole: the most urgent open unit', async (t) =
     'due_soon',
     'a unit reported late no longer drives the whole',
   );
-  t.equal(rollupDeadlineState([{ progress: 'done', deadlineState: 'on_track' }, { progress: 'awaiting_confirmation', deadlineState: 'on_track' }]), 'on_track');
-  t.equal(rollupDeadlineState([{ progress: 'not_started', deadlineState: 'waiting' }, { progress: 'cancelled', deadlineState: 'overdue' }]), 'waiting');
+  t.equal(
+    rollupDeadlineState([
+      { progress: 'done', deadlineState: 'on_track' },
+      { progress: 'awaiting_confirmation', deadlineState: 'on_track' },
+    ]),
+    'on_track',
+  );
+  t.equal(
+    rollupDeadlineState([
+      { progress: 'not_started', deadlineState: 'waiting' },
+      { progress: 'cancelled', deadlineState: 'overdue' },
+    ]),
+    'waiting',
+  );
 });

@@ -2,7 +2,13 @@
 import t from 'tap';
 import { rollUp, rollupProgress, taskDoneAt, type RollupMember } from '../../src/domain';
 
-const member = (id: string, fields: Partial<RollupMember> = {}): RollupMember => ({ workflowId: `task:kh:t@${id}`, unitId: id, progress: 'in_progress', seq: 1, ...fields });
+const member = (id: string, fields: Partial<RollupMember> = {}): RollupMember => ({
+  workflowId: `task:kh:t@${id}`,
+  unitId: id,
+  progress: 'in_progress',
+  seq: 1,
+  ...fields,
+});
 
 t.test('done when every member is done, at the last completion; cancelled members count nowhere', async (t) => {
   const members = [
@@ -21,7 +27,10 @@ t.test('done when every member is done, at the last completion; cancelled member
 
 t.test('counts add up; "reached the target" is n of N against each member\'s own target', async (t) => {
   const target = { metric: 'hồ sơ', unit: 'hồ sơ', value: 100 };
-  const summary = rollUp([member('a', { progressValue: 120 }), member('b', { progressValue: 40, targetValue: 50 }), member('c', { progressValue: 30 })], target);
+  const summary = rollUp(
+    [member('a', { progressValue: 120 }), member('b', { progressValue: 40, targetValue: 50 }), member('c', { progressValue: 30 })],
+    target,
+  );
   t.equal(summary.value, 190);
   t.equal(summary.targetValue, 250, 'each member its own target, added up');
   t.equal(summary.reached, 1, 'only a reached its 100; b is at 40 of 50');
@@ -34,7 +43,7 @@ t.test('percentages are weighted by base, or averaged without one, never summed'
   t.equal(rollUp(six, percent).value, 100, 'six districts at 100% are 100%, not 600%');
   t.equal(rollUp(six, percent).reached, 6);
   const weighted = rollUp([member('a', { progressValue: 100, targetBase: 3000 }), member('b', { progressValue: 50, targetBase: 1000 })], percent);
-  t.equal(weighted.value, 87.5, 'weighted by each unit\'s base');
+  t.equal(weighted.value, 87.5, "weighted by each unit's base");
   const averaged = rollUp([member('a', { progressValue: 100, targetBase: 3000 }), member('b', { progressValue: 50 })], percent);
   t.equal(averaged.value, 75, 'averaged when a base is missing');
   t.equal(averaged.targetValue, 100, 'the target stays a percentage');

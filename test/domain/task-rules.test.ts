@@ -110,10 +110,16 @@ t.test('facts and verdict: on track, due soon, overdue, no deadline; done tasks 
   const noDeadline = viewWith({ spec: makeSpec({ planId: 'kh', taskId: 'x' }) });
   delete noDeadline.deadlineAt;
   t.same(judge(noDeadline, [], 0), { deadlineState: 'no_deadline', category: 'no_deadline' });
-  t.same(judge({ ...noDeadline, progress: 'done' }, [], 0), { deadlineState: 'no_deadline', category: 'done_on_time' }, 'a done task without a deadline is done on time');
+  t.same(
+    judge({ ...noDeadline, progress: 'done' }, [], 0),
+    { deadlineState: 'no_deadline', category: 'done_on_time' },
+    'a done task without a deadline is done on time',
+  );
   const done = viewWith({ progress: 'done', completedAt: '2023-01-29T00:00:00.000Z' });
   t.same(judge(done, timetable, ms(deadlineAt) + 10 * 86_400_000), { deadlineState: 'on_track', category: 'done_on_time' });
-  const waiting = viewWith({ spec: makeSpec({ planId: 'kh', taskId: 'y', deadline: { kind: 'after_task', taskId: 'x', within: { amount: 3, unit: 'working_day' } } }) });
+  const waiting = viewWith({
+    spec: makeSpec({ planId: 'kh', taskId: 'y', deadline: { kind: 'after_task', taskId: 'x', within: { amount: 3, unit: 'working_day' } } }),
+  });
   delete waiting.deadlineAt;
   t.same(judge(waiting, [], 0), { deadlineState: 'waiting', category: 'open_on_time' }, 'an unknown deadline is not late');
 });
@@ -174,7 +180,11 @@ t.test('a completion dated before the plan was issued is refused in Vietnamese',
   const refused = checkComplete(view, { actor: actors.admin, completedAt: '2022-12-25T10:00:00+07:00' }, ms('2023-01-20T00:00:00Z'));
   t.equal(refused?.type, 'InvalidInput');
   t.match(refused?.message, /25\/12\/2022 trước ngày ban hành kế hoạch \(26\/12\/2022\)/);
-  t.equal(checkComplete(view, { actor: actors.admin, completedAt: '2022-12-26T00:00:00+07:00' }, ms('2023-01-20T00:00:00Z')), undefined, 'the issue day itself is fine');
+  t.equal(
+    checkComplete(view, { actor: actors.admin, completedAt: '2022-12-26T00:00:00+07:00' }, ms('2023-01-20T00:00:00Z')),
+    undefined,
+    'the issue day itself is fine',
+  );
 });
 
 t.test('pause and resume: the clock stops, the paused time moves the deadline on', async (t) => {
@@ -192,7 +202,12 @@ t.test('pause and resume: the clock stops, the paused time moves the deadline on
 });
 
 t.test('release: stamped with the prerequisite\'s completion; dates an "after task" deadline', async (t) => {
-  const spec = makeSpec({ planId: 'kh', taskId: 't02', dependsOn: ['t01'], deadline: { kind: 'after_task', taskId: 't01', within: { amount: 5, unit: 'working_day' } } });
+  const spec = makeSpec({
+    planId: 'kh',
+    taskId: 't02',
+    dependsOn: ['t01'],
+    deadline: { kind: 'after_task', taskId: 't01', within: { amount: 5, unit: 'working_day' } },
+  });
   const memory = initialMemory(spec, 1, '2023-01-01T00:00:00.000Z');
   const step = releaseTask(memory, 't01', '2023-01-05T03:00:00.000Z', '2023-01-09T00:00:00.000Z');
   t.equal(step?.drafts[0]!.at, '2023-01-05T03:00:00.000Z');
@@ -304,7 +319,12 @@ t.test('a new deadline is a new version with a fresh ladder', async (t) => {
 });
 
 t.test('initial state, anchors, changed fields and dates', async (t) => {
-  const dependent = makeSpec({ planId: 'kh', taskId: 't02', dependsOn: ['t01'], deadline: { kind: 'after_task', taskId: 't01', within: { amount: 5, unit: 'working_day' } } });
+  const dependent = makeSpec({
+    planId: 'kh',
+    taskId: 't02',
+    dependsOn: ['t01'],
+    deadline: { kind: 'after_task', taskId: 't01', within: { amount: 5, unit: 'working_day' } },
+  });
   const memory = initialMemory(dependent, 1, '2023-01-01T00:00:00.000Z');
   t.equal(memory.view.progress, 'not_started');
   t.same(memory.view.waitingFor, ['t01']);

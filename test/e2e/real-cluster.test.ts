@@ -62,7 +62,12 @@ t.test('kehoach on a real Temporal cluster with Postgres persistence', { timeout
     "the cluster's history and visibility live in Postgres",
   );
 
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: postgres.url, TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: cluster.namespace };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: postgres.url,
+    TEMPORAL_ADDRESS: cluster.address,
+    TEMPORAL_NAMESPACE: cluster.namespace,
+  };
   delete env.KEHOACH_URL;
   const workers = [startProcess(['worker'], env), startProcess(['worker'], env)];
   const apiPorts = [await freePort(), await freePort()];
@@ -115,7 +120,9 @@ t.test('kehoach on a real Temporal cluster with Postgres persistence', { timeout
   t.pass('one worker was killed with SIGKILL during the burst and a replacement started');
   const responses = await burst;
   t.same(
-    responses.filter(({ response }) => response.status !== 200).map(({ task, response }) => `${task.key}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`),
+    responses
+      .filter(({ response }) => response.status !== 200)
+      .map(({ task, response }) => `${task.key}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`),
     [],
     'every completion was answered 200',
   );

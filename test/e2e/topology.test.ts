@@ -33,10 +33,7 @@ t.test('two workers and two APIs serve a completion burst', { timeout: 600_000 }
 
   const baseEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: postgres.url, TEMPORAL_ADDRESS: temporal.address };
   delete baseEnv.KEHOACH_URL;
-  const processes = [
-    startProcess(['worker'], baseEnv),
-    startProcess(['worker'], baseEnv),
-  ];
+  const processes = [startProcess(['worker'], baseEnv), startProcess(['worker'], baseEnv)];
   const apiPorts = [await freePort(), await freePort()];
   for (const port of apiPorts) processes.push(startProcess(['api'], { ...baseEnv, PORT: String(port), HOST: '127.0.0.1' }));
   t.teardown(() => {

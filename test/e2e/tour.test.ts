@@ -52,7 +52,12 @@ t.test('the README tour works when pasted line by line', { timeout: 900_000 }, a
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'KEHOACH_URL', 'KEHOACH_TOKEN']) delete env[name];
 
   // `npm start` in the first terminal.
-  const up = spawn(process.execPath, [path.join(root, 'bin', 'kehoach.js'), 'up'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const up = spawn(process.execPath, [path.join(root, 'bin', 'kehoach.js'), 'up'], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let upOutput = '';
   up.stdout.on('data', (chunk) => (upOutput += chunk));
   up.stderr.on('data', (chunk) => (upOutput += chunk));
@@ -118,7 +123,11 @@ t.test('the README tour works when pasted line by line', { timeout: 900_000 }, a
   t.equal(json('tasks/t15').task?.taskId, 't15', 't15 prints as JSON');
   // t15 is released by a message to its own workflow: pasting the line a moment later shows it done.
   t.same(await settled('/api/plans/nghe-an-771/tasks/t15', (body) => body.task?.waitingFor), [], 't15 no longer waits for t14');
-  t.match(outputOf('report nghe-an-771'), /Kế hoạch nghe-an-771: tình hình đến hết ngày \d{2}\/\d{2}\/\d{4}[\s\S]*Sở Tư pháp/, 'the report by agency');
+  t.match(
+    outputOf('report nghe-an-771'),
+    /Kế hoạch nghe-an-771: tình hình đến hết ngày \d{2}\/\d{2}\/\d{4}[\s\S]*Sở Tư pháp/,
+    'the report by agency',
+  );
   const csv = path.join(dataDir, 'bao-cao.csv');
   t.ok(existsSync(csv), 'the CSV report is written to the data directory');
   if (existsSync(csv)) t.match(readFileSync(csv, 'utf8'), /Sở Tư pháp/, 'and holds the agencies');
@@ -126,17 +135,26 @@ t.test('the README tour works when pasted line by line', { timeout: 900_000 }, a
   t.match(outputOf('apply examples/drill.yaml'), /dien-tap: đã áp dụng phiên bản 1/, 'the drill is applied');
   const timeline = outputOf('timeline examples/drill.yaml');
   const t01Day = dayInHoChiMinh(appliedBefore + 3 * 60_000);
-  t.match(timeline, new RegExp(`t01: [^\\n]*\\n[^\\n]*\\n  Thời hạn: [^\\n]*${t01Day.replaceAll('/', '\\/')}`), `t01's deadline is three minutes after the apply (${t01Day})`);
+  t.match(
+    timeline,
+    new RegExp(`t01: [^\\n]*\\n[^\\n]*\\n  Thời hạn: [^\\n]*${t01Day.replaceAll('/', '\\/')}`),
+    `t01's deadline is three minutes after the apply (${t01Day})`,
+  );
   t.notMatch(timeline, /tính tạm từ đầu ngày ban hành/, 'counted from the instant given, not the issue date');
   t.match(outputOf('--agency so-tu-phap-dien-tap'), /Created .*staff, so-tu-phap-dien-tap/, 'a staff token for the drill');
   t.match(json('dien-tap/tasks/t01/complete'), { taskId: 't01', progress: 'done' }, 't01 is done');
-  t.ok((json('dien-tap/tasks').items ?? []).some((task: { taskId: string }) => task.taskId === 't04'), 'the drill tasks are listed');
+  t.ok(
+    (json('dien-tap/tasks').items ?? []).some((task: { taskId: string }) => task.taskId === 't04'),
+    'the drill tasks are listed',
+  );
   const t04 = (await settled('/api/plans/dien-tap/tasks/t04', (body) => (body.task?.deadlineAt ? body.task : undefined))) as
-    | { deadlineAt?: string; waitingFor?: string[] }
-    | undefined;
+    { deadlineAt?: string; waitingFor?: string[] } | undefined;
   t.ok(t04?.deadlineAt, 't04 has its deadline once t01 is done');
   t.same(t04?.waitingFor, [], 't04 no longer waits');
   const t02 = json('dien-tap/tasks/t02');
   t.equal(t02.task?.taskId, 't02', 'a task and its events');
-  t.ok(Array.isArray(t02.events) && t02.events.length > 0, `t02 lists its events (${(t02.events ?? []).map((event: { type: string }) => event.type).join(', ')})`);
+  t.ok(
+    Array.isArray(t02.events) && t02.events.length > 0,
+    `t02 lists its events (${(t02.events ?? []).map((event: { type: string }) => event.type).join(', ')})`,
+  );
 });

@@ -40,7 +40,10 @@ export interface HostileCase {
  */
 export function chainPlan(n: number): string {
   const tasks = ['tasks:\n'];
-  for (let i = 0; i < n - 1; i++) tasks.push(`  - id: t${i}\n    title: Nhiệm vụ ${i}\n    lead: ubnd-tinh\n    dependsOn: [t${i + 1}]\n    deadline: { within: 1 days, after: t${i + 1} }\n    output: Báo cáo\n`);
+  for (let i = 0; i < n - 1; i++)
+    tasks.push(
+      `  - id: t${i}\n    title: Nhiệm vụ ${i}\n    lead: ubnd-tinh\n    dependsOn: [t${i + 1}]\n    deadline: { within: 1 days, after: t${i + 1} }\n    output: Báo cáo\n`,
+    );
   tasks.push(task(`t${n - 1}`));
   return HEADER + agencies(0) + tasks.join('');
 }
@@ -55,40 +58,100 @@ export function hostileCases(): HostileCase[] {
   cases.push({ name: 'billion-laughs alias bomb', text: `${bomb.join('\n')}\n`, valid: false, code: 'yaml-aliases' });
 
   cases.push({ name: 'deep nesting', text: `${HEADER}description: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, valid: false });
-  cases.push({ name: 'deep block nesting', text: `${HEADER}${Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} x\n`, valid: false, code: 'too-deep' });
+  cases.push({
+    name: 'deep block nesting',
+    text: `${HEADER}${Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} x\n`,
+    valid: false,
+    code: 'too-deep',
+  });
 
   cases.push({ name: 'huge file (9 MB comment)', text: `${HEADER}# ${'x'.repeat(9_000_000)}\n`, valid: false, code: 'too-large' });
 
-  cases.push({ name: 'non-UTF-8 bytes', text: Buffer.concat([Buffer.from(HEADER.replace('Kế hoạch thử', 'K')), Buffer.from([0xff, 0xfe, 0x0a])]), valid: false, code: 'encoding' });
+  cases.push({
+    name: 'non-UTF-8 bytes',
+    text: Buffer.concat([Buffer.from(HEADER.replace('Kế hoạch thử', 'K')), Buffer.from([0xff, 0xfe, 0x0a])]),
+    valid: false,
+    code: 'encoding',
+  });
 
-  cases.push({ name: 'NUL byte in a title', text: HEADER.replace('Kế hoạch thử', 'Kế hoạch\u0000thử') + agencies(0) + `tasks:\n${task('t1')}`, valid: false, code: 'control-character' });
-  cases.push({ name: 'escaped NUL in an output', text: HEADER + agencies(0) + `tasks:\n${task('t1').replace('output: Báo cáo', 'output: "Báo\\0cáo"')}`, valid: false, code: 'control-character' });
-  cases.push({ name: 'ANSI escape in a title', text: HEADER.replace('Kế hoạch thử', '"\\e[31mđỏ\\e[0m"') + agencies(0) + `tasks:\n${task('t1')}`, valid: false, code: 'control-character' });
+  cases.push({
+    name: 'NUL byte in a title',
+    text: HEADER.replace('Kế hoạch thử', 'Kế hoạch\u0000thử') + agencies(0) + `tasks:\n${task('t1')}`,
+    valid: false,
+    code: 'control-character',
+  });
+  cases.push({
+    name: 'escaped NUL in an output',
+    text: HEADER + agencies(0) + `tasks:\n${task('t1').replace('output: Báo cáo', 'output: "Báo\\0cáo"')}`,
+    valid: false,
+    code: 'control-character',
+  });
+  cases.push({
+    name: 'ANSI escape in a title',
+    text: HEADER.replace('Kế hoạch thử', '"\\e[31mđỏ\\e[0m"') + agencies(0) + `tasks:\n${task('t1')}`,
+    valid: false,
+    code: 'control-character',
+  });
 
   cases.push({
     name: '10,000 tasks',
-    text: HEADER + agencies(0) + `tasks:\n${Array.from({ length: 10_000 }, (_, i) => `  - { id: t${i}, title: T${i}, lead: ubnd-tinh, deadline: 2025-12-31, output: B }\n`).join('')}`,
+    text:
+      HEADER +
+      agencies(0) +
+      `tasks:\n${Array.from({ length: 10_000 }, (_, i) => `  - { id: t${i}, title: T${i}, lead: ubnd-tinh, deadline: 2025-12-31, output: B }\n`).join('')}`,
     valid: false,
     code: 'too-many-tasks',
   });
 
   cases.push({ name: 'chain of 5,000 dependent tasks', text: chainPlan(5000), valid: true });
 
-  const cycle = chainPlan(3000).replace('  - id: t2999\n    title: Nhiệm vụ t2999\n    lead: ubnd-tinh\n', '  - id: t2999\n    title: Nhiệm vụ t2999\n    lead: ubnd-tinh\n    dependsOn: [t0]\n');
+  const cycle = chainPlan(3000).replace(
+    '  - id: t2999\n    title: Nhiệm vụ t2999\n    lead: ubnd-tinh\n',
+    '  - id: t2999\n    title: Nhiệm vụ t2999\n    lead: ubnd-tinh\n    dependsOn: [t0]\n',
+  );
   cases.push({ name: 'cycle through 3,000 tasks', text: cycle, valid: false, code: 'dependency-cycle' });
 
   cases.push({
     name: 'recurrence × units bomb (700 units, weekly for 10 years)',
-    text: HEADER + agencies(700) + `tasks:\n  - id: bao-cao\n    title: Báo cáo tuần\n    lead: ubnd-tinh\n    units: { kind: commune_committee }\n    recurrence: { every: week, from: 2025-01-06, until: 2034-12-31 }\n    output: Báo cáo\n`,
+    text:
+      HEADER +
+      agencies(700) +
+      `tasks:\n  - id: bao-cao\n    title: Báo cáo tuần\n    lead: ubnd-tinh\n    units: { kind: commune_committee }\n    recurrence: { every: week, from: 2025-01-06, until: 2034-12-31 }\n    output: Báo cáo\n`,
     valid: false,
     code: 'too-many-task-workflows',
   });
 
-  const typos = Array.from({ length: 2000 }, (_, i) => `  - { id: t${i}, title: T, lead: ${'q'.repeat(60)}${i}, deadline: 2025-12-31, output: B }\n`).join('');
-  cases.push({ name: '"did you mean" bomb: 2,000 long unknown references × 1,900 agencies', text: HEADER + agencies(1900) + `tasks:\n${typos}`, valid: false, code: 'unknown-reference' });
+  const typos = Array.from(
+    { length: 2000 },
+    (_, i) => `  - { id: t${i}, title: T, lead: ${'q'.repeat(60)}${i}, deadline: 2025-12-31, output: B }\n`,
+  ).join('');
+  cases.push({
+    name: '"did you mean" bomb: 2,000 long unknown references × 1,900 agencies',
+    text: HEADER + agencies(1900) + `tasks:\n${typos}`,
+    valid: false,
+    code: 'unknown-reference',
+  });
 
-  cases.push({ name: 'year 0050', text: HEADER.replace('2025-01-06', '0050-01-06') + agencies(0) + `tasks:\n${task('t1')}`, valid: false, code: 'unsupported-year' });
-  cases.push({ name: 'year 9999 deadline', text: HEADER + agencies(0) + `tasks:\n  - { id: t1, title: T, lead: ubnd-tinh, deadline: 9999-12-31, output: B }\n`, valid: false, code: 'unsupported-year' });
-  cases.push({ name: 'weekly recurrence 1900–2200', text: HEADER + agencies(0) + `tasks:\n  - id: t1\n    title: T\n    lead: ubnd-tinh\n    recurrence: { every: week, from: 1900-01-01, until: 2200-12-31 }\n    output: B\n`, valid: false, code: 'too-many-occurrences' });
+  cases.push({
+    name: 'year 0050',
+    text: HEADER.replace('2025-01-06', '0050-01-06') + agencies(0) + `tasks:\n${task('t1')}`,
+    valid: false,
+    code: 'unsupported-year',
+  });
+  cases.push({
+    name: 'year 9999 deadline',
+    text: HEADER + agencies(0) + `tasks:\n  - { id: t1, title: T, lead: ubnd-tinh, deadline: 9999-12-31, output: B }\n`,
+    valid: false,
+    code: 'unsupported-year',
+  });
+  cases.push({
+    name: 'weekly recurrence 1900–2200',
+    text:
+      HEADER +
+      agencies(0) +
+      `tasks:\n  - id: t1\n    title: T\n    lead: ubnd-tinh\n    recurrence: { every: week, from: 1900-01-01, until: 2200-12-31 }\n    output: B\n`,
+    valid: false,
+    code: 'too-many-occurrences',
+  });
   return cases;
 }

@@ -76,7 +76,10 @@ export async function startPlanWorkerEnv(options: PlanWorkerEnvOptions = {}): Pr
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const [server, workflowBundle] = await Promise.all([startDevServer({ port: await freePort(), extraArgs: options.devServerArgs }), bundleWorkflows()]);
+  const [server, workflowBundle] = await Promise.all([
+    startDevServer({ port: await freePort(), extraArgs: options.devServerArgs }),
+    bundleWorkflows(),
+  ]);
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });
   const nativeConnection = await NativeConnection.connect({ address: server.address });

@@ -82,7 +82,11 @@ t.test('working days between two dates', async (t) => {
   t.equal(workingDaysBetween(vn, '2023-02-01', '2023-01-18'), -5);
   t.equal(workingDaysBetween(vn, '2023-01-18', '2023-01-18'), 0);
   t.equal(workingDaysBetween(vn, '2022-11-07', '2022-11-14'), 5, 'one ordinary week');
-  for (const [date, n] of [['2022-11-07', 42], ['2023-01-10', 17], ['2024-04-20', 9]] as const) {
+  for (const [date, n] of [
+    ['2022-11-07', 42],
+    ['2023-01-10', 17],
+    ['2024-04-20', 9],
+  ] as const) {
     t.equal(workingDaysBetween(vn, date, addWorkingDays(vn, date, n)), n, `round trip from ${date}`);
   }
 });
@@ -141,7 +145,7 @@ t.test('dates shown to people: dd/mm/yyyy, a deadline at the midnight ending a d
   t.equal(formatDateVi('2023-01-02'), '02/01/2023');
   t.equal(formatDeadlineVi('2022-12-25T17:00:00.000Z', 'Asia/Ho_Chi_Minh'), '25/12/2022', 'the midnight ending 25/12 is shown as that day');
   t.equal(formatDeadlineVi('2022-11-30T10:00:00.000Z', 'Asia/Ho_Chi_Minh'), '17:00 ngày 30/11/2022');
-  t.equal(formatDeadlineVi('2022-11-30T17:00:00.000Z', 'UTC'), '17:00 ngày 30/11/2022', 'in the plan\'s own timezone');
+  t.equal(formatDeadlineVi('2022-11-30T17:00:00.000Z', 'UTC'), '17:00 ngày 30/11/2022', "in the plan's own timezone");
 });
 
 t.test('a warning names the years whose announcement is not recorded', async (t) => {

@@ -3,13 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadCalendar } from '../../src/plan/calendar-file';
-import {
-  compilePlan,
-  describeTarget,
-  expandRecurrence,
-  hashSpec,
-  resolveEscalationPolicy,
-} from '../../src/plan/compile';
+import { compilePlan, describeTarget, expandRecurrence, hashSpec, resolveEscalationPolicy } from '../../src/plan/compile';
 import { parseDuration } from '../../src/plan/duration';
 import { canonicalJson } from '../../src/canonical-json';
 import type { TaskSpec } from '../../src/plan/model';
@@ -44,8 +38,11 @@ t.test('a task with units or occurrences has a roll-up over its members; every s
   t.same(rollups.map((spec) => spec.taskId).sort(), [...carried].sort(), 'one roll-up per task carried by copies');
   const whole = rollups.find((spec) => spec.taskId === 'so-hoa-ho-khau')!;
   t.equal(whole.unitId, undefined);
-  t.equal(whole.lead, plan.tasks.find((task) => task.id === 'so-hoa-ho-khau')!.lead, 'led by the task\'s lead');
-  t.same(whole.members, specs.filter((spec) => spec.taskId === 'so-hoa-ho-khau').map((spec) => ({ unitId: spec.unitId })));
+  t.equal(whole.lead, plan.tasks.find((task) => task.id === 'so-hoa-ho-khau')!.lead, "led by the task's lead");
+  t.same(
+    whole.members,
+    specs.filter((spec) => spec.taskId === 'so-hoa-ho-khau').map((spec) => ({ unitId: spec.unitId })),
+  );
   t.same([whole.escalation.reminders, whole.escalation.ladder], [[], []], 'no reminders or ladder of its own');
   for (const task of plan.tasks) {
     const dependants = plan.tasks.filter((other) => other.dependsOn.includes(task.id)).map((other) => other.id);
@@ -121,7 +118,10 @@ t.test('recurrences: one occurrence per period, day clamped to the month', async
   );
   t.same(specOf(specs, 'bao-cao-quy', { occurrence: '2023-Q3' }).deadline, { kind: 'instant', at: '2023-09-20T17:00:00.000Z' });
   const weekly = specs.filter((spec) => spec.taskId === 'giao-ban-tuan');
-  t.same(weekly.map((spec) => spec.occurrence), ['2023-W04', '2023-W05', '2023-W06']);
+  t.same(
+    weekly.map((spec) => spec.occurrence),
+    ['2023-W04', '2023-W05', '2023-W06'],
+  );
   t.same(weekly[0]!.deadline, { kind: 'instant', at: '2023-01-27T17:00:00.000Z' }, 'the first Friday on or after 25/01');
 });
 
@@ -133,12 +133,19 @@ t.test('recurrence edge cases', async (t) => {
   );
   t.same(
     expandRecurrence({ every: 'month', from: '2023-11-01', until: '2024-01-31' }).map((o) => [o.key, o.date]),
-    [['2023-11', '2023-11-30'], ['2023-12', '2023-12-31'], ['2024-01', '2024-01-31']],
+    [
+      ['2023-11', '2023-11-30'],
+      ['2023-12', '2023-12-31'],
+      ['2024-01', '2024-01-31'],
+    ],
     'without a day: the end of the month, across the year end',
   );
   t.same(
     expandRecurrence({ every: 'week', weekday: 1, from: '2024-12-25', until: '2025-01-07' }).map((o) => [o.key, o.date]),
-    [['2025-W01', '2024-12-30'], ['2025-W02', '2025-01-06']],
+    [
+      ['2025-W01', '2024-12-30'],
+      ['2025-W02', '2025-01-06'],
+    ],
     'weeks take the ISO year: Monday 30/12/2024 opens 2025-W01',
   );
 });
@@ -176,21 +183,19 @@ t.test('targets read as Vietnamese titles', async (t) => {
   t.equal(describeTarget({ kind: 'lead_head', agency: 'vp-ubnd-tinh' }, plan), 'Chánh Văn phòng UBND tỉnh');
   t.equal(describeTarget({ kind: 'lead_head', agency: 'cong-an-tinh' }, plan), 'Giám đốc Công an tỉnh');
   t.equal(describeTarget({ kind: 'lead_staff', agency: 'cong-an-tinh' }, plan), 'Cán bộ phụ trách của Công an tỉnh');
-  t.equal(
-    describeTarget({ kind: 'role', role: 'standing_office', agency: 'cong-an-tinh' }, plan),
-    'Cơ quan thường trực (Công an tỉnh)',
-  );
+  t.equal(describeTarget({ kind: 'role', role: 'standing_office', agency: 'cong-an-tinh' }, plan), 'Cơ quan thường trực (Công an tỉnh)');
   t.equal(describeTarget({ kind: 'role', role: 'chair', agency: 'ubnd-tinh' }, plan), 'Tổ trưởng (Chủ tịch UBND tỉnh Nghệ An)');
-  t.equal(
-    describeTarget(specOf(specs, 'dien-tap').escalation.ladder[1]!.to, plan),
-    'Vai trò "tracking_office" (Chuyên viên theo dõi Đề án 06)',
-  );
+  t.equal(describeTarget(specOf(specs, 'dien-tap').escalation.ladder[1]!.to, plan), 'Vai trò "tracking_office" (Chuyên viên theo dõi Đề án 06)');
   t.equal(describeTarget({ kind: 'agency', agency: 'vp-ubnd-tinh' }, plan), 'Văn phòng UBND tỉnh');
 });
 
 t.test('spec hashes are stable and follow content', async (t) => {
   const again = compilePlan(samplePlan(), loadCalendar('vn'), { firstAppliedAt: '2023-01-12T03:00:00.000Z' });
-  t.same(again.map((spec) => spec.specHash), compiled.map((spec) => spec.specHash), 'same plan, same hashes');
+  t.same(
+    again.map((spec) => spec.specHash),
+    compiled.map((spec) => spec.specHash),
+    'same plan, same hashes',
+  );
   for (const spec of specs) {
     t.match(spec.specHash, /^[0-9a-f]{64}$/);
     t.equal(hashSpec(spec), spec.specHash, 'the hash ignores the specHash field itself');

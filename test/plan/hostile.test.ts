@@ -40,8 +40,15 @@ t.test('every hostile plan is answered in bounded time, with a positioned diagno
     }
     t.notOk(result.plan, `${hostile.name}: refused`);
     t.ok(errors.length > 0, `${hostile.name}: with an error`);
-    if (hostile.code) t.ok(errors.some((e) => e.code === hostile.code), `${hostile.name}: ${hostile.code} among ${[...new Set(errors.map((e) => e.code))].join(', ')}`);
-    t.ok(errors.every((e) => e.message.length < 2000), `${hostile.name}: messages stay readable`);
+    if (hostile.code)
+      t.ok(
+        errors.some((e) => e.code === hostile.code),
+        `${hostile.name}: ${hostile.code} among ${[...new Set(errors.map((e) => e.code))].join(', ')}`,
+      );
+    t.ok(
+      errors.every((e) => e.message.length < 2000),
+      `${hostile.name}: messages stay readable`,
+    );
   }
 });
 
@@ -51,7 +58,9 @@ t.test('the diagnostics say where and what to do', async (t) => {
   t.match(check('billion-laughs alias bomb'), [{ line: 3, code: 'yaml-aliases', message: /aliases .* expand to more than 1000/ }]);
   t.match(check('NUL byte in a title'), [{ line: 3, col: 8, code: 'control-character', message: /NUL character/ }]);
   t.match(check('year 0050'), [{ code: 'unsupported-year', message: /from 1900 to 2200/ }]);
-  t.match(check('recurrence × units bomb (700 units, weekly for 10 years)'), [{ code: 'too-many-task-workflows', message: /task 'bao-cao' alone makes/ }]);
+  t.match(check('recurrence × units bomb (700 units, weekly for 10 years)'), [
+    { code: 'too-many-task-workflows', message: /task 'bao-cao' alone makes/ },
+  ]);
   const cycle = check('cycle through 3,000 tasks');
   t.equal(cycle.length, 1, 'one cycle, reported once');
   t.match(cycle[0]?.message, /t0 → t1 → t2 → t3 → t4 → … \(2991 more\) → /);

@@ -23,7 +23,9 @@ t.test('loadPlanText returns the parsed plan with defaults filled in', async (t)
 });
 
 t.test('loadPlanText does not check the schema comment: request bodies need none', async (t) => {
-  const body = MINIMAL.split('\n').filter((line) => !line.startsWith('#')).join('\n');
+  const body = MINIMAL.split('\n')
+    .filter((line) => !line.startsWith('#'))
+    .join('\n');
   t.same(loadPlanText(body, 'request body').diagnostics, []);
 });
 
@@ -39,7 +41,10 @@ t.test('positions are 1-based lines and columns of the YAML document', async (t)
 t.test('a plan with only warnings is returned; one with an error is not', async (t) => {
   const warned = loadPlanText(MINIMAL.replace('deadline: 2022-12-25', 'deadline: 2030-12-25'), 'warned.yaml');
   // The deadline falls in 2030 and the last ladder level in January 2031, neither announced.
-  t.same(warned.diagnostics.map((d) => d.severity), ['warning', 'warning']);
+  t.same(
+    warned.diagnostics.map((d) => d.severity),
+    ['warning', 'warning'],
+  );
   t.match(warned.diagnostics[1]!.message, /^escalation level 3 of task 't01' \(\d\d\/01\/2031\) falls in 2031/);
   t.ok(warned.plan);
   const broken = loadPlanText(MINIMAL.replace('lead: cong-an-tinh', 'lead: nobody'), 'broken.yaml');
@@ -51,17 +56,27 @@ t.test('calendars come from the given directory', async (t) => {
   writeFileSync(join(dir, 'test-cal.yaml'), 'name: test-cal\nweekend: [6, 7]\nyears:\n  - year: 2022\n');
   const text = MINIMAL.replace('calendar: vn', 'calendar: test-cal').replace('deadline: 2022-12-25', 'deadline: 2023-01-10');
   const result = loadPlanText(text, 'custom.yaml', { calendarsDir: dir });
-  t.same(result.diagnostics.map((d) => d.code), ['calendar-year'], 'the custom calendar covers only 2022');
+  t.same(
+    result.diagnostics.map((d) => d.code),
+    ['calendar-year'],
+    'the custom calendar covers only 2022',
+  );
   t.match(result.diagnostics[0]!.message, /calendar 'test-cal' has no holiday data \(it covers 2022\)/);
   const missing = loadPlanText(MINIMAL, 'vn-missing.yaml', { calendarsDir: dir });
-  t.same(missing.diagnostics.map((d) => d.message), ["calendar 'vn' does not exist in calendars/; write one of 'test-cal'"]);
+  t.same(
+    missing.diagnostics.map((d) => d.message),
+    ["calendar 'vn' does not exist in calendars/; write one of 'test-cal'"],
+  );
 });
 
 t.test('a malformed calendar file is reported on the calendar line, not thrown', async (t) => {
   const dir = tempDir(t);
   writeFileSync(join(dir, 'vn.yaml'), 'name: vn\nweekend: [6, 7]\n');
   const { diagnostics } = loadPlanText(MINIMAL, 'bad-calendar.yaml', { calendarsDir: dir });
-  t.same(diagnostics.map((d) => [d.line, d.code]), [[MINIMAL.split('\n').indexOf('calendar: vn') + 1, 'invalid-calendar']]);
+  t.same(
+    diagnostics.map((d) => [d.line, d.code]),
+    [[MINIMAL.split('\n').indexOf('calendar: vn') + 1, 'invalid-calendar']],
+  );
 });
 
 t.test('loadPlanFile reads the file, keeps its text and checks the schema comment', async (t) => {
@@ -75,7 +90,10 @@ t.test('loadPlanFile reads the file, keeps its text and checks the schema commen
   writeFileSync(file, MINIMAL.split('\n').slice(1).join('\n'));
   const bare = await loadPlanFile(file);
   t.ok(bare.plan, 'a missing comment is only a warning');
-  t.same(bare.diagnostics.map((d) => [d.line, d.col, d.severity, d.code]), [[1, 1, 'warning', 'schema-comment']]);
+  t.same(
+    bare.diagnostics.map((d) => [d.line, d.col, d.severity, d.code]),
+    [[1, 1, 'warning', 'schema-comment']],
+  );
   t.ok(bare.diagnostics[0]!.message.endsWith(`# yaml-language-server: $schema=${schemaPathFor(file)}`));
 });
 
@@ -98,10 +116,14 @@ t.test('findPlanFiles expands directories, sorted, *.yaml and *.yml only, withou
   mkdirSync(join(dir, 'nested.yaml'));
   mkdirSync(join(dir, 'sub'));
   writeFileSync(join(dir, 'sub', 'd.yaml'), '');
-  t.same(findPlanFiles([dir]), ['a.yml', 'b.yaml', 'c.yaml'].map((name) => join(dir, name)));
-  t.same(findPlanFiles([join(dir, 'sub', 'd.yaml'), dir, join(dir, 'b.yaml')]), [
-    join(dir, 'sub', 'd.yaml'),
-    ...['a.yml', 'b.yaml', 'c.yaml'].map((name) => join(dir, name)),
-  ], 'explicit files keep their place; duplicates appear once');
+  t.same(
+    findPlanFiles([dir]),
+    ['a.yml', 'b.yaml', 'c.yaml'].map((name) => join(dir, name)),
+  );
+  t.same(
+    findPlanFiles([join(dir, 'sub', 'd.yaml'), dir, join(dir, 'b.yaml')]),
+    [join(dir, 'sub', 'd.yaml'), ...['a.yml', 'b.yaml', 'c.yaml'].map((name) => join(dir, name))],
+    'explicit files keep their place; duplicates appear once',
+  );
   t.same(findPlanFiles([join(dir, 'absent')]), [], 'missing paths are left to the caller');
 });

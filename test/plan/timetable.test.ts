@@ -2,14 +2,7 @@ import t from 'tap';
 import { loadCalendar } from '../../src/plan/calendar-file';
 import { parseDuration } from '../../src/plan/duration';
 import type { ResolvedEscalationPolicy, ResolvedTarget, TimetableEntry } from '../../src/plan/model';
-import {
-  afterDeadline,
-  deadlineInstant,
-  deadlineLocal,
-  dueSoonAt,
-  reminderAt,
-  taskTimetable,
-} from '../../src/plan/timetable';
+import { afterDeadline, deadlineInstant, deadlineLocal, dueSoonAt, reminderAt, taskTimetable } from '../../src/plan/timetable';
 
 const vn = loadCalendar('vn');
 const TZ = 'Asia/Ho_Chi_Minh';
@@ -41,7 +34,10 @@ t.test('a date means the end of that local day', async (t) => {
 t.test('a date-time is local unless it carries an offset', async (t) => {
   t.equal(deadlineInstant({ rule: { kind: 'date_time', dateTime: '2022-11-30T17:00' }, calendar: vn, timezone: TZ }), '2022-11-30T10:00:00.000Z');
   t.equal(deadlineInstant({ rule: { kind: 'date_time', dateTime: '2022-11-30T17:00:30' }, calendar: vn, timezone: TZ }), '2022-11-30T10:00:30.000Z');
-  t.equal(deadlineInstant({ rule: { kind: 'date_time', dateTime: '2022-11-30T17:00+09:00' }, calendar: vn, timezone: TZ }), '2022-11-30T08:00:00.000Z');
+  t.equal(
+    deadlineInstant({ rule: { kind: 'date_time', dateTime: '2022-11-30T17:00+09:00' }, calendar: vn, timezone: TZ }),
+    '2022-11-30T08:00:00.000Z',
+  );
   t.equal(deadlineInstant({ rule: { kind: 'date_time', dateTime: '2022-11-30T17:00Z' }, calendar: vn, timezone: TZ }), '2022-11-30T17:00:00.000Z');
   t.throws(() => deadlineInstant({ rule: { kind: 'date_time', dateTime: '30/11/2022 17:00' }, calendar: vn, timezone: TZ }), /YYYY-MM-DDTHH:MM/);
 });
@@ -108,10 +104,7 @@ t.test("after a prerequisite's completion", async (t) => {
     '2023-01-27T17:00:00.000Z',
     'done Tuesday 17/01/2023: 18, 19, then 27/01 after Tết',
   );
-  t.equal(
-    deadlineInstant({ rule: { kind: 'instant', at: '2022-11-30T17:00:00Z' }, calendar: vn, timezone: TZ }),
-    '2022-11-30T17:00:00.000Z',
-  );
+  t.equal(deadlineInstant({ rule: { kind: 'instant', at: '2022-11-30T17:00:00Z' }, calendar: vn, timezone: TZ }), '2022-11-30T17:00:00.000Z');
 });
 
 t.test('no deadline', async (t) => {
@@ -200,7 +193,10 @@ t.test('reminders never fall at or after the deadline', async (t) => {
   const policy = { ...defaultPolicy, reminders: [d('1 working day'), d('0 working days')] };
   const entries = taskTimetable({ deadlineAt, policy, calendar: vn, timezone: TZ });
   const reminders = entries.filter((entry) => entry.kind === 'reminder');
-  t.same(reminders.map((entry) => entry.at), ['2023-01-17T01:00:00.000Z']);
+  t.same(
+    reminders.map((entry) => entry.at),
+    ['2023-01-17T01:00:00.000Z'],
+  );
   for (const entry of entries) {
     if (entry.kind === 'reminder' || entry.kind === 'due_soon') t.ok(entry.at <= deadlineAt, `${entry.kind} not after the deadline`);
   }
@@ -212,7 +208,10 @@ t.test('entries are sorted by instant', async (t) => {
   const policy = { ...defaultPolicy, reminders: [d('1 working day'), d('5 working days')] };
   const entries = taskTimetable({ deadlineAt, policy, calendar: vn, timezone: TZ });
   const times = entries.map((entry) => Date.parse(entry.at));
-  t.same(times, [...times].sort((a, b) => a - b));
+  t.same(
+    times,
+    [...times].sort((a, b) => a - b),
+  );
   t.equal(entries[0]!.kind, 'reminder', 'the 5-working-day reminder comes first');
   // Deadline Wednesday 07/02/2024, the day before Tết Giáp Thìn: +3 working days is 19/02.
   t.equal(afterDeadline(deadlineAt, d('3 working days'), vn, TZ), '2024-02-19T17:00:00.000Z');

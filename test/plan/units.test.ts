@@ -38,19 +38,27 @@ t.test('units at any level of the agency tree', async (t) => {
 
 t.test('2022 shape (tỉnh → huyện → xã): per-unit counts and percentages compile into each copy', async (t) => {
   const { specs } = await compiled('units-2022-districts-communes.yaml');
-  t.same(targets(specs, 't02'), {
-    'xa-a1': { metric: 'sổ hộ tịch được số hóa', unit: 'sổ', value: 420 },
-    'xa-a2': { metric: 'sổ hộ tịch được số hóa', unit: 'sổ', value: 310 },
-    'xa-a3': { metric: 'sổ hộ tịch được số hóa', unit: 'sổ', value: 655 },
-    'xa-b1': { metric: 'sổ hộ tịch được số hóa', unit: 'sổ', value: 280 },
-    'xa-b2': { metric: 'sổ hộ tịch được số hóa', unit: 'sổ', value: 390 },
-    'xa-b3': { metric: 'sổ hộ tịch được số hóa', unit: 'sổ', value: 510, baseline: 40 },
-  }, 'every commune of the province, each with its own count');
+  t.same(
+    targets(specs, 't02'),
+    {
+      'xa-a1': { metric: 'sổ hộ tịch được số hóa', unit: 'sổ', value: 420 },
+      'xa-a2': { metric: 'sổ hộ tịch được số hóa', unit: 'sổ', value: 310 },
+      'xa-a3': { metric: 'sổ hộ tịch được số hóa', unit: 'sổ', value: 655 },
+      'xa-b1': { metric: 'sổ hộ tịch được số hóa', unit: 'sổ', value: 280 },
+      'xa-b2': { metric: 'sổ hộ tịch được số hóa', unit: 'sổ', value: 390 },
+      'xa-b3': { metric: 'sổ hộ tịch được số hóa', unit: 'sổ', value: 510, baseline: 40 },
+    },
+    'every commune of the province, each with its own count',
+  );
   const metric = 'tỷ lệ công dân đủ điều kiện được cấp thẻ CCCD';
-  t.same(targets(specs, 't03'), {
-    'huyen-a': { metric, unit: '%', value: 100, base: 61250 },
-    'huyen-b': { metric, unit: '%', value: 98, base: 48900 },
-  }, "each district's percentage with its eligible citizens as base");
+  t.same(
+    targets(specs, 't03'),
+    {
+      'huyen-a': { metric, unit: '%', value: 100, base: 61250 },
+      'huyen-b': { metric, unit: '%', value: 98, base: 48900 },
+    },
+    "each district's percentage with its eligible citizens as base",
+  );
   t.same(Object.keys(targets(specs, 't04')), ['xa-a1', 'xa-a2', 'xa-a3'], 'the communes of one district');
   t.same(targets(specs, 't04')['xa-a2'], { metric: 'sổ hộ tịch được rà soát', unit: 'sổ', value: 300 }, 'the task value when no unit value');
   t.same(targets(specs, 't05'), { '-': { metric: 'tỷ lệ hồ sơ hộ tịch được làm sạch', unit: '%', value: 100, base: 2565 } }, 'a provincial task');
@@ -66,6 +74,9 @@ t.test('post-1/7/2025 shape (tỉnh → xã): communes selected within the provi
     'xa-nam-binh': { metric, unit: '%', value: 80, base: 15250 },
     'phuong-bac-thanh': { metric, unit: '%', value: 90, base: 38800 },
   });
-  t.same(Object.values(targets(specs, 't02')).map((target) => target!.value), [38, 61, 35, 57]);
+  t.same(
+    Object.values(targets(specs, 't02')).map((target) => target!.value),
+    [38, 61, 35, 57],
+  );
   t.same(targets(specs, 't03'), { '-': undefined }, 'no target, no target key');
 });

@@ -7,7 +7,9 @@ import { closest } from '../../src/plan/validate';
 const INVALID_DIR = join(__dirname, '..', 'fixtures', 'plans', 'invalid');
 const VALID_DIR = join(__dirname, '..', 'fixtures', 'plans', 'valid');
 
-const fixtures = readdirSync(INVALID_DIR).filter((name) => name.endsWith('.yaml')).sort();
+const fixtures = readdirSync(INVALID_DIR)
+  .filter((name) => name.endsWith('.yaml'))
+  .sort();
 
 t.test('there is a fixture for every check, each with its expected diagnostics', async (t) => {
   t.ok(fixtures.length >= 24, `${fixtures.length} fixtures`);
@@ -19,11 +21,16 @@ t.test('there is a fixture for every check, each with its expected diagnostics',
 for (const name of fixtures) {
   t.test(`fixture ${name}`, async (t) => {
     const file = join(INVALID_DIR, name);
-    const expected = readFileSync(file.replace(/\.yaml$/, '.expected'), 'utf8').split('\n').filter(Boolean);
+    const expected = readFileSync(file.replace(/\.yaml$/, '.expected'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     const { plan, diagnostics } = await loadPlanFile(file);
     const actual = diagnostics.map((d) => `${d.line}:${d.col}: ${d.severity}: ${d.message}`);
     t.same(actual, expected, 'exact line:col, severity and message');
-    t.ok(diagnostics.every((d) => d.file === file), 'diagnostics name the file');
+    t.ok(
+      diagnostics.every((d) => d.file === file),
+      'diagnostics name the file',
+    );
     const hasError = diagnostics.some((d) => d.severity === 'error');
     t.equal(plan === undefined, hasError, 'a plan is returned exactly when there is no error');
     t.equal(expected.length > 0, true, 'one mistake gives at least one diagnostic');
@@ -77,13 +84,21 @@ t.test('every YAML syntax error is reported, not only the first', async (t) => {
     const index = lines.findIndex((line) => line.includes(needle));
     return [index + 1, lines[index]!.indexOf(needle) + 1, 'yaml-syntax'];
   };
-  t.same(diagnostics.map((d) => [d.line, d.col, d.code]), [at('Kế hoạch: thử'), at('Báo cáo: kết')]);
+  t.same(
+    diagnostics.map((d) => [d.line, d.col, d.code]),
+    [at('Kế hoạch: thử'), at('Báo cáo: kết')],
+  );
 });
 
 t.test('several independent mistakes in one file are all reported, in document order', async (t) => {
-  const text = edited('kind: police', 'kind: polise').replace('lead: cong-an-tinh', 'lead: cong-an').replace('deadline: 2022-12-25', 'deadline: 2022-13-01');
+  const text = edited('kind: police', 'kind: polise')
+    .replace('lead: cong-an-tinh', 'lead: cong-an')
+    .replace('deadline: 2022-12-25', 'deadline: 2022-13-01');
   const { diagnostics } = loadPlanText(text, 'many.yaml');
-  t.same(diagnostics.map((d) => `${d.line}:${d.code}`), ['15:invalid-value', '22:unknown-reference', '23:impossible-date']);
+  t.same(
+    diagnostics.map((d) => `${d.line}:${d.code}`),
+    ['15:invalid-value', '22:unknown-reference', '23:impossible-date'],
+  );
   t.match(diagnostics[2]!.message, /there is no month 13/);
 });
 
@@ -123,14 +138,16 @@ t.test('deadline forms that are valid pass, including after a task not listed in
 });
 
 t.test('a cycle through three tasks is named in full, once', async (t) => {
-  const tasks = ['a', 'b', 'c'].map((id, index, all) => [
-    `  - id: ${id}`,
-    `    title: Nhiệm vụ ${id}`,
-    '    lead: ubnd-tinh',
-    `    dependsOn: [${all[(index + 1) % all.length]}]`,
-    '    deadline: none',
-    '    output: Báo cáo',
-  ].join('\n'));
+  const tasks = ['a', 'b', 'c'].map((id, index, all) =>
+    [
+      `  - id: ${id}`,
+      `    title: Nhiệm vụ ${id}`,
+      '    lead: ubnd-tinh',
+      `    dependsOn: [${all[(index + 1) % all.length]}]`,
+      '    deadline: none',
+      '    output: Báo cáo',
+    ].join('\n'),
+  );
   const text = MINIMAL.slice(0, MINIMAL.indexOf('tasks:')) + `tasks:\n${tasks.join('\n')}\n`;
   const { diagnostics } = loadPlanText(text, 'cycle.yaml');
   t.equal(diagnostics.length, 1);
@@ -139,28 +156,37 @@ t.test('a cycle through three tasks is named in full, once', async (t) => {
 });
 
 t.test('equal ladder delays are rejected; a working day and a day compare as equal', async (t) => {
-  const text = edited('tasks:', [
-    'escalation:',
-    '  ladder:',
-    '    - { after: 1 working day, to: lead_head, action: Nhắc nhở }',
-    '    - { after: 1 day, to: chair, action: Báo cáo Tổ trưởng }',
+  const text = edited(
     'tasks:',
-  ].join('\n'));
+    [
+      'escalation:',
+      '  ladder:',
+      '    - { after: 1 working day, to: lead_head, action: Nhắc nhở }',
+      '    - { after: 1 day, to: chair, action: Báo cáo Tổ trưởng }',
+      'tasks:',
+    ].join('\n'),
+  );
   const { diagnostics } = loadPlanText(text, 'ladder.yaml');
-  t.same(diagnostics.map((d) => d.code), ['ladder-order']);
+  t.same(
+    diagnostics.map((d) => d.code),
+    ['ladder-order'],
+  );
 });
 
 t.test('a role given as a contact and a ladder pointing at a custom role are accepted', async (t) => {
-  const text = edited('  chair: { agency: ubnd-tinh }', [
-    '  chair: { contact: { name: Nguyễn Văn A, channel: email, address: chutich@example.vn } }',
-    '  leader: { agency: ubnd-tinh }',
-  ].join('\n')).replace('    output: Báo cáo kết quả', [
+  const text = edited(
+    '  chair: { agency: ubnd-tinh }',
+    ['  chair: { contact: { name: Nguyễn Văn A, channel: email, address: chutich@example.vn } }', '  leader: { agency: ubnd-tinh }'].join('\n'),
+  ).replace(
     '    output: Báo cáo kết quả',
-    '    escalation:',
-    '      ladder:',
-    '        - { after: 0 working days, to: { role: leader }, action: Đôn đốc }',
-    '        - { after: 2 hours, to: { agency: ubnd-tinh }, action: Yêu cầu giải trình }',
-  ].join('\n'));
+    [
+      '    output: Báo cáo kết quả',
+      '    escalation:',
+      '      ladder:',
+      '        - { after: 0 working days, to: { role: leader }, action: Đôn đốc }',
+      '        - { after: 2 hours, to: { agency: ubnd-tinh }, action: Yêu cầu giải trình }',
+    ].join('\n'),
+  );
   const { plan, diagnostics } = loadPlanText(text, 'roles.yaml');
   t.same(diagnostics, []);
   t.ok(plan);
@@ -176,14 +202,23 @@ t.test('anchors and aliases are checked as the values they stand for', async (t)
   t.same(valid.plan?.tasks[0]?.escalation, { reminders: ['2 working days'] });
   const broken = loadPlanText(shared.replace('reminders: [2 working days]', 'reminders: [2 workdays]'), 'aliases.yaml');
   t.ok(broken.diagnostics.length >= 1);
-  t.ok(broken.diagnostics.every((d) => d.code === 'invalid-value' && d.line === 17), 'reported at the anchored value');
+  t.ok(
+    broken.diagnostics.every((d) => d.code === 'invalid-value' && d.line === 17),
+    'reported at the anchored value',
+  );
 });
 
 t.test('an empty file and a file that is not a mapping say what to write', async (t) => {
   const empty = loadPlanText('', 'empty.yaml');
-  t.same(empty.diagnostics.map((d) => d.code), ['empty-plan']);
+  t.same(
+    empty.diagnostics.map((d) => d.code),
+    ['empty-plan'],
+  );
   const list = loadPlanText('- a\n- b\n', 'list.yaml');
-  t.same(list.diagnostics.map((d) => [d.line, d.col, d.code]), [[1, 1, 'invalid-value']]);
+  t.same(
+    list.diagnostics.map((d) => [d.line, d.col, d.code]),
+    [[1, 1, 'invalid-value']],
+  );
   t.match(list.diagnostics[0]!.message, /must be a mapping/);
 });
 
@@ -199,22 +234,52 @@ t.test('per-unit targets and units within an agency', async (t) => {
       'kind: police\n',
       'kind: police\n  - { id: huyen-a, name: UBND huyện A, kind: district_committee, parent: ubnd-tinh }\n  - { id: xa-a1, name: UBND xã A1, kind: commune_committee, parent: huyen-a }\n',
     );
-  const ok = loadPlanText(withUnits('{ kind: commune_committee, within: ubnd-tinh }', '{ metric: sổ, unit: sổ, perUnit: [{ agency: xa-a1, value: 12 }] }'), 'ok.yaml');
+  const ok = loadPlanText(
+    withUnits('{ kind: commune_committee, within: ubnd-tinh }', '{ metric: sổ, unit: sổ, perUnit: [{ agency: xa-a1, value: 12 }] }'),
+    'ok.yaml',
+  );
   t.same(ok.diagnostics, []);
 
-  const noUnits = loadPlanText(edited('    output: Báo cáo kết quả\n', '    output: Báo cáo kết quả\n    target: { metric: sổ, unit: sổ, value: 3, perUnit: [{ agency: cong-an-tinh, value: 1 }] }\n'), 'no-units.yaml');
-  t.same(noUnits.diagnostics.map((d) => d.code), ['target-per-unit']);
+  const noUnits = loadPlanText(
+    edited(
+      '    output: Báo cáo kết quả\n',
+      '    output: Báo cáo kết quả\n    target: { metric: sổ, unit: sổ, value: 3, perUnit: [{ agency: cong-an-tinh, value: 1 }] }\n',
+    ),
+    'no-units.yaml',
+  );
+  t.same(
+    noUnits.diagnostics.map((d) => d.code),
+    ['target-per-unit'],
+  );
   t.match(noUnits.diagnostics[0]!.message, /has 'perUnit' targets but no 'units'/);
 
-  const noValue = loadPlanText(edited('    output: Báo cáo kết quả\n', '    output: Báo cáo kết quả\n    target: { metric: sổ, unit: sổ }\n'), 'no-value.yaml');
-  t.match(noValue.diagnostics.map((d) => d.message), [/the target of task 't01' has no 'value'; add `value: 100`/]);
+  const noValue = loadPlanText(
+    edited('    output: Báo cáo kết quả\n', '    output: Báo cáo kết quả\n    target: { metric: sổ, unit: sổ }\n'),
+    'no-value.yaml',
+  );
+  t.match(
+    noValue.diagnostics.map((d) => d.message),
+    [/the target of task 't01' has no 'value'; add `value: 100`/],
+  );
 
-  const twice = loadPlanText(withUnits('[xa-a1]', '{ metric: sổ, unit: sổ, value: 3, perUnit: [{ agency: xa-a1, value: 1 }, { agency: xa-a1, base: 9 }] }'), 'twice.yaml');
-  t.match(twice.diagnostics.map((d) => d.message), [/'xa-a1' has a second target in task 't01' \(the first is on line \d+\); keep one/]);
+  const twice = loadPlanText(
+    withUnits('[xa-a1]', '{ metric: sổ, unit: sổ, value: 3, perUnit: [{ agency: xa-a1, value: 1 }, { agency: xa-a1, base: 9 }] }'),
+    'twice.yaml',
+  );
+  t.match(
+    twice.diagnostics.map((d) => d.message),
+    [/'xa-a1' has a second target in task 't01' \(the first is on line \d+\); keep one/],
+  );
 
   const unknownWithin = loadPlanText(withUnits('{ kind: commune_committee, within: tinh }', '{ metric: sổ, unit: sổ, value: 3 }'), 'within.yaml');
-  t.match(unknownWithin.diagnostics.map((d) => d.message), [/the units of task 't01' are within 'tinh', which is not an agency of this plan/]);
+  t.match(
+    unknownWithin.diagnostics.map((d) => d.message),
+    [/the units of task 't01' are within 'tinh', which is not an agency of this plan/],
+  );
 
   const empty = loadPlanText(withUnits('{ kind: commune_committee, within: cong-an-tinh }', '{ metric: sổ, unit: sổ, value: 3 }'), 'empty.yaml');
-  t.match(empty.diagnostics.map((d) => `${d.code}: ${d.message}`), [/^empty-units: .*kind 'commune_committee' within 'cong-an-tinh', but the plan has none/]);
+  t.match(
+    empty.diagnostics.map((d) => `${d.code}: ${d.message}`),
+    [/^empty-units: .*kind 'commune_committee' within 'cong-an-tinh', but the plan has none/],
+  );
 });

@@ -13,7 +13,9 @@ import { bundleWorkflows } from '../../src/temporal/worker';
 import { historyFromFile } from '../helpers/histories';
 
 const dir = path.resolve(__dirname, '..', 'fixtures', 'histories');
-const files = readdirSync(dir).filter((name) => /^plan-.*\.json$/.test(name)).sort();
+const files = readdirSync(dir)
+  .filter((name) => /^plan-.*\.json$/.test(name))
+  .sort();
 
 t.test('recorded plan workflow histories replay without nondeterminism', async (t) => {
   t.ok(files.length >= 4, `histories to replay: ${files.join(', ')}`);

@@ -119,7 +119,10 @@ t.test('applying a plan starts every task workflow with its deadline; the same c
   t.ok(state.firstAppliedAt, 'the first apply instant is kept as the anchor of "after: applied"');
   t.equal(env.projection.planVersions.filter((record) => record.planId === planId).length, 1, 'the version was recorded');
 
-  const before = await eventually(() => countTaskWorkflows(env.client, planId), (found) => found.ids.length === 6);
+  const before = await eventually(
+    () => countTaskWorkflows(env.client, planId),
+    (found) => found.ids.length === 6,
+  );
   t.equal(before.ids.length, 6, 'six task workflows are listed');
 
   const again = await applyDrill(planId);
@@ -159,13 +162,20 @@ t.test('an amended plan moves a deadline, adds a task and cancels a removed one'
 
   const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
   const newSpec = specs.find((spec) => spec.taskId === 'lam-sach-ho-tich') as TaskSpec & { deadline: { kind: 'instant'; at: string } };
-  const amended = await eventually(() => taskState(env.client, moved), (state) => state.deadlineAt === newSpec.deadline.at);
+  const amended = await eventually(
+    () => taskState(env.client, moved),
+    (state) => state.deadlineAt === newSpec.deadline.at,
+  );
   t.equal(amended.deadlineAt, newSpec.deadline.at, 'the task follows the moved deadline');
   // 40 calendar days after the first apply instead of 30, each ending on a working day: the shift
   // is not always 10 days (30 days after early December lands on 1/1, a holiday every year).
   const { firstAppliedAt } = await planState(env.client, planId);
   const daysAfterApply = (amount: number) =>
-    deadlineInstant({ rule: { kind: 'after_instant', at: firstAppliedAt!, within: { amount, unit: 'day' } }, calendar: loadCalendar('vn'), timezone: 'Asia/Ho_Chi_Minh' });
+    deadlineInstant({
+      rule: { kind: 'after_instant', at: firstAppliedAt!, within: { amount, unit: 'day' } },
+      calendar: loadCalendar('vn'),
+      timezone: 'Asia/Ho_Chi_Minh',
+    });
   t.equal(original.deadlineAt, daysAfterApply(30), 'first 30 days after the apply');
   t.equal(amended.deadlineAt, daysAfterApply(40), 'then 40 days after it');
 
@@ -189,12 +199,13 @@ t.test('completing a prerequisite releases its dependants, counting from the com
   await applyDrill(planId);
   const first = `task:${planId}:lam-sach-ho-tich`;
   const second = `task:${planId}:so-hoa-ho-tich`;
-  const done = await env.client.workflow
-    .getHandle(first)
-    .executeUpdate(complete, { args: [{ actor: staffOf('so-tu-phap'), note: 'Đã làm sạch' }] });
+  const done = await env.client.workflow.getHandle(first).executeUpdate(complete, { args: [{ actor: staffOf('so-tu-phap'), note: 'Đã làm sạch' }] });
   t.equal(done.progress, 'done');
 
-  const released = await eventually(() => taskState(env.client, second), (state) => state.progress === 'in_progress');
+  const released = await eventually(
+    () => taskState(env.client, second),
+    (state) => state.progress === 'in_progress',
+  );
   t.equal(released.progress, 'in_progress', 'the dependant started');
   t.same(released.waitingFor, []);
   const rule = released.spec.deadline;
@@ -204,7 +215,8 @@ t.test('completing a prerequisite releases its dependants, counting from the com
     t.equal(released.deadlineAt, expected, '5 working days after the completion instant');
   }
   const releasedEvent = await eventually(
-    async () => env.projection.taskChanges.flatMap((change) => change.events).find((event) => event.workflowId === second && event.type === 'released'),
+    async () =>
+      env.projection.taskChanges.flatMap((change) => change.events).find((event) => event.workflowId === second && event.type === 'released'),
     (event) => event !== undefined,
   );
   t.equal(releasedEvent?.at, done.completedAt, 'the release is placed at the completion it counts from');
@@ -213,7 +225,10 @@ t.test('completing a prerequisite releases its dependants, counting from the com
   // A task added later whose prerequisite is already done is released at once.
   const { plan, text } = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
   await applyPlan({ client: env.client, plan, text, actor: admin, dryRun: false });
-  const late = await eventually(() => taskState(env.client, `task:${planId}:khai-thac-ho-tich`), (state) => state.progress === 'in_progress');
+  const late = await eventually(
+    () => taskState(env.client, `task:${planId}:khai-thac-ho-tich`),
+    (state) => state.progress === 'in_progress',
+  );
   t.equal(late.progress, 'in_progress', 'a task added after its prerequisite finished starts right away');
 });
 
@@ -232,7 +247,10 @@ t.test('unit progress rolls up into the task as a whole, which releases its depe
     { progress: 'in_progress', total: 2, done: 0, started: 2 },
     'both units are running',
   );
-  const refused = await env.client.workflow.getHandle(whole).executeUpdate(complete, { args: [{ actor: staffOf('cong-an-tinh') }] }).catch((error: Error & { cause?: Error & { type?: string } }) => error.cause);
+  const refused = await env.client.workflow
+    .getHandle(whole)
+    .executeUpdate(complete, { args: [{ actor: staffOf('cong-an-tinh') }] })
+    .catch((error: Error & { cause?: Error & { type?: string } }) => error.cause);
   t.equal((refused as { type?: string } | undefined)?.type, 'InvalidState', 'the whole is reported on through its units');
 
   await env.client.workflow.getHandle(vinh).executeUpdate(reportProgress, { args: [{ actor: staffOf('ubnd-tp-vinh'), value: 400 }] });
@@ -247,7 +265,7 @@ t.test('unit progress rolls up into the task as a whole, which releases its depe
   const done = await eventually(rollup, (state) => state.progress === 'done');
   t.equal(done.progress, 'done', 'done when every unit is done');
   t.equal(done.rollup?.done, 2);
-  t.equal(done.completedAt, [vinhDone.completedAt!, lastDone.completedAt!].sort()[1], 'at the last unit\'s completion');
+  t.equal(done.completedAt, [vinhDone.completedAt!, lastDone.completedAt!].sort()[1], "at the last unit's completion");
   t.equal(done.category, 'done_on_time');
   const recorded = env.projection.taskChanges.filter((change) => change.state.workflowId === whole);
   t.ok(recorded.length > 0, 'the whole is a task row of its own in the read model');
@@ -285,7 +303,10 @@ t.test('a plan workflow continued as new finishes the reconciliation it carries'
     pending: { version: 1, actor: admin, toStart: notYet, toAmend: [], toCancel: [] },
   };
   await env.client.workflow.start(planWorkflow, { workflowId: planWorkflowId(planId), taskQueue: 'kehoach', args: [{ planId, carried }] });
-  const state = await eventually(() => planState(env.client, planId), (view) => view.pending === 0);
+  const state = await eventually(
+    () => planState(env.client, planId),
+    (view) => view.pending === 0,
+  );
   t.equal(state.pending, 0, 'the carried reconciliation finished');
   t.equal(state.version, 1);
   t.equal(state.contentHash, 'carried-hash', 'the applied version is kept');
@@ -293,7 +314,13 @@ t.test('a plan workflow continued as new finishes the reconciliation it carries'
     const task = await taskState(env.client, taskWorkflowId(spec));
     t.equal(task.spec.specHash, spec.specHash, `${taskWorkflowId(spec)} was started`);
   }
-  const startedBefore = await env.client.workflow.getHandle(taskWorkflowId(started)).describe().then(() => true, () => false);
+  const startedBefore = await env.client.workflow
+    .getHandle(taskWorkflowId(started))
+    .describe()
+    .then(
+      () => true,
+      () => false,
+    );
   t.equal(startedBefore, false, 'work the previous run had done is not redone');
 });
 
@@ -309,14 +336,20 @@ t.test('continue-as-new after a few dozen events loses nothing', async (t) => {
   const firstRun = (await handle.describe()).runId;
 
   await small.client.workflow.getHandle(`task:${planId}:lam-sach-ho-tich`).executeUpdate(complete, { args: [{ actor: staffOf('so-tu-phap') }] });
-  const released = await eventually(() => taskState(small.client, `task:${planId}:so-hoa-ho-tich`), (state) => state.progress === 'in_progress');
+  const released = await eventually(
+    () => taskState(small.client, `task:${planId}:so-hoa-ho-tich`),
+    (state) => state.progress === 'in_progress',
+  );
   t.equal(released.progress, 'in_progress', 'dependants are released across runs');
   for (const unit of ['ubnd-tp-vinh', 'ubnd-quynh-luu']) {
     await small.client.workflow
       .getHandle(`task:${planId}:so-hoa-ho-khau@${unit}`)
       .executeUpdate(reportProgress, { args: [{ actor: staffOf(unit), value: 100 }] });
   }
-  const whole = await eventually(() => taskState(small.client, `task:${planId}:so-hoa-ho-khau`), (view) => view.progressValue === 200);
+  const whole = await eventually(
+    () => taskState(small.client, `task:${planId}:so-hoa-ho-khau`),
+    (view) => view.progressValue === 200,
+  );
   t.equal(whole.progressValue, 200, 'the units roll up without the plan workflow');
   // Applying the same content again and an amendment push the plan workflow over its event limit.
   const again = await applyPlan({ client: small.client, plan, text, actor: admin, dryRun: false });
@@ -325,9 +358,15 @@ t.test('continue-as-new after a few dozen events loses nothing', async (t) => {
   const amended = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
   const second = await applyPlan({ client: small.client, ...amended, actor: admin, dryRun: false });
   t.equal(second.result?.version, 2);
-  const late = await eventually(() => taskState(small.client, `task:${planId}:khai-thac-ho-tich`), (view) => view.progress === 'in_progress');
+  const late = await eventually(
+    () => taskState(small.client, `task:${planId}:khai-thac-ho-tich`),
+    (view) => view.progress === 'in_progress',
+  );
   t.equal(late.progress, 'in_progress', 'a prerequisite done before the task was added releases it from the read model');
-  const state = await eventually(() => handle.query(getPlanState), (view) => view.version === 2);
+  const state = await eventually(
+    () => handle.query(getPlanState),
+    (view) => view.version === 2,
+  );
   t.not((await handle.describe()).runId, firstRun, 'the plan workflow continued as new');
   t.equal(state.contentHash, second.contentHash);
   t.equal(Object.keys(state.taskSpecHashes).length, 6, 'the specs survive');
@@ -343,7 +382,10 @@ t.test('two applies at once run one after the other', async (t) => {
   ]);
   t.same([a.result?.version, b.result?.version].sort(), [1, 2], 'two versions, one after the other');
   const [earlier, later] = a.result?.version === 1 ? [a, b] : [b, a];
-  t.ok(earlier.result?.changes.every((change) => change.change === 'added'), 'the first sees an empty plan');
+  t.ok(
+    earlier.result?.changes.every((change) => change.change === 'added'),
+    'the first sees an empty plan',
+  );
   t.ok(later.result?.changes.length && later.result.changes.length < 6, 'the second sees what the first applied, not an empty plan');
   const state = await planState(env.client, planId);
   t.equal(state.contentHash, later.contentHash, 'the plan holds the version applied last');
@@ -383,8 +425,15 @@ t.test('the real Nghệ An plan 771: 42 task workflows with their deadlines', as
   const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
   const states: TaskStateView[] = await Promise.all(specs.map((spec) => taskState(env.client, taskWorkflowId(spec))));
   const wrong = specs.filter((spec, index) => spec.deadline.kind === 'instant' && states[index]?.deadlineAt !== spec.deadline.at);
-  t.same(wrong.map((spec) => spec.taskId), [], 'every dated task carries its compiled deadline');
-  const listed = await eventually(() => countTaskWorkflows(env.client, planId), (found) => found.ids.length === 42);
+  t.same(
+    wrong.map((spec) => spec.taskId),
+    [],
+    'every dated task carries its compiled deadline',
+  );
+  const listed = await eventually(
+    () => countTaskWorkflows(env.client, planId),
+    (found) => found.ids.length === 42,
+  );
   t.equal(listed.ids.length, 42);
 });
 
@@ -411,28 +460,52 @@ t.test('the real Thái Nguyên plan 827: unit and occurrence workflows roll up i
     const members = specs.filter((spec) => spec.taskId === units.id && spec.unitId);
     for (const spec of members) {
       // Each unit reaches its own target.
-      await env.client.workflow.getHandle(taskWorkflowId(spec)).executeUpdate(reportProgress, { args: [{ actor: admin, value: spec.target!.value }] });
+      await env.client.workflow
+        .getHandle(taskWorkflowId(spec))
+        .executeUpdate(reportProgress, { args: [{ actor: admin, value: spec.target!.value }] });
     }
-    const whole = await eventually(() => taskState(env.client, `task:${planId}:${units.id}`), (view) => view.rollup?.reached === members.length);
+    const whole = await eventually(
+      () => taskState(env.client, `task:${planId}:${units.id}`),
+      (view) => view.rollup?.reached === members.length,
+    );
     t.equal(whole.rollup?.reached, members.length, `${units.id}: every unit reached its target (n of N)`);
     t.equal(whole.rollup?.value, whole.rollup?.targetValue, 'the whole reached its target too');
     if (units.target!.unit !== '%') {
-      t.equal(whole.rollup?.value, members.reduce((sum, spec) => sum + spec.target!.value, 0), 'counts add up');
+      t.equal(
+        whole.rollup?.value,
+        members.reduce((sum, spec) => sum + spec.target!.value, 0),
+        'counts add up',
+      );
     }
   }
 });
 
-t.test('record plan histories for the replay test', { skip: !process.env.KEHOACH_RECORD_HISTORIES && 'set KEHOACH_RECORD_HISTORIES=1 to re-record' }, async (t) => {
-  const dir = path.join(root, 'test', 'fixtures', 'histories');
-  mkdirSync(dir, { recursive: true });
-  for (const [scenario, planId] of Object.entries(recordable)) {
-    // The CLI writes the JSON history format every Temporal tool (and Worker.runReplayHistory) reads.
-    const json = execFileSync(
-      resolveTemporalCli(),
-      ['workflow', 'show', '--workflow-id', planWorkflowId(planId), '--address', env.server.address, '--namespace', env.server.namespace, '--output', 'json'],
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-    );
-    writeFileSync(path.join(dir, `plan-${scenario}.json`), json.endsWith('\n') ? json : `${json}\n`);
-    t.pass(`recorded plan-${scenario}.json`);
-  }
-});
+t.test(
+  'record plan histories for the replay test',
+  { skip: !process.env.KEHOACH_RECORD_HISTORIES && 'set KEHOACH_RECORD_HISTORIES=1 to re-record' },
+  async (t) => {
+    const dir = path.join(root, 'test', 'fixtures', 'histories');
+    mkdirSync(dir, { recursive: true });
+    for (const [scenario, planId] of Object.entries(recordable)) {
+      // The CLI writes the JSON history format every Temporal tool (and Worker.runReplayHistory) reads.
+      const json = execFileSync(
+        resolveTemporalCli(),
+        [
+          'workflow',
+          'show',
+          '--workflow-id',
+          planWorkflowId(planId),
+          '--address',
+          env.server.address,
+          '--namespace',
+          env.server.namespace,
+          '--output',
+          'json',
+        ],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      );
+      writeFileSync(path.join(dir, `plan-${scenario}.json`), json.endsWith('\n') ? json : `${json}\n`);
+      t.pass(`recorded plan-${scenario}.json`);
+    }
+  },
+);

@@ -12,7 +12,9 @@ import { historyFromFile } from '../helpers/histories';
 import { workflowsPath } from '../helpers/temporal';
 
 const dir = path.resolve(__dirname, '..', 'fixtures', 'histories');
-const files = readdirSync(dir).filter((name) => /^task-.*\.json$/.test(name)).sort();
+const files = readdirSync(dir)
+  .filter((name) => /^task-.*\.json$/.test(name))
+  .sort();
 const histories = () => files.map((name) => ({ workflowId: name.replace(/\.json$/, ''), history: historyFromFile(path.join(dir, name)) }));
 
 Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -53,7 +53,11 @@ t.before(async () => {
 });
 
 async function start(spec: TaskSpec, queue = taskQueue) {
-  return client.workflow.start<typeof taskWorkflow>('taskWorkflow', { taskQueue: queue, workflowId: taskWorkflowId(spec), args: [{ spec, planVersion: 1 }] });
+  return client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+    taskQueue: queue,
+    workflowId: taskWorkflowId(spec),
+    args: [{ spec, planVersion: 1 }],
+  });
 }
 
 const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
@@ -86,27 +90,48 @@ t.test('complete through a real Update: typed rejections and a repeated update I
 });
 
 t.test('a completion reported on time and awaiting confirmation never turns overdue, in the state or the search attributes', async (t) => {
-  const spec = makeSpec({ planId: freshPlanId('await'), taskId: 't01', confirmation: true, deadline: { kind: 'instant', at: inSeconds(3) }, escalation: secondsPolicy() });
+  const spec = makeSpec({
+    planId: freshPlanId('await'),
+    taskId: 't01',
+    confirmation: true,
+    deadline: { kind: 'instant', at: inSeconds(3) },
+    escalation: secondsPolicy(),
+  });
   const handle = await start(spec);
   const reported = await handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff }] });
   t.equal(reported.progress, 'awaiting_confirmation');
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(spec.deadline.kind === 'instant' ? spec.deadline.at : '') - Date.now()) + 2000));
+  await new Promise((resolve) =>
+    setTimeout(resolve, Math.max(0, Date.parse(spec.deadline.kind === 'instant' ? spec.deadline.at : '') - Date.now()) + 2000),
+  );
   const state = await handle.query(getState);
   t.equal(state.category, 'open_on_time', 'still open and on time after the deadline passed');
   t.equal(state.deadlineState, 'on_track');
   t.equal(state.facts.completedAt, reported.completedAt, 'the reported completion is a fact the read model judges by');
-  const listed = await eventually(() => {
-    const ids = listWorkflows(`WorkflowId='${handle.workflowId}' AND KehoachCategory='open_on_time' AND KehoachProgress='awaiting_confirmation'`);
-    return ids.length === 1 && ids;
-  }, 20_000, 'the awaiting task in visibility');
+  const listed = await eventually(
+    () => {
+      const ids = listWorkflows(`WorkflowId='${handle.workflowId}' AND KehoachCategory='open_on_time' AND KehoachProgress='awaiting_confirmation'`);
+      return ids.length === 1 && ids;
+    },
+    20_000,
+    'the awaiting task in visibility',
+  );
   t.same(listed, [handle.workflowId]);
   t.same(listWorkflows(`WorkflowId='${handle.workflowId}' AND KehoachCategory='open_overdue'`), [], 'never listed overdue');
-  t.notOk(recorder.events(handle.workflowId).some((event) => event.type === 'overdue' || event.type === 'escalation'), 'no overdue event, no escalation');
+  t.notOk(
+    recorder.events(handle.workflowId).some((event) => event.type === 'overdue' || event.type === 'escalation'),
+    'no overdue event, no escalation',
+  );
   await handle.terminate('test finished');
 });
 
 t.test('an admin back-dates a confirmation: a task reported on time in 2022 and confirmed later is done on time', async (t) => {
-  const spec = makeSpec({ planId: freshPlanId('backdate'), taskId: 't01', confirmation: true, issuedOn: '2022-11-07', deadline: { kind: 'instant', at: '2022-12-31T17:00:00.000Z' } });
+  const spec = makeSpec({
+    planId: freshPlanId('backdate'),
+    taskId: 't01',
+    confirmation: true,
+    issuedOn: '2022-11-07',
+    deadline: { kind: 'instant', at: '2022-12-31T17:00:00.000Z' },
+  });
   const handle = await start(spec);
   await handle.executeUpdate(complete, { args: [{ actor: actors.admin, completedAt: '2022-12-20T10:00:00+07:00' }] });
   const early = await rejection(handle.executeUpdate(confirm, { args: [{ actor: actors.admin, confirmedAt: '2022-12-19T10:00:00+07:00' }] }));
@@ -128,7 +153,12 @@ t.test('an admin back-dates a confirmation: a task reported on time in 2022 and 
 });
 
 t.test('a completion dated before the plan was issued is refused with a clear message', async (t) => {
-  const spec = makeSpec({ planId: freshPlanId('issued'), taskId: 't01', issuedOn: '2022-11-07', deadline: { kind: 'instant', at: '2022-12-31T17:00:00.000Z' } });
+  const spec = makeSpec({
+    planId: freshPlanId('issued'),
+    taskId: 't01',
+    issuedOn: '2022-11-07',
+    deadline: { kind: 'instant', at: '2022-12-31T17:00:00.000Z' },
+  });
   const handle = await start(spec);
   const refused = await rejection(handle.executeUpdate(complete, { args: [{ actor: actors.admin, completedAt: '2022-11-06T10:00:00+07:00' }] }));
   t.equal(refused.type, 'InvalidInput');
@@ -137,7 +167,7 @@ t.test('a completion dated before the plan was issued is refused with a clear me
   await handle.terminate('test finished');
 });
 
-t.test('a later amendment does not move a done task\'s deadline: its verdict stays', async (t) => {
+t.test("a later amendment does not move a done task's deadline: its verdict stays", async (t) => {
   const deadlineAt = inSeconds(3600);
   const spec = makeSpec({ planId: freshPlanId('amend-done'), taskId: 't01', deadline: { kind: 'instant', at: deadlineAt } });
   const handle = await start(spec);
@@ -158,9 +188,13 @@ interface ListedWorkflow {
 }
 
 function listWorkflows(query: string): string[] {
-  const result = spawnSync(resolveTemporalCli(), ['workflow', 'list', '--query', query, '--address', server.address, '--namespace', server.namespace, '-o', 'json'], {
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    resolveTemporalCli(),
+    ['workflow', 'list', '--query', query, '--address', server.address, '--namespace', server.namespace, '-o', 'json'],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`temporal workflow list failed: ${result.stderr}`);
   const text = result.stdout.trim();
   if (!text) return [];
@@ -181,21 +215,33 @@ t.test('the temporal CLI finds one agency’s overdue tasks by search attributes
   for (const spec of specs) await start(spec);
   const expected = [taskWorkflowId(specs[0]!), taskWorkflowId(specs[1]!)].sort();
   const query = `KehoachPlan='${planId}' AND KehoachLead='so-y-te' AND KehoachCategory='open_overdue'`;
-  const found = await eventually(() => {
-    const ids = listWorkflows(query);
-    return ids.length === expected.length && ids;
-  }, 20_000, 'the overdue tasks in visibility');
+  const found = await eventually(
+    () => {
+      const ids = listWorkflows(query);
+      return ids.length === expected.length && ids;
+    },
+    20_000,
+    'the overdue tasks in visibility',
+  );
   t.same(found, expected, 'exactly the overdue tasks of that agency');
-  const onTime = await eventually(() => {
-    const ids = listWorkflows(`KehoachPlan='${planId}' AND KehoachCategory='open_on_time'`);
-    return ids.length === 1 && ids;
-  }, 20_000, 'the on-time task in visibility');
+  const onTime = await eventually(
+    () => {
+      const ids = listWorkflows(`KehoachPlan='${planId}' AND KehoachCategory='open_on_time'`);
+      return ids.length === 1 && ids;
+    },
+    20_000,
+    'the on-time task in visibility',
+  );
   t.same(onTime, [taskWorkflowId(specs[2]!)]);
   const allLate = [...expected, taskWorkflowId(specs[3]!)].sort();
-  const escalated = await eventually(() => {
-    const ids = listWorkflows(`KehoachPlan='${planId}' AND KehoachLevel >= 1`);
-    return ids.length === allLate.length && ids;
-  }, 20_000, 'the escalated tasks in visibility');
+  const escalated = await eventually(
+    () => {
+      const ids = listWorkflows(`KehoachPlan='${planId}' AND KehoachLevel >= 1`);
+      return ids.length === allLate.length && ids;
+    },
+    20_000,
+    'the escalated tasks in visibility',
+  );
   t.same(escalated, allLate, 'the level is searchable too');
 });
 
@@ -251,7 +297,12 @@ t.test('a worker killed while a level is due is replaced: the level fires exactl
   t.teardown(() => killed(worker));
 
   const deadlineAt = inSeconds(4);
-  const spec = makeSpec({ planId: freshPlanId('kill'), taskId: 't01', deadline: { kind: 'instant', at: deadlineAt }, escalation: secondsPolicy([0, 6, 600]) });
+  const spec = makeSpec({
+    planId: freshPlanId('kill'),
+    taskId: 't01',
+    deadline: { kind: 'instant', at: deadlineAt },
+    escalation: secondsPolicy([0, 6, 600]),
+  });
   const handle = await start(spec, queue);
   const wf = handle.workflowId;
   const keys = () => readRecords(recordsFile).flatMap((change) => change.notifications.map((note) => note.idempotencyKey));
@@ -265,7 +316,12 @@ t.test('a worker killed while a level is due is replaced: the level fires exactl
 
   worker = await startWorkerProcess(queue, recordsFile);
   await eventually(() => keys().includes(`${wf}:d1:l2`), 30_000, 'level 2 after the replacement worker started').catch(async (error) => {
-    t.comment(readFileSync(recordsFile, 'utf8').split('\n').map((line) => line.slice(0, 300)).join('\n'));
+    t.comment(
+      readFileSync(recordsFile, 'utf8')
+        .split('\n')
+        .map((line) => line.slice(0, 300))
+        .join('\n'),
+    );
     const history = await handle.fetchHistory();
     t.comment(JSON.stringify(history.events?.map((event) => [event.eventId?.toString(), event.eventType, event.eventTime?.seconds?.toString()])));
     throw error;
@@ -276,7 +332,11 @@ t.test('a worker killed while a level is due is replaced: the level fires exactl
   t.equal(all.filter((key) => key === `${wf}:d1:l2`).length, 1, 'level 2 exactly once');
   const records = readRecords(recordsFile);
   const seqs = records.map((change) => change.state.seq);
-  t.same(seqs, seqs.map((_, index) => index + 1), 'every state change recorded once, in order');
+  t.same(
+    seqs,
+    seqs.map((_, index) => index + 1),
+    'every state change recorded once, in order',
+  );
   const state = await handle.query(getState);
   t.equal(state.escalationLevel, 2);
   t.equal(state.category, 'open_overdue');

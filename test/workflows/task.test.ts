@@ -10,7 +10,20 @@ import { addDays, endOfLocalDay } from '../../src/plan/calendar';
 import type { CalendarData, TaskSpec } from '../../src/plan/model';
 import { deadlineInstant, taskTimetable } from '../../src/plan/timetable';
 import { taskWorkflowId } from '../../src/workflows/ids';
-import { amend, cancelTask, complete, confirm, decideExtension, getState, pause, release, reportProgress, requestExtension, resume, returnTask } from '../../src/workflows/messages';
+import {
+  amend,
+  cancelTask,
+  complete,
+  confirm,
+  decideExtension,
+  getState,
+  pause,
+  release,
+  reportProgress,
+  requestExtension,
+  resume,
+  returnTask,
+} from '../../src/workflows/messages';
 import type { TaskStateView } from '../../src/domain';
 import type { taskWorkflow } from '../../src/workflows/task';
 import {
@@ -116,8 +129,17 @@ t.test('whole life across Tết: reminders 3 and 1 working days before, levels a
   const { calendar, shiftDays } = tet2023Shifted(await env.currentTimeMs());
   const shift = (iso: string) => new Date(Date.parse(iso) + shiftDays * DAY).toISOString();
   const spec = makeSpec({ planId: freshPlanId(), taskId: 't01', calendar, deadline: { kind: 'instant', at: shift(expected2023.deadline) } });
-  const timetable = taskTimetable({ deadlineAt: spec.deadline.kind === 'instant' ? spec.deadline.at : '', policy: standardPolicy, calendar, timezone: TZ });
-  t.same(timetable.map((entry) => entry.at), pure2023.map((entry) => shift(entry.at)), 'the shifted calendar gives the same timetable, shifted');
+  const timetable = taskTimetable({
+    deadlineAt: spec.deadline.kind === 'instant' ? spec.deadline.at : '',
+    policy: standardPolicy,
+    calendar,
+    timezone: TZ,
+  });
+  t.same(
+    timetable.map((entry) => entry.at),
+    pure2023.map((entry) => shift(entry.at)),
+    'the shifted calendar gives the same timetable, shifted',
+  );
 
   const handle = await startTask(spec);
   const wf = handle.workflowId;
@@ -125,7 +147,11 @@ t.test('whole life across Tết: reminders 3 and 1 working days before, levels a
   t.equal(view.progress, 'in_progress');
   t.equal(view.category, 'open_on_time');
   t.equal(view.deadlineVersion, 1);
-  t.same(view.upcoming.map((entry) => entry.at), timetable.map((entry) => entry.at), 'upcoming lists the whole timetable');
+  t.same(
+    view.upcoming.map((entry) => entry.at),
+    timetable.map((entry) => entry.at),
+    'upcoming lists the whole timetable',
+  );
 
   await skipTo(env, shift('2023-01-18T00:30:00.000Z'));
   await eventually(async () => {
@@ -150,7 +176,10 @@ t.test('whole life across Tết: reminders 3 and 1 working days before, levels a
     [shift(expected2023.r1), shift(expected2023.r2), shift(expected2023.l1), shift(expected2023.l2)],
     'each at its hand-computed instant',
   );
-  t.ok(notes.every((note) => !note.catchUp), 'none is a catch-up');
+  t.ok(
+    notes.every((note) => !note.catchUp),
+    'none is a catch-up',
+  );
   t.same(notes[1]!.to, { kind: 'lead_staff', agency: 'so-tu-phap' }, 'reminders go to the lead');
   t.equal(notes[3]!.action, 'Đôn đốc');
   t.match(notes[0]!.action, /3 ngày làm việc/);
@@ -164,7 +193,10 @@ t.test('whole life across Tết: reminders 3 and 1 working days before, levels a
   t.equal(view.category, 'open_overdue');
   t.same(view.upcoming, [], 'nothing ahead');
   const types = recorder.events(wf).map((event) => event.type);
-  t.same(types.filter((type) => type === 'due_soon' || type === 'overdue'), ['due_soon', 'overdue']);
+  t.same(
+    types.filter((type) => type === 'due_soon' || type === 'overdue'),
+    ['due_soon', 'overdue'],
+  );
   // Each event is placed at the instant it is for, with the processing time beside it.
   const timed = recorder.events(wf).filter((event) => ['due_soon', 'overdue', 'reminder', 'escalation'].includes(event.type));
   t.same(
@@ -180,13 +212,20 @@ t.test('whole life across Tết: reminders 3 and 1 working days before, levels a
     ],
     'stamped with their scheduled instants',
   );
-  t.ok(timed.every((event) => typeof event.data.processedAt === 'string' && Date.parse(event.data.processedAt as string) >= Date.parse(event.at)), 'processedAt beside each');
+  t.ok(
+    timed.every((event) => typeof event.data.processedAt === 'string' && Date.parse(event.data.processedAt as string) >= Date.parse(event.at)),
+    'processedAt beside each',
+  );
 
   const done = await handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff, note: 'Đã số hoá xong' }] });
   t.equal(done.progress, 'done');
   t.equal(done.category, 'done_late', 'reported after the deadline');
   const seqs = recorder.changes.filter((change) => change.state.workflowId === wf).map((change) => change.state.seq);
-  t.same(seqs, seqs.map((_, index) => index + 1), 'one record per state change, seq without gaps');
+  t.same(
+    seqs,
+    seqs.map((_, index) => index + 1),
+    'one record per state change, seq without gaps',
+  );
 
   await skipTo(env, shift('2023-03-01T00:00:00.000Z'));
   t.equal(recorder.notifications(wf).length, 5, 'nothing more after completion');
@@ -237,7 +276,11 @@ t.test('on-time completion with confirmation, a return and the rejections around
   t.equal(view.progress, 'done');
   t.equal(view.category, 'done_on_time', 'the report time decides, not the (late) confirmation');
   t.equal(view.completedAt, reportedAt);
-  t.same(noteKeys(handle.workflowId).filter((key) => key.includes(':l')), [], 'no level fires while awaiting confirmation');
+  t.same(
+    noteKeys(handle.workflowId).filter((key) => key.includes(':l')),
+    [],
+    'no level fires while awaiting confirmation',
+  );
 });
 
 t.test('an administrator back-dates a completion before the deadline', async (t) => {
@@ -313,7 +356,9 @@ t.test('an approved extension re-arms the ladder from the new deadline; a denied
     handle.executeUpdate(requestExtension, { args: [{ actor: actors.leadStaff, newDeadline: newDate, reason: 'again' }] }),
   );
   t.equal(second.type, 'InvalidState', 'one pending request at a time');
-  const byStaff = await rejection(handle.executeUpdate(decideExtension, { args: [{ actor: actors.leadStaff, extensionId: request.id, approve: true }] }));
+  const byStaff = await rejection(
+    handle.executeUpdate(decideExtension, { args: [{ actor: actors.leadStaff, extensionId: request.id, approve: true }] }),
+  );
   t.equal(byStaff.type, 'Forbidden');
   const unknown = await rejection(handle.executeUpdate(decideExtension, { args: [{ actor: actors.leader, extensionId: 'e99', approve: true }] }));
   t.equal(unknown.type, 'NotFound');
@@ -336,7 +381,9 @@ t.test('an approved extension re-arms the ladder from the new deadline; a denied
   view = await handle.executeUpdate(requestExtension, {
     args: [{ actor: actors.leadStaff, newDeadline: new Date(Date.parse(request.newDeadline) + 10 * DAY).toISOString(), reason: 'Thêm thời gian' }],
   });
-  view = await handle.executeUpdate(decideExtension, { args: [{ actor: actors.leader, extensionId: view.extensionRequests[1]!.id, approve: false, note: 'Không đồng ý' }] });
+  view = await handle.executeUpdate(decideExtension, {
+    args: [{ actor: actors.leader, extensionId: view.extensionRequests[1]!.id, approve: false, note: 'Không đồng ý' }],
+  });
   t.equal(view.deadlineVersion, 2, 'a denied extension moves nothing');
   t.equal(view.deadlineAt, request.newDeadline);
   t.equal(view.extensionRequests[1]!.status, 'denied');

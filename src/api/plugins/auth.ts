@@ -61,7 +61,10 @@ async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match?.[1]) {
-      throw new ProblemError('unauthenticated', 'Cần mã truy cập: gửi tiêu đề Authorization: Bearer <mã> (quản trị viên tạo mã bằng `kehoach token create`).');
+      throw new ProblemError(
+        'unauthenticated',
+        'Cần mã truy cập: gửi tiêu đề Authorization: Bearer <mã> (quản trị viên tạo mã bằng `kehoach token create`).',
+      );
     }
     const principal = await options.verify(match[1]);
     if (!principal) {

@@ -53,7 +53,10 @@ async function inputGuards(app: FastifyInstance): Promise<void> {
 
   app.addHook('onRequest', async (request) => {
     if (request.url.length > MAX_URL_LENGTH) {
-      throw new ProblemError('uri-too-long', `Đường dẫn dài ${request.url.length} ký tự, quá ${MAX_URL_LENGTH} ký tự cho phép; kiểm tra mã kế hoạch, mã nhiệm vụ và tham số.`);
+      throw new ProblemError(
+        'uri-too-long',
+        `Đường dẫn dài ${request.url.length} ký tự, quá ${MAX_URL_LENGTH} ký tự cho phép; kiểm tra mã kế hoạch, mã nhiệm vụ và tham số.`,
+      );
     }
   });
 
@@ -63,7 +66,10 @@ async function inputGuards(app: FastifyInstance): Promise<void> {
     const declared = (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes ?? ['application/json'];
     const accepted = declared.some((type) => type === 'application/yaml') ? [...declared, ...YAML_TYPES] : declared;
     if (!accepted.includes(mediaType)) {
-      throw new ProblemError('unsupported-media-type', `Đường dẫn này nhận ${declared.join(' hoặc ')}, không nhận ${mediaType}; gửi lại với Content-Type: ${declared[0]}.`);
+      throw new ProblemError(
+        'unsupported-media-type',
+        `Đường dẫn này nhận ${declared.join(' hoặc ')}, không nhận ${mediaType}; gửi lại với Content-Type: ${declared[0]}.`,
+      );
     }
   });
 }

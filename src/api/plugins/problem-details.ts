@@ -14,7 +14,10 @@ function instanceOf(request: FastifyRequest): string {
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: ProblemError): FastifyReply {
   if (problem.retryAfter !== undefined) reply.header('retry-after', String(problem.retryAfter));
-  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(instanceOf(request)));
+  return reply
+    .code(problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problem.toProblem(instanceOf(request)));
 }
 
 function fieldsOf(error: { validation: { instancePath?: string; message?: string }[] }, context?: string): ProblemField[] {
@@ -28,9 +31,25 @@ function fieldsOf(error: { validation: { instancePath?: string; message?: string
 // postgres.js connection failures and the SQLSTATEs of a server that is down, restarting or full:
 // the database is unavailable, not a bug.
 const DATABASE_UNAVAILABLE = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE',
-  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
-  '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
 ]);
 
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -59,19 +78,21 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function toProblemError(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
   if (isDatabaseUnavailable(error)) {
-    return new ProblemError('upstream-unavailable', `Cơ sở dữ liệu hiện không phản hồi; chưa có thay đổi nào được ghi. Hãy thử lại sau ${DATABASE_RETRY_AFTER_SECONDS} giây (dùng lại cùng Idempotency-Key).`, {
-      retryAfter: DATABASE_RETRY_AFTER_SECONDS,
-      cause: error,
-    });
+    return new ProblemError(
+      'upstream-unavailable',
+      `Cơ sở dữ liệu hiện không phản hồi; chưa có thay đổi nào được ghi. Hãy thử lại sau ${DATABASE_RETRY_AFTER_SECONDS} giây (dùng lại cùng Idempotency-Key).`,
+      {
+        retryAfter: DATABASE_RETRY_AFTER_SECONDS,
+        cause: error,
+      },
+    );
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = (error as FastifyError).validationContext;
     const errors = fieldsOf(error, context);
-    return new ProblemError(
-      'validation',
-      `Yêu cầu không hợp lệ: ${errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`,
-      { errors },
-    );
+    return new ProblemError('validation', `Yêu cầu không hợp lệ: ${errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`, {
+      errors,
+    });
   }
   const fastifyError = error as Partial<FastifyError> | undefined;
   switch (fastifyError?.code) {
@@ -96,7 +117,18 @@ export function toProblemError(error: unknown): ProblemError | undefined {
   }
   const status = fastifyError?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500 && !isResponseSerializationError(error)) {
-    const kind = status === 404 ? 'not-found' : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 413 ? 'payload-too-large' : status === 415 ? 'unsupported-media-type' : 'validation';
+    const kind =
+      status === 404
+        ? 'not-found'
+        : status === 401
+          ? 'unauthenticated'
+          : status === 403
+            ? 'forbidden'
+            : status === 413
+              ? 'payload-too-large'
+              : status === 415
+                ? 'unsupported-media-type'
+                : 'validation';
     return new ProblemError(kind, fastifyError?.message ?? 'Yêu cầu không hợp lệ.', { status });
   }
   return undefined;
@@ -132,7 +164,11 @@ async function problemDetails(app: FastifyInstance): Promise<void> {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, new ProblemError('not-found', `Không có đường dẫn ${request.method} ${request.url.split('?')[0]}; xem /docs để biết các đường dẫn của API.`)),
+    sendProblem(
+      reply,
+      request,
+      new ProblemError('not-found', `Không có đường dẫn ${request.method} ${request.url.split('?')[0]}; xem /docs để biết các đường dẫn của API.`),
+    ),
   );
 }
 

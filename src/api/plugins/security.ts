@@ -52,8 +52,7 @@ async function security(app: FastifyInstance, options: { rateLimits?: Partial<Ra
 
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) =>
-      tooMany('Quá nhiều yêu cầu trong một phút', Math.max(1, Math.ceil(context.ttl / 1000))),
+    errorResponseBuilder: (_request, context) => tooMany('Quá nhiều yêu cầu trong một phút', Math.max(1, Math.ceil(context.ttl / 1000))),
   });
 
   // Addresses over their failure limit, until when: refused before the token is even looked up.

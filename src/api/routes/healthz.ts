@@ -32,30 +32,34 @@ async function timed(check: () => Promise<unknown>): Promise<z.infer<typeof chec
 }
 
 const healthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  app.get('/healthz', {
-    config: { public: true },
-    schema: {
-      tags: ['health'],
-      summary: 'Reachability of Temporal and the database',
-      security: [],
-      response: { 200: healthSchema, 503: healthSchema },
+  app.get(
+    '/healthz',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['health'],
+        summary: 'Reachability of Temporal and the database',
+        security: [],
+        response: { 200: healthSchema, 503: healthSchema },
+      },
     },
-  }, async (_request, reply) => {
-    const connection = deps.temporal.connection;
-    const [temporal, database] = await Promise.all([
-      timed(() =>
-        connection.withDeadline(Date.now() + HEALTH_TIMEOUT_MS, async () => {
-          const reply = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
-          // 1 = SERVING in grpc.health.v1
-          if (reply.status !== 1) throw new Error('not serving');
-        }),
-      ),
-      timed(() => deps.db.sql`select 1`),
-    ]);
-    const ok = temporal.ok && database.ok;
-    if (!ok) reply.header('retry-after', '5');
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', temporal, database });
-  });
+    async (_request, reply) => {
+      const connection = deps.temporal.connection;
+      const [temporal, database] = await Promise.all([
+        timed(() =>
+          connection.withDeadline(Date.now() + HEALTH_TIMEOUT_MS, async () => {
+            const reply = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
+            // 1 = SERVING in grpc.health.v1
+            if (reply.status !== 1) throw new Error('not serving');
+          }),
+        ),
+        timed(() => deps.db.sql`select 1`),
+      ]);
+      const ok = temporal.ok && database.ok;
+      if (!ok) reply.header('retry-after', '5');
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', temporal, database });
+    },
+  );
 };
 
 export default healthRoutes;

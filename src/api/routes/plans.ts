@@ -11,7 +11,7 @@ import { PlanNotFoundError, planReport, reportCsv, REPORT_COUNT_FIELDS } from '.
 import { actorOf, requireRole } from '../plugins/auth';
 import { scopedIdempotencyKey } from '../plugins/idempotency';
 import { authProblems, ProblemError, problemResponse } from '../problem';
-import { getPlan, listPlans, planWithCounts } from '../read-model';
+import { listPlans, planWithCounts } from '../read-model';
 import { agencyRowShape, AGENCY_ROLLUP_LEVELS, isoDate, planStatusSchema, planSummarySchema, rollupQueryShape, slug } from '../schemas';
 import { temporalProblem } from '../temporal-errors';
 import type { RouteDeps } from '../app';
@@ -103,7 +103,7 @@ const reportSchema = z
   .object({
     planId: z.string(),
     asOf: z.string(),
-    asOfInstant: z.string().describe('The instant judged: the end of that day in the plan\'s timezone, or now for today'),
+    asOfInstant: z.string().describe("The instant judged: the end of that day in the plan's timezone, or now for today"),
     timezone: z.string(),
     level: z.enum(AGENCY_ROLLUP_LEVELS),
     parent: z.string().optional(),
@@ -116,79 +116,98 @@ const reportSchema = z
 const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { db } = deps.db;
 
-  app.get('/api/plans', {
-    schema: {
-      tags: ['plans'],
-      summary: 'Every applied plan',
-      response: { 200: z.object({ items: z.array(planSummarySchema) }), ...authProblems },
-    },
-  }, async () => ({ items: (await listPlans(db)).map(summaryOf) }));
-
-  app.get('/api/plans/:planId', {
-    schema: {
-      tags: ['plans'],
-      summary: 'A plan with its tasks counted by reporting category now, overall and per agency (a unit\'s copy counts for the unit), rolled up along the agency tree',
-      params: planParams,
-      querystring: z.strictObject(rollupQueryShape),
-      response: { 200: planStatusSchema, 400: problemResponse('Tham số không hợp lệ'), ...authProblems, 404: problemResponse('Không có kế hoạch này') },
-    },
-  }, async (request) => {
-    const at = new Date();
-    const { level, parent } = request.query;
-    const status = await planWithCounts(db, request.params.planId, at, { level, ...(parent ? { parent } : {}) });
-    if (!status) throw new ProblemError('not-found', `Không có kế hoạch "${request.params.planId}"; GET /api/plans liệt kê các kế hoạch đã áp dụng.`);
-    return {
-      ...summaryOf(status.plan),
-      asOf: at.toISOString(),
-      level,
-      ...(parent ? { parent } : {}),
-      counts: status.counts,
-      agencies: status.agencies.map(({ agency, counts, ...row }) => ({ id: agency, ...row, counts })),
-    };
-  });
-
-  app.get('/api/plans/:planId/report', {
-    schema: {
-      tags: ['plans'],
-      summary: 'Per-agency report as the tasks stood at the end of a day (from the event history); JSON or CSV',
-      params: planParams,
-      querystring: z.strictObject({
-        asOf: isoDate.optional().describe('YYYY-MM-DD; default today in the plan\'s timezone, judged now'),
-        format: z.enum(['json', 'csv']).default('json'),
-        ...rollupQueryShape,
-      }),
-      response: {
-        200: {
-          description: 'The report as JSON, or as CSV with Vietnamese headers (UTF-8 with BOM, for Excel) when format=csv',
-          content: {
-            'application/json': { schema: reportSchema },
-            'text/csv': { schema: z.string() },
-          },
-        },
-        400: problemResponse('Tham số không hợp lệ'),
-        ...authProblems,
-        404: problemResponse('Không có kế hoạch này'),
+  app.get(
+    '/api/plans',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Every applied plan',
+        response: { 200: z.object({ items: z.array(planSummarySchema) }), ...authProblems },
       },
     },
-  }, async (request, reply) => {
-    const { planId } = request.params;
-    const { level, parent } = request.query;
-    let report;
-    try {
-      report = await planReport(db, planId, request.query.asOf, { level, ...(parent ? { parent } : {}) });
-    } catch (error) {
-      if (error instanceof PlanNotFoundError) throw new ProblemError('not-found', `Không có kế hoạch "${planId}".`);
-      throw error;
-    }
-    if (request.query.format === 'csv') {
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${planId}-${report.asOf}.csv"`)
-        .serializer((payload: unknown) => String(payload))
-        .send(reportCsv(report));
-    }
-    return report;
-  });
+    async () => ({ items: (await listPlans(db)).map(summaryOf) }),
+  );
+
+  app.get(
+    '/api/plans/:planId',
+    {
+      schema: {
+        tags: ['plans'],
+        summary:
+          "A plan with its tasks counted by reporting category now, overall and per agency (a unit's copy counts for the unit), rolled up along the agency tree",
+        params: planParams,
+        querystring: z.strictObject(rollupQueryShape),
+        response: {
+          200: planStatusSchema,
+          400: problemResponse('Tham số không hợp lệ'),
+          ...authProblems,
+          404: problemResponse('Không có kế hoạch này'),
+        },
+      },
+    },
+    async (request) => {
+      const at = new Date();
+      const { level, parent } = request.query;
+      const status = await planWithCounts(db, request.params.planId, at, { level, ...(parent ? { parent } : {}) });
+      if (!status)
+        throw new ProblemError('not-found', `Không có kế hoạch "${request.params.planId}"; GET /api/plans liệt kê các kế hoạch đã áp dụng.`);
+      return {
+        ...summaryOf(status.plan),
+        asOf: at.toISOString(),
+        level,
+        ...(parent ? { parent } : {}),
+        counts: status.counts,
+        agencies: status.agencies.map(({ agency, counts, ...row }) => ({ id: agency, ...row, counts })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/plans/:planId/report',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Per-agency report as the tasks stood at the end of a day (from the event history); JSON or CSV',
+        params: planParams,
+        querystring: z.strictObject({
+          asOf: isoDate.optional().describe("YYYY-MM-DD; default today in the plan's timezone, judged now"),
+          format: z.enum(['json', 'csv']).default('json'),
+          ...rollupQueryShape,
+        }),
+        response: {
+          200: {
+            description: 'The report as JSON, or as CSV with Vietnamese headers (UTF-8 with BOM, for Excel) when format=csv',
+            content: {
+              'application/json': { schema: reportSchema },
+              'text/csv': { schema: z.string() },
+            },
+          },
+          400: problemResponse('Tham số không hợp lệ'),
+          ...authProblems,
+          404: problemResponse('Không có kế hoạch này'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { planId } = request.params;
+      const { level, parent } = request.query;
+      let report;
+      try {
+        report = await planReport(db, planId, request.query.asOf, { level, ...(parent ? { parent } : {}) });
+      } catch (error) {
+        if (error instanceof PlanNotFoundError) throw new ProblemError('not-found', `Không có kế hoạch "${planId}".`);
+        throw error;
+      }
+      if (request.query.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${planId}-${report.asOf}.csv"`)
+          .serializer((payload: unknown) => String(payload))
+          .send(reportCsv(report));
+      }
+      return report;
+    },
+  );
 
   async function applyRoute(request: FastifyRequest, dryRun: boolean, gitCommit: string | undefined) {
     const principal = requireRole(request, dryRun ? ['admin', 'leader'] : ['admin'], dryRun ? 'xem trước thay đổi của kế hoạch' : 'áp dụng kế hoạch');
@@ -269,8 +288,10 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     },
   });
 
-  app.post('/api/plans', { schema: applySchema('Apply a plan file (admin): validate, reconcile its task workflows, return the diff') }, async (request) =>
-    applyRoute(request, false, request.query.gitCommit),
+  app.post(
+    '/api/plans',
+    { schema: applySchema('Apply a plan file (admin): validate, reconcile its task workflows, return the diff') },
+    async (request) => applyRoute(request, false, request.query.gitCommit),
   );
 
   app.post('/api/plans/diff', { schema: applySchema('What applying a plan file would change, without applying it') }, async (request) =>

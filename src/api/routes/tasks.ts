@@ -55,14 +55,19 @@ const instantOrDate = z.union([isoInstant, isoDate]);
 const listQuery = z.strictObject({
   agency: slug.optional().describe('Tasks this agency leads or supports, and the unit copies of the tasks with units it directs'),
   category: z.enum(CATEGORIES).optional().describe('The QĐ 42 category now (awaiting confirmation counts as not yet done)'),
-  deadlineState: z.enum(DEADLINE_STATES).optional().describe('Where the task stands against its deadline now; waiting: its deadline waits for a prerequisite'),
+  deadlineState: z
+    .enum(DEADLINE_STATES)
+    .optional()
+    .describe('Where the task stands against its deadline now; waiting: its deadline waits for a prerequisite'),
   dueSoon: z.stringbool().optional().describe('true: only open tasks inside their due-soon window ("sắp đến hạn"); false: all others'),
   progress: z.enum(PROGRESS).optional(),
   escalationLevel: z.coerce.number().int().min(0).max(20).optional(),
   deadlineBefore: instantOrDate
     .optional()
-    .describe('YYYY-MM-DD: deadline on or before that day in the plan\'s timezone (a task due 04/12 is in deadlineBefore=2026-12-05); an ISO instant: at or before it'),
-  deadlineAfter: instantOrDate.optional().describe('YYYY-MM-DD: deadline on or after that day in the plan\'s timezone; an ISO instant: after it'),
+    .describe(
+      "YYYY-MM-DD: deadline on or before that day in the plan's timezone (a task due 04/12 is in deadlineBefore=2026-12-05); an ISO instant: at or before it",
+    ),
+  deadlineAfter: instantOrDate.optional().describe("YYYY-MM-DD: deadline on or after that day in the plan's timezone; an ISO instant: after it"),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
 });
@@ -86,58 +91,68 @@ const reason = multiLineText();
 const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { db } = deps.db;
 
-  app.get('/api/plans/:planId/tasks', {
-    schema: {
-      tags: ['tasks'],
-      summary: 'List a plan\'s tasks, by deadline, with filters and cursor pagination',
-      params: planParams,
-      querystring: listQuery,
-      response: {
-        200: z.object({ items: z.array(taskSchema), nextCursor: z.string().optional() }),
-        400: problemResponse('Tham số không hợp lệ'),
-        ...authProblems,
-        404: problemResponse('Không có kế hoạch này'),
+  app.get(
+    '/api/plans/:planId/tasks',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: "List a plan's tasks, by deadline, with filters and cursor pagination",
+        params: planParams,
+        querystring: listQuery,
+        response: {
+          200: z.object({ items: z.array(taskSchema), nextCursor: z.string().optional() }),
+          400: problemResponse('Tham số không hợp lệ'),
+          ...authProblems,
+          404: problemResponse('Không có kế hoạch này'),
+        },
       },
     },
-  }, async (request) => {
-    const q = request.query;
-    const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
-    if (q.cursor && !cursor) {
-      throw new ProblemError('validation', 'cursor không hợp lệ: dùng đúng giá trị nextCursor của trang trước.', { errors: [{ path: 'querystring.cursor', message: 'không hợp lệ: dùng đúng giá trị nextCursor của trang trước' }] });
-    }
-    const now = new Date();
-    const planId = request.params.planId;
-    const notFound = () => new ProblemError('not-found', `Không có kế hoạch "${planId}"; GET /api/plans liệt kê các kế hoạch đã áp dụng.`);
-    // The plan's timezone and the tasks it directs shape only the day and agency filters; without
-    // them the plan is looked up beside the list rather than before it.
-    const needsPlan = Boolean(q.agency || (q.deadlineBefore && isDate(q.deadlineBefore)) || (q.deadlineAfter && isDate(q.deadlineAfter)));
-    const planFirst = needsPlan ? await getPlan(db, planId) : undefined;
-    if (needsPlan && !planFirst) throw notFound();
-    const dayOrInstant = (value: string | undefined, bound: 'after' | 'atOrBefore') => {
-      if (value === undefined) return undefined;
-      return isDate(value) ? deadlineDayBounds(value, planFirst!.timezone)[bound] : new Date(value);
-    };
-    const filters = {
-      ...(q.agency ? { agency: { id: q.agency, directs: tasksDirectedBy(planFirst!.document, q.agency) } } : {}),
-      category: q.category,
-      deadlineState: q.deadlineState,
-      dueSoon: q.dueSoon,
-      progress: q.progress,
-      escalationLevel: q.escalationLevel,
-      deadlineBefore: dayOrInstant(q.deadlineBefore, 'atOrBefore'),
-      deadlineAfter: dayOrInstant(q.deadlineAfter, 'after'),
-    };
-    const [plan, { rows, next }] = await Promise.all([planFirst ?? getPlan(db, planId), listTasks(db, planId, filters, now, q.limit, cursor)]);
-    if (!plan) throw notFound();
-    return { items: rows.map((row) => toTaskOut(row.state, row.facts, now)), ...(next ? { nextCursor: next } : {}) };
-  });
+    async (request) => {
+      const q = request.query;
+      const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+      if (q.cursor && !cursor) {
+        throw new ProblemError('validation', 'cursor không hợp lệ: dùng đúng giá trị nextCursor của trang trước.', {
+          errors: [{ path: 'querystring.cursor', message: 'không hợp lệ: dùng đúng giá trị nextCursor của trang trước' }],
+        });
+      }
+      const now = new Date();
+      const planId = request.params.planId;
+      const notFound = () => new ProblemError('not-found', `Không có kế hoạch "${planId}"; GET /api/plans liệt kê các kế hoạch đã áp dụng.`);
+      // The plan's timezone and the tasks it directs shape only the day and agency filters; without
+      // them the plan is looked up beside the list rather than before it.
+      const needsPlan = Boolean(q.agency || (q.deadlineBefore && isDate(q.deadlineBefore)) || (q.deadlineAfter && isDate(q.deadlineAfter)));
+      const planFirst = needsPlan ? await getPlan(db, planId) : undefined;
+      if (needsPlan && !planFirst) throw notFound();
+      const dayOrInstant = (value: string | undefined, bound: 'after' | 'atOrBefore') => {
+        if (value === undefined) return undefined;
+        return isDate(value) ? deadlineDayBounds(value, planFirst!.timezone)[bound] : new Date(value);
+      };
+      const filters = {
+        ...(q.agency ? { agency: { id: q.agency, directs: tasksDirectedBy(planFirst!.document, q.agency) } } : {}),
+        category: q.category,
+        deadlineState: q.deadlineState,
+        dueSoon: q.dueSoon,
+        progress: q.progress,
+        escalationLevel: q.escalationLevel,
+        deadlineBefore: dayOrInstant(q.deadlineBefore, 'atOrBefore'),
+        deadlineAfter: dayOrInstant(q.deadlineAfter, 'after'),
+      };
+      const [plan, { rows, next }] = await Promise.all([planFirst ?? getPlan(db, planId), listTasks(db, planId, filters, now, q.limit, cursor)]);
+      if (!plan) throw notFound();
+      return { items: rows.map((row) => toTaskOut(row.state, row.facts, now)), ...(next ? { nextCursor: next } : {}) };
+    },
+  );
 
   function resolveWorkflowId(planId: string, key: string): { workflowId: string; key: string } {
     const ref = parseTaskKey(key);
     if (!ref) {
-      throw new ProblemError('validation', `Mã nhiệm vụ "${key}" không hợp lệ: dùng taskId, taskId@donvi hoặc taskId#kỳ (mã hoá URL: @ → %40, # → %23).`, {
-        errors: [{ path: 'params.taskId', message: 'không hợp lệ' }],
-      });
+      throw new ProblemError(
+        'validation',
+        `Mã nhiệm vụ "${key}" không hợp lệ: dùng taskId, taskId@donvi hoặc taskId#kỳ (mã hoá URL: @ → %40, # → %23).`,
+        {
+          errors: [{ path: 'params.taskId', message: 'không hợp lệ' }],
+        },
+      );
     }
     return { workflowId: taskWorkflowId({ planId, ...ref }), key };
   }
@@ -149,42 +164,51 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     return row;
   }
 
-  app.get('/api/plans/:planId/tasks/:taskId', {
-    schema: {
-      tags: ['tasks'],
-      summary: 'One task: its state and full event history',
-      params: taskParams,
-      response: { 200: taskDetailSchema, 400: problemResponse('Mã nhiệm vụ không hợp lệ'), ...authProblems, 404: problemResponse('Không có nhiệm vụ này') },
+  app.get(
+    '/api/plans/:planId/tasks/:taskId',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'One task: its state and full event history',
+        params: taskParams,
+        response: {
+          200: taskDetailSchema,
+          400: problemResponse('Mã nhiệm vụ không hợp lệ'),
+          ...authProblems,
+          404: problemResponse('Không có nhiệm vụ này'),
+        },
+      },
     },
-  }, async (request) => {
-    const { planId, taskId: key } = request.params;
-    const { workflowId } = resolveWorkflowId(planId, key);
-    const ref = parseTaskKey(key)!;
-    const whole = !ref.unitId && !ref.occurrence;
-    // One round trip's time: the row, its events and, for a task as a whole, its members at once.
-    const [row, events, members, plan] = await Promise.all([
-      getTask(db, workflowId),
-      taskEventsOf(db, workflowId),
-      whole ? taskMembers(db, planId, ref.taskId) : Promise.resolve([]),
-      whole ? getPlan(db, planId) : Promise.resolve(undefined),
-    ]);
-    if (!row && members.length === 0) throw new ProblemError('not-found', `Kế hoạch ${planId} không có nhiệm vụ ${key}.`);
-    const now = new Date();
-    const rolled = members.length > 0 ? rollupOf(members, now) : undefined;
-    const task = row ? toTaskOut(row.state, row.facts, now) : rolledUpTask(workflowId, plan, members, rolled!);
-    return {
-      task,
-      ...(rolled ? { rollup: rolled.out } : {}),
-      events: events.map((e) => ({
-        seq: e.seq,
-        type: e.type,
-        at: e.at.toISOString(),
-        actor: e.actor,
-        ...(e.requestId ? { requestId: e.requestId } : {}),
-        data: e.data ?? {},
-      })),
-    };
-  });
+    async (request) => {
+      const { planId, taskId: key } = request.params;
+      const { workflowId } = resolveWorkflowId(planId, key);
+      const ref = parseTaskKey(key)!;
+      const whole = !ref.unitId && !ref.occurrence;
+      // One round trip's time: the row, its events and, for a task as a whole, its members at once.
+      const [row, events, members, plan] = await Promise.all([
+        getTask(db, workflowId),
+        taskEventsOf(db, workflowId),
+        whole ? taskMembers(db, planId, ref.taskId) : Promise.resolve([]),
+        whole ? getPlan(db, planId) : Promise.resolve(undefined),
+      ]);
+      if (!row && members.length === 0) throw new ProblemError('not-found', `Kế hoạch ${planId} không có nhiệm vụ ${key}.`);
+      const now = new Date();
+      const rolled = members.length > 0 ? rollupOf(members, now) : undefined;
+      const task = row ? toTaskOut(row.state, row.facts, now) : rolledUpTask(workflowId, plan, members, rolled!);
+      return {
+        task,
+        ...(rolled ? { rollup: rolled.out } : {}),
+        events: events.map((e) => ({
+          seq: e.seq,
+          type: e.type,
+          at: e.at.toISOString(),
+          actor: e.actor,
+          ...(e.requestId ? { requestId: e.requestId } : {}),
+          data: e.data ?? {},
+        })),
+      };
+    },
+  );
 
   /** One write endpoint: check the caller, send the update, answer with the new state. */
   function write<Body extends z.ZodType, Input extends WriteContext>(spec: {
@@ -196,36 +220,40 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     update: UpdateDefinition<TaskStateView, [Input]>;
     toInput(body: z.output<Body>, context: WriteContext, params: Record<string, string>): Input;
   }) {
-    app.post(`/api/plans/:planId/tasks/:taskId${spec.path}`, {
-      schema: {
-        tags: ['tasks'],
-        summary: spec.summary,
-        params: (spec.params ?? taskParams) as typeof taskParams,
-        body: spec.body,
-        headers: z.object({ 'idempotency-key': z.string().optional().describe('Retries with the same key and body return the first response') }),
-        response: writeResponses,
+    app.post(
+      `/api/plans/:planId/tasks/:taskId${spec.path}`,
+      {
+        schema: {
+          tags: ['tasks'],
+          summary: spec.summary,
+          params: (spec.params ?? taskParams) as typeof taskParams,
+          body: spec.body,
+          headers: z.object({ 'idempotency-key': z.string().optional().describe('Retries with the same key and body return the first response') }),
+          response: writeResponses,
+        },
       },
-    }, async (request) => {
-      const principal = principalOf(request);
-      const params = request.params as Record<string, string> & { planId: string; taskId: string };
-      const { state } = await loadTask(params.planId, params.taskId);
-      assertMayWrite(principal, spec.write, { lead: state.spec.lead, support: state.spec.support ?? [], key: params.taskId });
-      const context: WriteContext = { actor: actorOf(principal), requestId: request.idempotency?.key ?? request.id };
-      const result = await sendUpdate({
-        client: deps.temporal.client,
-        workflowId: state.workflowId,
-        update: spec.update,
-        input: spec.toInput(request.body as z.output<Body>, context, params),
-        updateId: scopedIdempotencyKey(request),
-        timeoutMs: deps.config.updateTimeoutMs,
-        subject: `nhiệm vụ ${params.taskId} của kế hoạch ${params.planId}`,
-      });
-      // The workflow projected its change before answering: answer from the row, judged by the
-      // same rule over the same facts as every GET.
-      const row = await getTask(db, result.workflowId);
-      if (!row) throw new ProblemError('not-found', `Kế hoạch ${params.planId} không có nhiệm vụ ${params.taskId}.`);
-      return toTaskOut(row.state, row.facts);
-    });
+      async (request) => {
+        const principal = principalOf(request);
+        const params = request.params as Record<string, string> & { planId: string; taskId: string };
+        const { state } = await loadTask(params.planId, params.taskId);
+        assertMayWrite(principal, spec.write, { lead: state.spec.lead, support: state.spec.support ?? [], key: params.taskId });
+        const context: WriteContext = { actor: actorOf(principal), requestId: request.idempotency?.key ?? request.id };
+        const result = await sendUpdate({
+          client: deps.temporal.client,
+          workflowId: state.workflowId,
+          update: spec.update,
+          input: spec.toInput(request.body as z.output<Body>, context, params),
+          updateId: scopedIdempotencyKey(request),
+          timeoutMs: deps.config.updateTimeoutMs,
+          subject: `nhiệm vụ ${params.taskId} của kế hoạch ${params.planId}`,
+        });
+        // The workflow projected its change before answering: answer from the row, judged by the
+        // same rule over the same facts as every GET.
+        const row = await getTask(db, result.workflowId);
+        if (!row) throw new ProblemError('not-found', `Kế hoạch ${params.planId} không có nhiệm vụ ${params.taskId}.`);
+        return toTaskOut(row.state, row.facts);
+      },
+    );
   }
 
   write({
@@ -240,9 +268,17 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     update: complete,
     toInput: (body, context) => {
       if (body.completedAt && context.actor.role !== 'admin') {
-        throw new ProblemError('forbidden', 'Chỉ quản trị viên được ghi lùi ngày hoàn thành (completedAt); bỏ trường này để ghi nhận hoàn thành lúc này.');
+        throw new ProblemError(
+          'forbidden',
+          'Chỉ quản trị viên được ghi lùi ngày hoàn thành (completedAt); bỏ trường này để ghi nhận hoàn thành lúc này.',
+        );
       }
-      return { ...context, note: body.note, evidence: body.evidence, completedAt: body.completedAt ? new Date(body.completedAt).toISOString() : undefined };
+      return {
+        ...context,
+        note: body.note,
+        evidence: body.evidence,
+        completedAt: body.completedAt ? new Date(body.completedAt).toISOString() : undefined,
+      };
     },
   });
 
@@ -305,7 +341,7 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     write: 'extension-request',
     summary: 'Ask for a later deadline (lead agency staff)',
     body: z.strictObject({
-      newDeadline: z.union([isoDate, isoInstant]).describe('YYYY-MM-DD (end of that day in the plan\'s timezone) or an ISO instant'),
+      newDeadline: z.union([isoDate, isoInstant]).describe("YYYY-MM-DD (end of that day in the plan's timezone) or an ISO instant"),
       reason,
     }),
     update: requestExtension,
@@ -339,13 +375,19 @@ function rollupOf(members: TaskRow[], at: Date) {
       progress: outs[i]!.progress,
       ...(outs[i]!.completedAt ? { completedAt: outs[i]!.completedAt } : {}),
       ...(outs[i]!.progressValue !== undefined ? { progressValue: outs[i]!.progressValue } : {}),
-      ...(outs[i]!.target ? { targetValue: outs[i]!.target!.value, ...(outs[i]!.target!.base !== undefined ? { targetBase: outs[i]!.target!.base } : {}) } : {}),
+      ...(outs[i]!.target
+        ? { targetValue: outs[i]!.target!.value, ...(outs[i]!.target!.base !== undefined ? { targetBase: outs[i]!.target!.base } : {}) }
+        : {}),
       seq: m.state.seq,
     })),
     target,
   );
   const counted = outs.filter((out) => out.progress !== 'cancelled');
-  const latestDeadline = counted.map((out) => out.deadlineAt).filter((d): d is string => d !== undefined).sort().pop();
+  const latestDeadline = counted
+    .map((out) => out.deadlineAt)
+    .filter((d): d is string => d !== undefined)
+    .sort()
+    .pop();
   const whole = {
     progress: rollupProgress(summary),
     category: rollupCategory(counted.map((out) => out.category)),
@@ -393,9 +435,15 @@ function rollupOf(members: TaskRow[], at: Date) {
  */
 function rolledUpTask(workflowId: string, plan: PlanRow | undefined, members: TaskRow[], rolled: ReturnType<typeof rollupOf>): TaskOut {
   const first = members[0]!.state;
-  const directing = ((plan?.document as { tasks?: { id: string; lead: string }[] } | undefined)?.tasks ?? []).find((t) => t.id === first.taskId)?.lead;
+  const directing = ((plan?.document as { tasks?: { id: string; lead: string }[] } | undefined)?.tasks ?? []).find(
+    (t) => t.id === first.taskId,
+  )?.lead;
   const { whole, out } = rolled;
-  const latest = (values: (string | undefined)[]) => values.filter((v): v is string => v !== undefined).sort().pop();
+  const latest = (values: (string | undefined)[]) =>
+    values
+      .filter((v): v is string => v !== undefined)
+      .sort()
+      .pop();
   return {
     planId: first.planId,
     key: first.taskId,

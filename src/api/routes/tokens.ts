@@ -31,53 +31,73 @@ function tokenShownOnce(response: StoredResponse): StoredResponse {
 const tokensRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { db } = deps.db;
 
-  app.post('/api/tokens', {
-    // The token is shown once: a replay of this request answers 410 with the token's id, never the token.
-    config: { storedResponse: tokenShownOnce },
-    schema: {
-      tags: ['tokens'],
-      summary: 'Create a token (admin); the token itself is in this response only',
-      body: createBody,
-      response: {
-        201: z.object({ id: z.string(), token: z.string(), name: z.string(), agency: z.string().optional(), role: z.enum(ROLES) }),
-        400: problemResponse('Dữ liệu không hợp lệ'),
-        ...authProblems,
-        410: problemResponse('Lặp lại một yêu cầu đã tạo mã (cùng Idempotency-Key): mã chỉ hiển thị một lần'),
-        422: problemResponse('Idempotency-Key đã dùng cho yêu cầu khác'),
+  app.post(
+    '/api/tokens',
+    {
+      // The token is shown once: a replay of this request answers 410 with the token's id, never the token.
+      config: { storedResponse: tokenShownOnce },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Create a token (admin); the token itself is in this response only',
+        body: createBody,
+        response: {
+          201: z.object({ id: z.string(), token: z.string(), name: z.string(), agency: z.string().optional(), role: z.enum(ROLES) }),
+          400: problemResponse('Dữ liệu không hợp lệ'),
+          ...authProblems,
+          410: problemResponse('Lặp lại một yêu cầu đã tạo mã (cùng Idempotency-Key): mã chỉ hiển thị một lần'),
+          422: problemResponse('Idempotency-Key đã dùng cho yêu cầu khác'),
+        },
       },
     },
-  }, async (request, reply) => {
-    requireRole(request, ['admin'], 'tạo mã truy cập');
-    const { name, agency, role } = request.body;
-    const created = await createToken(db, { name, agency: agency ?? null, role });
-    return reply.code(201).header('cache-control', 'no-store').send({ id: created.id, token: created.token, name, ...(agency ? { agency } : {}), role });
-  });
-
-  app.get('/api/tokens', {
-    schema: {
-      tags: ['tokens'],
-      summary: 'Every token, newest first, revoked ones included (admin)',
-      response: { 200: z.object({ items: z.array(tokenSchema) }), ...authProblems },
+    async (request, reply) => {
+      requireRole(request, ['admin'], 'tạo mã truy cập');
+      const { name, agency, role } = request.body;
+      const created = await createToken(db, { name, agency: agency ?? null, role });
+      return reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send({ id: created.id, token: created.token, name, ...(agency ? { agency } : {}), role });
     },
-  }, async (request) => {
-    requireRole(request, ['admin'], 'xem danh sách mã truy cập');
-    return { items: await listTokens(db) };
-  });
+  );
 
-  app.delete('/api/tokens/:tokenId', {
-    schema: {
-      tags: ['tokens'],
-      summary: 'Revoke a token (admin)',
-      params: z.strictObject({ tokenId: z.string().min(1).max(100) }),
-      response: { 204: z.null().describe('Revoked'), 400: problemResponse('Mã không hợp lệ'), ...authProblems, 404: problemResponse('Không có mã này') },
+  app.get(
+    '/api/tokens',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Every token, newest first, revoked ones included (admin)',
+        response: { 200: z.object({ items: z.array(tokenSchema) }), ...authProblems },
+      },
     },
-  }, async (request, reply) => {
-    requireRole(request, ['admin'], 'thu hồi mã truy cập');
-    if (!(await revokeToken(db, request.params.tokenId))) {
-      throw new ProblemError('not-found', `Không có mã truy cập "${request.params.tokenId}"; GET /api/tokens liệt kê các mã.`);
-    }
-    return reply.code(204).send(null);
-  });
+    async (request) => {
+      requireRole(request, ['admin'], 'xem danh sách mã truy cập');
+      return { items: await listTokens(db) };
+    },
+  );
+
+  app.delete(
+    '/api/tokens/:tokenId',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke a token (admin)',
+        params: z.strictObject({ tokenId: z.string().min(1).max(100) }),
+        response: {
+          204: z.null().describe('Revoked'),
+          400: problemResponse('Mã không hợp lệ'),
+          ...authProblems,
+          404: problemResponse('Không có mã này'),
+        },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, ['admin'], 'thu hồi mã truy cập');
+      if (!(await revokeToken(db, request.params.tokenId))) {
+        throw new ProblemError('not-found', `Không có mã truy cập "${request.params.tokenId}"; GET /api/tokens liệt kê các mã.`);
+      }
+      return reply.code(204).send(null);
+    },
+  );
 };
 
 export default tokensRoutes;
