@@ -37,8 +37,13 @@ async function main() {
         require.resolve('prettier/bin/prettier.cjs'),
         ['--check', '--log-level', 'warn', '.'],
       ],
-      // The cache lives in node_modules so that a second run only lints what changed.
-      ['Linting (eslint)…', require.resolve('eslint/bin/eslint.js'), ['--cache', '--cache-location', 'node_modules/.cache/eslint/', '.']],
+      // The cache lives in node_modules so that a second run only lints what changed; eslint's
+      // exports map does not list its bin, so it is found next to its package.json.
+      [
+        'Linting (eslint)…',
+        path.join(path.dirname(require.resolve('eslint/package.json')), 'bin', 'eslint.js'),
+        ['--cache', '--cache-location', 'node_modules/.cache/eslint/', '.'],
+      ],
       ['Type-checking (tsc)…', require.resolve('typescript/bin/tsc'), ['--noEmit', '-p', 'tsconfig.json']],
     ];
     for (const [title, script, args] of checks) {
