@@ -23,7 +23,7 @@ export class MissingBinaryError extends Error {
   override name = 'MissingBinaryError';
 }
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;

@@ -9,10 +9,10 @@
  * on the same machine quick.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { resolveTemporalCli, toolsDir } from './binaries';
-import { waitForTemporal } from './dev-server';
+import { isExecutable, resolveTemporalCli, toolsDir } from './binaries';
+import { superviseServer, waitForTemporal } from './dev-server';
 import { allSearchAttributeKeys } from './search-attributes';
 import { SearchAttributeType } from '@temporalio/common';
 
@@ -26,15 +26,6 @@ export interface TemporalServerBinaries {
   server: string;
   /** temporal-sql-tool: creates the databases and applies the versioned schema. */
   sqlTool: string;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -232,37 +223,19 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
   const configFile = path.join(options.workDir, 'temporal-server.yaml');
   writeFileSync(configFile, clusterConfig(options, databases), { mode: 0o600 });
 
-  const child = spawn(binaries.server, ['--config-file', configFile, '--allow-no-auth', 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let exited = false;
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const exitPromise = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      process.removeListener('exit', killOnExit);
-      resolve();
-    }),
+  const server = superviseServer(
+    spawn(binaries.server, ['--config-file', configFile, '--allow-no-auth', 'start'], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    {
+      keepLines: 80,
+      stopGraceMs: 10_000,
+    },
   );
-  const recent: string[] = [];
-  const keep = (chunk: Buffer) => {
-    recent.push(chunk.toString());
-    if (recent.length > 80) recent.shift();
-    if (process.env.KEHOACH_DEBUG) process.stderr.write(chunk);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const stop = async () => {
-    if (exited) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exitPromise;
-    clearTimeout(timer);
-  };
+  const { process: child, stop } = server;
 
   const address = `127.0.0.1:${options.frontendPort}`;
   const namespace = options.namespace ?? 'default';
   try {
-    await waitForTemporal(address, 120_000, () => !exited);
+    await waitForTemporal(address, 120_000, () => !server.exited());
     const cli = resolveTemporalCli();
     const describe = spawnSync(cli, ['operator', 'namespace', 'describe', '--address', address, '--namespace', namespace], { encoding: 'utf8' });
     if (describe.status !== 0) {
@@ -282,7 +255,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     );
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\n--- temporal server output ---\n${recent.join('').slice(-4000)}`, { cause: error });
+    throw new Error(`${(error as Error).message}\n--- temporal server output ---\n${server.recentOutput()}`, { cause: error });
   }
   return { address, namespace, process: child, kill: () => child.kill('SIGKILL'), stop };
 }

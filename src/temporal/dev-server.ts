@@ -60,6 +60,53 @@ export async function waitForTemporal(address: string, timeoutMs: number, isAliv
   throw new Error(`Temporal at ${address} did not report SERVING within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
+export interface SupervisedServer {
+  process: ChildProcess;
+  exited(): boolean;
+  /** The last lines the server printed, to explain a failed start. */
+  recentOutput(): string;
+  /** SIGTERM, then SIGKILL after the grace period; resolves when the process has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps a server child process on a leash: it never outlives this process, its recent output is
+ * kept (and shown with KEHOACH_DEBUG), and stopping it is bounded.
+ */
+export function superviseServer(child: ChildProcess, options: { keepLines: number; stopGraceMs: number }): SupervisedServer {
+  let exited = false;
+  // Whatever way the parent exits, the server must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exitPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      process.removeListener('exit', killOnExit);
+      resolve();
+    }),
+  );
+  const recent: string[] = [];
+  const keep = (chunk: Buffer) => {
+    recent.push(chunk.toString());
+    if (recent.length > options.keepLines) recent.shift();
+    if (process.env.KEHOACH_DEBUG) process.stderr.write(chunk);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return {
+    process: child,
+    exited: () => exited,
+    recentOutput: () => recent.join('').slice(-4000),
+    stop: async () => {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), options.stopGraceMs);
+      await exitPromise;
+      clearTimeout(timer);
+    },
+  };
+}
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const cli = resolveTemporalCli();
   const ip = options.ip ?? '127.0.0.1';
@@ -75,40 +122,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   args.push(...searchAttributeCliArgs());
   if (options.extraArgs) args.push(...options.extraArgs);
 
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
-  let exited = false;
-  // Whatever way the parent exits, the server must not outlive it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const exitPromise = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      process.removeListener('exit', killOnExit);
-      resolve();
-    }),
-  );
-  const recent: string[] = [];
-  const keep = (chunk: Buffer) => {
-    recent.push(chunk.toString());
-    if (recent.length > 50) recent.shift();
-    if (process.env.KEHOACH_DEBUG) process.stderr.write(chunk);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-
+  const server = superviseServer(spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false }), {
+    keepLines: 50,
+    stopGraceMs: 5000,
+  });
+  const { process: child, stop } = server;
   const address = `${ip}:${options.port}`;
-  const stop = async () => {
-    if (exited) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exitPromise;
-    clearTimeout(timer);
-  };
   try {
-    await waitForTemporal(address, options.startTimeoutMs ?? 60_000, () => !exited);
+    await waitForTemporal(address, options.startTimeoutMs ?? 60_000, () => !server.exited());
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\n--- temporal server output ---\n${recent.join('').slice(-4000)}`, { cause: error });
+    throw new Error(`${(error as Error).message}\n--- temporal server output ---\n${server.recentOutput()}`, { cause: error });
   }
   return {
     address,

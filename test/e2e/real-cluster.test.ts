@@ -5,7 +5,6 @@
  * is killed with SIGKILL and replaced. Every accepted completion is recorded exactly once.
  */
 import t from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,24 +14,7 @@ import { postgresEndpoint, startTemporalCluster } from '../../src/temporal/clust
 import { withPostgres } from '../helpers/postgres';
 import { freePort, freePortBelow } from '../helpers/ports';
 import { request, waitForHealthy } from '../helpers/http';
-
-const repoRoot = path.resolve(__dirname, '..', '..');
-const kehoachBin = path.join(repoRoot, 'bin', 'kehoach.js');
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startProcess(args: string[], env: NodeJS.ProcessEnv): Started {
-  const child = spawn(process.execPath, [kehoachBin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
+import { repoRoot, startKehoach } from '../helpers/kehoach-process';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,9 +51,9 @@ t.test('kehoach on a real Temporal cluster with Postgres persistence', { timeout
     TEMPORAL_NAMESPACE: cluster.namespace,
   };
   delete env.KEHOACH_URL;
-  const workers = [startProcess(['worker'], env), startProcess(['worker'], env)];
+  const workers = [startKehoach(['worker'], env), startKehoach(['worker'], env)];
   const apiPorts = [await freePort(), await freePort()];
-  const apis = apiPorts.map((port) => startProcess(['api'], { ...env, PORT: String(port), HOST: '127.0.0.1' }));
+  const apis = apiPorts.map((port) => startKehoach(['api'], { ...env, PORT: String(port), HOST: '127.0.0.1' }));
   const everyProcess = () => [...workers, ...apis];
   t.teardown(() => {
     for (const { child } of everyProcess()) if (child.exitCode === null) child.kill('SIGKILL');
@@ -116,7 +98,7 @@ t.test('kehoach on a real Temporal cluster with Postgres persistence', { timeout
   await sleep(300);
   workers[0]!.child.kill('SIGKILL');
   await workers[0]!.exited;
-  workers.push(startProcess(['worker'], env));
+  workers.push(startKehoach(['worker'], env));
   t.pass('one worker was killed with SIGKILL during the burst and a replacement started');
   const responses = await burst;
   t.same(

@@ -5,7 +5,6 @@
  * request is retried on the other API.
  */
 import t from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startDevServer } from '../../src/temporal/dev-server';
@@ -13,18 +12,7 @@ import { createToken } from '../../src/db/tokens';
 import { withPostgres } from '../helpers/postgres';
 import { freePort } from '../helpers/ports';
 import { request, waitForHealthy } from '../helpers/http';
-
-const repoRoot = path.resolve(__dirname, '..', '..');
-const kehoachBin = path.join(repoRoot, 'bin', 'kehoach.js');
-
-function startProcess(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [kehoachBin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
+import { repoRoot, startKehoach } from '../helpers/kehoach-process';
 
 t.test('two workers and two APIs serve a completion burst', { timeout: 600_000 }, async (t) => {
   const postgres = await withPostgres(t);
@@ -33,9 +21,9 @@ t.test('two workers and two APIs serve a completion burst', { timeout: 600_000 }
 
   const baseEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: postgres.url, TEMPORAL_ADDRESS: temporal.address };
   delete baseEnv.KEHOACH_URL;
-  const processes = [startProcess(['worker'], baseEnv), startProcess(['worker'], baseEnv)];
+  const processes = [startKehoach(['worker'], baseEnv), startKehoach(['worker'], baseEnv)];
   const apiPorts = [await freePort(), await freePort()];
-  for (const port of apiPorts) processes.push(startProcess(['api'], { ...baseEnv, PORT: String(port), HOST: '127.0.0.1' }));
+  for (const port of apiPorts) processes.push(startKehoach(['api'], { ...baseEnv, PORT: String(port), HOST: '127.0.0.1' }));
   t.teardown(() => {
     for (const { child } of processes) if (child.exitCode === null) child.kill('SIGKILL');
   });
