@@ -3,7 +3,8 @@
  * with permissions.ts, calls the transition, and only then records and signals. Every instant is
  * an argument; nothing here reads the clock.
  */
-import { deadlineInstant } from '../plan/timetable';
+import { unannouncedYears, unannouncedYearsWarning } from '../plan/calendar';
+import { deadlineInstant, taskTimetable } from '../plan/timetable';
 import type { TaskSpec, TimetableEntry } from '../plan/model';
 import type {
   AmendInput,
@@ -354,6 +355,7 @@ export function decideTaskExtension(memory: TaskMemory, input: DecideExtensionIn
   if (input.note) extension.note = input.note;
   const before = view.deadlineAt;
   if (input.approve) setDeadline(memory, extension.newDeadline, nowIso);
+  const warning = input.approve ? unannouncedYearWarningFor(view.spec, extension.newDeadline) : undefined;
   return {
     drafts: [
       {
@@ -367,11 +369,24 @@ export function decideTaskExtension(memory: TaskMemory, input: DecideExtensionIn
           previousDeadline: before,
           deadlineAt: view.deadlineAt,
           deadlineVersion: view.deadlineVersion,
+          ...(warning ? { warning } : {}),
         },
       },
     ],
     timetableMoved: input.approve,
   };
+}
+
+/**
+ * An extension granted at run time can carry the deadline, its reminders or its ladder into a year
+ * whose holiday announcement the calendar does not have yet: say so in the decision's record.
+ */
+export function unannouncedYearWarningFor(spec: TaskSpec, deadlineAt: string): string | undefined {
+  const instants = [
+    deadlineAt,
+    ...taskTimetable({ deadlineAt, policy: spec.escalation, calendar: spec.calendar, timezone: spec.timezone }).map((entry) => entry.at),
+  ];
+  return unannouncedYearsWarning(spec.calendar, unannouncedYears(spec.calendar, instants, spec.timezone));
 }
 
 /** The clock stops: the task is judged at the instant the pause began. */
