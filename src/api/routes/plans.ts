@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applyPlan, PlanTooLargeError } from '../../apply/apply';
 import { loadPlanText } from '../../plan/load';
+import { MAX_PLAN_BYTES } from '../../plan/bounds';
 import { PlanNotFoundError, planReport, reportCsv, REPORT_COUNT_FIELDS } from '../../db/report';
 import { actorOf, requireRole } from '../plugins/auth';
 import { scopedIdempotencyKey } from '../plugins/idempotency';
@@ -15,6 +16,13 @@ import { listPlans, planWithCounts } from '../read-model';
 import { agencyRowShape, AGENCY_ROLLUP_LEVELS, isoDate, planStatusSchema, planSummarySchema, rollupQueryShape, slug } from '../schemas';
 import { temporalProblem } from '../temporal-errors';
 import type { RouteDeps } from '../app';
+
+/**
+ * A plan file may be as large as the plan bounds allow (the whole country's communes fit), more
+ * than other requests: room for it even JSON-escaped; the validator then refuses a larger file
+ * with a message that says what to do.
+ */
+const PLAN_BODY_LIMIT = 2 * MAX_PLAN_BYTES;
 
 const planParams = z.strictObject({ planId: slug });
 
@@ -290,12 +298,14 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
 
   app.post(
     '/api/plans',
-    { schema: applySchema('Apply a plan file (admin): validate, reconcile its task workflows, return the diff') },
+    { schema: applySchema('Apply a plan file (admin): validate, reconcile its task workflows, return the diff'), bodyLimit: PLAN_BODY_LIMIT },
     async (request) => applyRoute(request, false, request.query.gitCommit),
   );
 
-  app.post('/api/plans/diff', { schema: applySchema('What applying a plan file would change, without applying it') }, async (request) =>
-    applyRoute(request, true, request.query.gitCommit),
+  app.post(
+    '/api/plans/diff',
+    { schema: applySchema('What applying a plan file would change, without applying it'), bodyLimit: PLAN_BODY_LIMIT },
+    async (request) => applyRoute(request, true, request.query.gitCommit),
   );
 };
 
