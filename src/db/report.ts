@@ -246,19 +246,8 @@ export async function planReport(db: Database, planId: string, asOf: string | un
 }
 
 /** The CSV's figures, in order: the QĐ 42 columns, the total and the rate, then the "of which" figures. */
-const CSV_FIELDS = [
-  'doneOnTime',
-  'doneLate',
-  'openOnTime',
-  'openOverdue',
-  'noDeadline',
-  'total',
-  'percentDone',
-  'awaitingConfirmation',
-  'dueSoon',
-  'waiting',
-  'paused',
-] as const;
+const TOTAL_AT = REPORT_COUNT_FIELDS.indexOf('total') + 1;
+const CSV_FIELDS = [...REPORT_COUNT_FIELDS.slice(0, TOTAL_AT), 'percentDone', ...REPORT_COUNT_FIELDS.slice(TOTAL_AT)] as const;
 
 export const REPORT_CSV_HEADERS = [REPORT_LABELS.agency, ...CSV_FIELDS.map((field) => REPORT_COLUMNS[field])];
 

@@ -2,8 +2,8 @@
  * What a caller asks of a task: the inputs of the task workflow's updates and signals. Plain types,
  * shared by the message definitions (src/workflows/messages.ts), the rules and the API.
  */
+import type { RollupMember } from './rollup';
 import type { TaskSpec } from '../plan/model';
-import type { Progress } from './vocabulary';
 import type { Actor } from './vocabulary';
 
 /** Every write carries who did it and which request it came from. */
@@ -62,17 +62,5 @@ export interface ReleaseInput {
   doneAt: string;
 }
 
-/** A member's state as its roll-up aggregates it (see rollup.ts). */
-export interface MemberProgressInput {
-  workflowId: string;
-  unitId?: string;
-  occurrence?: string;
-  progress: Progress;
-  completedAt?: string;
-  progressValue?: number;
-  /** The member's own target value and base, when the plan gives one per unit. */
-  targetValue?: number;
-  targetBase?: number;
-  /** Orders a member's signals: a late duplicate never moves the roll-up backwards. */
-  seq: number;
-}
+/** A member's state as its roll-up aggregates it: exactly what the roll-up keeps (see rollup.ts). */
+export type MemberProgressInput = RollupMember;
