@@ -33,6 +33,32 @@ function notWritable(view: TaskStateView): Rejection | undefined {
   return undefined;
 }
 
+/**
+ * A back-dated instant (`completedAt`, `confirmedAt`): only an admin may write one, and it must be
+ * an ISO instant that is not in the future. Returns the instant (ms) or the rejection.
+ */
+function backdatedInstant(
+  actor: Actor,
+  field: 'completedAt' | 'confirmedAt',
+  act: string,
+  value: string,
+  example: string,
+  nowMs: number,
+): number | Rejection {
+  if (!isAdmin(actor)) {
+    return reject(
+      RejectionType.forbidden,
+      `Chỉ quản trị viên được ghi ngày ${act} trong quá khứ (${field}); bỏ trường này để ghi thời điểm hiện tại.`,
+    );
+  }
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) {
+    return reject(RejectionType.invalidInput, `${field} "${value}" không phải thời điểm hợp lệ; hãy viết theo ISO 8601, ví dụ ${example}.`);
+  }
+  if (at > nowMs) return reject(RejectionType.invalidInput, `${field} không được ở tương lai.`);
+  return at;
+}
+
 /** A roll-up is reported on through its members, never directly. */
 function rollupRefusal(view: TaskStateView): Rejection | undefined {
   if ((view.spec.members?.length ?? 0) === 0) return undefined;
@@ -65,20 +91,8 @@ export function checkComplete(view: TaskStateView, input: CompleteInput, nowMs: 
     );
   }
   if (input.completedAt !== undefined) {
-    if (!isAdmin(input.actor)) {
-      return reject(
-        RejectionType.forbidden,
-        'Chỉ quản trị viên được ghi ngày hoàn thành trong quá khứ (completedAt); bỏ trường này để ghi thời điểm hiện tại.',
-      );
-    }
-    const at = Date.parse(input.completedAt);
-    if (Number.isNaN(at)) {
-      return reject(
-        RejectionType.invalidInput,
-        `completedAt "${input.completedAt}" không phải thời điểm hợp lệ; hãy viết theo ISO 8601, ví dụ 2023-01-20T10:00:00+07:00.`,
-      );
-    }
-    if (at > nowMs) return reject(RejectionType.invalidInput, 'completedAt không được ở tương lai.');
+    const at = backdatedInstant(input.actor, 'completedAt', 'hoàn thành', input.completedAt, '2023-01-20T10:00:00+07:00', nowMs);
+    if (typeof at !== 'number') return at;
     const issued = view.spec.issuedOn;
     if (issued !== undefined && at < localToInstantMs(issued, 0, view.spec.timezone)) {
       return reject(
@@ -113,20 +127,8 @@ export function checkConfirm(view: TaskStateView, input: ConfirmInput, nowMs: nu
   const refused = checkConfirmOrReturn(view, input);
   if (refused) return refused;
   if (input.confirmedAt === undefined) return undefined;
-  if (!isAdmin(input.actor)) {
-    return reject(
-      RejectionType.forbidden,
-      'Chỉ quản trị viên được ghi ngày xác nhận trong quá khứ (confirmedAt); bỏ trường này để ghi thời điểm hiện tại.',
-    );
-  }
-  const at = Date.parse(input.confirmedAt);
-  if (Number.isNaN(at)) {
-    return reject(
-      RejectionType.invalidInput,
-      `confirmedAt "${input.confirmedAt}" không phải thời điểm hợp lệ; hãy viết theo ISO 8601, ví dụ 2023-01-25T10:00:00+07:00.`,
-    );
-  }
-  if (at > nowMs) return reject(RejectionType.invalidInput, 'confirmedAt không được ở tương lai.');
+  const at = backdatedInstant(input.actor, 'confirmedAt', 'xác nhận', input.confirmedAt, '2023-01-25T10:00:00+07:00', nowMs);
+  if (typeof at !== 'number') return at;
   if (view.completedAt !== undefined && at < Date.parse(view.completedAt)) {
     return reject(
       RejectionType.invalidInput,
