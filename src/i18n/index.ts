@@ -1,0 +1,59 @@
+/**
+ * One message catalogue for everything a user reads (CLI output and errors, the banner, API
+ * problems, notifications, pages): Vietnamese by default, English with KEHOACH_LANG=en. Plan files,
+ * operators' logs and code stay English. The catalogue is i18next's: `{{name}}` interpolates,
+ * `_one`/`_other` suffixes plural.
+ *
+ *   const t = translator();            // the language of KEHOACH_LANG
+ *   t('cli:validate.ok', { count: 3 }) // keys are checked by the type-checker
+ */
+import i18next, { type TFunction } from 'i18next';
+import { en } from './en';
+import { vi } from './vi';
+
+export const LANGUAGES = ['vi', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'vi';
+
+export const catalogues = { vi, en } as const;
+export type Namespace = keyof typeof vi;
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'common';
+    resources: typeof vi;
+    // Values may be interpolated into HTML by its own escaping (pages) or not at all (CLI, JSON).
+    returnNull: false;
+  }
+}
+
+const instance = i18next.createInstance();
+void instance.init({
+  resources: catalogues,
+  lng: DEFAULT_LANGUAGE,
+  fallbackLng: false,
+  supportedLngs: [...LANGUAGES],
+  ns: Object.keys(vi),
+  defaultNS: 'common',
+  nsSeparator: ':',
+  // Synchronous: the resources are in memory, and callers translate at once.
+  initAsync: false,
+  // Each output escapes for its own medium (HTML templates escape, the CLI and JSON need none).
+  interpolation: { escapeValue: false },
+});
+
+/** The language named by KEHOACH_LANG (default Vietnamese); anything else is refused with a message in both languages. */
+export function languageFromEnv(env: NodeJS.ProcessEnv = process.env): Language {
+  const value = env.KEHOACH_LANG?.trim().toLowerCase();
+  if (!value) return DEFAULT_LANGUAGE;
+  const language = value.split(/[-_.]/)[0] ?? value;
+  if ((LANGUAGES as readonly string[]).includes(language)) return language as Language;
+  throw new Error(`${translator('vi')('unknownLanguage', { value })}\n${translator('en')('unknownLanguage', { value })}`);
+}
+
+export type Translate = TFunction;
+
+/** A translation function fixed to one language (by default the language of KEHOACH_LANG). */
+export function translator(language: Language = languageFromEnv()): Translate {
+  return instance.getFixedT(language);
+}

@@ -1,0 +1,4 @@
+/** The Vietnamese catalogue, one namespace per area: it defines the keys every language must have. */
+import { common } from './common';
+
+export const vi = { common };
