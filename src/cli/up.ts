@@ -21,6 +21,8 @@ import { buildApp } from '../api/app';
 import { applyPlan } from '../apply/apply';
 import { findPlanFiles, loadPlanFile } from '../plan/load';
 import { formatDiagnostic } from './validate';
+import { createNotifier } from '../notify';
+import { startMailCatcher } from '../notify/mail-catcher';
 import { parseCommandArgs } from './args';
 import { startLifecycle, type Lifecycle } from './lifecycle';
 
@@ -57,6 +59,10 @@ export async function run(args: string[]): Promise<number> {
     const temporal = await connectTemporal(temporalConfig);
     lifecycle.onClose('Temporal connection', () => temporal.close());
 
+    const mail = await startMail(config, lifecycle);
+    const notifier = createNotifier({ ...config.notify, smtpUrl: mail.smtpUrl }, database.db, temporal.client);
+    lifecycle.onClose('mail sender', () => notifier.close());
+
     const worker = await createWorker({
       connection: temporal.nativeConnection,
       namespace: temporalConfig.temporal.namespace,
@@ -64,6 +70,7 @@ export async function run(args: string[]): Promise<number> {
         client: temporal.client,
         projection: createProjectionActivities(database.db),
         completions: createCompletionLookup(database.db),
+        delivery: notifier,
       }),
     });
     const workerRun = worker.run();
@@ -95,6 +102,11 @@ export async function run(args: string[]): Promise<number> {
     log(`  API docs       ${apiUrl}/docs`);
     if (temporalConfig.uiUrl) log(`  Temporal UI    ${temporalConfig.uiUrl}`);
     log(`  Admin token    ${admin.file}${admin.token ? ' (created now)' : ''}`);
+    log(
+      mail.catcherDir
+        ? `  Mail           ${mail.catcherDir} (one .eml file per message; SMTP ${mail.smtpUrl}, set SMTP_URL to send for real)`
+        : `  Mail           sent through ${redactUrl(mail.smtpUrl)}`,
+    );
     log(`  Data           ${config.dataDir}`);
     log('Press Ctrl-C to stop.');
   } catch (error) {
@@ -119,6 +131,29 @@ async function startTemporal(config: Config, lifecycle: Lifecycle): Promise<Conf
   });
   lifecycle.onClose('Temporal dev server', () => server.stop());
   return { ...config, temporal: { ...config.temporal, address: server.address }, uiUrl: server.uiUrl };
+}
+
+/** SMTP_URL, or the local mail catcher that keeps every message under the data directory. */
+async function startMail(config: Config, lifecycle: Lifecycle): Promise<{ smtpUrl: string; catcherDir?: string }> {
+  if (config.notify.smtpUrl) {
+    log(`Mail: sending through ${redactUrl(config.notify.smtpUrl)}`);
+    return { smtpUrl: config.notify.smtpUrl };
+  }
+  const catcher = await startMailCatcher({ dir: path.join(config.dataDir, 'mail'), port: config.notify.catcherPort });
+  lifecycle.onClose('mail catcher', () => catcher.stop());
+  log(`Mail: no SMTP_URL, keeping messages in ${catcher.dir} (mail catcher on ${catcher.url})`);
+  return { smtpUrl: catcher.url, catcherDir: catcher.dir };
+}
+
+/** An SMTP URL without its password, for the console. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }
 
 async function startPostgres(config: Config, lifecycle: Lifecycle): Promise<string> {

@@ -35,6 +35,7 @@ import {
   slug,
   taskDetailSchema,
   taskSchema,
+  toDeliveryOut,
   toTaskOut,
   type RollupOut,
   type TaskOut,
@@ -42,6 +43,7 @@ import {
 import { CATEGORY_LABELS, DEADLINE_STATE_LABELS, PROGRESS_LABELS, rollUp, rollupCategory, rollupDeadlineState, rollupProgress } from '../../domain';
 import { multiLineText } from '../fields';
 import { sendUpdate } from '../temporal-errors';
+import { listDeliveries } from '../../db/notifications';
 import type { RouteDeps } from '../app';
 
 const planParams = z.strictObject({ planId: slug });
@@ -169,7 +171,7 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     {
       schema: {
         tags: ['tasks'],
-        summary: 'One task: its state and full event history',
+        summary: 'One task: its state, full event history and its notifications with their delivery state',
         params: taskParams,
         response: {
           200: taskDetailSchema,
@@ -185,11 +187,13 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       const ref = parseTaskKey(key)!;
       const whole = !ref.unitId && !ref.occurrence;
       // One round trip's time: the row, its events and, for a task as a whole, its members at once.
-      const [row, events, members, plan] = await Promise.all([
+      const [row, events, members, plan, sent] = await Promise.all([
         getTask(db, workflowId),
         taskEventsOf(db, workflowId),
         whole ? taskMembers(db, planId, ref.taskId) : Promise.resolve([]),
         whole ? getPlan(db, planId) : Promise.resolve(undefined),
+        // A task as a whole shows its units' and occurrences' notifications too.
+        listDeliveries(db, whole ? { planId, taskId: ref.taskId, limit: 500 } : { workflowId, limit: 500 }),
       ]);
       if (!row && members.length === 0) throw new ProblemError('not-found', `Kế hoạch ${planId} không có nhiệm vụ ${key}.`);
       const now = new Date();
@@ -206,6 +210,7 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
           ...(e.requestId ? { requestId: e.requestId } : {}),
           data: e.data ?? {},
         })),
+        notifications: sent.map(toDeliveryOut),
       };
     },
   );

@@ -65,4 +65,8 @@ export const notify: CatalogueOf<typeof vi> = {
     gaveUp_one: 'Tried {{count}} time, not sent: {{reason}}',
     gaveUp_other: 'Tried {{count}} times, not sent: {{reason}}',
   },
+  api: {
+    readWhat: 'read the reminders and escalations sent',
+    taskNeedsPlan: 'Filtering by task needs the plan: add ?plan=<plan id>.',
+  },
 };
