@@ -14,6 +14,8 @@ export interface DeliveryRetry {
   maximumAttempts?: number;
   /** Wait before the second attempt, in ms (default 30 s); doubles each time, up to 4 hours. */
   initialIntervalMs?: number;
+  /** How long one attempt may take before it counts as lost (a worker killed mid-send), in ms (default 1 minute). */
+  attemptTimeoutMs?: number;
 }
 
 export interface DeliveryWorkflowInput {
@@ -37,7 +39,7 @@ export const summaryJoined = defineSignal<[{ sendAfter: string }]>('summaryJoine
 function senders(retry: DeliveryRetry | undefined) {
   const sending = proxyActivities<DeliveryActivities>({
     // An SMTP conversation or a webhook call; a worker killed mid-call is noticed after this.
-    startToCloseTimeout: '1 minute',
+    startToCloseTimeout: retry?.attemptTimeoutMs ?? 60_000,
     retry: {
       initialInterval: retry?.initialIntervalMs ?? 30_000,
       backoffCoefficient: 2,

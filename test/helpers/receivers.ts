@@ -20,6 +20,8 @@ export interface ReceivedWebhook {
 export interface WebhookReceiver {
   url: string;
   received: ReceivedWebhook[];
+  /** Requests that arrived, answered or not yet (held by `delayMs`). */
+  arrived(): number;
   /** Distinct webhook-ids answered with 2xx. */
   deliveredIds(): Set<string>;
   close(): Promise<void>;
@@ -35,11 +37,13 @@ export interface WebhookReceiverOptions {
 
 export async function startWebhookReceiver(options: WebhookReceiverOptions): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
+  let arrived = 0;
   const verifier = new Webhook(options.secret);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      arrived += 1;
       const body = Buffer.concat(chunks).toString('utf8');
       let verified: Record<string, unknown> | undefined;
       try {
@@ -62,6 +66,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   return {
     url: `http://127.0.0.1:${port}/hooks/kehoach`,
     received,
+    arrived: () => arrived,
     deliveredIds: () => new Set(received.filter((r) => r.status < 300).map((r) => String(r.headers['webhook-id']))),
     close: () =>
       new Promise<void>((resolve) => {
