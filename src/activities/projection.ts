@@ -11,7 +11,7 @@ import { composeMessage, notifyTranslator, recipientLabel } from '../notify/comp
 import type { NotificationContent } from '../notify/content';
 import { deliveryKey, nextWorkingInstant, overdueWorkingDays, summaryKey, waitsForWorkingHours } from '../notify/rules';
 import type { ResolvedTarget } from '../plan/model';
-import type { Agency, Contact, Plan, Role } from '../plan/schema';
+import type { Agency, Contact, NotifyOptions, Plan, Role } from '../plan/schema';
 import {
   taskDoneAt,
   type CompletionLookup,
@@ -78,6 +78,7 @@ async function recordTaskChange(db: Database, change: TaskChange): Promise<void>
   const { state } = change;
   const { facts } = state;
   const context = change.notifications.length > 0 ? await loadPlanContext(db, state.planId) : undefined;
+  const silenced = (request: NotificationRequest) => request.catchUp && context?.notify.catchUp === 'none';
 
   await db.transaction(async (tx) => {
     const row = {
@@ -183,15 +184,16 @@ async function recordTaskChange(db: Database, change: TaskChange): Promise<void>
               body: message.body,
               payload: message.payload,
               // Nobody to send it to: keep the row for the record, but do not retry it forever.
-              status: message.recipients.length > 0 ? ('pending' as const) : ('failed' as const),
-              lastError: message.recipients.length > 0 ? null : message.missingContact,
+              // A catch-up the plan asked not to send is kept as skipped.
+              status: silenced(request) ? ('skipped' as const) : message.recipients.length > 0 ? ('pending' as const) : ('failed' as const),
+              lastError: silenced(request) ? message.skipped : message.recipients.length > 0 ? null : message.missingContact,
             };
           }),
         )
         .onConflictDoNothing({ target: notifications.idempotencyKey });
 
       const rows = change.notifications.flatMap((request) =>
-        deliveryRows(request, state, composeNotification(request, state, context), new Date().toISOString()),
+        deliveryRows(request, state, composeNotification(request, state, context), new Date().toISOString(), context?.notify),
       );
       if (rows.length > 0) await tx.insert(deliveries).values(rows).onConflictDoNothing({ target: deliveries.key });
     }
@@ -268,6 +270,7 @@ export interface PlanContext {
   timezone: string;
   agencies: Map<string, Pick<Agency, 'id' | 'name' | 'contacts'>>;
   roles: Record<string, Role>;
+  notify: NotifyOptions;
 }
 
 async function loadPlanContext(db: Database, planId: string): Promise<PlanContext | undefined> {
@@ -286,6 +289,7 @@ async function loadPlanContext(db: Database, planId: string): Promise<PlanContex
     timezone: plan.timezone,
     agencies: new Map(rows.map((row) => [row.id, row])),
     roles: ((plan.document as Partial<Plan>).roles ?? {}) as Record<string, Role>,
+    notify: { catchUp: 'summary', workingHours: true, ...(plan.document as Partial<Plan>).notify },
   };
 }
 
@@ -373,6 +377,7 @@ export interface ComposedNotification {
   body: string;
   payload: Record<string, unknown>;
   missingContact: string;
+  skipped: string;
 }
 
 export function composeNotification(request: NotificationRequest, state: TaskStateView, context: PlanContext | undefined): ComposedNotification {
@@ -403,15 +408,25 @@ export function composeNotification(request: NotificationRequest, state: TaskSta
       content,
     },
     missingContact: t('notify:missingContact', { target: recipientLabel(t, content) }),
+    skipped: t('notify:catchUpSkipped'),
   };
 }
 
 /** The deliveries of a notification: one per recipient, held for working hours or a catch-up summary. */
-export function deliveryRows(request: NotificationRequest, state: TaskStateView, message: ComposedNotification, nowIso: string) {
+export function deliveryRows(
+  request: NotificationRequest,
+  state: TaskStateView,
+  message: ComposedNotification,
+  nowIso: string,
+  notify: NotifyOptions = { catchUp: 'summary', workingHours: true },
+) {
+  // The plan asked for no catch-up notices: the notification stays in the history, unsent.
+  if (request.catchUp && notify.catchUp === 'none') return [];
   const timezone = message.content.timezone;
   // Not before it fired: a catch-up for an instant long past is sent now, not at its old instant.
   const due = Date.parse(request.at) > Date.parse(nowIso) ? request.at : nowIso;
-  const sendAfter = waitsForWorkingHours(request.kind, request.to) ? nextWorkingInstant(due, state.spec.calendar, timezone) : due;
+  const sendAfter =
+    notify.workingHours && waitsForWorkingHours(request.kind, request.to) ? nextWorkingInstant(due, state.spec.calendar, timezone) : due;
   return message.recipients.map((recipient) => ({
     key: deliveryKey(request.idempotencyKey, recipient),
     notificationKey: request.idempotencyKey,

@@ -139,7 +139,7 @@ async function startMail(config: Config, lifecycle: Lifecycle): Promise<{ smtpUr
     log(`Mail: sending through ${redactUrl(config.notify.smtpUrl)}`);
     return { smtpUrl: config.notify.smtpUrl };
   }
-  const catcher = await startMailCatcher({ dir: path.join(config.dataDir, 'mail'), port: config.notify.catcherPort });
+  const catcher = await startMailCatcher({ dir: path.join(config.dataDir, 'mail'), port: config.notify.catcherPort, anyPortIfTaken: true });
   lifecycle.onClose('mail catcher', () => catcher.stop());
   log(`Mail: no SMTP_URL, keeping messages in ${catcher.dir} (mail catcher on ${catcher.url})`);
   return { smtpUrl: catcher.url, catcherDir: catcher.dir };

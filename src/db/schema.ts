@@ -188,9 +188,10 @@ export interface NotificationRecipient {
 
 /**
  * pending: not every delivery has ended yet; sent: every recipient's delivery was sent; failed: no
- * recipient to send it to (the plan names no contact); dead: at least one delivery gave up.
+ * recipient to send it to (the plan names no contact); dead: at least one delivery gave up;
+ * skipped: a catch-up the plan asked not to send (`notify.catchUp: none`).
  */
-export type NotificationStatus = 'pending' | 'sent' | 'failed' | 'dead';
+export type NotificationStatus = 'pending' | 'sent' | 'failed' | 'dead' | 'skipped';
 
 /** The outbox: one row per notification request; each recipient's delivery is a `deliveries` row. */
 export const notifications = pgTable(

@@ -23,6 +23,8 @@ export interface MailCatcherOptions {
   /** 0 picks a free port. */
   port: number;
   host?: string;
+  /** When `port` is taken (another kehoach on this machine), listen on a free port instead of failing. */
+  anyPortIfTaken?: boolean;
 }
 
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -57,13 +59,23 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
     },
   });
   const host = options.host ?? '127.0.0.1';
-  const port = await new Promise<number>((resolve, reject) => {
-    server.on('error', reject);
-    const listener = server.listen(options.port, host, () => {
-      const address = listener.address();
-      resolve(typeof address === 'object' && address ? address.port : options.port);
+  const listen = (wanted: number) =>
+    new Promise<number>((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      server.once('error', onError);
+      const listener = server.listen(wanted, host, () => {
+        server.off('error', onError);
+        const address = listener.address();
+        resolve(typeof address === 'object' && address ? address.port : wanted);
+      });
     });
-  });
+  let port: number;
+  try {
+    port = await listen(options.port);
+  } catch (error) {
+    if (!options.anyPortIfTaken || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    port = await listen(0);
+  }
   return {
     url: `smtp://${host}:${port}`,
     port,

@@ -199,6 +199,44 @@ t.test('projection into Postgres', async (t) => {
     t.equal(escalationRows.find((row) => row.level === 3 && row.kind === 'escalation')?.catchUp, true);
   });
 
+  t.test("the plan's notify options: no catch-up notices, no waiting for working hours", async (t) => {
+    await reset();
+    await projection.recordPlanVersion(planVersion(1, planDocument({ notify: { catchUp: 'none', workingHours: false } })));
+    const state = taskState({ taskId: 't20' }, { seq: 2, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-12-05T02:00:00Z' });
+    const base = {
+      workflowId: state.workflowId,
+      planId: 'kh-test',
+      taskId: 't20',
+      deadlineVersion: 1,
+      deadlineAt: DEADLINE,
+      to: { kind: 'lead_staff' as const, agency: 'so-tu-phap' },
+      action: '',
+      at: '2099-01-01T12:00:00.000Z',
+    };
+    const before = Date.now();
+    await projection.recordTaskChange(
+      change(
+        state,
+        [event(state, 'reminder', base.at)],
+        [
+          { ...base, idempotencyKey: `${state.workflowId}:d1:r1`, kind: 'reminder', level: 1, catchUp: true },
+          { ...base, idempotencyKey: `${state.workflowId}:d1:r2`, kind: 'reminder', level: 2, catchUp: false, at: new Date(before).toISOString() },
+        ],
+      ),
+    );
+    const rows = await db.select().from(notifications).orderBy(asc(notifications.idempotencyKey));
+    t.same(
+      rows.map((row) => [row.status, row.lastError]),
+      [
+        ['skipped', 'Không gửi: kế hoạch quy định không gửi thông báo bù cho các mốc đã qua (notify.catchUp: none).'],
+        ['pending', null],
+      ],
+    );
+    const sent = await db.select().from(deliveries);
+    t.equal(sent.length, 1, 'only the notice that is not a catch-up is delivered');
+    t.ok(sent[0]!.sendAfter.getTime() - before < 60_000, 'a reminder goes out at once, whatever the hour');
+  });
+
   t.test('plan versions: idempotent, newest wins, agencies follow the current version', async (t) => {
     await projection.recordPlanVersion(planVersion(1));
     const second = planDocument({

@@ -38,6 +38,7 @@ export const notify: CatalogueOf<typeof vi> = {
   link: 'Task details: {{link}}',
   catchUp:
     'Note: this step had already passed when the notice was made (the plan was applied, or the deadline changed, after it); this notice stands for the notices of the steps that passed.',
+  catchUpSkipped: 'Not sent: the plan asks for no notice of steps already past (notify.catchUp: none).',
   signature: 'Plan tracking system (automatic message, please do not reply).',
   summary: {
     subject_one: '[Summary] {{plan}}: {{count}} task past its reminder or escalation steps',

@@ -36,6 +36,7 @@ export const notify = {
   link: 'Xem chi tiết nhiệm vụ: {{link}}',
   catchUp:
     'Ghi chú: mốc này đã qua khi thông báo được lập (kế hoạch được áp dụng, hoặc thời hạn thay đổi, sau thời điểm đó); thông báo này thay cho các thông báo của những mốc đã qua.',
+  catchUpSkipped: 'Không gửi: kế hoạch quy định không gửi thông báo bù cho các mốc đã qua (notify.catchUp: none).',
   signature: 'Hệ thống theo dõi, đôn đốc thực hiện kế hoạch (thư gửi tự động, đề nghị không trả lời thư này).',
   summary: {
     subject_other: '[Tổng hợp] {{plan}}: {{count}} nhiệm vụ đã qua mốc nhắc hạn, đôn đốc',
