@@ -33,7 +33,11 @@ export function createActivities(deps: ActivityDeps): KehoachActivities & Partia
       if (delivery && change.notifications.length > 0)
         await delivery.dispatcher.dispatch(change.notifications.map((request) => request.idempotencyKey));
     },
-    recordPlanVersion: (record) => deps.projection.recordPlanVersion(record),
+    // A plan version can add or drop contacts that take a digest: their schedules follow it.
+    recordPlanVersion: async (record) => {
+      await deps.projection.recordPlanVersion(record);
+      if (delivery) await delivery.dispatcher.ensureDigests(record.planId);
+    },
     startTasks: (input) => taskControl.startTasks(input),
     amendTasks: (input) => taskControl.amendTasks(input),
     cancelTasks: (input) => taskControl.cancelTasks(input),

@@ -9,7 +9,7 @@ import type { Database } from '../db/client';
 import { agencies, deliveries, escalations, notifications, planVersions, plans, taskEvents, tasks, type NotificationRecipient } from '../db/schema';
 import { composeMessage, notifyTranslator, recipientLabel } from '../notify/compose';
 import type { NotificationContent } from '../notify/content';
-import { deliveryKey, nextWorkingInstant, overdueWorkingDays, summaryKey, waitsForWorkingHours } from '../notify/rules';
+import { deliveryKey, digestKey, nextWorkingInstant, overdueWorkingDays, summaryKey, waitsForWorkingHours } from '../notify/rules';
 import type { ResolvedTarget } from '../plan/model';
 import type { Agency, Contact, NotifyOptions, Plan, Role } from '../plan/schema';
 import {
@@ -302,6 +302,7 @@ function contactsOf(context: PlanContext | undefined, agencyId: string, prefer: 
     channel: contact.channel,
     address: contact.address,
     ...(contact.name ? { name: contact.name } : {}),
+    ...(contact.digest ? { digest: contact.digest } : {}),
   }));
 }
 
@@ -437,7 +438,8 @@ export function deliveryRows(
     address: recipient.address,
     name: recipient.name ?? null,
     state: 'pending' as const,
-    summaryKey: request.catchUp ? summaryKey(request.planId, recipient) : null,
+    // A contact that takes a digest hears of it there; a catch-up goes into the recipient's summary.
+    summaryKey: recipient.digest ? digestKey(request.planId, recipient) : request.catchUp ? summaryKey(request.planId, recipient) : null,
     sendAfter: new Date(sendAfter),
   }));
 }

@@ -184,6 +184,8 @@ export interface NotificationRecipient {
   channel: 'email' | 'webhook';
   address: string;
   name?: string;
+  /** The contact takes a digest instead of single messages. */
+  digest?: 'daily' | 'weekly';
 }
 
 /**

@@ -49,6 +49,13 @@ export interface DeliveryActivities {
   deliver(input: { key: string }): Promise<DeliveryOutcome>;
   /** Sends the catch-up summary of one plan for one recipient with every delivery still waiting in it; returns how many it carried. */
   deliverSummary(input: { summaryKey: string }): Promise<{ sent: number }>;
+  /** Sends one digest of a plan to one contact (a run of its Temporal Schedule) and records the deliveries it carried as sent. */
+  sendDigest(input: {
+    planId: string;
+    recipient: { channel: 'email' | 'webhook'; address: string; name?: string };
+    every: 'daily' | 'weekly';
+    giaoBan: boolean;
+  }): Promise<{ sent: boolean; overdue: number; dueSoon: number }>;
   /** Records that a delivery (or every waiting delivery of a summary) gave up, and why. */
   markDead(input: { key?: string; summaryKey?: string; reason: string; attempts: number }): Promise<void>;
 }

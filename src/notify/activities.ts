@@ -16,8 +16,9 @@ import { TASK_QUEUE } from '../workflows/ids';
 import { summaryJoined, type DeliveryRetry, type deliveryWorkflow, type summaryWorkflow } from '../workflows/delivery';
 import { composeMessage, composeSummary, notifyTranslator, subjectOf, taskLink, type ComposedMessage, type Translate } from './compose';
 import type { NotificationContent } from './content';
+import { createDigestActivities, ensureDigestSchedules } from './digest';
 import { messageIdFor, webhookIdFor } from './ids';
-import { deliveryWorkflowId, summaryWorkflowId } from './rules';
+import { deliveryWorkflowId, isDigestKey, summaryWorkflowId } from './rules';
 import { DeliveryError, sendWebhook, type EmailSender, type WebhookSecrets } from './transport';
 
 export interface DeliveryDeps {
@@ -35,11 +36,15 @@ export interface DeliveryDeps {
   retry?: DeliveryRetry;
   taskQueue?: string;
   t?: Translate;
+  /** The clock of digests (tests pin it). */
+  now?: () => Date;
 }
 
 export interface Dispatcher {
   /** Starts the sending of every delivery of these notifications that is not sent or dead yet; safe to call twice. */
   dispatch(notificationKeys: readonly string[]): Promise<void>;
+  /** Makes the plan's digest schedules match its contacts (after a plan version is recorded); returns their ids. */
+  ensureDigests(planId: string): Promise<string[]>;
 }
 
 type DeliveryRow = typeof deliveries.$inferSelect;
@@ -49,6 +54,8 @@ const PERMANENT = 'PermanentDeliveryFailure';
 export function createDispatcher(deps: DeliveryDeps): Dispatcher {
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;
   return {
+    ensureDigests: (planId) => ensureDigestSchedules(deps, planId),
+
     async dispatch(notificationKeys) {
       if (notificationKeys.length === 0) return;
       const rows = await deps.db
@@ -58,6 +65,8 @@ export function createDispatcher(deps: DeliveryDeps): Dispatcher {
         .orderBy(asc(deliveries.id));
       for (const row of rows) {
         const sendAfter = row.sendAfter.toISOString();
+        // Held for the recipient's digest: its schedule sends it.
+        if (isDigestKey(row.summaryKey)) continue;
         if (row.summaryKey) {
           await deps.client.workflow.signalWithStart<typeof summaryWorkflow, [{ sendAfter: string }]>('summaryWorkflow', {
             workflowId: summaryWorkflowId(row.summaryKey),
@@ -98,6 +107,7 @@ function attemptOf(): number {
 export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities {
   const t = deps.t ?? notifyTranslator();
   const { db } = deps;
+  const digests = createDigestActivities(deps);
 
   async function contentsOf(keys: readonly string[]): Promise<Map<string, NotificationContent>> {
     if (keys.length === 0) return new Map();
@@ -179,6 +189,8 @@ export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities
   }
 
   return {
+    sendDigest: (input) => digests.sendDigest(input),
+
     async deliver({ key }): Promise<DeliveryOutcome> {
       const [row] = await db.select().from(deliveries).where(eq(deliveries.key, key));
       if (!row) throw ApplicationFailure.nonRetryable(`no delivery ${key}`, PERMANENT);

@@ -38,4 +38,5 @@ export interface Recipient {
   channel: 'email' | 'webhook';
   address: string;
   name?: string;
+  digest?: 'daily' | 'weekly';
 }

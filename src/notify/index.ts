@@ -19,7 +19,7 @@ export function createNotifier(
   notify: Config['notify'] & { smtpUrl: string },
   db: Database,
   client: Client,
-  overrides: Partial<Pick<DeliveryDeps, 'retry' | 'summaryCollectMs' | 'taskQueue'>> = {},
+  overrides: Partial<Pick<DeliveryDeps, 'retry' | 'summaryCollectMs' | 'taskQueue' | 'now'>> = {},
 ): Notifier {
   const email = createEmailSender(notify.smtpUrl, notify.mailFrom);
   const deps: DeliveryDeps = {

@@ -22,6 +22,13 @@ export function summaryKey(planId: string, recipient: Pick<Recipient, 'channel' 
   return `summary:${planId}>${recipient.channel}:${recipient.address.trim().toLowerCase()}`;
 }
 
+/** A contact's digest for a plan: its Temporal Schedule's id, and the key its held deliveries carry. */
+export function digestKey(planId: string, recipient: Pick<Recipient, 'channel' | 'address'>): string {
+  return `digest:${planId}>${recipient.channel}:${recipient.address.trim().toLowerCase()}`;
+}
+
+export const isDigestKey = (key: string | null): boolean => key !== null && key.startsWith('digest:');
+
 /** The workflow that collects and sends one recipient's catch-up summary. */
 export function summaryWorkflowId(key: string): string {
   return key;

@@ -48,6 +48,10 @@ export const contactSchema = z.strictObject({
   channel: z.enum(['email', 'webhook']),
   address: z.string().min(1),
   name: z.string().min(1).optional(),
+  digest: z.enum(['daily', 'weekly']).optional().meta({
+    description:
+      "Instead of one message per reminder or escalation, one digest of the plan's due-soon and overdue tasks: daily (08:00 on working days) or weekly (Monday 08:00); the standing office's weekly digest is the giao ban summary",
+  }),
 });
 
 export const agencySchema = z.strictObject({

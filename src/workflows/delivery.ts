@@ -33,6 +33,15 @@ export interface SummaryWorkflowInput {
   retry?: DeliveryRetry;
 }
 
+/** One run of a contact's digest schedule. */
+export interface DigestInput {
+  planId: string;
+  recipient: { channel: 'email' | 'webhook'; address: string; name?: string };
+  every: 'daily' | 'weekly';
+  /** The standing office's weekly digest: the giao ban summary. */
+  giaoBan: boolean;
+}
+
 /** Sent by the dispatcher (with start) for every catch-up delivery that joins a summary. */
 export const summaryJoined = defineSignal<[{ sendAfter: string }]>('summaryJoined');
 
@@ -75,6 +84,16 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
     await markDead({ key: input.key, reason: reasonOf(error), attempts: input.retry?.maximumAttempts ?? 10 });
     return { state: 'dead' };
   }
+}
+
+/** Run by a digest's Temporal Schedule: one digest, retried as a delivery is. */
+export async function digestWorkflow(input: DigestInput): Promise<{ sent: boolean }> {
+  const { sendDigest } = proxyActivities<DeliveryActivities>({
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 8 },
+  });
+  const result = await sendDigest(input);
+  return { sent: result.sent };
 }
 
 export async function summaryWorkflow(input: SummaryWorkflowInput): Promise<{ sent: number; dead: number }> {
