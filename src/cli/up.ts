@@ -74,6 +74,10 @@ export async function run(args: string[]): Promise<number> {
       }),
     });
     const workerRun = worker.run();
+    // Deliveries written while nothing could send them (an earlier run stopped mid-way) go out now.
+    notifier.dispatcher
+      .dispatchWaiting()
+      .catch((error: unknown) => process.stderr.write(`Could not dispatch waiting notifications: ${String(error)}\n`));
     lifecycle.onClose('worker', async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;

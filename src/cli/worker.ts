@@ -63,6 +63,13 @@ export async function run(args: string[]): Promise<number> {
       }),
     });
     const running = worker.run();
+    // Deliveries written while no worker could send them (no SMTP_URL yet) go out now.
+    if (notifier) {
+      notifier.dispatcher.dispatchWaiting().then(
+        (count) => count > 0 && process.stderr.write(`kehoach worker: dispatched ${count} waiting notifications\n`),
+        (error: unknown) => process.stderr.write(`kehoach worker: could not dispatch waiting notifications: ${String(error)}\n`),
+      );
+    }
     lifecycle.onClose('worker', async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;

@@ -43,6 +43,11 @@ export interface DeliveryDeps {
 export interface Dispatcher {
   /** Starts the sending of every delivery of these notifications that is not sent or dead yet; safe to call twice. */
   dispatch(notificationKeys: readonly string[]): Promise<void>;
+  /**
+   * Dispatches every delivery still waiting (pending or failed): run once when a worker starts, for
+   * deliveries written while no worker could send (no SMTP_URL yet). Returns how many notifications.
+   */
+  dispatchWaiting(): Promise<number>;
   /** Makes the plan's digest schedules match its contacts (after a plan version is recorded); returns their ids. */
   ensureDigests(planId: string): Promise<string[]>;
 }
@@ -53,8 +58,18 @@ const PERMANENT = 'PermanentDeliveryFailure';
 
 export function createDispatcher(deps: DeliveryDeps): Dispatcher {
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;
-  return {
+  const dispatcher: Dispatcher = {
     ensureDigests: (planId) => ensureDigestSchedules(deps, planId),
+
+    async dispatchWaiting() {
+      const rows = await deps.db
+        .selectDistinct({ key: deliveries.notificationKey })
+        .from(deliveries)
+        .where(inArray(deliveries.state, ['pending', 'failed']));
+      const keys = rows.map((row) => row.key);
+      for (let i = 0; i < keys.length; i += 500) await dispatcher.dispatch(keys.slice(i, i + 500));
+      return keys.length;
+    },
 
     async dispatch(notificationKeys) {
       if (notificationKeys.length === 0) return;
@@ -94,6 +109,7 @@ export function createDispatcher(deps: DeliveryDeps): Dispatcher {
       }
     },
   };
+  return dispatcher;
 }
 
 function attemptOf(): number {

@@ -217,6 +217,17 @@ t.test('deliveries over SMTP and Standard Webhooks', async (t) => {
     }
   });
 
+  t.test('deliveries written while nothing could send them go out when a worker starts', async (t) => {
+    // Recorded by the projection alone, as a worker without SMTP_URL does: nothing dispatched.
+    await projection.recordTaskChange(escalation('t05', 2, { kind: 'role', role: 'standing_office' }));
+    const [row] = await pg.db.select().from(deliveries).where(eq(deliveries.taskId, 't05'));
+    t.equal(row?.state, 'pending');
+    await t.rejects(client.workflow.getHandle(deliveryWorkflowId(row!.key)).describe(), 'not started');
+    t.ok((await notifier.dispatcher.dispatchWaiting()) >= 1);
+    t.same(await outcome(row!.key), { state: 'sent' });
+    t.equal((await readMailbox(mailDir)).filter((mail) => mail.subject?.includes('t05')).length, 1);
+  });
+
   t.test('catch-up notifications reach each recipient as one summary', async (t) => {
     const changes = ['t11', 't12', 't13'].map((taskId, index) =>
       escalation(taskId, 2, { kind: 'role', role: 'standing_office' }, { catchUp: true, at: `2022-12-0${index + 1}T02:00:00Z` }),
