@@ -10,6 +10,7 @@ import { agencies, deliveries, escalations, notifications, planVersions, plans, 
 import { composeMessage, notifyTranslator, recipientLabel } from '../notify/compose';
 import type { NotificationContent } from '../notify/content';
 import { deliveryKey, digestKey, nextWorkingInstant, overdueWorkingDays, summaryKey, waitsForWorkingHours } from '../notify/rules';
+import { describeTarget } from '../plan/compile';
 import type { ResolvedTarget } from '../plan/model';
 import type { Agency, Contact, NotifyOptions, Plan, Role } from '../plan/schema';
 import {
@@ -271,6 +272,8 @@ export interface PlanContext {
   agencies: Map<string, Pick<Agency, 'id' | 'name' | 'contacts'>>;
   roles: Record<string, Role>;
   notify: NotifyOptions;
+  /** The plan as applied, for the compiler's wording of targets (`describeTarget`). */
+  document: Plan;
 }
 
 async function loadPlanContext(db: Database, planId: string): Promise<PlanContext | undefined> {
@@ -290,6 +293,7 @@ async function loadPlanContext(db: Database, planId: string): Promise<PlanContex
     agencies: new Map(rows.map((row) => [row.id, row])),
     roles: ((plan.document as Partial<Plan>).roles ?? {}) as Record<string, Role>,
     notify: { catchUp: 'summary', workingHours: true, ...(plan.document as Partial<Plan>).notify },
+    document: plan.document as Plan,
   };
 }
 
@@ -364,6 +368,10 @@ export function notificationContent(request: NotificationRequest, state: TaskSta
     ...(state.unitId ? { unitName: name(state.unitId) } : {}),
     target: request.to,
     ...(agency ? { targetAgencyName: name(agency) } : {}),
+    // Worded as the compiler words it for `kehoach timeline`: one name for one target everywhere.
+    ...(context
+      ? { targetLabel: describeTarget(request.to.kind === 'role' && agency ? { ...request.to, agency } : request.to, context.document) }
+      : {}),
     deadlineAt: request.deadlineAt,
     timezone,
     at: request.at,

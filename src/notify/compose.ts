@@ -45,7 +45,8 @@ export function overduePhrase(t: Translate, workingDays: number): string {
 }
 
 /** Who the message is addressed to, by the role the plan gives them. */
-export function recipientLabel(t: Translate, content: Pick<NotificationContent, 'target' | 'targetAgencyName' | 'leadName'>): string {
+export function recipientLabel(t: Translate, content: Pick<NotificationContent, 'target' | 'targetAgencyName' | 'targetLabel' | 'leadName'>): string {
+  if (content.targetLabel) return content.targetLabel;
   const target = content.target;
   const agency = content.targetAgencyName ?? content.leadName;
   switch (target.kind) {

@@ -25,6 +25,8 @@ export interface NotificationContent {
   target: ResolvedTarget;
   /** The name of the agency the target points at (the lead for lead_staff/lead_head). */
   targetAgencyName?: string;
+  /** Who the target is, as the plan compiler words it (`kehoach timeline` shows the same words). */
+  targetLabel?: string;
   deadlineAt: string;
   timezone: string;
   /** The instant the reminder or level was scheduled for. */

@@ -54,6 +54,7 @@ async function planContext(db: Database, planId: string, info: PlanInfo): Promis
     agencies: new Map(rows.map((row) => [row.id, row])),
     roles: (info.document.roles ?? {}) as Record<string, Role>,
     notify: { catchUp: 'summary', workingHours: true, ...info.document.notify },
+    document: info.document as Plan,
   };
 }
 

@@ -179,7 +179,7 @@ t.test('projection into Postgres', async (t) => {
 
     // The deadline is a date (the midnight that ends 30/11/2022): "ngày 30/11/2022", never "ngày … ngày".
     t.equal(byKey.get('r1')?.subject, '[Nhắc hạn] 771/KH-UBND: nhiệm vụ «Số hoá dữ liệu hộ tịch» đến hạn ngày 30/11/2022');
-    t.match(byKey.get('r1')?.body ?? '', /^Kính gửi: Thủ trưởng Sở Tư pháp\.\n/);
+    t.match(byKey.get('r1')?.body ?? '', /^Kính gửi: Giám đốc Sở Tư pháp\.\n/);
     t.match(
       byKey.get('r1')?.body ?? '',
       /Theo Kế hoạch số 771\/KH-UBND \(Kế hoạch thử nghiệm\), nhiệm vụ «Số hoá dữ liệu hộ tịch» do Sở Tư pháp chủ trì có thời hạn hoàn thành ngày 30\/11\/2022/,
@@ -187,9 +187,12 @@ t.test('projection into Postgres', async (t) => {
     t.notMatch(byKey.get('r1')?.body ?? '', /ngày \S+ ngày/, 'no doubled "ngày"');
     // 01/12/2022 is the first working day after the deadline's day.
     t.equal(byKey.get('l2')?.subject, '[Đôn đốc] 771/KH-UBND: nhiệm vụ «Số hoá dữ liệu hộ tịch» đã quá hạn 1 ngày làm việc (hạn ngày 30/11/2022)');
-    t.match(byKey.get('l2')?.body ?? '', /^Kính gửi: Cơ quan thường trực Tổ công tác\./);
+    t.match(byKey.get('l2')?.body ?? '', /^Kính gửi: Cơ quan thường trực \(Công an tỉnh\)\./);
     t.match(byKey.get('l2')?.body ?? '', /Nội dung: Đôn đốc \(cấp 2\)\./);
-    t.match(byKey.get('l2')?.body ?? '', /Kính báo cáo Cơ quan thường trực Tổ công tác để theo dõi, chỉ đạo Sở Tư pháp khẩn trương hoàn thành\./);
+    t.match(
+      byKey.get('l2')?.body ?? '',
+      /Kính báo cáo Cơ quan thường trực \(Công an tỉnh\) để theo dõi, chỉ đạo Sở Tư pháp khẩn trương hoàn thành\./,
+    );
     t.match(byKey.get('l3')?.body ?? '', /Ghi chú: mốc này đã qua khi thông báo được lập/);
     t.notMatch(byKey.get('l3')?.body ?? '', /chưa theo dõi/, 'a catch-up does not claim the task was not tracked');
     t.equal(byKey.get('l2')?.payload.deadlineAt, DEADLINE);

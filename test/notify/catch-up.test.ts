@@ -66,7 +66,7 @@ t.test('a plan dated in the past: one summary per recipient', async (t) => {
   t.equal(mails.length, 2, 'two e-mails for seven catch-up notices by e-mail');
   const standing = mails.find((mail) => mail.to && !Array.isArray(mail.to) && mail.to.value[0]?.address === 'giamdoc@congan.example');
   t.equal(standing?.subject, '[Tổng hợp] 15/KH-UBND: 5 nhiệm vụ đã qua mốc nhắc hạn, đôn đốc');
-  t.match(standing?.text ?? '', /^Kính gửi: Cơ quan thường trực Tổ công tác\./);
+  t.match(standing?.text ?? '', /^Kính gửi: Cơ quan thường trực \(Công an tỉnh\)\./);
   t.match(
     standing?.text ?? '',
     /1\. «Rà soát dữ liệu hộ tịch», chủ trì: Sở Tư pháp; hạn ngày 10\/04\/2023, đã quá hạn \d+ ngày làm việc: Đôn đốc \(cấp 2\)\./,
@@ -74,7 +74,7 @@ t.test('a plan dated in the past: one summary per recipient', async (t) => {
   t.match(standing?.text ?? '', /5\. «Cấp căn cước cho học sinh», chủ trì: Công an tỉnh; hạn ngày 01\/06\/2023/);
   const stp = mails.find((mail) => mail.to && !Array.isArray(mail.to) && mail.to.value[0]?.address === 'giamdoc@stp.example');
   t.equal(stp?.subject, '[Tổng hợp] 15/KH-UBND: 2 nhiệm vụ đã qua mốc nhắc hạn, đôn đốc');
-  t.match(stp?.text ?? '', /Kính gửi: Thủ trưởng Sở Tư pháp\./);
+  t.match(stp?.text ?? '', /Kính gửi: Giám đốc Sở Tư pháp\./);
   t.match(stp?.text ?? '', /Yêu cầu giải trình \(cấp 1\)/);
 
   t.equal(hook.received.length, 1, 'one webhook');

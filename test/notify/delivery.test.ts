@@ -148,7 +148,7 @@ t.test('deliveries over SMTP and Standard Webhooks', async (t) => {
     const emailRow = rows[0]!;
     t.equal(mail.messageId, messageIdFor(emailRow.key, 'ubnd.example'), 'Message-ID derived from the delivery key');
     t.equal(mail.subject, '[Nhắc nhở] 771/KH-UBND: nhiệm vụ «Số hoá sổ hộ tịch t01» đã quá hạn 3 ngày làm việc (hạn ngày 30/11/2022)');
-    t.match(mail.text ?? '', /^Kính gửi: Thủ trưởng Sở Tư pháp\./);
+    t.match(mail.text ?? '', /^Kính gửi: Giám đốc Sở Tư pháp\./, 'the head titled as `kehoach timeline` titles it');
     t.match(mail.text ?? '', /Xem chi tiết nhiệm vụ: https:\/\/kehoach\.example\/api\/plans\/kh-test\/tasks\/t01/);
     t.match(String(mail.html), /<a href="https:\/\/kehoach\.example\/api\/plans\/kh-test\/tasks\/t01">/, 'an HTML part with the link');
     t.equal(mail.to && !Array.isArray(mail.to) ? mail.to.value[0]?.address : undefined, 'giamdoc@stp.example');
