@@ -141,7 +141,9 @@ export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities
       UPDATE ${notifications} n SET status = CASE
         WHEN NOT EXISTS (SELECT 1 FROM ${deliveries} d WHERE d.notification_key = n.idempotency_key AND d.state <> 'sent') THEN 'sent'
         ELSE 'dead' END,
-        sent_at = now()
+        sent_at = CASE
+        WHEN NOT EXISTS (SELECT 1 FROM ${deliveries} d WHERE d.notification_key = n.idempotency_key AND d.state <> 'sent') THEN now()
+        ELSE n.sent_at END
       WHERE n.idempotency_key IN (${sql.join(
         keys.map((key) => sql`${key}`),
         sql`, `,

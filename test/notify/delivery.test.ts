@@ -177,6 +177,7 @@ t.test('deliveries over SMTP and Standard Webhooks', async (t) => {
     );
     const [notification] = await pg.db.select().from(notifications).where(eq(notifications.taskId, 't01'));
     t.equal(notification?.status, 'sent', 'the notification is sent when every delivery is');
+    t.ok(notification?.sentAt, 'with the instant');
   });
 
   t.test('a webhook that keeps failing is retried, then dead with the reason', async (t) => {
@@ -191,6 +192,7 @@ t.test('deliveries over SMTP and Standard Webhooks', async (t) => {
     t.equal(broken.received.filter((received) => received.body.includes('"t02"')).length, 3, 'the receiver saw three attempts');
     const [notification] = await pg.db.select().from(notifications).where(eq(notifications.taskId, 't02'));
     t.equal(notification?.status, 'dead');
+    t.equal(notification?.sentAt, null, 'a dead notification was never sent');
   });
 
   t.test('a reminder out of working hours waits for the next working morning', async (t) => {
