@@ -26,7 +26,6 @@ import { CATEGORIES, type Category } from '../domain';
 import { translator, type Translate } from '../i18n';
 import { localDate } from '../plan/calendar';
 import { APP_JS, STYLE_CSS } from './assets';
-import { html } from './html';
 import { dateText } from './format';
 import { taskNotifications } from './queries';
 import { byRisk, errorPage, flash, overviewPage, planPage, signInPage, taskPage, type PageContext } from './views';
@@ -67,6 +66,9 @@ const reportQuery = z.object({
   level: z.enum(['agency', 'district']).catch('agency'),
   format: z.enum(['xlsx', 'csv']).catch('xlsx'),
 });
+
+/** A filter form sends its unset fields as empty strings: those are no filter, not a zero. */
+const withoutEmpty = (query: unknown) => Object.fromEntries(Object.entries((query ?? {}) as Record<string, unknown>).filter(([, v]) => v !== ''));
 
 /** Which form fields each write takes, and how they become the JSON route's body. */
 function bodyOf(write: TaskWrite, form: Record<string, string | undefined>): Record<string, unknown> {
@@ -242,7 +244,7 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
 
   app.get('/web/plans/:planId', common, async (request, reply) => {
     const { planId } = request.params as { planId: string };
-    const q = pageQuery.parse(request.query);
+    const q = pageQuery.parse(withoutEmpty(request.query));
     const now = new Date();
     const plan = slug.test(planId) ? await getPlan(db, planId) : undefined;
     if (!plan) throw new ProblemError('not-found', t('web:errors.notFound'));
@@ -283,7 +285,7 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
 
   app.get('/web/plans/:planId/report', common, async (request, reply) => {
     const { planId } = request.params as { planId: string };
-    const q = reportQuery.parse(request.query);
+    const q = reportQuery.parse(withoutEmpty(request.query));
     if (!slug.test(planId)) throw new ProblemError('not-found', t('web:errors.notFound'));
     let report;
     try {
@@ -384,9 +386,4 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
     const params = request.params as { planId: string; taskId: string; requestId: string };
     return write(request, reply, 'extension-decision', params);
   });
-
-  app.setNotFoundHandler(async (request, reply) =>
-    page(reply, errorPage({ t, principal: request.principal ?? undefined, csrfToken: '' }, t('web:errors.notFound')), 404),
-  );
-  void html;
 }
