@@ -30,7 +30,7 @@ export interface AppDeps {
   db: Pick<DatabaseHandle, 'db' | 'sql'>;
   /** The client for updates; the connection for health checks (src/temporal/client.ts gives both). */
   temporal: { client: Client; connection: Connection };
-  config: Pick<Config, 'bodyLimit' | 'updateTimeoutMs'>;
+  config: Pick<Config, 'bodyLimit' | 'updateTimeoutMs' | 'sessionSecret'>;
   /** Fastify's logger option; default: off (tests), `kehoach api` passes its own. */
   logger?: FastifyServerOptions['logger'];
   /** Replaceable for tests; default: the api_tokens table. */
@@ -39,8 +39,6 @@ export interface AppDeps {
   idempotencyStore?: IdempotencyStore;
   /** Rate limits; defaults in plugins/security.ts. */
   rateLimits?: Partial<RateLimits>;
-  /** Signs the web dashboard's cookies; default: random per process (sessions end when it restarts). */
-  sessionSecret?: string;
 }
 
 /** What route plugins receive as options. */
@@ -96,7 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const found = await principalById(deps.db.db, id);
       return found && { tokenId: found.id, name: found.name, ...(found.agency ? { agency: found.agency } : {}), role: found.role };
     },
-    ...(deps.sessionSecret ? { sessionSecret: deps.sessionSecret } : {}),
+    ...(deps.config.sessionSecret ? { sessionSecret: deps.config.sessionSecret } : {}),
   });
 
   return app;

@@ -165,7 +165,7 @@ t.test('the web dashboard in Chromium', async (t) => {
       const pages = [
         ['overview', `${base}/web`],
         ['plan', `${base}/web/plans/${PLAN}?level=district`],
-        ['task', `${base}/web/plans/${PLAN}/tasks/t05`],
+        ['task', `${base}/web/plans/${PLAN}/tasks/t05%40xa-a1`],
       ] as const;
       for (const [what, url] of pages) {
         const response = await page.goto(url);
