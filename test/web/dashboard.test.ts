@@ -155,6 +155,66 @@ t.test('the web dashboard in Chromium', async (t) => {
     await context.close();
   });
 
+  await t.test('progress, an extension requested and approved, pause and resume; a refusal shows the reason', async (t) => {
+    const staffSide = await open();
+    await signIn(staffSide.page, staff.token);
+    const page = staffSide.page;
+    await page.goto(`${base}/web/plans/${PLAN}/tasks/t03`);
+    await page.fill('#progress-note', 'Đã kết nối thử nghiệm');
+    await page.click('#form-progress button[type=submit]');
+    await page.waitForURL(/done=progress/);
+    t.match(await page.locator('#history').innerText(), /Báo cáo tiến độ[\s\S]*Đã kết nối thử nghiệm/);
+    await page.fill('#ext-deadline', '2027-03-31');
+    await page.fill('#ext-reason', 'Chờ Bộ Tư pháp nâng cấp phần mềm');
+    await page.click('#form-extension button[type=submit]');
+    await page.waitForURL(/done=extension-request/);
+    const requested = (await api(`/api/plans/${PLAN}/tasks/t03`)).task;
+    t.match(requested.extensionRequests, [{ status: 'pending', reason: 'Chờ Bộ Tư pháp nâng cấp phần mềm' }]);
+    await staffSide.context.close();
+
+    const leaderSide = await open();
+    await signIn(leaderSide.page, leader.token);
+    const lp = leaderSide.page;
+    await lp.goto(`${base}/web/plans/${PLAN}/tasks/t03`);
+    await lp.click('button[name=approve][value=true]');
+    await lp.waitForURL(/done=extension-decision/);
+    const extended = (await api(`/api/plans/${PLAN}/tasks/t03`)).task;
+    t.equal(extended.deadlineAt, '2027-03-31T17:00:00.000Z', 'the new deadline: the end of 31/03/2027 in Asia/Ho_Chi_Minh');
+    t.match(await lp.locator('dl.facts').innerText(), '31/03/2027');
+
+    await lp.goto(`${base}/web/plans/${PLAN}/tasks/t02`);
+    await lp.fill('#pause-reason', 'Chờ chỉ đạo của Bộ Công an');
+    await lp.click('#form-pause button[type=submit]');
+    await lp.waitForURL(/done=pause/);
+    t.match(await lp.locator('#task-progress').innerText(), 'Tạm dừng');
+    t.equal((await api(`/api/plans/${PLAN}/tasks/t02`)).task.progress, 'paused');
+    await lp.click('#form-resume button[type=submit]');
+    await lp.waitForURL(/done=resume/);
+    t.not((await api(`/api/plans/${PLAN}/tasks/t02`)).task.progress, 'paused', 'resumed');
+
+    // Returning an open task: the form is not offered, and a hand-made post with a valid CSRF
+    // token is refused by the same rule as the API's (409), the reason shown on the page.
+    const csrfToken = await lp.locator('input[name=_csrf]').first().inputValue();
+    const refused = await lp.request.post(`${base}/web/plans/${PLAN}/tasks/t02/return`, { form: { _csrf: csrfToken, reason: 'Thử trả lại' } });
+    const viaApi = await stack.inject({
+      method: 'POST',
+      url: `/api/plans/${PLAN}/tasks/t02/return`,
+      token: leader.token,
+      payload: { reason: 'Thử trả lại' },
+    });
+    t.equal(viaApi.statusCode, 409, 'the API refuses it: the task is not awaiting confirmation');
+    t.equal(refused.status(), viaApi.statusCode, 'the same status as the API');
+    t.match(await refused.text(), 'Không thực hiện được');
+    t.match(
+      await refused.text(),
+      viaApi.json().detail.replace(/[&<>"']/g, (c: string) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!),
+      'and its reason',
+    );
+    const empty = await lp.request.post(`${base}/web/plans/${PLAN}/tasks/t02/pause`, { form: { _csrf: csrfToken, reason: '' } });
+    t.equal(empty.status(), 400, "an empty reason: the route's own validation");
+    await leaderSide.context.close();
+  });
+
   await t.test('accessibility, content security policy, keyboard and screenshots of the overview, a plan page and a task page', async (t) => {
     for (const [name, viewport] of [
       ['desktop', DESKTOP],
