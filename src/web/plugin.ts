@@ -197,15 +197,21 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
     return page(reply, signInPage(context(request, reply), message));
   });
 
-  app.post('/web/sign-in', { ...form, config: { public: true, anonymous: true } }, async (request, reply) => {
-    const token = String((request.body as Record<string, string> | undefined)?.token ?? '').trim();
+  // The token is checked before the API's write limiter runs (preHandler): a request is counted
+  // by one limiter only, and a failed sign-in must count towards the per-address failure limit.
+  const signIns = new WeakMap<FastifyRequest, Principal | undefined>();
+  const checkToken = async (request: FastifyRequest, reply: FastifyReply) => {
     app.refuseBlockedClient(request);
+    const token = String((request.body as Record<string, string> | undefined)?.token ?? '').trim();
     const principal = token ? await options.verifyToken(token) : undefined;
-    if (!principal) {
-      // Counted with the API's failed authentications: past the limit the answer is 429.
-      await app.authenticationFailed(request, reply);
-      return page(reply, signInPage(context(request, reply), flash('error', t('web:signIn.invalid'))), 401);
-    }
+    // Counted with the API's failed authentications: past the limit the answer is 429.
+    if (!principal) await app.authenticationFailed(request, reply);
+    signIns.set(request, principal);
+  };
+
+  app.post('/web/sign-in', { ...form, config: { public: true, anonymous: true }, preValidation: checkToken }, async (request, reply) => {
+    const principal = signIns.get(request);
+    if (!principal) return page(reply, signInPage(context(request, reply), flash('error', t('web:signIn.invalid'))), 401);
     reply.setCookie(SESSION_COOKIE, `${principal.tokenId}.${Date.now() + SESSION_HOURS * 3_600_000}`, {
       path: '/web',
       signed: true,
