@@ -93,6 +93,7 @@ export async function run(args: string[]): Promise<number> {
     log('kehoach is running.');
     log(`  API            ${apiUrl}/api/plans`);
     log(`  API docs       ${apiUrl}/docs`);
+    log(`  Dashboard      ${apiUrl}/web`);
     if (temporalConfig.uiUrl) log(`  Temporal UI    ${temporalConfig.uiUrl}`);
     log(`  Admin token    ${admin.file}${admin.token ? ' (created now)' : ''}`);
     log(`  Data           ${config.dataDir}`);

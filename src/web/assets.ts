@@ -57,6 +57,7 @@ ol.ladder li { padding: .3rem 0 .3rem 1rem; position: relative; }
 ol.ladder li::before { content: ""; position: absolute; left: -.55rem; top: .65rem; width: .8rem; height: .8rem; border-radius: 50%; background: #fff; border: 2px solid var(--muted); }
 ol.ladder li.fired::before { background: var(--red); border-color: var(--red); }
 ol.ladder li.next::before { border-color: #c77700; }
+ol.ladder li.skipped { color: var(--muted); }
 @media (max-width: 40rem) {
   main { padding: .6rem; } h1 { font-size: 1.25rem; }
   table.stack thead { position: absolute; left: -9999px; }

@@ -423,13 +423,14 @@ function ladder(ctx: PageContext, d: TaskPageData): SafeHtml {
   const { t } = ctx;
   const tz = d.timezone;
   const fired = d.events.filter((e) => e.type === 'reminder' || e.type === 'escalation');
-  const items: { at: string; text: string; state: 'fired' | 'next' }[] = fired.map((e) => ({
+  const items: { at: string; text: string; state: 'fired' | 'next' | 'skipped'; level?: number }[] = fired.map((e) => ({
     at: e.at,
     text:
       e.type === 'escalation'
         ? t('web:task.ladderLevel', { level: Number(e.data.level), action: String(e.data.action ?? '') })
         : t('web:task.ladderReminder', { n: Number(e.data.level) }),
     state: 'fired',
+    ...(e.type === 'escalation' ? { level: Number(e.data.level) } : {}),
   }));
   for (const entry of d.state?.upcoming ?? []) {
     const text =
@@ -440,16 +441,38 @@ function ladder(ctx: PageContext, d: TaskPageData): SafeHtml {
           : entry.kind === 'deadline'
             ? t('web:task.ladderDeadline')
             : t('web:task.ladderDueSoon');
-    items.push({ at: entry.at, text, state: 'next' });
+    items.push({ at: entry.at, text, state: 'next', ...(entry.kind === 'escalation' ? { level: entry.level } : {}) });
   }
-  items.sort((a, b) => a.at.localeCompare(b.at));
+  // A level passed over because a higher one was due at once (a late start, a deadline moved into
+  // the past) is listed where it would have been, just before the level that fired in its place.
+  const listed = new Set(items.flatMap((i) => (i.level === undefined ? [] : [i.level])));
+  for (const level of d.state?.spec.escalation?.ladder ?? []) {
+    if (listed.has(level.level)) continue;
+    const higher = items
+      .filter((i) => i.state === 'fired' && i.level !== undefined && i.level > level.level)
+      .sort((a, b) => a.at.localeCompare(b.at))[0];
+    if (!higher) continue;
+    items.push({
+      at: higher.at,
+      text: t('web:task.ladderLevel', { level: level.level, action: level.action }),
+      state: 'skipped',
+      level: level.level,
+    });
+  }
+  items.sort((a, b) => a.at.localeCompare(b.at) || (a.level ?? 0) - (b.level ?? 0));
   if (!items.length) return html`<p>${t('web:task.ladderNone')}</p>`;
   return html`<ol class="ladder">
     ${items.map(
       (i) =>
         html`<li class="${i.state}">
           <strong>${i.text}</strong> —
-          ${i.state === 'fired' ? t('web:task.ladderFired', { at: instantText(i.at, tz) }) : t('web:task.ladderNext', { at: instantText(i.at, tz) })}
+          ${
+            i.state === 'fired'
+              ? t('web:task.ladderFired', { at: instantText(i.at, tz) })
+              : i.state === 'skipped'
+                ? t('web:task.ladderSkipped')
+                : t('web:task.ladderNext', { at: instantText(i.at, tz) })
+          }
         </li>`,
     )}
   </ol>`;

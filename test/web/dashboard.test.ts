@@ -215,6 +215,29 @@ t.test('the web dashboard in Chromium', async (t) => {
     await leaderSide.context.close();
   });
 
+  await t.test("the task page's ladder: what fired, what was passed over, what comes next and when; the notifications", async (t) => {
+    const { context, page } = await open();
+    await signIn(page, leader.token);
+    await page.goto(`${base}/web/plans/${PLAN}/tasks/t05%40xa-a1`);
+    const task = (await api(`/api/plans/${PLAN}/tasks/t05%40xa-a1`)).task;
+    t.ok(task.escalationLevel > 0, 'a task overdue since 2022 has been escalated');
+    const fired = await page.locator('ol.ladder li.fired').count();
+    const skipped = await page.locator('ol.ladder li.skipped').count();
+    t.ok(fired >= 1, 'the level that fired');
+    t.equal(fired + skipped, task.escalationLevel, 'every level up to the one reached: fired or passed over');
+    t.match(await page.locator('ol.ladder li.fired').last().innerText(), `Cấp ${task.escalationLevel}`);
+    t.match(await page.locator('ol.ladder').innerText(), /Đã thực hiện lúc \d\d\/\d\d\/\d{4} \d\d:\d\d/);
+    t.match(
+      await page.locator('section[aria-labelledby=notifications]').innerText(),
+      'Không gửi được',
+      'a level without any contact is not sent, and says so',
+    );
+    await page.goto(`${base}/web/plans/${PLAN}/tasks/t03`);
+    t.ok((await page.locator('ol.ladder li.next').count()) > 0, 'an open task in time: the steps ahead');
+    t.match(await page.locator('ol.ladder').innerText(), /Dự kiến lúc \d\d\/\d\d\/\d{4}/);
+    await context.close();
+  });
+
   await t.test('accessibility, content security policy, keyboard and screenshots of the overview, a plan page and a task page', async (t) => {
     for (const [name, viewport] of [
       ['desktop', DESKTOP],

@@ -121,6 +121,7 @@ export const web: CatalogueOf<typeof vi> = {
     ladderDeadline: 'Deadline',
     ladderFired: 'Done at {{at}}',
     ladderNext: 'Planned for {{at}}',
+    ladderSkipped: 'Not sent on its own: a higher level was due at once',
     ladderNone: 'No steps.',
     notifications: 'Notifications',
     notificationsNone: 'No notification yet.',

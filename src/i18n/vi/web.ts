@@ -119,6 +119,7 @@ export const web = {
     ladderDeadline: 'Đến hạn',
     ladderFired: 'Đã thực hiện lúc {{at}}',
     ladderNext: 'Dự kiến lúc {{at}}',
+    ladderSkipped: 'Không thực hiện riêng: đã đến thẳng cấp cao hơn',
     ladderNone: 'Không có bước nào.',
     notifications: 'Thông báo đã gửi',
     notificationsNone: 'Chưa có thông báo nào.',
