@@ -27,7 +27,7 @@ import { translator, type Translate } from '../i18n';
 import { localDate } from '../plan/calendar';
 import { APP_JS, STYLE_CSS } from './assets';
 import { dateText } from './format';
-import { taskNotifications } from './queries';
+import { agencyName, taskNotifications } from './queries';
 import { byRisk, errorPage, flash, overviewPage, planPage, signInPage, taskPage, type PageContext } from './views';
 import { reportWorkbook } from './xlsx';
 
@@ -142,9 +142,11 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf,
   });
 
+  const headerAgency = new WeakMap<FastifyRequest, string>();
   const context = (request: FastifyRequest, reply: FastifyReply): PageContext => ({
     t,
     principal: request.principal ?? undefined,
+    agencyName: headerAgency.get(request),
     csrfToken: reply.generateCsrf(),
   });
   const page = (reply: FastifyReply, body: string, status = 200) =>
@@ -161,6 +163,11 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
     if (!request.principal && !request.routeOptions.config.anonymous) {
       if (request.method === 'GET') return reply.redirect('/web/sign-in?expired=1', 303);
       throw new ProblemError('unauthenticated', t('web:signIn.expired'));
+    }
+    // The header names the person's agency as the plans spell it; only pages show it.
+    if (request.method === 'GET' && request.principal?.agency && !request.routeOptions.config.anonymous) {
+      const name = await agencyName(db, request.principal.agency);
+      if (name) headerAgency.set(request, name);
     }
   });
   // Every state-changing form, sign-in and sign-out included.

@@ -15,6 +15,8 @@ import { dateText, deadlineText, instantText, numberText } from './format';
 export interface PageContext {
   t: Translate;
   principal?: Principal;
+  /** The principal's agency by its name, when a plan names it. */
+  agencyName?: string;
   csrfToken: string;
 }
 
@@ -23,7 +25,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, status?:
   const who = principal
     ? html`<span
           >${t('web:nav.signedInAs', { name: principal.name, role: t(`web:roles.${principal.role}`) })}${
-            principal.agency ? html`, ${t('web:nav.agency', { agency: principal.agency })}` : ''
+            principal.agency ? html`, ${t('web:nav.agency', { agency: ctx.agencyName ?? principal.agency })}` : ''
           }</span
         >
         <form method="post" action="/web/sign-out">${csrfField(ctx)}<button type="submit">${t('web:nav.signOut')}</button></form>`

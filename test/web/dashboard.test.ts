@@ -102,6 +102,7 @@ t.test('the web dashboard in Chromium', async (t) => {
     t.equal(awaitingBefore, 0);
     t.equal(overdueBefore, (await api(`/api/plans/${PLAN}`)).counts.open_overdue, 'the overview shows the API counts');
     t.ok(await page.locator('text=Nhiệm vụ chưa xong của cơ quan Sở Tư pháp').isVisible(), "staff see their agency's tasks");
+    t.match(await page.locator('header.top').innerText(), 'cơ quan Sở Tư pháp', 'the header names the agency');
 
     await page.click(`a[href="/web/plans/${PLAN}/tasks/t01"] >> nth=0`);
     t.match(await page.locator('h1').innerText(), 't01 — Ban hành kế hoạch làm sạch dữ liệu hộ tịch');
@@ -314,30 +315,48 @@ t.test('the web dashboard in Chromium', async (t) => {
     await context.close();
   });
 
-  await t.test('the .xlsx report reads back with the totals of the API report; the CSV is the API CSV', async (t) => {
-    const { context, page } = await open();
-    await signIn(page, leader.token);
-    const apiReport = await api(`/api/plans/${PLAN}/report`);
-    const response = await page.request.get(`${base}/web/plans/${PLAN}/report?asOf=${apiReport.asOf}&format=xlsx`);
-    t.equal(response.status(), 200);
-    t.match(response.headers()['content-type'], 'spreadsheetml');
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load((await response.body()) as unknown as ArrayBuffer);
-    const sheet = workbook.worksheets[0]!;
-    const header = sheet.getRow(2).values as unknown[];
-    const total = sheet.getRow(sheet.rowCount).values as unknown[];
-    t.equal(total[1], 'Tổng cộng');
-    const columns = apiReport.columns as Record<string, string>;
-    for (const [field, heading] of Object.entries(columns).filter(([field]) => field in apiReport.totals)) {
-      const index = header.indexOf(heading);
-      t.ok(index > 1, `the heading "${heading}"`);
-      t.equal(total[index], apiReport.totals[field], `${heading}: the API's total, as a number`);
-    }
-    t.equal(sheet.rowCount, 2 + apiReport.agencies.length + 1, 'one row per agency and the total');
+  await t.test(
+    'the .xlsx report reads back with the figures of the API report, today and a past day, per agency and per district; the CSV is the API CSV',
+    async (t) => {
+      const { context, page } = await open();
+      await signIn(page, leader.token);
+      const today = (await api(`/api/plans/${PLAN}/report`)).asOf as string;
+      for (const [asOf, level] of [
+        [today, 'agency'],
+        [today, 'district'],
+        ['2022-12-01', 'agency'],
+      ] as const) {
+        const apiReport = await api(`/api/plans/${PLAN}/report?asOf=${asOf}&level=${level}`);
+        const response = await page.request.get(`${base}/web/plans/${PLAN}/report?asOf=${asOf}&level=${level}&format=xlsx`);
+        t.equal(response.status(), 200);
+        t.match(response.headers()['content-type'], 'spreadsheetml');
+        t.match(response.headers()['content-disposition'], `${PLAN}-${asOf}.xlsx`);
+        const workbook = new ExcelJS.Workbook();
+        await workbook.xlsx.load((await response.body()) as unknown as ArrayBuffer);
+        const sheet = workbook.worksheets[0]!;
+        const header = sheet.getRow(2).values as unknown[];
+        const rowOf = (i: number) => sheet.getRow(3 + i).values as unknown[];
+        const total = sheet.getRow(sheet.rowCount).values as unknown[];
+        t.equal(total[1], 'Tổng cộng');
+        t.equal(sheet.rowCount, 2 + apiReport.agencies.length + 1, `${asOf} ${level}: one row per agency and the total`);
+        const columns = Object.entries(apiReport.columns as Record<string, string>).filter(([field]) => field in apiReport.totals);
+        for (const [field, heading] of columns) {
+          const index = header.indexOf(heading);
+          t.ok(index > 1, `the heading "${heading}"`);
+          t.equal(total[index], apiReport.totals[field], `${asOf} ${level}, ${heading}: the API's total, as a number`);
+          apiReport.agencies.forEach((agency: Record<string, unknown>, i: number) => {
+            t.equal(rowOf(i)[index], agency[field], `${asOf} ${level}, ${String(agency.name)}, ${heading}`);
+          });
+        }
+        t.equal(rowOf(0)[1], apiReport.agencies[0].name, 'the agencies in the API order');
+      }
+      const past = await api(`/api/plans/${PLAN}/report?asOf=2022-12-01`);
+      t.equal(past.totals.doneLate, 0, 'on 01/12/2022 nothing was done yet: the day is judged from its own facts');
 
-    const csv = await page.request.get(`${base}/web/plans/${PLAN}/report?asOf=${apiReport.asOf}&format=csv`);
-    const apiCsv = await stack.inject({ method: 'GET', url: `/api/plans/${PLAN}/report?asOf=${apiReport.asOf}&format=csv`, token: admin.token });
-    t.equal(await csv.text(), apiCsv.payload, 'the CSV is the API report CSV');
-    await context.close();
-  });
+      const csv = await page.request.get(`${base}/web/plans/${PLAN}/report?asOf=${today}&format=csv`);
+      const apiCsv = await stack.inject({ method: 'GET', url: `/api/plans/${PLAN}/report?asOf=${today}&format=csv`, token: admin.token });
+      t.equal(await csv.text(), apiCsv.payload, 'the CSV is the API report CSV');
+      await context.close();
+    },
+  );
 });
