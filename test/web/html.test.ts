@@ -47,4 +47,7 @@ t.test('a task title from a plan file cannot inject markup into a page', async (
   t.match(out, 'Sở &quot;Tư pháp&quot;');
   t.match(out, '30/11/2022', 'the deadline as dd/mm/yyyy in Asia/Ho_Chi_Minh');
   t.match(out, 'Quá hạn');
+  const english = taskTable({ t: translator('en'), csrfToken: '' }, [task], new Map(), 'Asia/Ho_Chi_Minh').value;
+  t.match(english, 'Overdue', 'KEHOACH_LANG=en: the same page in English');
+  t.match(english, '>Deadline<');
 });
