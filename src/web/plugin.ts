@@ -33,6 +33,8 @@ import { reportWorkbook } from './xlsx';
 
 export const SESSION_COOKIE = 'kehoach_session';
 const SESSION_HOURS = 12;
+/** The most tasks a plan page lists; past it the page says so and the filters narrow it. */
+const TASK_PAGE_LIMIT = 500;
 
 export interface WebOptions extends RouteDeps {
   /** Signs the session and CSRF cookies; every API process behind one address needs the same one. */
@@ -272,7 +274,7 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
     };
     const [status, tasks] = await Promise.all([
       planWithCounts(db, planId, now, { level: q.level, ...(q.parent ? { parent: q.parent } : {}) }),
-      listTasks(db, planId, filters, now, 500),
+      listTasks(db, planId, filters, now, TASK_PAGE_LIMIT),
     ]);
     if (!status) throw new ProblemError('not-found', t('web:errors.notFound'));
     const outs = tasks.rows.map((r) => toTaskOut(r.state, r.facts, now)).sort(byRisk);
@@ -290,6 +292,7 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
         agencies: list,
         filters: { agency, category: q.category, dueSoon: Boolean(q.dueSoon), waiting: Boolean(q.waiting), escalationLevel: q.escalationLevel },
         tasks: outs,
+        truncated: tasks.next !== undefined,
         maxLevel,
         today: localDate(now.toISOString(), plan.timezone),
       }),

@@ -241,6 +241,8 @@ export interface PlanPageData {
   agencies: { id: string; name: string }[];
   filters: { agency?: string; category?: Category; dueSoon?: boolean; waiting?: boolean; escalationLevel?: number };
   tasks: TaskOut[];
+  /** More tasks match than the page lists (the first ones by deadline are listed). */
+  truncated: boolean;
   maxLevel: number;
   today: string;
 }
@@ -376,7 +378,9 @@ export function planPage(ctx: PageContext, d: PlanPageData): string {
         <h2 id="tasks">${t('web:plan.tasks')}</h2>
         <h3 class="muted" style="font-size:1rem">${t('web:plan.filters')}</h3>
         ${filters}
-        <p role="status">${d.tasks.length ? t('web:plan.tasksShown', { count: d.tasks.length }) : t('web:plan.tasksNone')}</p>
+        <p role="status">
+          ${d.tasks.length ? t('web:plan.tasksShown', { count: d.tasks.length }) : t('web:plan.tasksNone')}${d.truncated ? html` ${t('web:plan.tasksTruncated', { count: d.tasks.length })}` : ''}
+        </p>
         ${d.tasks.length ? taskTable(ctx, d.tasks, d.names, d.plan.timezone) : ''}
       </section>
       <section aria-labelledby="report">

@@ -70,6 +70,7 @@ export const web: CatalogueOf<typeof vi> = {
     total: 'Total',
     tasks: 'Tasks',
     tasksShown: '{{count}} tasks, overdue and due-soon ones first',
+    tasksTruncated: 'Only the {{count}} tasks with the earliest deadlines are listed; use the filters to narrow the list.',
     tasksNone: 'No task matches the filters.',
     filters: 'Filter tasks',
     filterAgency: 'Agency (lead or supporting)',

@@ -68,6 +68,7 @@ export const web = {
     total: 'Tổng số',
     tasks: 'Nhiệm vụ',
     tasksShown: '{{count}} nhiệm vụ, nhiệm vụ quá hạn và sắp đến hạn ở trên cùng',
+    tasksTruncated: 'Chỉ hiện {{count}} nhiệm vụ có thời hạn sớm nhất; dùng bộ lọc để thu hẹp danh sách.',
     tasksNone: 'Không có nhiệm vụ nào khớp bộ lọc.',
     filters: 'Lọc nhiệm vụ',
     filterAgency: 'Cơ quan (chủ trì hoặc phối hợp)',
