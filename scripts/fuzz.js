@@ -60,7 +60,7 @@ async function main() {
     const timer = setTimeout(() => reject(new Error(`kehoach up did not start in 300 s:\n${serverLog.join('')}`)), 300_000);
     up.stdout.on('data', (chunk) => {
       collect(chunk);
-      if (serverLog.join('').includes('kehoach is running')) {
+      if (serverLog.join('').includes('kehoach đang chạy')) {
         clearTimeout(timer);
         resolve();
       }

@@ -3,20 +3,10 @@
  * OpenAPI document is generated from them, so a change here is a change to the contract.
  */
 import { z } from 'zod';
-import {
-  CATEGORIES,
-  CATEGORY_LABELS,
-  DEADLINE_STATE_LABELS,
-  DEADLINE_STATES,
-  PROGRESS,
-  PROGRESS_LABELS,
-  categoryAt,
-  deadlineAtInstant,
-  deadlineStateAt,
-  type TaskFacts,
-} from '../domain';
+import { CATEGORIES, DEADLINE_STATES, PROGRESS, categoryAt, deadlineAtInstant, deadlineStateAt, type TaskFacts } from '../domain';
 import type { TaskStateView } from '../domain';
 import { apiText } from '../i18n';
+import { labelsFor } from '../i18n';
 
 export { CATEGORIES, DEADLINE_STATES, PROGRESS };
 export const ROLES = ['staff', 'leader', 'admin'] as const;
@@ -124,6 +114,7 @@ export function toTaskOut(state: TaskStateView, facts: TaskFacts, at: Date = new
   const category = categoryAt(facts, atMs);
   const deadlineState = deadlineStateAt(facts, atMs);
   const deadlineMs = deadlineAtInstant(facts, atMs);
+  const words = labelsFor();
   return {
     planId: state.planId,
     key: taskKey(state),
@@ -140,9 +131,9 @@ export function toTaskOut(state: TaskStateView, facts: TaskFacts, at: Date = new
     deadlineState,
     ...(category ? { category } : {}),
     labels: {
-      progress: PROGRESS_LABELS[facts.progress],
-      deadlineState: DEADLINE_STATE_LABELS[deadlineState],
-      ...(category ? { category: CATEGORY_LABELS[category] } : {}),
+      progress: words.progress[facts.progress],
+      deadlineState: words.deadlineState[deadlineState],
+      ...(category ? { category: words.category[category] } : {}),
     },
     ...(deadlineMs !== undefined ? { deadlineAt: new Date(deadlineMs).toISOString() } : {}),
     ...(facts.dueSoonAt ? { dueSoonAt: facts.dueSoonAt } : {}),

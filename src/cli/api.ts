@@ -9,6 +9,7 @@ import { startApiServer } from '../api/server';
 import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { connectTemporal, DEFAULT_TEMPORAL_ADDRESS } from '../temporal/client';
+import { cliText } from '../i18n';
 
 const USAGE = [
   'Usage: kehoach api',
@@ -51,7 +52,7 @@ export async function run(args: string[]): Promise<number> {
       { host: config.host, port: config.port },
     );
     lifecycle.onClose('API', () => server.close());
-    process.stderr.write(`kehoach api: listening on ${server.url} (docs ${server.url}/docs)\n`);
+    process.stderr.write(`${cliText('service.apiListening', { url: server.url })}\n`);
   } catch (error) {
     return lifecycle.fail(error);
   }

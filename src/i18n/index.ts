@@ -23,6 +23,8 @@ type Leaves<T, Prefix extends string = ''> = {
 }[keyof T & string];
 /** Every key of the API's namespace, dotted ("problem.forbidden", "field.missing"). */
 export type ApiKey = Leaves<typeof vi.api>;
+/** Every key of the CLI's namespace, dotted ("report.usage", "up.running"). */
+export type CliKey = Leaves<typeof vi.cli>;
 
 declare module 'i18next' {
   interface CustomTypeOptions {
@@ -80,4 +82,14 @@ export function rejectionText(key: string, values: unknown, language: Language =
 /** A sentence of the API's catalogue in the language of KEHOACH_LANG (problem details, field messages). */
 export function apiText(key: ApiKey, values: Record<string, unknown> = {}): string {
   return translator()(`api:${key}`, values);
+}
+
+/** The words for where a task stands (QĐ 42 categories, progress, deadline state, report headings) in one language. */
+export function labelsFor(language: Language = languageFromEnv()): (typeof catalogues)[Language]['labels'] {
+  return catalogues[language].labels;
+}
+
+/** A sentence of the CLI's catalogue in the language of KEHOACH_LANG. */
+export function cliText(key: CliKey, values: Record<string, unknown> = {}): string {
+  return translator()(`cli:${key}`, values);
 }

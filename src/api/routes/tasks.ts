@@ -39,11 +39,11 @@ import {
   type RollupOut,
   type TaskOut,
 } from '../schemas';
-import { CATEGORY_LABELS, DEADLINE_STATE_LABELS, PROGRESS_LABELS, rollUp, rollupCategory, rollupDeadlineState, rollupProgress } from '../../domain';
+import { rollUp, rollupCategory, rollupDeadlineState, rollupProgress } from '../../domain';
 import { multiLineText } from '../fields';
 import { sendUpdate } from '../temporal-errors';
 import type { RouteDeps } from '../app';
-import { apiText, rejectionText } from '../../i18n';
+import { apiText, labelsFor, rejectionText } from '../../i18n';
 
 const planParams = z.strictObject({ planId: slug });
 const taskParams = z.strictObject({
@@ -439,6 +439,7 @@ function rolledUpTask(workflowId: string, plan: PlanRow | undefined, members: Ta
       .filter((v): v is string => v !== undefined)
       .sort()
       .pop();
+  const words = labelsFor();
   return {
     planId: first.planId,
     key: first.taskId,
@@ -453,9 +454,9 @@ function rolledUpTask(workflowId: string, plan: PlanRow | undefined, members: Ta
     deadlineState: whole.deadlineState,
     ...(whole.category ? { category: whole.category } : {}),
     labels: {
-      progress: PROGRESS_LABELS[whole.progress],
-      deadlineState: DEADLINE_STATE_LABELS[whole.deadlineState],
-      ...(whole.category ? { category: CATEGORY_LABELS[whole.category] } : {}),
+      progress: words.progress[whole.progress],
+      deadlineState: words.deadlineState[whole.deadlineState],
+      ...(whole.category ? { category: words.category[whole.category] } : {}),
     },
     ...(whole.deadlineAt ? { deadlineAt: whole.deadlineAt } : {}),
     deadlineVersion: Math.max(...members.map((m) => m.state.deadlineVersion)),

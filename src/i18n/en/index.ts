@@ -1,7 +1,9 @@
 import type { CatalogueOf } from '../catalogue';
 import type { vi } from '../vi';
 import { api } from './api';
+import { cli } from './cli';
 import { common } from './common';
+import { labels } from './labels';
 import { rejection } from './rejection';
 
-export const en: CatalogueOf<typeof vi> = { common, api, rejection };
+export const en: CatalogueOf<typeof vi> = { common, api, cli, labels, rejection };

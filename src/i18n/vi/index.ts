@@ -1,6 +1,8 @@
 /** The Vietnamese catalogue, one namespace per area: it defines the keys every language must have. */
 import { api } from './api';
+import { cli } from './cli';
 import { common } from './common';
+import { labels } from './labels';
 import { rejection } from './rejection';
 
-export const vi = { common, api, rejection };
+export const vi = { common, api, cli, labels, rejection };
