@@ -212,7 +212,7 @@ t.test('crash drills: API, worker, Temporal and Postgres killed mid-burst', asyn
     const check = startKehoach(['check'], env);
     const code = await check.exited;
     t.equal(code, 0, check.output());
-    t.match(check.output(), /4 plans, \d+ tasks checked: the read model matches the workflows/);
+    t.match(check.output(), /Đã kiểm tra 4 kế hoạch, \d+ nhiệm vụ: dữ liệu đọc khớp với các workflow/);
   });
 
   for (const line of figures) t.comment(line);

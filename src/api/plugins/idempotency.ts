@@ -82,6 +82,8 @@ async function idempotency(app: FastifyInstance, options: IdempotencyOptions): P
     switch (claim.outcome) {
       case 'claimed':
         request.idempotency = pending;
+        // The key is the request id of the events this request records: logged, an operator can follow it.
+        request.log.info({ idempotencyKey: key }, 'idempotency key claimed');
         return;
       case 'mismatch':
         throw new ProblemError('idempotency-key-reuse', apiText('idempotencyKeyReused', { key }));

@@ -73,6 +73,11 @@ export const cli: CatalogueOf<typeof vi> = {
     ].join('\n'),
     unknownOption: 'unknown option {{options}}',
     databaseUrlMissing: 'DATABASE_URL is not set; set it to the read model database.',
+    field: '{{field}}: read model {{row}}, workflow {{workflow}}',
+    repaired: '— repaired',
+    clean: '{{plans}} plans, {{tasks}} tasks checked: the read model matches the workflows.',
+    differ: '{{plans}} plans, {{tasks}} tasks checked: {{count}} differ (run with --repair to project them again from the workflows).',
+    differRepaired: '{{plans}} plans, {{tasks}} tasks checked: {{count}} differ.',
   },
   up: {
     usage: 'Usage: kehoach up [--no-apply]\n\nRuns Temporal, Postgres, the worker and the API on this machine and applies plans/*.yaml.',

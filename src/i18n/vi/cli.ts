@@ -71,6 +71,11 @@ export const cli = {
     ].join('\n'),
     unknownOption: 'không có tuỳ chọn {{options}}',
     databaseUrlMissing: 'chưa đặt DATABASE_URL; hãy đặt nó trỏ tới cơ sở dữ liệu đọc.',
+    field: '{{field}}: dữ liệu đọc {{row}}, workflow {{workflow}}',
+    repaired: '— đã ghi lại',
+    clean: 'Đã kiểm tra {{plans}} kế hoạch, {{tasks}} nhiệm vụ: dữ liệu đọc khớp với các workflow.',
+    differ: 'Đã kiểm tra {{plans}} kế hoạch, {{tasks}} nhiệm vụ: {{count}} sai lệch (chạy với --repair để ghi lại từ các workflow).',
+    differRepaired: 'Đã kiểm tra {{plans}} kế hoạch, {{tasks}} nhiệm vụ: {{count}} sai lệch.',
   },
   up: {
     usage: 'Cách dùng: kehoach up [--no-apply]\n\nChạy Temporal, Postgres, worker và API trên máy này và áp dụng plans/*.yaml.',
