@@ -66,6 +66,8 @@ t.test('errors name the variable and say what to write', async (t) => {
   t.throws(() => loadConfig({ TEMPORAL_TLS_CERT: '/c.pem' }), { message: /TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/ });
   t.throws(() => loadConfig({ KEHOACH_URL: 'not a url' }), { message: /KEHOACH_URL must be a URL/ });
   t.throws(() => loadConfig({ KEHOACH_SESSION_SECRET: 'ngắn' }), { message: /KEHOACH_SESSION_SECRET must be at least 32 characters/ });
+  t.throws(() => loadConfig({ KEHOACH_LANG: 'fr' }), { name: 'ConfigError', message: /KEHOACH_LANG="fr"[\s\S]*use "vi"/ });
+  t.doesNotThrow(() => loadConfig({ KEHOACH_LANG: 'en' }));
   const error = (() => {
     try {
       loadConfig({ PORT: 'x', KEHOACH_TEMPORAL_PORT: 'y' });

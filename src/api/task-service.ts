@@ -9,12 +9,13 @@ import type { Database } from '../db/client';
 import { taskWorkflowId } from '../workflows/ids';
 import { complete, confirm, decideExtension, pause, reportProgress, requestExtension, resume, returnTask } from '../workflows/messages';
 import type { TaskStateView, WriteContext } from '../domain';
-import { CATEGORY_LABELS, DEADLINE_STATE_LABELS, PROGRESS_LABELS, rollUp, rollupCategory, rollupDeadlineState, rollupProgress } from '../domain';
+import { rollUp, rollupCategory, rollupDeadlineState, rollupProgress } from '../domain';
+import { apiText, labelsFor, rejectionText } from '../i18n';
 import { actorOf, type Principal } from './plugins/auth';
 import { assertMayWrite, type TaskWrite } from './permissions';
 import { ProblemError } from './problem';
 import { getPlan, getTask, taskEventsOf, taskMembers, type PlanRow, type TaskRow } from './read-model';
-import { isoDate, isoInstant, parseTaskKey, slug, toTaskOut, vietnameseIssueMessage, type RollupOut, type TaskOut } from './schemas';
+import { isoDate, isoInstant, parseTaskKey, slug, toTaskOut, issueMessage, type RollupOut, type TaskOut } from './schemas';
 import { multiLineText } from './fields';
 import { sendUpdate } from './temporal-errors';
 import type { RouteDeps } from './app';
@@ -30,13 +31,9 @@ const reason = multiLineText();
 export function resolveWorkflowId(planId: string, key: string): { workflowId: string; key: string } {
   const ref = parseTaskKey(key);
   if (!ref) {
-    throw new ProblemError(
-      'validation',
-      `Mã nhiệm vụ "${key}" không hợp lệ: dùng taskId, taskId@donvi hoặc taskId#kỳ (mã hoá URL: @ → %40, # → %23).`,
-      {
-        errors: [{ path: 'params.taskId', message: 'không hợp lệ' }],
-      },
-    );
+    throw new ProblemError('validation', apiText('taskKeyInvalid', { key }), {
+      errors: [{ path: 'params.taskId', message: apiText('invalid') }],
+    });
   }
   return { workflowId: taskWorkflowId({ planId, ...ref }), key };
 }
@@ -44,7 +41,7 @@ export function resolveWorkflowId(planId: string, key: string): { workflowId: st
 export async function loadTask(db: Database, planId: string, key: string): Promise<TaskRow> {
   const { workflowId } = resolveWorkflowId(planId, key);
   const row = await getTask(db, workflowId);
-  if (!row) throw new ProblemError('not-found', `Kế hoạch ${planId} không có nhiệm vụ ${key}.`);
+  if (!row) throw new ProblemError('not-found', apiText('taskNotFound', { plan: planId, task: key }));
   return row;
 }
 
@@ -60,7 +57,7 @@ export async function readTaskDetail(db: Database, planId: string, key: string) 
     whole ? taskMembers(db, planId, ref.taskId) : Promise.resolve([]),
     whole ? getPlan(db, planId) : Promise.resolve(undefined),
   ]);
-  if (!row && members.length === 0) throw new ProblemError('not-found', `Kế hoạch ${planId} không có nhiệm vụ ${key}.`);
+  if (!row && members.length === 0) throw new ProblemError('not-found', apiText('taskNotFound', { plan: planId, task: key }));
   const now = new Date();
   const rolled = members.length > 0 ? rollupOf(members, now) : undefined;
   const task = row ? toTaskOut(row.state, row.facts, now) : rolledUpTask(workflowId, plan, members, rolled!);
@@ -109,10 +106,8 @@ export const TASK_WRITES: Record<TaskWrite, WriteSpec<z.ZodType, WriteContext>> 
     update: complete,
     toInput: (body, context) => {
       if (body.completedAt && context.actor.role !== 'admin') {
-        throw new ProblemError(
-          'forbidden',
-          'Chỉ quản trị viên được ghi lùi ngày hoàn thành (completedAt); bỏ trường này để ghi nhận hoàn thành lúc này.',
-        );
+        // The workflow refuses it too (src/domain/permissions.ts); refused here, it costs no round trip.
+        throw new ProblemError('forbidden', rejectionText('backdatedCompletionAdminOnly', { field: 'completedAt' })!);
       }
       return {
         ...context,
@@ -151,7 +146,7 @@ export const TASK_WRITES: Record<TaskWrite, WriteSpec<z.ZodType, WriteContext>> 
     summary: 'Report progress toward the target (lead or supporting agency staff)',
     body: z
       .strictObject({ value: z.number().finite().optional(), note: optionalNote })
-      .refine((b) => b.value !== undefined || b.note !== undefined, { message: 'cần ít nhất value hoặc note' }),
+      .refine((b) => b.value !== undefined || b.note !== undefined, { error: () => apiText('progressNeedsValueOrNote') }),
     update: reportProgress,
     toInput: (body, context) => ({ ...context, value: body.value, note: body.note }),
   }),
@@ -200,7 +195,7 @@ export const TASK_WRITE_NAMES = Object.keys(TASK_WRITES) as TaskWrite[];
  * route's (a web form's fields go through this); a refusal is the API's 400 problem.
  */
 export function parseWriteBody(name: TaskWrite, body: unknown): unknown {
-  const parsed = TASK_WRITES[name].body.safeParse(body, { error: vietnameseIssueMessage });
+  const parsed = TASK_WRITES[name].body.safeParse(body, { error: issueMessage });
   if (parsed.success) return parsed.data;
   throw new ProblemError('validation', parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '), {
     errors: parsed.error.issues.map((issue) => ({ path: ['body', ...issue.path].join('.'), message: issue.message })),
@@ -228,12 +223,12 @@ export async function performTaskWrite(
     input: spec.toInput(body, context, params),
     updateId: ids.updateId,
     timeoutMs: deps.config.updateTimeoutMs,
-    subject: `nhiệm vụ ${params.taskId} của kế hoạch ${params.planId}`,
+    subject: apiText('subjectTask', { task: params.taskId, plan: params.planId }),
   });
   // The workflow projected its change before answering: answer from the row, judged by the
   // same rule over the same facts as every GET.
   const row = await getTask(db, result.workflowId);
-  if (!row) throw new ProblemError('not-found', `Kế hoạch ${params.planId} không có nhiệm vụ ${params.taskId}.`);
+  if (!row) throw new ProblemError('not-found', apiText('taskNotFound', { plan: params.planId, task: params.taskId }));
   return toTaskOut(row.state, row.facts);
 }
 
@@ -322,6 +317,7 @@ function rolledUpTask(workflowId: string, plan: PlanRow | undefined, members: Ta
       .filter((v): v is string => v !== undefined)
       .sort()
       .pop();
+  const words = labelsFor();
   return {
     planId: first.planId,
     key: first.taskId,
@@ -336,9 +332,9 @@ function rolledUpTask(workflowId: string, plan: PlanRow | undefined, members: Ta
     deadlineState: whole.deadlineState,
     ...(whole.category ? { category: whole.category } : {}),
     labels: {
-      progress: PROGRESS_LABELS[whole.progress],
-      deadlineState: DEADLINE_STATE_LABELS[whole.deadlineState],
-      ...(whole.category ? { category: CATEGORY_LABELS[whole.category] } : {}),
+      progress: words.progress[whole.progress],
+      deadlineState: words.deadlineState[whole.deadlineState],
+      ...(whole.category ? { category: words.category[whole.category] } : {}),
     },
     ...(whole.deadlineAt ? { deadlineAt: whole.deadlineAt } : {}),
     deadlineVersion: Math.max(...members.map((m) => m.state.deadlineVersion)),

@@ -107,7 +107,7 @@ export function progressBar(ctx: PageContext, counts: CategoryCounts): SafeHtml 
 export function countBadges(ctx: PageContext, counts: CategoryCounts): SafeHtml {
   const { t } = ctx;
   return html`<ul class="counts">
-    ${CATEGORIES.map((c) => html`<li class="badge c-${c}"><span>${t(`web:categories.${c}`)}</span>: <strong>${counts[c]}</strong></li>`)}${(
+    ${CATEGORIES.map((c) => html`<li class="badge c-${c}"><span>${t(`labels:category.${c}`)}</span>: <strong>${counts[c]}</strong></li>`)}${(
       ['awaiting_confirmation', 'due_soon'] as const
     ).map(
       (k) =>
@@ -119,11 +119,11 @@ export function countBadges(ctx: PageContext, counts: CategoryCounts): SafeHtml 
 }
 
 export function stateBadge(ctx: PageContext, state: DeadlineState): SafeHtml {
-  return html`<span class="badge s-${state}">${ctx.t(`web:deadlineStates.${state}`)}</span>`;
+  return html`<span class="badge s-${state}">${ctx.t(`labels:deadlineState.${state}`)}</span>`;
 }
 
 export function categoryBadge(ctx: PageContext, category: Category | undefined): SafeHtml {
-  return category ? html`<span class="badge c-${category}">${ctx.t(`web:categories.${category}`)}</span>` : html``;
+  return category ? html`<span class="badge c-${category}">${ctx.t(`labels:category.${category}`)}</span>` : html``;
 }
 
 /** At-risk first: overdue, due soon, in time, waiting, no deadline; then by deadline. */
@@ -170,7 +170,7 @@ export function taskTable(ctx: PageContext, tasks: TaskOut[], names: Map<string,
               <td data-label="${cols.lead}">${names.get(task.lead) ?? task.lead}</td>
               <td data-label="${cols.deadline}">${task.deadlineAt ? deadlineText(task.deadlineAt, timezone) : t('web:task.noDeadline')}</td>
               <td data-label="${cols.state}">${stateBadge(ctx, task.deadlineState)}</td>
-              <td data-label="${cols.progress}">${t(`web:progress.${task.progress}`)}</td>
+              <td data-label="${cols.progress}">${t(`labels:progress.${task.progress}`)}</td>
               <td data-label="${cols.escalation}" class="num">${task.escalationLevel}</td>
             </tr>`,
         )}
@@ -271,9 +271,9 @@ export function planPage(ctx: PageContext, d: PlanPageData): string {
           ${CATEGORIES.map((c) =>
             c === 'open_overdue'
               ? html`<th scope="col" class="num" aria-sort="${d.sort === 'overdue' ? 'descending' : 'none'}">
-                  <a href="${query({ sort: 'overdue' })}">${t(`web:categories.${c}`)}</a>
+                  <a href="${query({ sort: 'overdue' })}">${t(`labels:category.${c}`)}</a>
                 </th>`
-              : html`<th scope="col" class="num">${t(`web:categories.${c}`)}</th>`,
+              : html`<th scope="col" class="num">${t(`labels:category.${c}`)}</th>`,
           )}
           <th scope="col" class="num">${colTitles.total}</th>
         </tr>
@@ -289,7 +289,7 @@ export function planPage(ctx: PageContext, d: PlanPageData): string {
                     : ''
                 }
               </td>
-              ${CATEGORIES.map((c) => html`<td class="num" data-label="${t(`web:categories.${c}`)}">${r.counts[c]}</td>`)}
+              ${CATEGORIES.map((c) => html`<td class="num" data-label="${t(`labels:category.${c}`)}">${r.counts[c]}</td>`)}
               <td class="num" data-label="${colTitles.total}">${r.counts.total}</td>
             </tr>`,
         )}
@@ -310,7 +310,7 @@ export function planPage(ctx: PageContext, d: PlanPageData): string {
     <div>
       <label for="f-category">${t('web:plan.filterCategory')}</label>
       <select id="f-category" name="category">
-        ${option('', t('web:plan.any'), !d.filters.category)}${CATEGORIES.map((c) => option(c, t(`web:categories.${c}`), d.filters.category === c))}
+        ${option('', t('web:plan.any'), !d.filters.category)}${CATEGORIES.map((c) => option(c, t(`labels:category.${c}`), d.filters.category === c))}
       </select>
     </div>
     <div>
@@ -595,7 +595,7 @@ export function taskPage(ctx: PageContext, d: TaskPageData): string {
     <dt>${t('web:task.state')}</dt>
     <dd>${stateBadge(ctx, task.deadlineState)} ${categoryBadge(ctx, task.category)}</dd>
     <dt>${t('web:task.progress')}</dt>
-    <dd id="task-progress">${t(`web:progress.${task.progress}`)}</dd>
+    <dd id="task-progress">${t(`labels:progress.${task.progress}`)}</dd>
     ${
       task.output
         ? html`<dt>${t('web:task.output')}</dt>
@@ -612,7 +612,7 @@ export function taskPage(ctx: PageContext, d: TaskPageData): string {
     }
     ${
       task.completedAt
-        ? html`<dt>${t('web:progress.done')}</dt>
+        ? html`<dt>${t('labels:progress.done')}</dt>
             <dd>
               ${t('web:task.completed', { at: instantText(task.completedAt, tz), name: task.completedBy?.name ?? task.completedBy?.id ?? '' })}${task.confirmedAt ? html`; ${t('web:task.confirmed', { at: instantText(task.confirmedAt, tz) })}` : ''}
             </dd>`
@@ -620,13 +620,13 @@ export function taskPage(ctx: PageContext, d: TaskPageData): string {
     }
     ${
       task.returnReason
-        ? html`<dt>${t('web:progress.returned')}</dt>
+        ? html`<dt>${t('labels:progress.returned')}</dt>
             <dd>${t('web:task.returnReason', { reason: task.returnReason })}</dd>`
         : ''
     }
     ${
       task.pauseReason && task.progress === 'paused'
-        ? html`<dt>${t('web:progress.paused')}</dt>
+        ? html`<dt>${t('labels:progress.paused')}</dt>
             <dd>${t('web:task.pauseReason', { reason: task.pauseReason })}</dd>`
         : ''
     }
@@ -663,7 +663,7 @@ export function taskPage(ctx: PageContext, d: TaskPageData): string {
                       <a href="/web/plans/${encodeURIComponent(task.planId)}/tasks/${encodeURIComponent(m.key)}">${name(m.lead)}</a>
                     </td>
                     <td data-label="${t('web:task.state')}">${stateBadge(ctx, m.deadlineState)}</td>
-                    <td data-label="${t('web:task.progress')}">${t(`web:progress.${m.progress}`)}</td>
+                    <td data-label="${t('web:task.progress')}">${t(`labels:progress.${m.progress}`)}</td>
                     <td class="num" data-label="${t('web:task.target')}">
                       ${m.target ? `${m.progressValue !== undefined ? numberText(m.progressValue) : '0'} / ${numberText(m.target.value)} ${m.target.unit}` : ''}
                     </td>

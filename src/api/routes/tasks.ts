@@ -12,6 +12,7 @@ import { deadlineDayBounds, decodeCursor, getPlan, listTasks, tasksDirectedBy } 
 import { CATEGORIES, DEADLINE_STATES, isoDate, isoInstant, PROGRESS, slug, taskDetailSchema, taskSchema, toTaskOut } from '../schemas';
 import { performTaskWrite, readTaskDetail, TASK_WRITE_NAMES, TASK_WRITES, taskParams } from '../task-service';
 import type { RouteDeps } from '../app';
+import { apiText } from '../../i18n';
 
 const planParams = z.strictObject({ planId: slug });
 
@@ -73,13 +74,13 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       const q = request.query;
       const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
       if (q.cursor && !cursor) {
-        throw new ProblemError('validation', 'cursor không hợp lệ: dùng đúng giá trị nextCursor của trang trước.', {
-          errors: [{ path: 'querystring.cursor', message: 'không hợp lệ: dùng đúng giá trị nextCursor của trang trước' }],
+        throw new ProblemError('validation', apiText('cursorInvalid'), {
+          errors: [{ path: 'querystring.cursor', message: apiText('cursorInvalidField') }],
         });
       }
       const now = new Date();
       const planId = request.params.planId;
-      const notFound = () => new ProblemError('not-found', `Không có kế hoạch "${planId}"; GET /api/plans liệt kê các kế hoạch đã áp dụng.`);
+      const notFound = () => new ProblemError('not-found', apiText('planNotFound', { plan: planId }));
       // The plan's timezone and the tasks it directs shape only the day and agency filters; without
       // them the plan is looked up beside the list rather than before it.
       const needsPlan = Boolean(q.agency || (q.deadlineBefore && isDate(q.deadlineBefore)) || (q.deadlineAfter && isDate(q.deadlineAfter)));

@@ -1,6 +1,10 @@
 import type { CatalogueOf } from '../catalogue';
 import type { vi } from '../vi';
+import { api } from './api';
+import { cli } from './cli';
 import { common } from './common';
+import { labels } from './labels';
+import { rejection } from './rejection';
 import { web } from './web';
 
-export const en: CatalogueOf<typeof vi> = { common, web };
+export const en: CatalogueOf<typeof vi> = { common, api, cli, labels, rejection, web };

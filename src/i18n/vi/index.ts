@@ -1,5 +1,9 @@
 /** The Vietnamese catalogue, one namespace per area: it defines the keys every language must have. */
+import { api } from './api';
+import { cli } from './cli';
 import { common } from './common';
+import { labels } from './labels';
+import { rejection } from './rejection';
 import { web } from './web';
 
-export const vi = { common, web };
+export const vi = { common, api, cli, labels, rejection, web };
