@@ -7,8 +7,17 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = 'test/fixtures/plans';
 
-function kehoach(args: string[], cwd = ROOT, input?: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'kehoach.js'), ...args], { cwd, encoding: 'utf8', input });
+/** Runs kehoach in English (the messages most tests assert) unless `language` says otherwise; `undefined` leaves KEHOACH_LANG unset. */
+function kehoach(
+  args: string[],
+  cwd = ROOT,
+  input?: string,
+  language: string | undefined = 'en',
+): { status: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env };
+  delete env.KEHOACH_LANG;
+  if (language !== undefined) env.KEHOACH_LANG = language;
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'kehoach.js'), ...args], { cwd, encoding: 'utf8', input, env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

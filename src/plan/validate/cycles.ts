@@ -53,14 +53,14 @@ export function checkCycles(plan: PlanDocument, tasks: unknown[]): void {
       if (seen === 'active') {
         const whole = [...stack.slice(onStack.get(edge.to)), edge.to];
         // A cycle through thousands of tasks is named by its ends, not listed in full.
-        const cycle = whole.length > 12 ? [...whole.slice(0, 5), `… (${whole.length - 10} more)`, ...whole.slice(-5)] : whole;
+        const shown =
+          whole.length > 12 ? [...whole.slice(0, 5), plan.t('validate:semantics.cycleMore', { more: whole.length - 10 }), ...whole.slice(-5)] : whole;
+        const cycle = shown.join(' → ');
         const self = whole.length === 2;
         plan.error(
           'dependency-cycle',
           plan.nodeAt(edge.path),
-          self
-            ? `dependency cycle (vòng phụ thuộc): ${cycle.join(' → ')}; task '${id}' cannot wait for itself, so count its deadline from 'issue' or from another task`
-            : `dependency cycle (vòng phụ thuộc): ${cycle.join(' → ')}; none of these tasks could ever start, so remove one of these dependencies (dependsOn or deadline.after)`,
+          self ? plan.t('validate:semantics.cycleSelf', { cycle, id }) : plan.t('validate:semantics.cycle', { cycle }),
         );
       } else if (seen === undefined) {
         state.set(edge.to, 'active');

@@ -4,12 +4,16 @@
  * ("task 't05'", "the lead of task 't05'").
  */
 import { isMap, isScalar, type Document, type LineCounter, type Node } from 'yaml';
-import type { Diagnostic, Path, ValidateOptions } from './types';
+import { languageFromEnv, type Language } from '../../i18n';
+import { validateTranslator, type Diagnostic, type Path, type ValidateOptions, type ValidateTranslate } from './types';
 import { isPlain, isSlug } from './values';
 
 export class PlanDocument {
   readonly diagnostics: Diagnostic[] = [];
   readonly root: unknown;
+  /** Every message is made with this: the language of `options.language`, by default KEHOACH_LANG's. */
+  readonly t: ValidateTranslate;
+  readonly language: Language;
 
   constructor(
     readonly doc: Document.Parsed,
@@ -18,6 +22,8 @@ export class PlanDocument {
     readonly options: ValidateOptions,
   ) {
     this.root = doc.toJS({ maxAliasCount: 1000 });
+    this.language = options.language ?? languageFromEnv();
+    this.t = validateTranslator(this.language);
   }
 
   // ---- positions ---------------------------------------------------------------------------
@@ -69,34 +75,38 @@ export class PlanDocument {
 
   // ---- names for messages --------------------------------------------------------------------
 
-  /** "task 't05'", "ladder level 2 of task 't05'", "the plan"… */
+  /** "task 't05'", "ladder level 2 of task 't05'", "the plan"… in the language of the diagnostics. */
   describe(path: Path): string {
-    if (path.length === 0) return 'the plan';
+    const t = this.t;
+    if (path.length === 0) return t('validate:place.plan');
     const last = path[path.length - 1]!;
     const parentPath = path.slice(0, -1);
     const parentKey = parentPath[parentPath.length - 1];
     if (typeof last === 'number') {
       const item = this.valueAt(path);
       const id = isPlain(item) && isSlug(item.id) ? item.id : undefined;
-      if (path.length === 2 && parentKey === 'tasks') return id ? `task '${id}'` : `task ${last + 1}`;
-      if (path.length === 2 && parentKey === 'agencies') return id ? `agency '${id}'` : `agency ${last + 1}`;
-      if (path.length === 2 && parentKey === 'sources') return `source ${last + 1}`;
-      if (parentKey === 'ladder') return `ladder level ${last + 1} of ${this.describe(parentPath.slice(0, -1))}`;
-      if (parentKey === 'contacts') return `contact ${last + 1} of ${this.describe(parentPath.slice(0, -1))}`;
-      if (parentKey === 'reminders') return `reminder ${last + 1} of ${this.describe(parentPath.slice(0, -1))}`;
-      return `item ${last + 1} of '${String(parentKey)}' in ${this.describe(parentPath.slice(0, -1))}`;
+      const number = last + 1;
+      if (path.length === 2 && parentKey === 'tasks') return id ? t('validate:place.task', { id }) : t('validate:place.taskNumber', { number });
+      if (path.length === 2 && parentKey === 'agencies')
+        return id ? t('validate:place.agency', { id }) : t('validate:place.agencyNumber', { number });
+      if (path.length === 2 && parentKey === 'sources') return t('validate:place.source', { number });
+      const owner = this.describe(parentPath.slice(0, -1));
+      if (parentKey === 'ladder') return t('validate:place.ladderLevel', { number, owner });
+      if (parentKey === 'contacts') return t('validate:place.contact', { number, owner });
+      if (parentKey === 'reminders') return t('validate:place.reminder', { number, owner });
+      return t('validate:place.item', { number, key: String(parentKey), owner });
     }
-    if (path.length === 1 && last === 'escalation') return "the plan's escalation policy";
-    if (path.length === 1) return `the plan's ${last}`;
-    if (path.length === 2 && parentKey === 'roles') return `role '${last}'`;
-    if (last === 'escalation') return `the escalation policy of ${this.describe(parentPath)}`;
-    return `the ${last} of ${this.describe(parentPath)}`;
+    if (path.length === 1 && last === 'escalation') return t('validate:place.planEscalation');
+    if (path.length === 1) return t('validate:place.planKey', { key: last });
+    if (path.length === 2 && parentKey === 'roles') return t('validate:place.role', { name: last });
+    if (last === 'escalation') return t('validate:place.escalation', { owner: this.describe(parentPath) });
+    return t('validate:place.key', { key: last, owner: this.describe(parentPath) });
   }
 
   /** "'lead' in task 't05'" or "item 2 of 'support' in task 't05'". */
   field(path: Path): string {
     const last = path[path.length - 1];
-    if (typeof last === 'string') return `'${last}' in ${this.describe(path.slice(0, -1))}`;
+    if (typeof last === 'string') return this.t('validate:place.field', { key: last, owner: this.describe(path.slice(0, -1)) });
     return this.describe(path);
   }
 }

@@ -11,23 +11,24 @@
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { checkCompileCost, checkDocumentBounds, checkPlanTextBounds } from '../bounds';
+import { languageFromEnv } from '../../i18n';
 import type { Plan } from '../schema';
 import { PlanDocument } from './document';
 import { SemanticChecks } from './semantics';
 import { checkStructure, finalParse } from './structure';
-import type { Diagnostic, ValidateOptions } from './types';
+import { validateTranslator, type Diagnostic, type ValidateOptions } from './types';
 import { yamlDiagnostics } from './yaml-problems';
 
 export { checkSchemaComment, schemaComment } from './schema-comment';
 export { closest } from './suggest';
-export type { CalendarSource, Diagnostic, ValidateOptions } from './types';
+export { validateTranslator, type CalendarSource, type Diagnostic, type ValidateOptions, type ValidateTranslate } from './types';
 
 /**
  * Every diagnostic of a parsed document, in document order, and the plan when there is no error.
  * The caller parses with a LineCounter so that positions are 1-based lines and columns.
  */
 export function validatePlanText(text: string, file: string, options: ValidateOptions = {}): { plan?: Plan; diagnostics: Diagnostic[] } {
-  const tooLarge = checkPlanTextBounds(text, file);
+  const tooLarge = checkPlanTextBounds(text, file, validateTranslator(options.language));
   if (tooLarge.length > 0) return { diagnostics: tooLarge };
   const lineCounter = new LineCounter();
   // Duplicate keys are found by the structural pass, which can name the mapping and the first key's line.
@@ -42,19 +43,21 @@ export function validatePlanDocument(
   options: ValidateOptions = {},
   text?: string,
 ): { plan?: Plan; diagnostics: Diagnostic[] } {
-  const diagnostics = yamlDiagnostics(doc, lineCounter, file, text);
+  const language = options.language ?? languageFromEnv();
+  const diagnostics = yamlDiagnostics(doc, lineCounter, file, text, language);
   if (doc.errors.length > 0) return { diagnostics: sortDiagnostics(diagnostics) };
   // Sizes, aliases, control characters and years first: the walk below is what they make costly.
-  const outOfBounds = checkDocumentBounds(doc, lineCounter, file);
+  const t = validateTranslator(language);
+  const outOfBounds = checkDocumentBounds(doc, lineCounter, file, t);
   if (outOfBounds.length > 0) return { diagnostics: sortDiagnostics([...diagnostics, ...outOfBounds]) };
 
-  const document = new PlanDocument(doc, lineCounter, file, options);
+  const document = new PlanDocument(doc, lineCounter, file, { ...options, language });
   checkStructure(document);
   const semantics = new SemanticChecks(document);
   semantics.run();
   const plan = finalParse(document);
   // Counted before anything compiles the plan: units × occurrences can make compiling cost minutes.
-  const tooCostly = plan ? checkCompileCost(plan, doc, lineCounter, file) : [];
+  const tooCostly = plan ? checkCompileCost(plan, doc, lineCounter, file, t) : [];
   if (plan && tooCostly.length === 0 && !document.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) {
     semantics.warnTimetableYears(plan);
   }

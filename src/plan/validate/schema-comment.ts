@@ -1,5 +1,6 @@
 /** The editor schema comment every plan file starts with (yaml-language-server). */
-import type { Diagnostic } from './types';
+import type { Language } from '../../i18n';
+import { validateTranslator, type Diagnostic } from './types';
 
 /** The first line every plan file carries so that editors validate it against plan.schema.json. */
 export function schemaComment(schemaPath: string): string {
@@ -17,17 +18,17 @@ export function checkSchemaComment(
   file: string,
   expectedSchemaPath: string,
   pointsAtSchema: (writtenPath: string) => boolean = () => true,
+  language?: Language,
 ): Diagnostic[] {
+  const t = validateTranslator(language);
   const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const written = /^#\s*yaml-language-server:\s*\$schema=(\S*plan\.schema\.json)\s*$/.exec(firstLine)?.[1];
   const warning = (message: string): Diagnostic[] => [{ file, line: 1, col: 1, severity: 'warning', code: 'schema-comment', message }];
   if (written === undefined) {
-    return warning(`the file does not start with the editor schema comment; make this the first line: ${schemaComment(expectedSchemaPath)}`);
+    return warning(t('validate:file.schemaCommentMissing', { comment: schemaComment(expectedSchemaPath) }));
   }
   if (!/^[a-z]+:\/\//i.test(written) && !pointsAtSchema(written)) {
-    return warning(
-      `the editor schema comment points at '${written}', which does not exist from this file's folder; write: ${schemaComment(expectedSchemaPath)}`,
-    );
+    return warning(t('validate:file.schemaCommentWrongPath', { written, comment: schemaComment(expectedSchemaPath) }));
   }
   return [];
 }

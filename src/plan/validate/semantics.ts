@@ -14,8 +14,8 @@ import { selectUnits, type AgencyNode } from '../units';
 import { checkCycles } from './cycles';
 import type { PlanDocument } from './document';
 import { closest, quoteList } from './suggest';
-import type { Path, Plain } from './types';
-import { DATE_SHAPE, DEFAULT_TIMEZONE, durationSeconds, impossibleDateReason, isPlain, isSlug } from './values';
+import type { Path, Plain, ValidateTranslate } from './types';
+import { DATE_SHAPE, DEFAULT_TIMEZONE, durationSeconds, isRealDate, isPlain, isSlug } from './values';
 
 export class SemanticChecks {
   /** The plan's calendar once checked, for the timetable check after the final parse. */
@@ -23,7 +23,11 @@ export class SemanticChecks {
   /** "<task index>:<year>" already warned about, so a year is named once per task. */
   private readonly warnedYears = new Set<string>();
 
-  constructor(private readonly plan: PlanDocument) {}
+  private readonly t: ValidateTranslate;
+
+  constructor(private readonly plan: PlanDocument) {
+    this.t = plan.t;
+  }
 
   run(): void {
     if (!isPlain(this.plan.root)) return;
@@ -41,25 +45,25 @@ export class SemanticChecks {
       this.plan.error(
         'unknown-reference',
         this.plan.nodeAt(path),
-        `${what} '${value}', which is not an agency of this plan; ${suggestion ? `did you mean '${suggestion}'?` : "add it under 'agencies' or use one of the ids listed there"}`,
+        suggestion
+          ? this.t('validate:semantics.unknownAgencySuggestion', { what, value, suggestion })
+          : this.t('validate:semantics.unknownAgency', { what, value }),
       );
     };
 
     agencies.forEach((agency, index) => {
       if (isPlain(agency) && agency.parent !== undefined)
-        checkAgency(['agencies', index, 'parent'], `the parent of ${this.plan.describe(['agencies', index])} is`);
+        checkAgency(['agencies', index, 'parent'], this.t('validate:semantics.agencyParent', { owner: this.plan.describe(['agencies', index]) }));
     });
     if (isPlain(plan.roles)) {
       for (const [name, role] of Object.entries(plan.roles)) {
-        if (isPlain(role) && role.agency !== undefined) checkAgency(['roles', name, 'agency'], `role '${name}' points at`);
+        if (isPlain(role) && role.agency !== undefined) checkAgency(['roles', name, 'agency'], this.t('validate:semantics.rolePoints', { name }));
       }
     }
     this.checkEscalation(['escalation'], checkAgency, roleNames);
 
     const issuedOn =
-      typeof plan.issuedOn === 'string' && !impossibleDateReason(plan.issuedOn) && /^\d{4}-\d{2}-\d{2}$/.test(plan.issuedOn)
-        ? plan.issuedOn
-        : undefined;
+      typeof plan.issuedOn === 'string' && isRealDate(plan.issuedOn) && /^\d{4}-\d{2}-\d{2}$/.test(plan.issuedOn) ? plan.issuedOn : undefined;
     const calendar = this.checkCalendar(plan);
     this.calendar = calendar;
     this.checkTimezone(plan);
@@ -68,12 +72,12 @@ export class SemanticChecks {
       if (!isPlain(task)) return;
       const path: Path = ['tasks', index];
       const name = this.plan.describe(path);
-      if (task.lead !== undefined) checkAgency([...path, 'lead'], `the lead (cơ quan chủ trì) of ${name} is`);
+      if (task.lead !== undefined) checkAgency([...path, 'lead'], this.t('validate:semantics.lead', { owner: name }));
       if (Array.isArray(task.support)) {
-        task.support.forEach((_, i) => checkAgency([...path, 'support', i], `the support agencies (cơ quan phối hợp) of ${name} include`));
+        task.support.forEach((_, i) => checkAgency([...path, 'support', i], this.t('validate:semantics.support', { owner: name })));
       }
       if (Array.isArray(task.units)) {
-        task.units.forEach((_, i) => checkAgency([...path, 'units', i], `the units of ${name} include`));
+        task.units.forEach((_, i) => checkAgency([...path, 'units', i], this.t('validate:semantics.units', { owner: name })));
       } else if (isPlain(task.units)) {
         this.checkUnitsSelector(task.units, [...path, 'units'], agencies, checkAgency);
       }
@@ -94,18 +98,20 @@ export class SemanticChecks {
   /** A { kind, parent | within } selector that picks no agency would silently drop the task from every unit. */
   private checkUnitsSelector(units: Plain, path: Path, agencies: unknown[], checkAgency: (path: Path, what: string) => void): void {
     const name = this.plan.describe(path.slice(0, 2));
-    if (units.parent !== undefined) checkAgency([...path, 'parent'], `the units of ${name} are under`);
-    if (units.within !== undefined) checkAgency([...path, 'within'], `the units of ${name} are within`);
+    if (units.parent !== undefined) checkAgency([...path, 'parent'], this.t('validate:semantics.unitsUnder', { owner: name }));
+    if (units.within !== undefined) checkAgency([...path, 'within'], this.t('validate:semantics.unitsWithin', { owner: name }));
     if (typeof units.kind !== 'string') return;
     const { parent, within } = units;
     const exists = (id: unknown): boolean => agencies.some((agency) => isPlain(agency) && agency.id === id);
     if ((parent !== undefined && !exists(parent)) || (within !== undefined && !exists(within))) return;
     if (this.selectedUnits(units).length === 0) {
-      const under = `${parent === undefined ? '' : ` under '${String(parent)}'`}${within === undefined ? '' : ` within '${String(within)}'`}`;
+      const under =
+        (parent === undefined ? '' : this.t('validate:semantics.emptyUnitsUnder', { id: String(parent) })) +
+        (within === undefined ? '' : this.t('validate:semantics.emptyUnitsWithin', { id: String(within) }));
       this.plan.error(
         'empty-units',
         this.plan.nodeAt(path),
-        `the units of ${name} select agencies of kind '${units.kind}'${under}, but the plan has none; add those agencies under 'agencies' (with \`parent: ${parent === undefined ? '<id>' : String(parent)}\` where needed) or list the unit ids instead`,
+        this.t('validate:semantics.emptyUnits', { owner: name, kind: units.kind, under, parent: parent === undefined ? '<id>' : String(parent) }),
       );
     }
   }
@@ -134,7 +140,7 @@ export class SemanticChecks {
       this.plan.error(
         'target-per-unit',
         this.plan.keyNodeAt([...targetPath, 'perUnit']),
-        `${name} has 'perUnit' targets but no 'units'; add \`units:\` (the agencies that each carry the task) or give one 'value' for the task`,
+        this.t('validate:semantics.perUnitWithoutUnits', { owner: name }),
       );
       return;
     }
@@ -149,7 +155,11 @@ export class SemanticChecks {
         this.plan.error(
           'target-per-unit',
           this.plan.nodeAt(entryPath),
-          `'${entry.agency}' has a second target in ${name} (the first is on line ${this.plan.position(this.plan.nodeAt([...targetPath, 'perUnit', first, 'agency'])).line}); keep one`,
+          this.t('validate:semantics.perUnitTwice', {
+            agency: entry.agency,
+            owner: name,
+            line: this.plan.position(this.plan.nodeAt([...targetPath, 'perUnit', first, 'agency'])).line,
+          }),
         );
         return;
       }
@@ -160,19 +170,27 @@ export class SemanticChecks {
         this.plan.error(
           'target-per-unit',
           this.plan.nodeAt(entryPath),
-          `'${entry.agency}' is not one of the units of ${name}; ${suggestion ? `did you mean '${suggestion}'?` : `use one of ${quoteList(units.slice(0, 5))}${units.length > 5 ? ', …' : ''}`}`,
+          suggestion
+            ? this.t('validate:semantics.perUnitNotUnitSuggestion', { agency: entry.agency, owner: name, suggestion })
+            : this.t('validate:semantics.perUnitNotUnit', {
+                agency: entry.agency,
+                owner: name,
+                units: `${quoteList(units.slice(0, 5))}${units.length > 5 ? ', …' : ''}`,
+              }),
         );
       }
     });
     if (target.value !== undefined) return;
     const withoutValue = units.filter((unit) => !withValue.has(unit));
     if (task.units === undefined || withoutValue.length > 0) {
-      const shown = quoteList(withoutValue.slice(0, 5)) + (withoutValue.length > 5 ? ` and ${withoutValue.length - 5} more` : '');
-      const which = withoutValue.length > 0 ? ` and ${shown} ${withoutValue.length === 1 ? 'has' : 'have'} none under 'perUnit'` : '';
+      const list = quoteList(withoutValue.slice(0, 5));
+      const shown = withoutValue.length > 5 ? this.t('validate:semantics.andMore', { list, more: withoutValue.length - 5 }) : list;
       this.plan.error(
         'missing-key',
         this.plan.nodeAt(targetPath),
-        `the target of ${name} has no 'value'${which}; add \`value: 100\` for every unit, or each unit's own value under 'perUnit'`,
+        withoutValue.length > 0
+          ? this.t('validate:semantics.targetNoValueUnits', { owner: name, units: shown, count: withoutValue.length })
+          : this.t('validate:semantics.targetNoValue', { owner: name }),
       );
     }
   }
@@ -191,7 +209,9 @@ export class SemanticChecks {
       this.plan.error(
         'duplicate-id',
         this.plan.nodeAt([listKey, index, 'id']),
-        `duplicate ${kind} id '${item.id}' (the first is on line ${firstLine}); give each ${kind} its own id`,
+        kind === 'agency'
+          ? this.t('validate:semantics.duplicateAgencyId', { id: item.id, line: firstLine })
+          : this.t('validate:semantics.duplicateTaskId', { id: item.id, line: firstLine }),
       );
     });
     return ids;
@@ -202,7 +222,9 @@ export class SemanticChecks {
     this.plan.error(
       'unknown-reference',
       this.plan.nodeAt(path),
-      `${this.plan.describe(path.slice(0, 2))} depends on '${id}', which is not a task of this plan; ${suggestion ? `did you mean '${suggestion}'?` : "use the id of a task listed under 'tasks'"}`,
+      suggestion
+        ? this.t('validate:semantics.unknownTaskSuggestion', { owner: this.plan.describe(path.slice(0, 2)), id, suggestion })
+        : this.t('validate:semantics.unknownTask', { owner: this.plan.describe(path.slice(0, 2)), id }),
     );
   }
 
@@ -220,7 +242,7 @@ export class SemanticChecks {
           this.plan.error(
             'reminder-order',
             node,
-            `reminder ${index + 1} of ${owner} is '${String(reminder)}', which is the deadline itself; reminders come before it (the ladder's first level handles the deadline), so remove it or write e.g. "1 working day"`,
+            this.t('validate:semantics.reminderAtDeadline', { number: index + 1, owner, value: String(reminder) }),
           );
           return;
         }
@@ -228,7 +250,13 @@ export class SemanticChecks {
           this.plan.error(
             'reminder-order',
             node,
-            `reminder ${index + 1} of ${owner} ('${String(reminder)}' before the deadline) does not come after reminder ${index} ('${previous.text}'); list reminders from the earliest to the latest, e.g. ["3 working days", "1 working day"]`,
+            this.t('validate:semantics.reminderOrder', {
+              number: index + 1,
+              owner,
+              value: String(reminder),
+              previousNumber: index,
+              previous: previous.text,
+            }),
           );
         }
         previous = { seconds, text: String(reminder) };
@@ -245,19 +273,28 @@ export class SemanticChecks {
             this.plan.error(
               'ladder-order',
               this.plan.nodeAt([...levelPath, 'after']),
-              `ladder level ${index + 1} of ${owner} comes '${String(level.after)}' after the deadline, not later than level ${index} ('${previous.text}'); each level's 'after' must be longer than the one before`,
+              this.t('validate:semantics.ladderOrder', {
+                number: index + 1,
+                owner,
+                value: String(level.after),
+                previousNumber: index,
+                previous: previous.text,
+              }),
             );
           }
           previous = { seconds, text: String(level.after) };
         }
         const to = level.to;
-        if (isPlain(to) && to.agency !== undefined) checkAgency([...levelPath, 'to', 'agency'], `ladder level ${index + 1} of ${owner} goes to`);
+        if (isPlain(to) && to.agency !== undefined)
+          checkAgency([...levelPath, 'to', 'agency'], this.t('validate:semantics.ladderTo', { number: index + 1, owner }));
         if (isPlain(to) && isSlug(to.role) && !roleNames.has(to.role)) {
           const suggestion = closest(to.role, [...roleNames]);
           this.plan.error(
             'unknown-reference',
             this.plan.nodeAt([...levelPath, 'to', 'role']),
-            `ladder level ${index + 1} of ${owner} goes to role '${to.role}', which is not under 'roles'; ${suggestion ? `did you mean '${suggestion}'?` : `use one of ${quoteList([...roleNames])} or add it under 'roles'`}`,
+            suggestion
+              ? this.t('validate:semantics.unknownRoleSuggestion', { number: index + 1, owner, role: to.role, suggestion })
+              : this.t('validate:semantics.unknownRole', { number: index + 1, owner, role: to.role, roles: quoteList([...roleNames]) }),
           );
         }
       });
@@ -274,7 +311,7 @@ export class SemanticChecks {
       this.plan.error(
         'invalid-calendar',
         this.plan.nodeAt(['calendar']),
-        `calendar '${plan.calendar}' cannot be used until its file is fixed: ${(error as Error).message}`,
+        this.t('validate:semantics.calendarBroken', { name: plan.calendar, reason: (error as Error).message }),
       );
       return undefined;
     }
@@ -284,7 +321,11 @@ export class SemanticChecks {
     this.plan.error(
       'unknown-reference',
       this.plan.nodeAt(['calendar']),
-      `calendar '${plan.calendar}' does not exist in calendars/; ${suggestion ? `did you mean '${suggestion}'?` : names.length > 0 ? `write one of ${quoteList(names)}` : 'add calendars/<name>.yaml'}`,
+      suggestion
+        ? this.t('validate:semantics.unknownCalendarSuggestion', { name: plan.calendar, suggestion })
+        : names.length > 0
+          ? this.t('validate:semantics.unknownCalendarList', { name: plan.calendar, names: quoteList(names) })
+          : this.t('validate:semantics.unknownCalendarNone', { name: plan.calendar }),
     );
     return undefined;
   }
@@ -294,11 +335,7 @@ export class SemanticChecks {
     try {
       new Intl.DateTimeFormat('en', { timeZone: plan.timezone });
     } catch {
-      this.plan.error(
-        'invalid-value',
-        this.plan.nodeAt(['timezone']),
-        `timezone '${plan.timezone}' is not an IANA timezone name; write Asia/Ho_Chi_Minh (Vietnam) or leave the key out`,
-      );
+      this.plan.error('invalid-value', this.plan.nodeAt(['timezone']), this.t('validate:semantics.badTimezone', { timezone: plan.timezone }));
     }
   }
 
@@ -307,14 +344,14 @@ export class SemanticChecks {
     const key = `${String(path[1])}:${year}`;
     if (this.warnedYears.has(key)) return;
     this.warnedYears.add(key);
-    const counted = calendar.statutoryHolidays
-      ? `has not recorded the announcement of ${year} (it records ${calendar.years.join(', ')}); the law's holidays count, but Tết and the day next to 2/9 are defaults and no swapped day is known`
-      : `has no holiday data (it covers ${calendar.years.join(', ')}); working days in ${year} will skip weekends only`;
+    const values = { what, year, calendar: calendar.name, years: calendar.years.join(', ') };
     this.plan.report(
       'warning',
       'calendar-year',
       this.plan.nodeAt(path),
-      `${what} falls in ${year}, for which calendar '${calendar.name}' ${counted}, so add ${year} to calendars/${calendar.name}.yaml once its holidays are announced`,
+      calendar.statutoryHolidays
+        ? this.t('validate:semantics.calendarYearUnannounced', values)
+        : this.t('validate:semantics.calendarYearNoData', values),
     );
   }
 
@@ -332,31 +369,33 @@ export class SemanticChecks {
       this.plan.error(
         'deadline-or-recurrence',
         this.plan.keyNodeAt([...path, 'recurrence']),
-        `${name} has both 'deadline' and 'recurrence'; a recurring task gets a deadline per occurrence, so remove one of them`,
+        this.t('validate:semantics.deadlineAndRecurrence', { owner: name }),
       );
     } else if (!hasDeadline && !hasRecurrence && !this.hasUnknownKeyLike(path, ['deadline', 'recurrence'])) {
-      this.plan.error(
-        'deadline-or-recurrence',
-        this.plan.nodeAt(path),
-        `${name} has no 'deadline'; add \`deadline: 2022-12-25\`, \`deadline: { within: "10 working days", after: issue }\`, \`deadline: none\` for ongoing work (thường xuyên), or a 'recurrence'`,
-      );
+      this.plan.error('deadline-or-recurrence', this.plan.nodeAt(path), this.t('validate:semantics.noDeadline', { owner: name }));
     }
     const deadline = task.deadline;
-    if (typeof deadline === 'string' && DATE_SHAPE.test(deadline) && !impossibleDateReason(deadline)) {
+    if (typeof deadline === 'string' && DATE_SHAPE.test(deadline) && isRealDate(deadline)) {
       // A date-time is compared by its date: a deadline on the issue day is fine at any hour.
       const date = deadline.slice(0, 10);
       if (issuedOn && date < issuedOn) {
         this.plan.error(
           'deadline-before-issue',
           this.plan.nodeAt([...path, 'deadline']),
-          `the deadline of ${name} (${date}) is before the plan's issue date (${issuedOn}); a task cannot be due before it is assigned, so check the year and the month`,
+          this.t('validate:semantics.deadlineBeforeIssue', { owner: name, date, issuedOn }),
         );
       }
-      this.warnCalendarYear(calendar, Number(date.slice(0, 4)), [...path, 'deadline'], `the deadline of ${name}`);
+      this.warnCalendarYear(calendar, Number(date.slice(0, 4)), [...path, 'deadline'], this.t('validate:semantics.deadlineOf', { owner: name }));
     }
     if (isPlain(deadline) && deadline.after === ISSUE_ANCHOR && issuedOn && calendar) {
       const date = this.dateAfterIssue(issuedOn, deadline.within, calendar);
-      if (date) this.warnCalendarYear(calendar, Number(date.slice(0, 4)), [...path, 'deadline'], `the deadline of ${name} (${date})`);
+      if (date)
+        this.warnCalendarYear(
+          calendar,
+          Number(date.slice(0, 4)),
+          [...path, 'deadline'],
+          this.t('validate:semantics.deadlineOfDate', { owner: name, date }),
+        );
     }
     if (isPlain(deadline) && isSlug(deadline.after)) {
       const anchor = deadline.after;
@@ -365,7 +404,9 @@ export class SemanticChecks {
         this.plan.error(
           'unknown-reference',
           this.plan.nodeAt([...path, 'deadline', 'after']),
-          `the deadline of ${name} counts from '${anchor}', which is neither 'issue', 'applied' nor a task of this plan; ${suggestion ? `did you mean '${suggestion}'?` : "write 'issue' or the id of a task"}`,
+          suggestion
+            ? this.t('validate:semantics.unknownAnchorSuggestion', { owner: name, anchor, suggestion })
+            : this.t('validate:semantics.unknownAnchor', { owner: name, anchor }),
         );
       }
     }
@@ -404,30 +445,30 @@ export class SemanticChecks {
       this.plan.error(
         'recurrence',
         this.plan.keyNodeAt([...recurrencePath, 'weekday']),
-        `'weekday' only applies to weekly recurrences, but ${name} recurs every ${every}; use 'day' (day of the month) instead`,
+        this.t('validate:semantics.weekdayNotWeekly', { owner: name, every }),
       );
     }
     if (recurrence.day !== undefined && every === 'week') {
-      this.plan.error(
-        'recurrence',
-        this.plan.keyNodeAt([...recurrencePath, 'day']),
-        `'day' (day of the month) only applies to monthly and quarterly recurrences, but ${name} recurs every week; use 'weekday' (1 = Monday … 7 = Sunday) instead`,
-      );
+      this.plan.error('recurrence', this.plan.keyNodeAt([...recurrencePath, 'day']), this.t('validate:semantics.dayWeekly', { owner: name }));
     }
     const { from, until } = recurrence;
-    const realDate = (value: unknown): value is string =>
-      typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !impossibleDateReason(value);
+    const realDate = (value: unknown): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && isRealDate(value);
     if (realDate(from) && realDate(until)) {
       if (until < from) {
         this.plan.error(
           'recurrence',
           this.plan.nodeAt([...recurrencePath, 'until']),
-          `the recurrence of ${name} ends (until ${until}) before it starts (from ${from}); 'until' must be on or after 'from'`,
+          this.t('validate:semantics.recurrenceEndsBeforeStart', { owner: name, until, from }),
         );
         return;
       }
       for (let year = Number(from.slice(0, 4)); year <= Number(until.slice(0, 4)); year++) {
-        this.warnCalendarYear(calendar, year, [...recurrencePath, year === Number(from.slice(0, 4)) ? 'from' : 'until'], `the recurrence of ${name}`);
+        this.warnCalendarYear(
+          calendar,
+          year,
+          [...recurrencePath, year === Number(from.slice(0, 4)) ? 'from' : 'until'],
+          this.t('validate:semantics.recurrenceOf', { owner: name }),
+        );
       }
     }
   }
@@ -452,13 +493,14 @@ export class SemanticChecks {
         const [year] = unannouncedYears(calendar, [entry.at], spec.timezone);
         if (year === undefined) continue;
         const where = plan.tasks[index]!.recurrence ? 'recurrence' : 'deadline';
-        const what = entry.kind === 'escalation' ? `escalation level ${entry.level}` : entry.kind === 'reminder' ? 'a reminder' : 'the deadline';
-        this.warnCalendarYear(
-          calendar,
-          year,
-          ['tasks', index, where],
-          `${what} of ${this.plan.describe(['tasks', index])} (${formatDeadlineVi(entry.at, spec.timezone)})`,
-        );
+        const values = { owner: this.plan.describe(['tasks', index]), when: formatDeadlineVi(entry.at, spec.timezone) };
+        const what =
+          entry.kind === 'escalation'
+            ? this.t('validate:semantics.timetableEscalation', { ...values, level: entry.level })
+            : entry.kind === 'reminder'
+              ? this.t('validate:semantics.timetableReminder', values)
+              : this.t('validate:semantics.timetableDeadline', values);
+        this.warnCalendarYear(calendar, year, ['tasks', index, where], what);
       }
     }
   }

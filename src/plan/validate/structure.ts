@@ -5,12 +5,13 @@
  * zod's generic ones.
  */
 import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { catalogues } from '../../i18n';
 import { BUILT_IN_TARGETS, deadlineSchema, escalationTargetSchema, planSchema, roleSchema, unitsSelectorSchema, type Plan } from '../schema';
 import type { PlanDocument } from './document';
 import { closest, quoteList } from './suggest';
-import type { Path } from './types';
-import { impossibleDateMessage, impossibleDateReason } from './values';
+import type { Path, ValidateTranslate } from './types';
+import { dateFault, impossibleDateMessage } from './values';
 
 type Schema = z.ZodType;
 
@@ -45,45 +46,34 @@ function unwrap(schema: Schema): { schema: Schema; optional: boolean } {
   }
 }
 
-/** Suggestions written into "is missing" messages, so the author sees what a valid line looks like. */
-const KEY_HINTS: Record<string, string> = {
-  id: 'id: <ascii id>',
-  code: 'code: "771/KH-UBND"',
-  title: 'title: <title in Vietnamese>',
-  issuer: 'issuer: UBND tỉnh …',
-  issuedOn: 'issuedOn: 2022-11-07',
-  calendar: 'calendar: vn',
-  agencies: 'agencies: (a list of agencies)',
-  roles: 'roles: { standing_office: { agency: … }, chair: { agency: … } }',
-  tasks: 'tasks: (a list of tasks)',
-  name: 'name: <full name>',
-  kind: 'kind: department',
-  lead: 'lead: <agency id> (cơ quan chủ trì)',
-  output: 'output: <the expected result> (sản phẩm)',
-  standing_office: 'standing_office: { agency: <agency id> } (cơ quan thường trực)',
-  chair: 'chair: { agency: <agency id> } (Tổ trưởng)',
-  after: 'after: "3 working days"',
-  to: 'to: standing_office',
-  action: 'action: Đôn đốc',
-  within: 'within: "10 working days"',
-  every: 'every: month',
-  from: 'from: 2023-01-01',
-  until: 'until: 2023-12-31',
-  metric: 'metric: <what is measured>',
-  unit: 'unit: <unit of the value>',
-  value: 'value: 100',
-  role: 'role: staff',
-  channel: 'channel: email',
-  address: 'address: <e-mail address or URL>',
-};
+/** The keys whose "is missing" and "has no value" messages show what a valid line looks like (the catalogue's `hint` section). */
+const HINTED = new Set(Object.keys(catalogues.en.validate.hint));
+type HintedKey = keyof typeof catalogues.en.validate.hint;
+
+/** The schema's own format messages (English, in schema.ts) and the catalogue key that translates each. */
+const FORMAT_RULES = new Map(
+  Object.entries(catalogues.en.validate.format).map(([key, text]) => [text, key as keyof typeof catalogues.en.validate.format]),
+);
 
 class StructureWalk {
-  constructor(private readonly plan: PlanDocument) {}
+  private readonly t: ValidateTranslate;
+  /** zod's own words (the safety net's) in the language of the diagnostics; the schema's own messages are translated by FORMAT_RULES. */
+  private readonly parseParams: { error?: z.core.$ZodErrorMap };
+
+  constructor(private readonly plan: PlanDocument) {
+    this.t = plan.t;
+    this.parseParams = zodParams(plan);
+  }
+
+  /** `key: example` for a key the catalogue has a hint for. */
+  private hint(key: string): string | undefined {
+    return HINTED.has(key) ? this.t(`validate:hint.${key as HintedKey}`) : undefined;
+  }
 
   run(): void {
     const contents = this.plan.doc.contents as Node | null;
     if (!contents || (isScalar(contents) && (contents.value === null || contents.value === ''))) {
-      this.plan.error('empty-plan', contents, 'the plan file is empty; start with `id:`, `code:`, `title:`, … as in plans/README.md');
+      this.plan.error('empty-plan', contents, this.t('validate:structure.emptyPlan'));
       return;
     }
     this.walk(contents, planSchema, []);
@@ -111,7 +101,7 @@ class StructureWalk {
       this.plan.error(
         'invalid-value',
         node ?? this.plan.nodeAt(path),
-        `${this.plan.field(path)} must be a mapping of keys and values, for example:\n  ${this.exampleKeys(def)}`,
+        this.t('validate:structure.notMapping', { field: this.plan.field(path), example: this.exampleKeys(def) }),
       );
       return;
     }
@@ -127,7 +117,7 @@ class StructureWalk {
         this.plan.error(
           'invalid-key',
           keyNode,
-          `keys in ${this.plan.describe(path)} must be words such as ${quoteList(Object.keys(shape).slice(0, 3))}`,
+          this.t('validate:structure.invalidKey', { where: this.plan.describe(path), examples: quoteList(Object.keys(shape).slice(0, 3)) }),
         );
         continue;
       }
@@ -136,7 +126,7 @@ class StructureWalk {
         this.plan.error(
           'duplicate-key',
           keyNode,
-          `key '${key}' appears twice in ${this.plan.describe(path)} (first on line ${this.plan.position(first).line}); keep one of them`,
+          this.t('validate:structure.duplicateKey', { key, where: this.plan.describe(path), line: this.plan.position(first).line }),
         );
         continue;
       }
@@ -149,10 +139,12 @@ class StructureWalk {
         continue;
       }
       if (valueNode === null || (isScalar(valueNode) && valueNode.value === null)) {
+        const field = this.plan.field([...path, key]);
+        const hint = this.hint(key);
         this.plan.error(
           'invalid-value',
           keyNode as Node,
-          `${this.plan.field([...path, key])} has no value; write ${KEY_HINTS[key] ? `\`${KEY_HINTS[key]}\`` : 'a value after the colon'} or remove the key`,
+          hint ? this.t('validate:structure.noValueHint', { field, hint }) : this.t('validate:structure.noValue', { field }),
         );
         continue;
       }
@@ -162,15 +154,20 @@ class StructureWalk {
       .filter(([key, fieldSchema]) => !seen.has(key) && !suggested.has(key) && !unwrap(fieldSchema).optional)
       .map(([key]) => key);
     for (const key of missing) {
-      const hint = KEY_HINTS[key] ? `; add \`${KEY_HINTS[key]}\`` : '';
-      this.plan.error('missing-key', node, `missing key '${key}' in ${this.plan.describe(path)}${hint}`);
+      const hint = this.hint(key);
+      const where = this.plan.describe(path);
+      this.plan.error(
+        'missing-key',
+        node,
+        hint ? this.t('validate:structure.missingKeyHint', { key, where, hint }) : this.t('validate:structure.missingKey', { key, where }),
+      );
     }
   }
 
   private exampleKeys(def: SchemaDef): string {
     const keys = Object.entries(def.shape ?? {})
       .filter(([, fieldSchema]) => !unwrap(fieldSchema).optional)
-      .map(([key]) => KEY_HINTS[key] ?? `${key}: …`);
+      .map(([key]) => this.hint(key) ?? `${key}: …`);
     return keys.join('\n  ');
   }
 
@@ -179,8 +176,8 @@ class StructureWalk {
     const suggestion = closest(key, allowed);
     const where = this.plan.describe(path);
     const message = suggestion
-      ? `unknown key '${key}' in ${where}; did you mean '${suggestion}'?`
-      : `unknown key '${key}' in ${where}; the allowed keys are ${quoteList(allowed)}`;
+      ? this.t('validate:structure.unknownKeySuggestion', { key, where, suggestion })
+      : this.t('validate:structure.unknownKey', { key, where, allowed: quoteList(allowed) });
     this.plan.error('unknown-key', keyNode, message);
     return suggestion;
   }
@@ -188,10 +185,13 @@ class StructureWalk {
   private walkArray(node: Node | null, schema: Schema, def: SchemaDef, path: Path): void {
     if (!isSeq(node)) {
       const key = path[path.length - 1];
+      const field = this.plan.field(path);
       this.plan.error(
         'invalid-value',
         node,
-        `${this.plan.field(path)} must be a list: one item per line starting with "- ", or [a, b] ${key === 'support' || key === 'dependsOn' ? `(for example ${String(key)}: [so-tu-phap, cong-an-tinh])` : ''}`.trimEnd(),
+        key === 'support' || key === 'dependsOn'
+          ? this.t('validate:structure.notListExample', { field, key })
+          : this.t('validate:structure.notList', { field }),
       );
       return;
     }
@@ -203,7 +203,10 @@ class StructureWalk {
           this.plan.error(
             'invalid-value',
             node,
-            `${this.plan.field(path)} must have at least ${String((issue as { minimum?: number | bigint }).minimum ?? 1)} item; add one`,
+            this.t('validate:structure.tooFewItems', {
+              field: this.plan.field(path),
+              minimum: String((issue as { minimum?: number | bigint }).minimum ?? 1),
+            }),
           );
         }
       }
@@ -216,7 +219,7 @@ class StructureWalk {
       const wanted = isMap(node) ? 'object' : 'array';
       const candidates = options.filter((option) => defOf(unwrap(option).schema).type === wanted);
       if (candidates.length === 0) {
-        this.plan.error('invalid-value', node, `${this.plan.field(path)} ${this.unionShape(schema, options)}`);
+        this.plan.error('invalid-value', node, this.unionShape(this.plan.field(path), schema, options));
         return;
       }
       // With several mapping forms ({ agency } or { role }), the keys written pick the form meant.
@@ -227,7 +230,7 @@ class StructureWalk {
       };
       const chosen = [...candidates].sort((a, b) => score(b) - score(a))[0]!;
       if (candidates.length > 1 && isMap(node) && score(chosen) === 0) {
-        this.plan.error('invalid-value', node, `${this.plan.field(path)} ${this.unionShape(schema, options)}`);
+        this.plan.error('invalid-value', node, this.unionShape(this.plan.field(path), schema, options));
         return;
       }
       this.walk(node, chosen, path);
@@ -236,9 +239,9 @@ class StructureWalk {
     const value = isScalar(node) ? node.value : undefined;
     const scalarOptions = options.filter((option) => !['object', 'array'].includes(defOf(unwrap(option).schema).type));
     // The date-time pattern accepts 25:00 and 2022-02-31T10:00; the calendar check comes first.
-    const reason = typeof value === 'string' ? impossibleDateReason(value) : undefined;
-    if (reason) {
-      this.plan.error('impossible-date', node, impossibleDateMessage(this.plan.field(path), String(value), reason));
+    const fault = typeof value === 'string' ? dateFault(value) : undefined;
+    if (fault) {
+      this.plan.error('impossible-date', node, impossibleDateMessage(this.t, this.plan.field(path), String(value), fault));
       return;
     }
     if (scalarOptions.some((option) => option.safeParse(value).success)) return;
@@ -247,29 +250,21 @@ class StructureWalk {
       if (schema === escalationTargetSchema) {
         const suggestion = closest(value, BUILT_IN_TARGETS);
         if (suggestion) {
-          this.plan.error('invalid-value', node, `${this.plan.field(path)} is '${value}'; did you mean '${suggestion}'?`);
+          this.plan.error('invalid-value', node, this.t('validate:structure.didYouMean', { field: this.plan.field(path), value, suggestion }));
           return;
         }
       }
     }
-    this.plan.error('invalid-value', node, `${this.plan.field(path)} ${this.unionShape(schema, options)}`);
+    this.plan.error('invalid-value', node, this.unionShape(this.plan.field(path), schema, options));
   }
 
   /** What each union accepts, in the words a plan author uses. */
-  private unionShape(schema: Schema, options: Schema[]): string {
-    if (schema === deadlineSchema) {
-      return 'must be a date (2022-12-25), a date-time (2022-12-25T17:00), "none" for ongoing work (thường xuyên), or { within: "10 working days", after: issue }';
-    }
-    if (schema === escalationTargetSchema) {
-      return `must be one of ${quoteList(BUILT_IN_TARGETS)}, or { agency: <agency id> }, or { role: <role name> }`;
-    }
-    if (schema === unitsSelectorSchema) {
-      return 'must be a list of agency ids ([huyen-quynh-luu, huyen-hung-nguyen]) or { kind: district_committee }';
-    }
-    if (schema === roleSchema) {
-      return 'must be { agency: <agency id> } or { contact: { name: …, channel: email, address: … } }';
-    }
-    return `must match one of ${options.length} allowed forms; see plans/plan.schema.json`;
+  private unionShape(field: string, schema: Schema, options: Schema[]): string {
+    if (schema === deadlineSchema) return this.t('validate:structure.deadlineShape', { field });
+    if (schema === escalationTargetSchema) return this.t('validate:structure.targetShape', { field, targets: quoteList(BUILT_IN_TARGETS) });
+    if (schema === unitsSelectorSchema) return this.t('validate:structure.unitsShape', { field });
+    if (schema === roleSchema) return this.t('validate:structure.roleShape', { field });
+    return this.t('validate:structure.otherShape', { field, forms: options.length });
   }
 
   /**
@@ -280,33 +275,37 @@ class StructureWalk {
     const match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value.trim());
     if (!match) return false;
     const iso = `${match[3]}-${match[2]!.padStart(2, '0')}-${match[1]!.padStart(2, '0')}`;
-    const reason = impossibleDateReason(iso);
+    const fault = dateFault(iso);
+    const field = this.plan.field(path);
     this.plan.error(
-      reason ? 'impossible-date' : 'invalid-value',
+      fault ? 'impossible-date' : 'invalid-value',
       node,
-      reason
-        ? impossibleDateMessage(this.plan.field(path), String(value), reason)
-        : `${this.plan.field(path)} is '${value}'; write dates as YYYY-MM-DD: ${iso}`,
+      fault ? impossibleDateMessage(this.t, field, String(value), fault) : this.t('validate:structure.writeIsoDate', { field, value, iso }),
     );
     return true;
   }
 
   private checkScalar(node: Node | null, schema: Schema, path: Path): void {
     if (!isScalar(node)) {
-      this.plan.error('invalid-value', node, `${this.plan.field(path)} must be a single value, not a ${isMap(node) ? 'mapping' : 'list'}`);
+      const field = this.plan.field(path);
+      this.plan.error(
+        'invalid-value',
+        node,
+        isMap(node) ? this.t('validate:structure.notSingleMapping', { field }) : this.t('validate:structure.notSingleList', { field }),
+      );
       return;
     }
     const value = node.value;
-    const result = schema.safeParse(value);
+    const result = schema.safeParse(value, this.parseParams);
     if (result.success) return;
     const issue = result.error.issues[0]!;
     const def = defOf(schema);
     const field = this.plan.field(path);
     if (typeof value === 'string') {
       if (this.vietnameseDate(node, value, path)) return;
-      const reason = impossibleDateReason(value);
-      if (reason) {
-        this.plan.error('impossible-date', node, impossibleDateMessage(field, String(value), reason));
+      const fault = dateFault(value);
+      if (fault) {
+        this.plan.error('impossible-date', node, impossibleDateMessage(this.t, field, String(value), fault));
         return;
       }
     }
@@ -317,15 +316,22 @@ class StructureWalk {
         'invalid-value',
         node,
         suggestion
-          ? `${field} is '${String(value)}'; did you mean '${suggestion}'?`
-          : `${field} is '${String(value)}'; write one of ${quoteList(allowed)}`,
+          ? this.t('validate:structure.didYouMean', { field, value: String(value), suggestion })
+          : this.t('validate:structure.writeOneOf', { field, value: String(value), allowed: quoteList(allowed) }),
       );
       return;
     }
     if (issue.code === 'invalid_type') {
-      const expected = { string: 'text', number: 'a number', boolean: 'true or false' }[def.type] ?? def.type;
-      const quoteHint = def.type === 'string' ? ' (put it in quotes if it looks like a number or a date)' : '';
-      this.plan.error('invalid-value', node, `${field} must be ${expected}, not ${JSON.stringify(value)}${quoteHint}`);
+      const written = JSON.stringify(value);
+      const message =
+        def.type === 'string'
+          ? this.t('validate:structure.mustBeText', { field, value: written })
+          : def.type === 'number'
+            ? this.t('validate:structure.mustBeNumber', { field, value: written })
+            : def.type === 'boolean'
+              ? this.t('validate:structure.mustBeBoolean', { field, value: written })
+              : this.t('validate:structure.mustBeType', { field, type: def.type, value: written });
+      this.plan.error('invalid-value', node, message);
       return;
     }
     if (issue.code === 'too_small') {
@@ -333,21 +339,36 @@ class StructureWalk {
       this.plan.error(
         'invalid-value',
         node,
-        def.type === 'string' ? `${field} must not be empty` : `${field} is ${String(value)}; it must be at least ${String(minimum)}`,
+        def.type === 'string'
+          ? this.t('validate:structure.empty', { field })
+          : this.t('validate:structure.tooSmall', { field, value: String(value), minimum: String(minimum) }),
       );
       return;
     }
     if (issue.code === 'too_big') {
       const maximum = (issue as { maximum?: number | bigint }).maximum;
-      this.plan.error('invalid-value', node, `${field} is ${String(value)}; it must be at most ${String(maximum)}`);
+      this.plan.error('invalid-value', node, this.t('validate:structure.tooBig', { field, value: String(value), maximum: String(maximum) }));
       return;
     }
     if (issue.code === 'invalid_format') {
-      this.plan.error('invalid-value', node, `${field} is ${JSON.stringify(value)}; it ${issue.message}`);
+      const rule = ruleText(issue.message, this.t);
+      this.plan.error('invalid-value', node, this.t('validate:structure.badFormat', { field, value: JSON.stringify(value), rule }));
       return;
     }
-    this.plan.error('invalid-value', node, `${field} is ${JSON.stringify(value)}: ${issue.message}`);
+    const reason = ruleText(issue.message, this.t);
+    this.plan.error('invalid-value', node, this.t('validate:structure.invalid', { field, value: JSON.stringify(value), reason }));
   }
+}
+
+/** A message the schema itself gives (English, in schema.ts), in the language of the diagnostics. */
+function ruleText(message: string, t: ValidateTranslate): string {
+  const key = FORMAT_RULES.get(message);
+  return key ? t(`validate:format.${key}`) : message;
+}
+
+/** zod's own messages (where the schema gives none) in the language of the diagnostics. */
+function zodParams(plan: PlanDocument): { error?: z.core.$ZodErrorMap } {
+  return plan.language === 'en' ? {} : { error: z.locales.vi().localeError };
 }
 
 /** Reports every structural problem of the document. */
@@ -357,12 +378,13 @@ export function checkStructure(plan: PlanDocument): void {
 
 /** Safety net: anything zod rejects that the passes did not explain. */
 export function finalParse(plan: PlanDocument): Plan | undefined {
-  const result = planSchema.safeParse(plan.root);
+  const result = planSchema.safeParse(plan.root, zodParams(plan));
   if (result.success) return result.data;
   if (plan.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return undefined;
   for (const issue of result.error.issues) {
     const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
-    plan.error('invalid-value', plan.nodeAt(path), `${path.length ? plan.field(path) : 'the plan'}: ${issue.message}`);
+    const field = path.length ? plan.field(path) : plan.t('validate:place.plan');
+    plan.error('invalid-value', plan.nodeAt(path), plan.t('validate:structure.planInvalid', { field, reason: ruleText(issue.message, plan.t) }));
   }
   return undefined;
 }

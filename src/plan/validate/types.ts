@@ -1,4 +1,6 @@
 /** The shapes the validator's parts share: diagnostics, the calendar source and paths into the document. */
+import type { TFunction } from 'i18next';
+import { translator, type Language } from '../../i18n';
 import type { CalendarData } from '../model';
 
 export interface Diagnostic {
@@ -24,8 +26,19 @@ export interface CalendarSource {
 export interface ValidateOptions {
   /** Without it, calendar names and calendar years are not checked. */
   calendars?: CalendarSource;
+  /** The language of the messages; by default KEHOACH_LANG's (Vietnamese unless it says en). */
+  language?: Language;
 }
 
 /** A path into the document: mapping keys and list indexes. */
 export type Path = (string | number)[];
 export type Plain = Record<string, unknown>;
+
+/** A translation function whose keys the type-checker knows: `t('validate:place.plan')`. */
+export type ValidateTranslate = TFunction<['validate']>;
+
+/** The validator's messages in `language` (by default KEHOACH_LANG's). */
+export function validateTranslator(language?: Language): ValidateTranslate {
+  // The same function as translator(); only its key type is narrowed to this namespace.
+  return translator(language) as unknown as ValidateTranslate;
+}

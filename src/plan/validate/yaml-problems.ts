@@ -3,7 +3,8 @@
  * in a sentence without yaml's code frame (the CLI prints positions itself).
  */
 import type { Document, LineCounter } from 'yaml';
-import type { Diagnostic } from './types';
+import { catalogues, type Language } from '../../i18n';
+import { validateTranslator, type Diagnostic, type ValidateTranslate } from './types';
 
 /**
  * yaml notices an unclosed bracket or quote only where the file ends or the indentation breaks;
@@ -22,7 +23,14 @@ function openingOffset(code: string, message: string, offset: number, text: stri
 }
 
 /** Every problem yaml found, one per position; after an unclosed [ or {, only the opening is reported. */
-export function yamlDiagnostics(doc: Document.Parsed, lineCounter: LineCounter, file: string, text: string | undefined): Diagnostic[] {
+export function yamlDiagnostics(
+  doc: Document.Parsed,
+  lineCounter: LineCounter,
+  file: string,
+  text: string | undefined,
+  language: Language,
+): Diagnostic[] {
+  const t = validateTranslator(language);
   const diagnostics: Diagnostic[] = [];
   const seenPositions = new Set<string>();
   // After an unclosed [ or {, yaml reads the rest of the file as its content: every later error is an echo.
@@ -39,34 +47,37 @@ export function yamlDiagnostics(doc: Document.Parsed, lineCounter: LineCounter, 
       col,
       severity: problem.name === 'YAMLWarning' ? 'warning' : 'error',
       code: 'yaml-syntax',
-      message: yamlMessage(problem.code, problem.message),
+      message: yamlMessage(problem.code, problem.message, t, language),
     });
     if (problem.code === 'BAD_INDENT' && /^Flow (sequence|map)/.test(problem.message)) unclosedFlow = true;
   }
   return diagnostics;
 }
 
-/** yaml's messages end with a code frame; the CLI prints positions itself, so keep the sentence. */
-function yamlMessage(code: string, message: string): string {
+const CODES = new Set(Object.keys(catalogues.en.validate.yaml.code));
+type Code = keyof typeof catalogues.en.validate.yaml.code;
+
+/**
+ * yaml's messages end with a code frame; the CLI prints positions itself, so keep the sentence.
+ * In English that is yaml's own sentence; other languages say what the error code means.
+ */
+function yamlMessage(code: string, message: string, t: ValidateTranslate, language: Language): string {
   const sentence = message.split(/ at line \d+, column \d+|\n/)[0]!.trim();
+  const detail = language === 'en' ? sentence : t(`validate:yaml.code.${CODES.has(code) ? (code as Code) : 'other'}`);
   switch (code) {
     case 'TAB_AS_INDENT':
-      return 'YAML syntax: tabs cannot indent YAML; indent with spaces';
+      return t('validate:yaml.tab');
     case 'BLOCK_AS_IMPLICIT_KEY':
-      return 'YAML syntax: this value contains ": " (a colon and a space) or is indented under a value, so YAML reads it as a new key; put the whole value in double quotes, or fix the indentation';
+      return t('validate:yaml.blockAsImplicitKey');
     case 'MULTILINE_IMPLICIT_KEY':
-      return 'YAML syntax: a key must fit on one line; check the indentation of this line and of the line after it';
+      return t('validate:yaml.multilineKey');
     case 'MISSING_CHAR':
-      return /quote/.test(sentence)
-        ? 'YAML syntax: this quote is never closed, so YAML reads the rest of the file as one text; close it at the end of the value'
-        : `YAML syntax: ${sentence}`;
+      return /quote/.test(sentence) ? t('validate:yaml.unclosedQuote') : t('validate:yaml.syntax', { detail });
     case 'BAD_INDENT':
-      if (/^Flow (sequence|map)/.test(sentence)) {
-        const close = sentence.startsWith('Flow sequence') ? ']' : '}';
-        return `YAML syntax: the ${close === ']' ? "list opened with '['" : "mapping opened with '{'"} on this line is not closed; end it with '${close}' on the same line`;
-      }
-      return `YAML syntax: ${sentence}; check the indentation of this line against the lines above`;
+      if (sentence.startsWith('Flow sequence')) return t('validate:yaml.unclosedList');
+      if (sentence.startsWith('Flow map')) return t('validate:yaml.unclosedMapping');
+      return t('validate:yaml.badIndent', { detail });
     default:
-      return `YAML syntax: ${sentence}`;
+      return t('validate:yaml.syntax', { detail });
   }
 }
