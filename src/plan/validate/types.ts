@@ -1,4 +1,4 @@
-/** The shapes the validator's parts share: diagnostics, the calendar source and paths into the document. */
+/** What the validator's parts share: diagnostics, the calendar source, paths into the document and the translator of its messages. */
 import type { TFunction } from 'i18next';
 import { translator, type Language } from '../../i18n';
 import type { CalendarData } from '../model';
