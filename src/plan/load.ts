@@ -82,7 +82,15 @@ export async function loadPlanFile(file: string, options: LoadOptions = {}): Pro
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? t('validate:file.notFound') : (error as Error).message;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? t('validate:file.notFound')
+        : code === 'EACCES'
+          ? t('validate:file.noPermission')
+          : code === 'EISDIR'
+            ? t('validate:file.isDirectory')
+            : (error as Error).message;
     return {
       text: '',
       diagnostics: [{ file, line: 1, col: 1, severity: 'error', code: 'unreadable', message: t('validate:file.unreadable', { reason }) }],

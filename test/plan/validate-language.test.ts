@@ -105,3 +105,12 @@ t.test('limits and zod’s own words speak the chosen language too', async (t) =
     for (const d of result.diagnostics) t.same(englishWords(d.message), [], d.message);
   }
 });
+
+t.test('a folder given as a plan file is named as such in both languages', async (t) => {
+  const vi = await loadPlanFile(INVALID_DIR, { language: 'vi' });
+  const en = await loadPlanFile(INVALID_DIR, { language: 'en' });
+  t.match(vi.diagnostics, [
+    { code: 'unreadable', message: 'không đọc được tệp kế hoạch: đây là thư mục, không phải tệp; đề nghị kiểm tra lại đường dẫn' },
+  ]);
+  t.match(en.diagnostics, [{ code: 'unreadable', message: 'cannot read the plan: it is a folder, not a file; check the path' }]);
+});

@@ -284,6 +284,8 @@ Exit status: 0 all valid (warnings allowed), 1 some file invalid, 2 usage error.
   file: {
     unreadable: 'cannot read the plan: {{reason}}; check the path',
     notFound: 'the file does not exist',
+    noPermission: 'permission to read it is missing',
+    isDirectory: 'it is a folder, not a file',
     schemaCommentMissing: 'the file does not start with the editor schema comment; make this the first line: {{comment}}',
     schemaCommentWrongPath: "the editor schema comment points at '{{written}}', which does not exist from this file's folder; write: {{comment}}",
   },

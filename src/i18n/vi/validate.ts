@@ -275,6 +275,8 @@ Mã thoát: 0 mọi tệp hợp lệ (được phép có cảnh báo), 1 có t�
   file: {
     unreadable: 'không đọc được tệp kế hoạch: {{reason}}; đề nghị kiểm tra lại đường dẫn',
     notFound: 'tệp không tồn tại',
+    noPermission: 'không có quyền đọc tệp',
+    isDirectory: 'đây là thư mục, không phải tệp',
     schemaCommentMissing: 'tệp không bắt đầu bằng dòng chú thích lược đồ cho trình soạn thảo; hãy đặt dòng sau làm dòng đầu tiên: {{comment}}',
     schemaCommentWrongPath:
       "dòng chú thích lược đồ trỏ tới '{{written}}', nhưng đường dẫn này không tồn tại tính từ thư mục của tệp; hãy viết: {{comment}}",
