@@ -84,7 +84,7 @@ t.test('--json prints the diagnostics as data', async (t) => {
 t.test('usage errors exit 2 and say what is wrong', async (t) => {
   const unknownFlag = kehoach(['validate', '--strict']);
   t.equal(unknownFlag.status, 2);
-  t.match(unknownFlag.stderr, /không có tuỳ chọn "--strict"/);
+  t.match(unknownFlag.stderr, /unknown option "--strict"/);
   t.equal(unknownFlag.stdout, '');
 
   const missing = kehoach(['validate', 'plans/does-not-exist.yaml']);
@@ -153,6 +153,10 @@ t.test('one language per run: Vietnamese by default, English with KEHOACH_LANG=e
 });
 
 t.test('usage errors and the help in Vietnamese by default', async (t) => {
+  const unknownFlag = kehoach(['validate', '--strict'], ROOT, undefined, null);
+  t.equal(unknownFlag.status, 2);
+  t.match(unknownFlag.stderr, /không có tuỳ chọn "--strict"/);
+  t.same(englishWords(unknownFlag.stderr.split('\n')[0]!), [], 'the usage error is Vietnamese');
   const missing = kehoach(['validate', 'plans/does-not-exist.yaml'], ROOT, undefined, null);
   t.equal(missing.status, 2);
   t.match(missing.stderr, /không tìm thấy đường dẫn: plans\/does-not-exist\.yaml/);

@@ -1,6 +1,5 @@
 /** What the validator's parts share: diagnostics, the calendar source, paths into the document and the translator of its messages. */
-import type { TFunction } from 'i18next';
-import { translator, type Language } from '../../i18n';
+import { translator, type Language, type Translate } from '../../i18n';
 import type { CalendarData } from '../model';
 
 export interface Diagnostic {
@@ -35,10 +34,9 @@ export type Path = (string | number)[];
 export type Plain = Record<string, unknown>;
 
 /** A translation function whose keys the type-checker knows: `t('validate:place.plan')`. */
-export type ValidateTranslate = TFunction<['validate']>;
+export type ValidateTranslate = Translate;
 
 /** The validator's messages in `language` (by default KEHOACH_LANG's). */
 export function validateTranslator(language?: Language): ValidateTranslate {
-  // The same function as translator(); only its key type is narrowed to this namespace.
-  return translator(language) as unknown as ValidateTranslate;
+  return translator(language);
 }
