@@ -4,5 +4,6 @@ import { cli } from './cli';
 import { common } from './common';
 import { labels } from './labels';
 import { rejection } from './rejection';
+import { validate } from './validate';
 
-export const vi = { common, api, cli, labels, rejection };
+export const vi = { common, api, cli, labels, rejection, validate };
