@@ -4,6 +4,7 @@ import { cli } from './cli';
 import { common } from './common';
 import { labels } from './labels';
 import { rejection } from './rejection';
+import { validate } from './validate';
 import { web } from './web';
 
-export const vi = { common, api, cli, labels, rejection, web };
+export const vi = { common, api, cli, labels, rejection, validate, web };
