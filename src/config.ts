@@ -3,6 +3,7 @@
  * point (`up`, `api`, `worker`, the HTTP client commands) calls `loadConfig()` and passes the
  * result down; nothing else reads `process.env`.
  */
+import { languageFromEnv } from './i18n';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
@@ -67,6 +68,10 @@ const envSchema = z.object({
     z.url({ message: 'KEHOACH_PUBLIC_URL must be a URL, for example https://kehoach.example.gov.vn' }).optional(),
   ),
   KEHOACH_SMTP_PORT: port('KEHOACH_SMTP_PORT').default(2525),
+  /** Signs the web dashboard's session and CSRF cookies; the same value on every API process behind one address. */
+  KEHOACH_SESSION_SECRET: optionalText.pipe(
+    z.string().min(32, { message: 'KEHOACH_SESSION_SECRET must be at least 32 characters (for example `openssl rand -base64 32`)' }).optional(),
+  ),
 });
 
 const webhookSecretsSchema = z.record(
@@ -116,6 +121,8 @@ export interface Config {
     /** Port of the local mail catcher `kehoach up` starts without SMTP_URL. */
     catcherPort: number;
   };
+  /** Signs the web dashboard's cookies; undefined: a random secret per process (sessions end when it restarts). */
+  sessionSecret?: string;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +142,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`invalid configuration in the environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  try {
+    // Read again at each translation (src/i18n); checked here so that a bad value stops the start.
+    languageFromEnv(env);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration in the environment:\n  ${(error as Error).message.replace(/\n/g, '\n  ')}`);
+  }
   if (Boolean(e.TEMPORAL_TLS_CERT) !== Boolean(e.TEMPORAL_TLS_KEY)) {
     throw new ConfigError(
       'invalid configuration in the environment:\n  TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: set both (paths to the client certificate and its key) or neither',
@@ -185,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       publicUrl: (e.KEHOACH_PUBLIC_URL ?? apiUrl).replace(/\/+$/, ''),
       catcherPort: e.KEHOACH_SMTP_PORT,
     },
+    ...(e.KEHOACH_SESSION_SECRET ? { sessionSecret: e.KEHOACH_SESSION_SECRET } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { openDatabase } from '../db/client';
 import { connectTemporal, DEFAULT_TEMPORAL_ADDRESS } from '../temporal/client';
 import { createWorker, WORKER_LIMITS } from '../temporal/worker';
 import { createNotifier } from '../notify';
+import { cliText } from '../i18n';
 
 const USAGE = [
   'Usage: kehoach worker',
@@ -37,10 +38,7 @@ export async function run(args: string[]): Promise<number> {
   const smtpUrl = config.notify.smtpUrl;
   if (!smtpUrl) {
     // Not fatal, so that a worker can be added while the mail server is being set up; but loud.
-    process.stderr.write(
-      'kehoach worker: SMTP_URL is not set, so this worker sends no notification: they stay pending in the outbox. Set it to ' +
-        'the mail server, for example SMTP_URL=smtp://kehoach:secret@mail.example.gov.vn:587, on every worker.\n',
-    );
+    process.stderr.write(`${cliText('service.noSmtp')}\n`);
   }
 
   const lifecycle = startLifecycle('worker');
@@ -66,7 +64,7 @@ export async function run(args: string[]): Promise<number> {
     // Deliveries written while no worker could send them (no SMTP_URL yet) go out now.
     if (notifier) {
       notifier.dispatcher.dispatchWaiting().then(
-        (count) => count > 0 && process.stderr.write(`kehoach worker: dispatched ${count} waiting notifications\n`),
+        (count) => count > 0 && process.stderr.write(`${cliText('service.dispatchedWaiting', { count })}\n`),
         (error: unknown) => process.stderr.write(`kehoach worker: could not dispatch waiting notifications: ${String(error)}\n`),
       );
     }

@@ -8,6 +8,9 @@ import type { TaskSpec } from '../plan/model';
 import type { PlanVersionRecord, TaskChange } from './records';
 import type { Actor } from './vocabulary';
 
+/** The ApplicationFailure type of a record Postgres refuses as data (retrying cannot help). */
+export const UNSTORABLE_RECORD = 'UnstorableRecord';
+
 export interface ProjectionActivities {
   /** Writes a task's new state, its events and notification requests in one transaction; a replay writes nothing twice and never moves a task backwards (ordered by state.seq). */
   recordTaskChange(change: TaskChange): Promise<void>;

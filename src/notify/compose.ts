@@ -3,15 +3,13 @@
  * JSON body of a webhook, from a NotificationContent in the catalogue's language (src/i18n,
  * namespace `notify`). Pure: the caller passes the translator and the link base.
  */
-import type { TFunction } from 'i18next';
-import { translator, type Language } from '../i18n';
+import { translator, type Language, type Translate } from '../i18n';
 
-/** A translator whose keys may name the notify namespace (`notify:…`). */
-export type Translate = TFunction<['common', 'notify']>;
+export type { Translate };
 
-/** The catalogue's translator (KEHOACH_LANG by default), typed for `notify:` keys. */
+/** The catalogue's translator (KEHOACH_LANG by default); `notify:` keys word the messages. */
 export function notifyTranslator(language?: Language): Translate {
-  return translator(language) as unknown as Translate;
+  return translator(language);
 }
 import { formatDateVi, localDate, toLocal } from '../plan/calendar';
 import type { NotificationContent } from './content';

@@ -2,6 +2,8 @@
  * Shared pieces of the workflow tests: hand-built task specs, an in-memory stand-in for the task's
  * neighbours (the projection and the task-control activities), the workflow bundle, and waiting.
  */
+import { UNSTORABLE_RECORD } from '../../src/domain/activity-contracts';
+import { rejectionText } from '../../src/i18n';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -104,9 +106,12 @@ export const actors = {
 /** The task's neighbours in memory: every record the workflow hands over, in arrival order. */
 export class RecordingActivities {
   readonly changes: TaskChange[] = [];
+  /** When it says so, a record is refused as Postgres refuses data it cannot store (non-retryable). */
+  refuseWhen: ((change: TaskChange) => boolean) | undefined;
 
   readonly activities: KehoachActivities = {
     recordTaskChange: async (change) => {
+      if (this.refuseWhen?.(change)) throw ApplicationFailure.nonRetryable('Postgres refused the record (SQLSTATE 22P05)', UNSTORABLE_RECORD);
       this.changes.push(change);
     },
     recordPlanVersion: async () => {},
@@ -146,12 +151,25 @@ export function freshPlanId(prefix = 'kh'): string {
   return `${prefix}-${Date.now().toString(36)}-${counter}`;
 }
 
-/** The typed failure a rejected update carries; fails when the update was accepted instead. */
-export async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure> {
+/** A rejected update: its failure type, its catalogue key and the Vietnamese sentence the caller reads. */
+export interface RejectedUpdate {
+  type: string | undefined | null;
+  nonRetryable: boolean | undefined | null;
+  key: string;
+  message: string;
+}
+
+/** The typed failure a rejected update carries, worded; fails when the update was accepted instead. */
+export async function rejection(promise: Promise<unknown>): Promise<RejectedUpdate> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) return error.cause;
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      const failure = error.cause;
+      const message = rejectionText(failure.message, failure.details?.[0], 'vi');
+      if (message === undefined) throw new Error(`the refusal "${failure.message}" is not a key of the catalogue's rejections`, { cause: error });
+      return { type: failure.type, nonRetryable: failure.nonRetryable, key: failure.message, message };
+    }
     throw error;
   }
   throw new Error('the update was accepted but should have been rejected');

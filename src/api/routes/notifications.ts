@@ -5,11 +5,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listDeliveries } from '../../db/notifications';
-import { notifyTranslator } from '../../notify/compose';
 import { requireRole } from '../plugins/auth';
 import { authProblems, ProblemError, problemResponse } from '../problem';
 import { DELIVERY_STATES, deliverySchema, slug, toDeliveryOut } from '../schemas';
 import type { RouteDeps } from '../app';
+import { apiText } from '../../i18n';
 
 const query = z.strictObject({
   plan: slug.optional().describe('Only this plan'),
@@ -19,7 +19,7 @@ const query = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z
     .string()
-    .regex(/^[1-9][0-9]{0,17}$/, { message: 'phải là giá trị nextCursor của trang trước' })
+    .regex(/^[1-9][0-9]{0,17}$/, { error: () => apiText('field.cursor') })
     .optional(),
 });
 
@@ -41,10 +41,9 @@ const notificationsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
       },
     },
     async (request) => {
-      const t = notifyTranslator();
-      requireRole(request, ['leader', 'admin'], t('notify:api.readWhat'));
+      requireRole(request, ['leader', 'admin'], 'listNotifications');
       const { plan, task, recipient, state, limit, cursor } = request.query;
-      if (task && !plan) throw new ProblemError('validation', t('notify:api.taskNeedsPlan'));
+      if (task && !plan) throw new ProblemError('validation', apiText('notificationsTaskNeedsPlan'));
       const rows = await listDeliveries(db, {
         ...(plan ? { planId: plan } : {}),
         ...(task ? { taskId: task } : {}),

@@ -1,6 +1,12 @@
 import type { CatalogueOf } from '../catalogue';
 import type { vi } from '../vi';
+import { api } from './api';
+import { cli } from './cli';
 import { common } from './common';
+import { labels } from './labels';
 import { notify } from './notify';
+import { rejection } from './rejection';
+import { validate } from './validate';
+import { web } from './web';
 
-export const en: CatalogueOf<typeof vi> = { common, notify };
+export const en: CatalogueOf<typeof vi> = { common, api, cli, labels, notify, rejection, validate, web };

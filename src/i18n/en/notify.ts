@@ -64,7 +64,7 @@ export const notify: CatalogueOf<typeof vi> = {
     itemDueSoon: '{{index}}. «{{task}}», led by {{lead}}; due {{deadline}}.',
     countsHeading: 'Figures by lead agency:',
     countsRow:
-      '- {{agency}}: {{total}} in all; done on time {{doneOnTime}}, done late {{doneLate}}; open in time {{openOnTime}}, open overdue {{openOverdue}}; no deadline {{noDeadline}}.',
+      '- {{agency}}: {{total}} in all; done on time {{doneOnTime}}, done late {{doneLate}}; not done within deadline {{openOnTime}}, not done overdue {{openOverdue}}; no deadline {{noDeadline}}.',
     totalName: 'Whole plan',
     changesHeading: 'Changes since {{since}}:',
     changeCompleted: '- «{{task}}» ({{lead}}): reported done on {{date}}.',
@@ -85,9 +85,5 @@ export const notify: CatalogueOf<typeof vi> = {
     smtp: 'The mail server refused it: {{reason}}',
     gaveUp_one: 'Tried {{count}} time, not sent: {{reason}}',
     gaveUp_other: 'Tried {{count}} times, not sent: {{reason}}',
-  },
-  api: {
-    readWhat: 'read the reminders and escalations sent',
-    taskNeedsPlan: 'Filtering by task needs the plan: add ?plan=<plan id>.',
   },
 };

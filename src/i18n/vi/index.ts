@@ -1,5 +1,11 @@
 /** The Vietnamese catalogue, one namespace per area: it defines the keys every language must have. */
+import { api } from './api';
+import { cli } from './cli';
 import { common } from './common';
+import { labels } from './labels';
 import { notify } from './notify';
+import { rejection } from './rejection';
+import { validate } from './validate';
+import { web } from './web';
 
-export const vi = { common, notify };
+export const vi = { common, api, cli, labels, notify, rejection, validate, web };

@@ -80,8 +80,4 @@ export const notify = {
     smtp: 'Máy chủ thư từ chối: {{reason}}',
     gaveUp_other: 'Đã thử {{count}} lần, không gửi được: {{reason}}',
   },
-  api: {
-    readWhat: 'xem thông báo nhắc hạn, đôn đốc đã gửi',
-    taskNeedsPlan: 'Lọc theo nhiệm vụ (task) cần có kế hoạch (plan): thêm ?plan=<mã kế hoạch>.',
-  },
 };
