@@ -5,9 +5,10 @@
  * second Ctrl-C exits at once. The process exits when everything is closed: 0 after a signal, 1
  * after a failure.
  *
- * One Ctrl-C under `npm start` arrives twice: the terminal signals the whole process group and npm
- * forwards the signal to its child as well. A repeat within DUPLICATE_SIGNAL_MS is that same
- * Ctrl-C, not the user's second one; exiting on it would leave Postgres and Temporal behind.
+ * One Ctrl-C may arrive twice: the terminal signals the whole process group, and a wrapper in it
+ * (npm, a shell, a supervisor) may forward the signal again. A repeat within DUPLICATE_SIGNAL_MS
+ * is that same Ctrl-C, not the user's second one; exiting on it would leave Postgres and Temporal
+ * behind. (The servers run in process groups of their own, so only kehoach stops them, last.)
  *
  * An uncaught error while stopping (a connection dropping under a closing resource) is reported
  * and the stop goes on: exiting on it would cut the orderly close short, leaving the servers
