@@ -20,24 +20,25 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { languageFromEnv, translator, type Language, type Translate } from '../i18n';
 import { addDays } from './calendar';
 import { lunarNewYear } from './lunar';
 import type { CalendarData } from './model';
-import { dateSchema } from './schema';
 import { VN_LABOUR_CODE_2019, statutoryHolidays } from './statutory-holidays';
 
 export const DEFAULT_CALENDAR_DIR = resolve(__dirname, '..', '..', 'calendars');
 
-const calendarNameSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
-  message: 'must be the file name without ".yaml", in lower-case letters, digits, "-" or "_" (for example "vn")',
-});
+// Messages come from the catalogue (calendarIssue), in the reader's language.
+const calendarNameSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/);
+
+const calendarDate = z.iso.date();
 
 const holidaySchema = z.union([
-  z.strictObject({ date: dateSchema, name: z.string().min(1) }),
-  z.strictObject({ from: dateSchema, to: dateSchema, name: z.string().min(1) }),
+  z.strictObject({ date: calendarDate, name: z.string().min(1) }),
+  z.strictObject({ from: calendarDate, to: calendarDate, name: z.string().min(1) }),
 ]);
 
-const workingWeekendSchema = z.strictObject({ date: dateSchema, name: z.string().min(1) });
+const workingWeekendSchema = z.strictObject({ date: calendarDate, name: z.string().min(1) });
 
 const yearSchema = z.strictObject({
   year: z.number().int().min(1900).max(2200),
@@ -47,8 +48,8 @@ const yearSchema = z.strictObject({
 
 const calendarFileSchema = z.strictObject({
   name: calendarNameSchema,
-  weekend: z.array(z.number().int().min(1).max(7, { message: 'must be an ISO weekday: 1 = Monday … 7 = Sunday' })).max(6),
-  statutoryHolidays: z.literal(VN_LABOUR_CODE_2019, { message: `must be "${VN_LABOUR_CODE_2019}" (Bộ luật Lao động 2019) or left out` }).optional(),
+  weekend: z.array(z.number().int().min(1).max(7)).max(6),
+  statutoryHolidays: z.literal(VN_LABOUR_CODE_2019).optional(),
   years: z.array(yearSchema).min(1),
 });
 
@@ -60,9 +61,42 @@ export class CalendarFileError extends Error {
   constructor(
     readonly file: string,
     readonly problems: string[],
+    t: Translate,
   ) {
-    super(`${file}: invalid calendar\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    super(`${file}: ${t('validate:calendarFile.invalid')}\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'CalendarFileError';
+  }
+}
+
+/** What is wrong with one value of the file, in the reader's language. */
+function calendarIssue(issue: z.core.$ZodRawIssue, t: Translate): string {
+  const field = issue.path?.at(-1);
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined
+        ? t('validate:calendarFile.issue.missing')
+        : t('validate:calendarFile.issue.wrongType', { expected: issue.expected });
+    case 'unrecognized_keys':
+      return t('validate:calendarFile.issue.unknownKeys', { keys: issue.keys.map((key) => `"${key}"`).join(', ') });
+    case 'too_small':
+      if (issue.origin === 'array') return t('validate:calendarFile.issue.minItems', { min: String(issue.minimum) });
+      if (issue.origin === 'string') return t('validate:calendarFile.issue.notEmpty');
+      return typeof field === 'number'
+        ? t('validate:calendarFile.issue.weekday')
+        : t('validate:calendarFile.issue.atLeast', { min: String(issue.minimum) });
+    case 'too_big':
+      if (issue.origin === 'array') return t('validate:calendarFile.issue.maxItems', { max: String(issue.maximum) });
+      return typeof field === 'number'
+        ? t('validate:calendarFile.issue.weekday')
+        : t('validate:calendarFile.issue.atMost', { max: String(issue.maximum) });
+    case 'invalid_value':
+      return t('validate:calendarFile.issue.statutory', { value: VN_LABOUR_CODE_2019 });
+    case 'invalid_format':
+      return field === 'name' ? t('validate:calendarFile.issue.name') : t('validate:calendarFile.issue.date');
+    case 'invalid_union':
+      return t('validate:calendarFile.issue.shape');
+    default:
+      return t('validate:calendarFile.issue.invalid');
   }
 }
 
@@ -85,17 +119,15 @@ function datesFrom(from: string, to: string): string[] {
  * law leaves to the Prime Minister: the Tết days and the day next to 2/9. A year that lists
  * neither would silently lose them.
  */
-function missingAnnouncedDays(year: number, listed: Set<string>, where: string): string[] {
+function missingAnnouncedDays(year: number, listed: Set<string>, where: string, t: Translate): string[] {
   const problems: string[] = [];
   const newYear = lunarNewYear(year);
   const tetWindow = datesFrom(addDays(newYear, -TET_WINDOW.before), addDays(newYear, TET_WINDOW.after));
   if (!tetWindow.some((date) => listed.has(date))) {
-    problems.push(
-      `${where}.holidays: no Tết Nguyên đán days around ${newYear} (mùng 1 Tết); add the announced rest period, e.g. { from: …, to: …, name: "Tết Nguyên đán" }`,
-    );
+    problems.push(t('validate:calendarFile.noTet', { where: `${where}.holidays`, newYear }));
   }
   if (!listed.has(`${year}-09-01`) && !listed.has(`${year}-09-03`)) {
-    problems.push(`${where}.holidays: neither ${year}-09-01 nor ${year}-09-03 is listed; add the announced day next to Quốc khánh 2/9`);
+    problems.push(t('validate:calendarFile.noNationalDay', { where: `${where}.holidays`, year }));
   }
   return problems;
 }
@@ -116,35 +148,36 @@ export function listCalendars(dir: string = DEFAULT_CALENDAR_DIR): string[] {
 
 /**
  * Loads and checks `<dir>/<name>.yaml`. Throws CalendarFileError listing every problem when
- * the file is missing or malformed, so a plan author sees what to fix in the calendar itself.
+ * the file is missing or malformed, so a plan author sees what to fix in the calendar itself
+ * (in `language`, by default KEHOACH_LANG's).
  */
-export function loadCalendar(name: string, dir: string = DEFAULT_CALENDAR_DIR): CalendarData {
+export function loadCalendar(name: string, dir: string = DEFAULT_CALENDAR_DIR, language: Language = languageFromEnv()): CalendarData {
+  const t = translator(language);
   const file = join(dir, `${name}.yaml`);
+  const fail = (problems: string[]) => new CalendarFileError(file, problems, t);
+  const available = () => listCalendars(dir).join(', ') || t('validate:calendarFile.none');
   if (!calendarNameSchema.safeParse(name).success) {
-    throw new CalendarFileError(file, [`"${name}" is not a calendar name; use one of: ${listCalendars(dir).join(', ') || '(none found)'}`]);
+    throw fail([t('validate:calendarFile.badName', { name, names: available() })]);
   }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new CalendarFileError(file, [`no calendar named "${name}" in ${dir}; available: ${listCalendars(dir).join(', ') || '(none)'}`]);
+    throw fail([t('validate:calendarFile.notFound', { name, dir, names: available() })]);
   }
   let raw: unknown;
   try {
     raw = parse(text);
   } catch (error) {
-    throw new CalendarFileError(file, [`is not valid YAML: ${(error as Error).message}`]);
+    throw fail([t('validate:calendarFile.notYaml', { reason: (error as Error).message })]);
   }
-  const parsed = calendarFileSchema.safeParse(raw);
+  const parsed = calendarFileSchema.safeParse(raw, { error: (issue) => calendarIssue(issue, t) });
   if (!parsed.success) {
-    throw new CalendarFileError(
-      file,
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`),
-    );
+    throw fail(parsed.error.issues.map((issue) => `${issue.path.join('.') || t('validate:calendarFile.topLevel')}: ${issue.message}`));
   }
   const data = parsed.data;
   const problems: string[] = [];
-  if (data.name !== name) problems.push(`name: is "${data.name}" but the file is ${name}.yaml; make them equal`);
+  if (data.name !== name) problems.push(t('validate:calendarFile.nameMismatch', { name: data.name, file: name }));
 
   const weekend = new Set(data.weekend);
   const holidays = new Set<string>();
@@ -152,7 +185,7 @@ export function loadCalendar(name: string, dir: string = DEFAULT_CALENDAR_DIR): 
   const years = new Set<number>();
   data.years.forEach((entry, yearIndex) => {
     const where = `years.${yearIndex}`;
-    if (years.has(entry.year)) problems.push(`${where}.year: ${entry.year} appears twice; merge the two entries`);
+    if (years.has(entry.year)) problems.push(t('validate:calendarFile.yearTwice', { where, year: entry.year }));
     years.add(entry.year);
     const listed = new Set<string>();
     // Days the law already gives need not travel with the calendar: keep only what the announcement adds.
@@ -162,12 +195,14 @@ export function loadCalendar(name: string, dir: string = DEFAULT_CALENDAR_DIR): 
     entry.holidays.forEach((holiday, index) => {
       const [from, to] = 'date' in holiday ? [holiday.date, holiday.date] : [holiday.from, holiday.to];
       if (from > to) {
-        problems.push(`${where}.holidays.${index}: "from" ${from} is after "to" ${to}; swap them`);
+        problems.push(t('validate:calendarFile.fromAfterTo', { where: `${where}.holidays.${index}`, from, to }));
         return;
       }
       for (const date of datesFrom(from, to)) {
         if (Number(date.slice(0, 4)) !== entry.year) {
-          problems.push(`${where}.holidays.${index}: ${date} is not in ${entry.year}; list it under year ${date.slice(0, 4)}`);
+          problems.push(
+            t('validate:calendarFile.holidayNotInYear', { where: `${where}.holidays.${index}`, date, year: entry.year, dateYear: date.slice(0, 4) }),
+          );
           break;
         }
         listed.add(date);
@@ -175,21 +210,23 @@ export function loadCalendar(name: string, dir: string = DEFAULT_CALENDAR_DIR): 
         if (!weekend.has(weekdayOf(date)) && !derived.has(date)) holidays.add(date);
       }
     });
-    if (data.statutoryHolidays) problems.push(...missingAnnouncedDays(entry.year, listed, where));
+    if (data.statutoryHolidays) problems.push(...missingAnnouncedDays(entry.year, listed, where, t));
     entry.workingWeekends.forEach((working, index) => {
       if (Number(working.date.slice(0, 4)) !== entry.year) {
-        problems.push(`${where}.workingWeekends.${index}: ${working.date} is not in ${entry.year}`);
+        problems.push(
+          t('validate:calendarFile.workingNotInYear', { where: `${where}.workingWeekends.${index}`, date: working.date, year: entry.year }),
+        );
       }
       if (!weekend.has(weekdayOf(working.date))) {
-        problems.push(`${where}.workingWeekends.${index}: ${working.date} is not a weekend day; only weekend days can be made working days`);
+        problems.push(t('validate:calendarFile.notWeekend', { where: `${where}.workingWeekends.${index}`, date: working.date }));
       }
       workingWeekends.add(working.date);
     });
   });
   for (const date of workingWeekends) {
-    if (holidays.has(date)) problems.push(`${date} is listed both as a holiday and as a working weekend day; keep one`);
+    if (holidays.has(date)) problems.push(t('validate:calendarFile.holidayAndWorking', { date }));
   }
-  if (problems.length > 0) throw new CalendarFileError(file, problems);
+  if (problems.length > 0) throw fail(problems);
 
   return {
     name: data.name,

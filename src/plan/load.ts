@@ -31,11 +31,11 @@ function calendarSource(dir: string): CalendarSource {
   let names: string[] | undefined;
   return {
     names: () => (names ??= listCalendars(dir)),
-    load(name) {
+    load(name, language) {
       if (!(names ??= listCalendars(dir)).includes(name)) return undefined;
       let calendar = cache.get(name);
       if (!calendar) {
-        calendar = loadCalendar(name, dir);
+        calendar = loadCalendar(name, dir, language);
         cache.set(name, calendar);
       }
       return calendar;

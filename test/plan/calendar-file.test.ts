@@ -62,7 +62,7 @@ t.test('problems are reported with what to do', async (t) => {
     'typo.yaml': 'name: typo\nweekend: [6, 7]\nyears:\n  - year: 2024\n    holiday: []\n',
     'broken.yaml': 'name: [unclosed\n',
   });
-  const error = t.throws(() => loadCalendar('bad', dir)) as CalendarFileError;
+  const error = t.throws(() => loadCalendar('bad', dir, 'en')) as CalendarFileError;
   t.type(error, CalendarFileError);
   const text = error.problems.join('\n');
   t.match(text, /name: is "other" but the file is bad\.yaml/);
@@ -70,10 +70,10 @@ t.test('problems are reported with what to do', async (t) => {
   t.match(text, /2025-01-01 is not in 2024; list it under year 2025/);
   t.match(text, /2024-05-06 is not a weekend day/);
   t.match(text, /2024 appears twice/);
-  t.throws(() => loadCalendar('typo', dir), /years\.0: Unrecognized key: "holiday"/);
-  t.throws(() => loadCalendar('broken', dir), /is not valid YAML/);
-  t.throws(() => loadCalendar('missing', dir), /no calendar named "missing".*available: bad, broken, typo/);
-  t.throws(() => loadCalendar('../vn', dir), /is not a calendar name/);
+  t.throws(() => loadCalendar('typo', dir, 'en'), /years\.0: Unrecognized key: "holiday"/);
+  t.throws(() => loadCalendar('broken', dir, 'en'), /is not valid YAML/);
+  t.throws(() => loadCalendar('missing', dir, 'en'), /no calendar named "missing".*available: bad, broken, typo/);
+  t.throws(() => loadCalendar('../vn', dir, 'en'), /is not a calendar name/);
 });
 
 t.test('with the law rules, a recorded year must give its Tết days and the day next to 2/9', async (t) => {
@@ -93,10 +93,41 @@ t.test('with the law rules, a recorded year must give its Tết days and the day
     ].join('\n'),
     'law.yaml': 'name: law\nweekend: [6, 7]\nstatutoryHolidays: bllđ\nyears:\n  - year: 2024\n',
   });
-  const error = t.throws(() => loadCalendar('half', dir)) as CalendarFileError;
+  const error = t.throws(() => loadCalendar('half', dir, 'en')) as CalendarFileError;
   t.same(error.problems, [
     'years.0.holidays: no Tết Nguyên đán days around 2027-02-06 (mùng 1 Tết); add the announced rest period, e.g. { from: …, to: …, name: "Tết Nguyên đán" }',
     'years.0.holidays: neither 2027-09-01 nor 2027-09-03 is listed; add the announced day next to Quốc khánh 2/9',
   ]);
-  t.throws(() => loadCalendar('law', dir), /statutoryHolidays: must be "vn-labour-code-2019"/);
+  t.throws(() => loadCalendar('law', dir, 'en'), /statutoryHolidays: must be "vn-labour-code-2019"/);
+});
+
+t.test('the problems in Vietnamese by default, in the same places', async (t) => {
+  const dir = calendarDir(t, {
+    'sai.yaml': [
+      'name: khac',
+      'weekend: [6, 8]',
+      'years:',
+      '  - year: 2024',
+      '    holidays:',
+      '      - { from: 2024-02-14, to: 2024-02-08, name: Tết }',
+      '    workingWeekends:',
+      '      - { date: 2024-05-06, name: Thứ Hai }',
+    ].join('\n'),
+    'thua.yaml': 'name: thua\nweekend: [6, 7]\nyears:\n  - year: 2024\n    holiday: []\n',
+  });
+  const previous = process.env.KEHOACH_LANG;
+  delete process.env.KEHOACH_LANG;
+  t.teardown(() => {
+    if (previous === undefined) delete process.env.KEHOACH_LANG;
+    else process.env.KEHOACH_LANG = previous;
+  });
+  const error = t.throws(() => loadCalendar('sai', dir)) as CalendarFileError;
+  t.match(error.message, /sai\.yaml: lịch làm việc không hợp lệ/);
+  t.same(error.problems, ['weekend.1: phải là thứ theo ISO: 1 = thứ Hai … 7 = Chủ nhật']);
+  t.throws(() => loadCalendar('thua', dir), /years\.0: không có trường "holiday"; hãy bỏ đi/);
+  t.throws(() => loadCalendar('khong-co', dir), /không có lịch "khong-co" trong .*; các lịch có: sai, thua/);
+  const semantic = calendarDir(t, {
+    'ngay.yaml': 'name: ngay\nweekend: [6, 7]\nyears:\n  - year: 2024\n    workingWeekends:\n      - { date: 2024-05-06, name: Thứ Hai }\n',
+  });
+  t.throws(() => loadCalendar('ngay', semantic), /years\.0\.workingWeekends\.0: ngày 2024-05-06 không phải ngày nghỉ cuối tuần/);
 });

@@ -5,7 +5,8 @@ import { common } from './common';
 import { labels } from './labels';
 import { notify } from './notify';
 import { rejection } from './rejection';
+import { timeline } from './timeline';
 import { validate } from './validate';
 import { web } from './web';
 
-export const vi = { common, api, cli, labels, notify, rejection, validate, web };
+export const vi = { common, api, cli, labels, notify, rejection, timeline, validate, web };

@@ -306,7 +306,7 @@ export class SemanticChecks {
     if (!source || !isSlug(plan.calendar)) return undefined;
     let calendar: CalendarData | undefined;
     try {
-      calendar = source.load(plan.calendar);
+      calendar = source.load(plan.calendar, this.plan.language);
     } catch (error) {
       this.plan.error(
         'invalid-calendar',

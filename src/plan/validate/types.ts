@@ -16,8 +16,8 @@ export interface Diagnostic {
 
 /** Where the validator finds calendars; the loader backs it with calendars/*.yaml. */
 export interface CalendarSource {
-  /** The calendar, or undefined when there is none by that name; throws when the file is malformed. */
-  load(name: string): CalendarData | undefined;
+  /** The calendar, or undefined when there is none by that name; throws, in `language`, when the file is malformed. */
+  load(name: string, language?: Language): CalendarData | undefined;
   /** Every calendar name that exists, for the "write one of these" hint. */
   names(): string[];
 }
