@@ -50,11 +50,34 @@ const envSchema = z.object({
   KEHOACH_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
   /** How long an update may wait for the task workflow before the API gives up with 503. */
   KEHOACH_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  SMTP_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must be smtp://[user:password@]host:port or smtps://… (TLS)' })
+      .optional(),
+  ),
+  KEHOACH_MAIL_FROM: optionalText,
+  KEHOACH_WEBHOOK_SECRETS: optionalText,
+  KEHOACH_WEBHOOK_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=]+$/, { message: 'KEHOACH_WEBHOOK_SECRET must be a Standard Webhooks secret, whsec_<base64>' })
+      .optional(),
+  ),
+  KEHOACH_PUBLIC_URL: optionalText.pipe(
+    z.url({ message: 'KEHOACH_PUBLIC_URL must be a URL, for example https://kehoach.example.gov.vn' }).optional(),
+  ),
+  KEHOACH_SMTP_PORT: port('KEHOACH_SMTP_PORT').default(2525),
   /** Signs the web dashboard's session and CSRF cookies; the same value on every API process behind one address. */
   KEHOACH_SESSION_SECRET: optionalText.pipe(
     z.string().min(32, { message: 'KEHOACH_SESSION_SECRET must be at least 32 characters (for example `openssl rand -base64 32`)' }).optional(),
   ),
 });
+
+const webhookSecretsSchema = z.record(
+  z.string().min(1),
+  z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, { message: 'each secret must be whsec_<base64>' }),
+);
 
 export interface Config {
   port: number;
@@ -84,6 +107,20 @@ export interface Config {
   apiToken?: string;
   bodyLimit: number;
   updateTimeoutMs: number;
+  notify: {
+    /** Where e-mail goes; undefined means the local mail catcher of `kehoach up` (the worker alone needs it). */
+    smtpUrl?: string;
+    /** The sender of every e-mail. */
+    mailFrom: string;
+    /** Standard Webhooks signing secrets by endpoint URL or origin. */
+    webhookSecrets: Record<string, string>;
+    /** The secret of endpoints not listed. */
+    webhookSecret?: string;
+    /** The address people open the task links at (default: the API's address). */
+    publicUrl: string;
+    /** Port of the local mail catcher `kehoach up` starts without SMTP_URL. */
+    catcherPort: number;
+  };
   /** Signs the web dashboard's cookies; undefined: a random secret per process (sessions end when it restarts). */
   sessionSecret?: string;
 }
@@ -117,6 +154,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     );
   }
   const temporal = temporalClientSettings(env);
+  let webhookSecrets: Record<string, string> = {};
+  if (e.KEHOACH_WEBHOOK_SECRETS) {
+    let json: unknown;
+    try {
+      json = JSON.parse(e.KEHOACH_WEBHOOK_SECRETS);
+    } catch {
+      json = undefined;
+    }
+    const secrets = webhookSecretsSchema.safeParse(json);
+    if (!secrets.success) {
+      throw new ConfigError(
+        'invalid configuration in the environment:\n  KEHOACH_WEBHOOK_SECRETS must be a JSON object from endpoint URL (or origin) to secret, for example {"https://hooks.example.gov.vn":"whsec_…"}',
+      );
+    }
+    webhookSecrets = secrets.data;
+  }
+  const apiUrl = (e.KEHOACH_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -131,11 +185,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       apiKey: temporal.apiKey,
       metadata: temporal.metadata,
     },
-    apiUrl: (e.KEHOACH_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+    apiUrl,
     apiUrlGiven: e.KEHOACH_URL !== undefined,
     apiToken: e.KEHOACH_TOKEN,
     bodyLimit: e.KEHOACH_BODY_LIMIT,
     updateTimeoutMs: e.KEHOACH_UPDATE_TIMEOUT_MS,
+    notify: {
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.KEHOACH_MAIL_FROM ?? 'kehoach <kehoach@localhost>',
+      webhookSecrets,
+      webhookSecret: e.KEHOACH_WEBHOOK_SECRET,
+      publicUrl: (e.KEHOACH_PUBLIC_URL ?? apiUrl).replace(/\/+$/, ''),
+      catcherPort: e.KEHOACH_SMTP_PORT,
+    },
     ...(e.KEHOACH_SESSION_SECRET ? { sessionSecret: e.KEHOACH_SESSION_SECRET } : {}),
   };
 }

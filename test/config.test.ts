@@ -134,3 +134,37 @@ t.test('Temporal settings as the Temporal CLI reads them: standard variables and
     message: /cannot read TEMPORAL_TLS_CLIENT_CERT_PATH \(.*missing\.pem\)/,
   });
 });
+
+t.test('notification delivery: SMTP, sender, webhook secrets, public URL', async (t) => {
+  const defaults = loadConfig({ PORT: '4000' }, '/srv/kehoach').notify;
+  t.same(defaults, {
+    smtpUrl: undefined,
+    mailFrom: 'kehoach <kehoach@localhost>',
+    webhookSecrets: {},
+    webhookSecret: undefined,
+    publicUrl: 'http://127.0.0.1:4000',
+    catcherPort: 2525,
+  });
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const config = loadConfig(
+    {
+      SMTP_URL: 'smtps://kehoach:secret@mail.tinh.gov.vn:465',
+      KEHOACH_MAIL_FROM: 'Văn phòng UBND tỉnh <kehoach@tinh.gov.vn>',
+      KEHOACH_WEBHOOK_SECRETS: JSON.stringify({ 'https://hooks.tinh.gov.vn': secret }),
+      KEHOACH_WEBHOOK_SECRET: secret,
+      KEHOACH_PUBLIC_URL: 'https://kehoach.tinh.gov.vn/',
+      KEHOACH_SMTP_PORT: '2626',
+    },
+    '/srv/kehoach',
+  ).notify;
+  t.equal(config.smtpUrl, 'smtps://kehoach:secret@mail.tinh.gov.vn:465');
+  t.equal(config.mailFrom, 'Văn phòng UBND tỉnh <kehoach@tinh.gov.vn>');
+  t.same(config.webhookSecrets, { 'https://hooks.tinh.gov.vn': secret });
+  t.equal(config.publicUrl, 'https://kehoach.tinh.gov.vn');
+  t.equal(config.catcherPort, 2626);
+
+  t.throws(() => loadConfig({ SMTP_URL: 'mail.tinh.gov.vn:25' }), /SMTP_URL must be smtp:\/\//);
+  t.throws(() => loadConfig({ KEHOACH_WEBHOOK_SECRET: 'hunter2' }), /KEHOACH_WEBHOOK_SECRET must be a Standard Webhooks secret/);
+  t.throws(() => loadConfig({ KEHOACH_WEBHOOK_SECRETS: '{"https://x.example":"plain"}' }), /KEHOACH_WEBHOOK_SECRETS must be a JSON object/);
+  t.throws(() => loadConfig({ KEHOACH_WEBHOOK_SECRETS: 'not json' }), ConfigError);
+});

@@ -1,23 +1,43 @@
 /**
  * All of kehoach's activities, built from their dependencies: the read-model projection
- * (src/activities/projection.ts) and the task-control activities that talk to Temporal.
+ * (src/activities/projection.ts), the task-control activities that talk to Temporal and, when
+ * configured, notification delivery (src/notify).
  */
 import type { Client } from '@temporalio/client';
 import { createTaskControlActivities } from './task-control';
-import type { CompletionLookup, KehoachActivities, ProjectionActivities } from '../domain';
+import type { CompletionLookup, DeliveryActivities, KehoachActivities, ProjectionActivities } from '../domain';
+import type { Dispatcher } from '../notify/activities';
 
 export interface ActivityDeps {
   client: Client;
   projection: ProjectionActivities;
   /** Which prerequisites the read model shows done, for releasing a task right after its start. */
   completions: CompletionLookup;
+  /**
+   * Notification delivery (src/notify): when given, every recorded notification is dispatched to
+   * its delivery workflows right after the projection wrote it, and the delivery activities are
+   * registered. Without it, notifications stay `pending` in the outbox.
+   */
+  delivery?: { activities: DeliveryActivities; dispatcher: Dispatcher };
 }
 
-export function createActivities(deps: ActivityDeps): KehoachActivities {
+export function createActivities(deps: ActivityDeps): KehoachActivities & Partial<DeliveryActivities> {
   const taskControl = createTaskControlActivities(deps.client, deps.completions);
+  const delivery = deps.delivery;
   return {
-    recordTaskChange: (change) => deps.projection.recordTaskChange(change),
-    recordPlanVersion: (record) => deps.projection.recordPlanVersion(record),
+    ...(delivery ? delivery.activities : {}),
+    // Written first, dispatched after: a retry after a crash between the two dispatches again, and
+    // a delivery's workflow id makes the second start find the first.
+    recordTaskChange: async (change) => {
+      await deps.projection.recordTaskChange(change);
+      if (delivery && change.notifications.length > 0)
+        await delivery.dispatcher.dispatch(change.notifications.map((request) => request.idempotencyKey));
+    },
+    // A plan version can add or drop contacts that take a digest: their schedules follow it.
+    recordPlanVersion: async (record) => {
+      await deps.projection.recordPlanVersion(record);
+      if (delivery) await delivery.dispatcher.ensureDigests(record.planId);
+    },
     startTasks: (input) => taskControl.startTasks(input),
     amendTasks: (input) => taskControl.amendTasks(input),
     cancelTasks: (input) => taskControl.cancelTasks(input),

@@ -6,10 +6,13 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { agencies, escalations, notifications, planVersions, plans, taskEvents, tasks, type NotificationRecipient } from '../db/schema';
-import { formatDeadlineVi } from '../plan/calendar';
+import { agencies, deliveries, escalations, notifications, planVersions, plans, taskEvents, tasks, type NotificationRecipient } from '../db/schema';
+import { composeMessage, notifyTranslator, recipientLabel } from '../notify/compose';
+import type { NotificationContent } from '../notify/content';
+import { deliveryKey, digestKey, nextWorkingInstant, overdueWorkingDays, summaryKey, waitsForWorkingHours } from '../notify/rules';
+import { describeTarget } from '../plan/compile';
 import type { ResolvedTarget } from '../plan/model';
-import type { Agency, Contact, Plan, Role } from '../plan/schema';
+import type { Agency, Contact, NotifyOptions, Plan, Role } from '../plan/schema';
 import {
   taskDoneAt,
   type CompletionLookup,
@@ -76,6 +79,7 @@ async function recordTaskChange(db: Database, change: TaskChange): Promise<void>
   const { state } = change;
   const { facts } = state;
   const context = change.notifications.length > 0 ? await loadPlanContext(db, state.planId) : undefined;
+  const silenced = (request: NotificationRequest) => request.catchUp && context?.notify.catchUp === 'none';
 
   await db.transaction(async (tx) => {
     const row = {
@@ -181,12 +185,18 @@ async function recordTaskChange(db: Database, change: TaskChange): Promise<void>
               body: message.body,
               payload: message.payload,
               // Nobody to send it to: keep the row for the record, but do not retry it forever.
-              status: message.recipients.length > 0 ? ('pending' as const) : ('failed' as const),
-              lastError: message.recipients.length > 0 ? null : message.missingContact,
+              // A catch-up the plan asked not to send is kept as skipped.
+              status: silenced(request) ? ('skipped' as const) : message.recipients.length > 0 ? ('pending' as const) : ('failed' as const),
+              lastError: silenced(request) ? message.skipped : message.recipients.length > 0 ? null : message.missingContact,
             };
           }),
         )
         .onConflictDoNothing({ target: notifications.idempotencyKey });
+
+      const rows = change.notifications.flatMap((request) =>
+        deliveryRows(request, state, composeNotification(request, state, context), new Date().toISOString(), context?.notify),
+      );
+      if (rows.length > 0) await tx.insert(deliveries).values(rows).onConflictDoNothing({ target: deliveries.key });
     }
   });
 }
@@ -257,13 +267,20 @@ async function recordPlanVersion(db: Database, record: PlanVersionRecord): Promi
 
 export interface PlanContext {
   code: string;
+  title: string;
   timezone: string;
   agencies: Map<string, Pick<Agency, 'id' | 'name' | 'contacts'>>;
   roles: Record<string, Role>;
+  notify: NotifyOptions;
+  /** The plan as applied, for the compiler's wording of targets (`describeTarget`). */
+  document: Plan;
 }
 
 async function loadPlanContext(db: Database, planId: string): Promise<PlanContext | undefined> {
-  const [plan] = await db.select({ code: plans.code, timezone: plans.timezone, document: plans.document }).from(plans).where(eq(plans.id, planId));
+  const [plan] = await db
+    .select({ code: plans.code, title: plans.title, timezone: plans.timezone, document: plans.document })
+    .from(plans)
+    .where(eq(plans.id, planId));
   if (!plan) return undefined;
   const rows = await db
     .select({ id: agencies.id, name: agencies.name, contacts: agencies.contacts })
@@ -271,16 +288,14 @@ async function loadPlanContext(db: Database, planId: string): Promise<PlanContex
     .where(eq(agencies.planId, planId));
   return {
     code: plan.code,
+    title: plan.title,
     timezone: plan.timezone,
     agencies: new Map(rows.map((row) => [row.id, row])),
     roles: ((plan.document as Partial<Plan>).roles ?? {}) as Record<string, Role>,
+    notify: { catchUp: 'summary', workingHours: true, ...(plan.document as Partial<Plan>).notify },
+    document: plan.document as Plan,
   };
 }
-
-const ROLE_NAMES: Record<string, string> = {
-  standing_office: 'Cơ quan thường trực',
-  chair: 'Tổ trưởng Tổ công tác',
-};
 
 function contactsOf(context: PlanContext | undefined, agencyId: string, prefer: Contact['role']): NotificationRecipient[] {
   const contacts = context?.agencies.get(agencyId)?.contacts ?? [];
@@ -291,82 +306,102 @@ function contactsOf(context: PlanContext | undefined, agencyId: string, prefer: 
     channel: contact.channel,
     address: contact.address,
     ...(contact.name ? { name: contact.name } : {}),
+    ...(contact.digest ? { digest: contact.digest } : {}),
   }));
 }
 
-/** Who receives a notification, from the plan's agency contacts. */
+/** Who receives a notification, from the plan's agency contacts (one delivery per distinct channel and address). */
 export function resolveRecipients(target: ResolvedTarget, context: PlanContext | undefined): NotificationRecipient[] {
-  switch (target.kind) {
-    case 'lead_staff':
-      return contactsOf(context, target.agency, 'staff');
-    case 'lead_head':
-    case 'agency':
-      return contactsOf(context, target.agency, 'head');
-    case 'role': {
-      if (target.contact) return [{ ...target.contact }];
-      const role = context?.roles[target.role];
-      if (role && 'contact' in role) return [{ ...role.contact }];
-      const agency = target.agency ?? (role && 'agency' in role ? role.agency : undefined);
-      return agency ? contactsOf(context, agency, 'head') : [];
+  const all = ((): NotificationRecipient[] => {
+    switch (target.kind) {
+      case 'lead_staff':
+        return contactsOf(context, target.agency, 'staff');
+      case 'lead_head':
+      case 'agency':
+        return contactsOf(context, target.agency, 'head');
+      case 'role': {
+        if (target.contact) return [{ ...target.contact }];
+        const role = context?.roles[target.role];
+        if (role && 'contact' in role) return [{ ...role.contact }];
+        const agency = target.agency ?? (role && 'agency' in role ? role.agency : undefined);
+        return agency ? contactsOf(context, agency, 'head') : [];
+      }
     }
-  }
+  })();
+  const seen = new Set<string>();
+  return all.filter((recipient) => {
+    const key = deliveryKey('', recipient);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
-function targetLabel(target: ResolvedTarget, context: PlanContext | undefined): string {
-  const agencyName = (id: string) => context?.agencies.get(id)?.name ?? id;
-  switch (target.kind) {
-    case 'lead_staff':
-      return `Cán bộ theo dõi của ${agencyName(target.agency)}`;
-    case 'lead_head':
-      return `Thủ trưởng ${agencyName(target.agency)}`;
-    case 'agency':
-      return agencyName(target.agency);
-    case 'role':
-      return ROLE_NAMES[target.role] ?? target.contact?.name ?? (target.agency ? agencyName(target.agency) : target.role);
+/** The agency a target points at, for its name in the greeting. */
+function targetAgency(target: ResolvedTarget, context: PlanContext | undefined): string | undefined {
+  if (target.kind === 'role') {
+    if (target.agency) return target.agency;
+    const role = context?.roles[target.role];
+    return role && 'agency' in role ? role.agency : undefined;
   }
+  return target.agency;
 }
 
-function planReference(code: string): string {
-  return /^(KH|Kế hoạch) /.test(code) ? code : `KH ${code}`;
+/** What the notification says, as data: composed into text when it is sent (src/notify/compose.ts). */
+export function notificationContent(request: NotificationRequest, state: TaskStateView, context: PlanContext | undefined): NotificationContent {
+  const timezone = context?.timezone ?? state.spec.timezone;
+  const name = (id: string) => context?.agencies.get(id)?.name ?? id;
+  const agency = targetAgency(request.to, context);
+  return {
+    kind: request.kind,
+    level: request.level,
+    action: request.kind === 'escalation' ? request.action.trim() : '',
+    catchUp: request.catchUp,
+    planId: request.planId,
+    planCode: context?.code ?? request.planId,
+    planTitle: context?.title ?? request.planId,
+    taskId: request.taskId,
+    workflowId: request.workflowId,
+    taskTitle: state.spec.title,
+    output: state.spec.output,
+    leadName: name(state.spec.lead),
+    ...(state.unitId ? { unitName: name(state.unitId) } : {}),
+    target: request.to,
+    ...(agency ? { targetAgencyName: name(agency) } : {}),
+    // Worded as the compiler words it for `kehoach timeline`: one name for one target everywhere.
+    ...(context
+      ? { targetLabel: describeTarget(request.to.kind === 'role' && agency ? { ...request.to, agency } : request.to, context.document) }
+      : {}),
+    deadlineAt: request.deadlineAt,
+    timezone,
+    at: request.at,
+    overdueWorkingDays: request.kind === 'escalation' ? overdueWorkingDays(request.deadlineAt, request.at, state.spec.calendar, timezone) : 0,
+  };
 }
 
 export interface ComposedNotification {
   recipients: NotificationRecipient[];
+  content: NotificationContent;
   subject: string;
   body: string;
   payload: Record<string, unknown>;
   missingContact: string;
+  skipped: string;
 }
 
 export function composeNotification(request: NotificationRequest, state: TaskStateView, context: PlanContext | undefined): ComposedNotification {
-  const timeZone = context?.timezone ?? state.spec.timezone;
-  const reference = planReference(context?.code ?? request.planId);
-  const leadName = context?.agencies.get(state.spec.lead)?.name ?? state.spec.lead;
-  const unitName = state.unitId ? (context?.agencies.get(state.unitId)?.name ?? state.unitId) : undefined;
-  const deadline = formatDeadlineVi(request.deadlineAt, timeZone);
-  const action = request.action.trim() || (request.kind === 'reminder' ? 'Nhắc nhở' : 'Đôn đốc');
-  const subject = `[${action}] Nhiệm vụ «${state.spec.title}» (${reference})`;
-  const headline = request.kind === 'reminder' ? `${subject} đến hạn ngày ${deadline}.` : `${subject} đã quá hạn (hạn ngày ${deadline}).`;
-  const lines = [
-    headline,
-    `Cơ quan chủ trì: ${leadName}${unitName && unitName !== leadName ? `; đơn vị thực hiện: ${unitName}` : ''}.`,
-    `Sản phẩm: ${state.spec.output}.`,
-    request.kind === 'reminder'
-      ? 'Đề nghị hoàn thành và báo cáo kết quả đúng hạn.'
-      : `Nội dung: ${action} (mức ${request.level}). Đề nghị khẩn trương hoàn thành và báo cáo kết quả.`,
-  ];
-  if (request.catchUp) {
-    lines.push('Ghi chú: thông báo gửi bù cho các mốc đã qua khi hệ thống chưa theo dõi nhiệm vụ.');
-  }
-  const recipients = resolveRecipients(request.to, context);
+  const t = notifyTranslator();
+  const content = notificationContent(request, state, context);
+  const message = composeMessage(t, content);
   return {
-    recipients,
-    subject,
-    body: lines.join('\n'),
+    recipients: resolveRecipients(request.to, context),
+    content,
+    subject: message.subject,
+    body: message.text,
     payload: {
       kind: request.kind,
       level: request.level,
-      action,
+      action: request.action,
       catchUp: request.catchUp,
       planId: request.planId,
       planCode: context?.code ?? null,
@@ -379,7 +414,40 @@ export function composeNotification(request: NotificationRequest, state: TaskSta
       deadlineVersion: request.deadlineVersion,
       target: request.to,
       at: request.at,
+      content,
     },
-    missingContact: `${targetLabel(request.to, context)} chưa có địa chỉ liên hệ trong kế hoạch: bổ sung contacts cho cơ quan này rồi áp dụng lại kế hoạch.`,
+    missingContact: t('notify:missingContact', { target: recipientLabel(t, content) }),
+    skipped: t('notify:catchUpSkipped'),
   };
+}
+
+/** The deliveries of a notification: one per recipient, held for working hours or a catch-up summary. */
+export function deliveryRows(
+  request: NotificationRequest,
+  state: TaskStateView,
+  message: ComposedNotification,
+  nowIso: string,
+  notify: NotifyOptions = { catchUp: 'summary', workingHours: true },
+) {
+  // The plan asked for no catch-up notices: the notification stays in the history, unsent.
+  if (request.catchUp && notify.catchUp === 'none') return [];
+  const timezone = message.content.timezone;
+  // Not before it fired: a catch-up for an instant long past is sent now, not at its old instant.
+  const due = Date.parse(request.at) > Date.parse(nowIso) ? request.at : nowIso;
+  const sendAfter =
+    notify.workingHours && waitsForWorkingHours(request.kind, request.to) ? nextWorkingInstant(due, state.spec.calendar, timezone) : due;
+  return message.recipients.map((recipient) => ({
+    key: deliveryKey(request.idempotencyKey, recipient),
+    notificationKey: request.idempotencyKey,
+    workflowId: request.workflowId,
+    planId: request.planId,
+    taskId: request.taskId,
+    channel: recipient.channel,
+    address: recipient.address,
+    name: recipient.name ?? null,
+    state: 'pending' as const,
+    // A contact that takes a digest hears of it there; a catch-up goes into the recipient's summary.
+    summaryKey: recipient.digest ? digestKey(request.planId, recipient) : request.catchUp ? summaryKey(request.planId, recipient) : null,
+    sendAfter: new Date(sendAfter),
+  }));
 }

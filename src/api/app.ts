@@ -18,6 +18,7 @@ import openapi from './plugins/openapi';
 import problemDetails, { frameworkErrorHandler } from './plugins/problem-details';
 import healthRoutes from './routes/healthz';
 import meRoutes from './routes/me';
+import notificationsRoutes from './routes/notifications';
 import plansRoutes from './routes/plans';
 import tasksRoutes from './routes/tasks';
 import tokensRoutes from './routes/tokens';
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tasksRoutes, routeDeps);
   await app.register(meRoutes, routeDeps);
   await app.register(tokensRoutes, routeDeps);
+  await app.register(notificationsRoutes, routeDeps);
   await app.register(webDashboard, {
     ...routeDeps,
     verifyToken,

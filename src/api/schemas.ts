@@ -3,6 +3,7 @@
  * OpenAPI document is generated from them, so a change here is a change to the contract.
  */
 import { z } from 'zod';
+import type { DeliveryListRow } from '../db/notifications';
 import { CATEGORIES, DEADLINE_STATES, PROGRESS, categoryAt, deadlineAtInstant, deadlineStateAt, type TaskFacts } from '../domain';
 import type { TaskStateView } from '../domain';
 import { apiText } from '../i18n';
@@ -251,10 +252,64 @@ export const rollupSchema = z
   .meta({ id: 'TaskRollup' });
 export type RollupOut = z.infer<typeof rollupSchema>;
 
+export const DELIVERY_STATES = ['pending', 'sent', 'failed', 'dead'] as const;
+
+export const deliverySchema = z
+  .object({
+    id: z.string(),
+    planId: z.string(),
+    taskId: z.string(),
+    workflowId: z.string(),
+    kind: z.enum(['reminder', 'escalation']),
+    level: z.number().int().describe('Reminder index (1-based) or ladder level'),
+    deadlineVersion: z.number().int(),
+    catchUp: z.boolean().describe("Sent inside the recipient's catch-up summary rather than on its own"),
+    channel: z.enum(['email', 'webhook']),
+    recipient: z.object({ address: z.string(), name: z.string().optional() }),
+    state: z.enum(DELIVERY_STATES).describe('pending: not sent yet; failed: the last attempt failed, another follows; sent; dead: no more attempts'),
+    attempts: z.number().int(),
+    reason: z.string().optional().describe('Why the last attempt failed, or why it was given up'),
+    subject: z.string(),
+    sendAfter: z.string().describe('Not sent before this instant (working hours)'),
+    sentAt: z.string().optional(),
+    messageId: z.string().optional().describe('The e-mail Message-ID or the webhook-id it was sent with'),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Delivery' });
+
+export type DeliveryOut = z.infer<typeof deliverySchema>;
+
+export function toDeliveryOut(row: DeliveryListRow): DeliveryOut {
+  const payload = row.payload as { kind?: 'reminder' | 'escalation'; level?: number; deadlineVersion?: number; catchUp?: boolean };
+  return {
+    id: String(row.id),
+    planId: row.planId,
+    taskId: row.taskId,
+    workflowId: row.workflowId,
+    kind: payload.kind ?? 'escalation',
+    level: payload.level ?? 0,
+    deadlineVersion: payload.deadlineVersion ?? 0,
+    catchUp: row.summaryKey !== null,
+    channel: row.channel,
+    recipient: { address: row.address, ...(row.name ? { name: row.name } : {}) },
+    state: row.state,
+    attempts: row.attempts,
+    ...(row.lastError ? { reason: row.lastError } : {}),
+    subject: row.subject,
+    sendAfter: row.sendAfter.toISOString(),
+    ...(row.sentAt ? { sentAt: row.sentAt.toISOString() } : {}),
+    ...(row.messageId ? { messageId: row.messageId } : {}),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
 export const taskDetailSchema = z
   .object({
     task: taskSchema,
     events: z.array(taskEventSchema),
+    notifications: z
+      .array(deliverySchema)
+      .describe('Every reminder and escalation of this task, one entry per recipient, with where its delivery stands (newest first)'),
     rollup: rollupSchema.optional().describe("For a task with units or occurrences: its members' summary (n/N done, per-unit targets and progress)"),
   })
   .meta({ id: 'TaskDetail' });

@@ -6,6 +6,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import type { Database } from '../db/client';
+import { listDeliveries } from '../db/notifications';
 import { taskWorkflowId } from '../workflows/ids';
 import { complete, confirm, decideExtension, pause, reportProgress, requestExtension, resume, returnTask } from '../workflows/messages';
 import type { TaskStateView, WriteContext } from '../domain';
@@ -15,7 +16,7 @@ import { actorOf, type Principal } from './plugins/auth';
 import { assertMayWrite, type TaskWrite } from './permissions';
 import { ProblemError } from './problem';
 import { getPlan, getTask, taskEventsOf, taskMembers, type PlanRow, type TaskRow } from './read-model';
-import { isoDate, isoInstant, parseTaskKey, slug, toTaskOut, issueMessage, type RollupOut, type TaskOut } from './schemas';
+import { isoDate, isoInstant, parseTaskKey, slug, toDeliveryOut, toTaskOut, issueMessage, type RollupOut, type TaskOut } from './schemas';
 import { multiLineText } from './fields';
 import { sendUpdate } from './temporal-errors';
 import type { RouteDeps } from './app';
@@ -45,17 +46,22 @@ export async function loadTask(db: Database, planId: string, key: string): Promi
   return row;
 }
 
-/** One task (the API's answer) with its roll-up (for a task with units or occurrences) and its full history, judged now. */
+/**
+ * One task (the API's answer) with its roll-up (for a task with units or occurrences), its full
+ * history and its notifications with where each delivery stands, judged now.
+ */
 export async function readTaskDetail(db: Database, planId: string, key: string) {
   const { workflowId } = resolveWorkflowId(planId, key);
   const ref = parseTaskKey(key)!;
   const whole = !ref.unitId && !ref.occurrence;
   // One round trip's time: the row, its events and, for a task as a whole, its members at once.
-  const [row, events, members, plan] = await Promise.all([
+  const [row, events, members, plan, sent] = await Promise.all([
     getTask(db, workflowId),
     taskEventsOf(db, workflowId),
     whole ? taskMembers(db, planId, ref.taskId) : Promise.resolve([]),
     whole ? getPlan(db, planId) : Promise.resolve(undefined),
+    // A task as a whole shows its units' and occurrences' notifications too.
+    listDeliveries(db, whole ? { planId, taskId: ref.taskId, limit: 500 } : { workflowId, limit: 500 }),
   ]);
   if (!row && members.length === 0) throw new ProblemError('not-found', apiText('taskNotFound', { plan: planId, task: key }));
   const now = new Date();
@@ -72,6 +78,7 @@ export async function readTaskDetail(db: Database, planId: string, key: string) 
       ...(e.requestId ? { requestId: e.requestId } : {}),
       data: e.data ?? {},
     })),
+    notifications: sent.map(toDeliveryOut),
   };
   /** `state`: the workflow's own view (its timetable ahead, its spec), absent for a task computed from its members. */
   return { detail, state: row?.state, plan };

@@ -21,6 +21,8 @@ import { buildApp } from '../api/app';
 import { applyPlan } from '../apply/apply';
 import { findPlanFiles, loadPlanFile } from '../plan/load';
 import { formatDiagnostic } from './validate';
+import { createNotifier } from '../notify';
+import { startMailCatcher } from '../notify/mail-catcher';
 import { parseCommandArgs } from './args';
 import { startLifecycle, type Lifecycle } from './lifecycle';
 import { cliText } from '../i18n';
@@ -52,6 +54,10 @@ export async function run(args: string[]): Promise<number> {
     const temporal = await connectTemporal(temporalConfig);
     lifecycle.onClose('Temporal connection', () => temporal.close());
 
+    const mail = await startMail(config, lifecycle);
+    const notifier = createNotifier({ ...config.notify, smtpUrl: mail.smtpUrl }, database.db, temporal.client);
+    lifecycle.onClose('mail sender', () => notifier.close());
+
     const worker = await createWorker({
       connection: temporal.nativeConnection,
       namespace: temporalConfig.temporal.namespace,
@@ -59,9 +65,14 @@ export async function run(args: string[]): Promise<number> {
         client: temporal.client,
         projection: createProjectionActivities(database.db),
         completions: createCompletionLookup(database.db),
+        delivery: notifier,
       }),
     });
     const workerRun = worker.run();
+    // Deliveries written while nothing could send them (an earlier run stopped mid-way) go out now.
+    notifier.dispatcher
+      .dispatchWaiting()
+      .catch((error: unknown) => process.stderr.write(`Could not dispatch waiting notifications: ${String(error)}\n`));
     lifecycle.onClose('worker', async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;
@@ -90,6 +101,12 @@ export async function run(args: string[]): Promise<number> {
       [cliText('up.dashboard'), `${apiUrl}/web`],
       ...(temporalConfig.uiUrl ? [[cliText('up.temporalUi'), temporalConfig.uiUrl] as [string, string]] : []),
       [cliText('up.adminToken'), `${admin.file}${admin.token ? ` ${cliText('up.createdNow')}` : ''}`],
+      [
+        cliText('up.mail'),
+        mail.catcherDir
+          ? cliText('up.mailKept', { dir: mail.catcherDir, url: mail.smtpUrl })
+          : cliText('up.mailSent', { url: redactUrl(mail.smtpUrl) }),
+      ],
       [cliText('up.data'), config.dataDir],
     ];
     const width = Math.max(...banner.map(([name]) => name.length));
@@ -119,6 +136,29 @@ async function startTemporal(config: Config, lifecycle: Lifecycle): Promise<Conf
   });
   lifecycle.onClose('Temporal dev server', () => server.stop());
   return { ...config, temporal: { ...config.temporal, address: server.address }, uiUrl: server.uiUrl };
+}
+
+/** SMTP_URL, or the local mail catcher that keeps every message under the data directory. */
+async function startMail(config: Config, lifecycle: Lifecycle): Promise<{ smtpUrl: string; catcherDir?: string }> {
+  if (config.notify.smtpUrl) {
+    log(cliText('up.mailSmtp', { url: redactUrl(config.notify.smtpUrl) }));
+    return { smtpUrl: config.notify.smtpUrl };
+  }
+  const catcher = await startMailCatcher({ dir: path.join(config.dataDir, 'mail'), port: config.notify.catcherPort, anyPortIfTaken: true });
+  lifecycle.onClose('mail catcher', () => catcher.stop());
+  log(cliText('up.mailCatcher', { dir: catcher.dir, url: catcher.url }));
+  return { smtpUrl: catcher.url, catcherDir: catcher.dir };
+}
+
+/** An SMTP URL without its password, for the console. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }
 
 async function startPostgres(config: Config, lifecycle: Lifecycle): Promise<string> {

@@ -11,6 +11,8 @@ import { createCompletionLookup, createProjectionActivities } from '../activitie
 import { openDatabase } from '../db/client';
 import { connectTemporal, DEFAULT_TEMPORAL_ADDRESS } from '../temporal/client';
 import { createWorker, WORKER_LIMITS } from '../temporal/worker';
+import { createNotifier } from '../notify';
+import { cliText } from '../i18n';
 
 const USAGE = [
   'Usage: kehoach worker',
@@ -19,6 +21,10 @@ const USAGE = [
   `  TEMPORAL_ADDRESS     host:port of Temporal (default ${DEFAULT_TEMPORAL_ADDRESS})`,
   '  TEMPORAL_NAMESPACE   namespace (default "default")',
   '  DATABASE_URL         postgres://… of the read model (required)',
+  '  SMTP_URL             smtp://[user:password@]host:port (smtps:// for TLS) of the mail server (without it, nothing is sent)',
+  '  KEHOACH_MAIL_FROM    the sender of every e-mail (default "kehoach <kehoach@localhost>")',
+  '  KEHOACH_WEBHOOK_SECRETS, KEHOACH_WEBHOOK_SECRET   Standard Webhooks signing secrets (whsec_…) by endpoint, and for the others',
+  '  KEHOACH_PUBLIC_URL   where people open the links in messages (default KEHOACH_URL or http://127.0.0.1:$PORT)',
   '  TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH   client certificate and key files (mutual TLS;',
   '                       the earlier names TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY still work)',
   '  TEMPORAL_API_KEY     API key (Temporal Cloud)',
@@ -29,6 +35,12 @@ export async function run(args: string[]): Promise<number> {
   const config = readServiceConfig('worker', args, USAGE);
   if (typeof config === 'number') return config;
 
+  const smtpUrl = config.notify.smtpUrl;
+  if (!smtpUrl) {
+    // Not fatal, so that a worker can be added while the mail server is being set up; but loud.
+    process.stderr.write(`${cliText('service.noSmtp')}\n`);
+  }
+
   const lifecycle = startLifecycle('worker');
   try {
     const temporal = await connectTemporal(config);
@@ -36,6 +48,8 @@ export async function run(args: string[]): Promise<number> {
     // One connection per concurrent activity, so projection writes never queue for the pool.
     const database = openDatabase(config.databaseUrl, { maxConnections: WORKER_LIMITS.maxConcurrentActivityTaskExecutions });
     lifecycle.onClose('database pool', () => database.close());
+    const notifier = smtpUrl ? createNotifier({ ...config.notify, smtpUrl }, database.db, temporal.client) : undefined;
+    if (notifier) lifecycle.onClose('mail sender', () => notifier.close());
     const worker = await createWorker({
       connection: temporal.nativeConnection,
       namespace: config.temporal.namespace,
@@ -43,9 +57,17 @@ export async function run(args: string[]): Promise<number> {
         client: temporal.client,
         projection: createProjectionActivities(database.db),
         completions: createCompletionLookup(database.db),
+        ...(notifier ? { delivery: notifier } : {}),
       }),
     });
     const running = worker.run();
+    // Deliveries written while no worker could send them (no SMTP_URL yet) go out now.
+    if (notifier) {
+      notifier.dispatcher.dispatchWaiting().then(
+        (count) => count > 0 && process.stderr.write(`${cliText('service.dispatchedWaiting', { count })}\n`),
+        (error: unknown) => process.stderr.write(`kehoach worker: could not dispatch waiting notifications: ${String(error)}\n`),
+      );
+    }
     lifecycle.onClose('worker', async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;

@@ -184,11 +184,18 @@ export interface NotificationRecipient {
   channel: 'email' | 'webhook';
   address: string;
   name?: string;
+  /** The contact takes a digest instead of single messages. */
+  digest?: 'daily' | 'weekly';
 }
 
-export type NotificationStatus = 'pending' | 'sent' | 'failed';
+/**
+ * pending: not every delivery has ended yet; sent: every recipient's delivery was sent; failed: no
+ * recipient to send it to (the plan names no contact); dead: at least one delivery gave up;
+ * skipped: a catch-up the plan asked not to send (`notify.catchUp: none`).
+ */
+export type NotificationStatus = 'pending' | 'sent' | 'failed' | 'dead' | 'skipped';
 
-/** The outbox: one row per notification request, delivered by the notifier. */
+/** The outbox: one row per notification request; each recipient's delivery is a `deliveries` row. */
 export const notifications = pgTable(
   'notifications',
   {
@@ -214,6 +221,53 @@ export const notifications = pgTable(
     sentAt: instant('sent_at'),
   },
   (t) => [uniqueIndex('notifications_idempotency_key_idx').on(t.idempotencyKey), index('notifications_due_idx').on(t.status, t.nextAttemptAt)],
+);
+
+/**
+ * pending: waiting to be sent (for working hours, a catch-up summary or its first attempt);
+ * failed: the last attempt failed and another will follow (`last_error` says why); sent; dead: the
+ * last attempt failed and no other will follow (`last_error` says why).
+ */
+export type DeliveryState = 'pending' | 'sent' | 'failed' | 'dead';
+
+/**
+ * One delivery per (task, deadline version, level, recipient): the unit of "exactly once". Sent
+ * by its own Temporal workflow (`deliver:<key>`, src/workflows/delivery.ts); a catch-up delivery
+ * is sent inside its recipient's summary (`summary_key`) instead.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** `${notificationKey}>${channel}:${address}`; the e-mail Message-ID and the webhook-id derive from it. */
+    key: text('key').notNull(),
+    notificationKey: text('notification_key').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    planId: text('plan_id').notNull(),
+    taskId: text('task_id').notNull(),
+    channel: text('channel').$type<'email' | 'webhook'>().notNull(),
+    address: text('address').notNull(),
+    name: text('name'),
+    state: text('state').$type<DeliveryState>().notNull().default('pending'),
+    /** Catch-up deliveries of one plan and recipient travel together in one summary. */
+    summaryKey: text('summary_key'),
+    /** Not before this instant (working hours of the plan's calendar). */
+    sendAfter: instant('send_after').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** The Message-ID or webhook-id it was sent with (a summary's, for catch-up deliveries). */
+    messageId: text('message_id'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+    sentAt: instant('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('deliveries_key_idx').on(t.key),
+    index('deliveries_notification_idx').on(t.notificationKey),
+    index('deliveries_plan_task_idx').on(t.planId, t.taskId),
+    index('deliveries_summary_idx').on(t.summaryKey, t.state),
+    index('deliveries_address_idx').on(t.address),
+  ],
 );
 
 export type TokenRole = 'staff' | 'leader' | 'admin';

@@ -36,4 +36,31 @@ export interface CompletionLookup {
   doneAt(planId: string, taskIds: readonly string[]): Promise<Record<string, string>>;
 }
 
+/** What one delivery attempt came to. */
+export interface DeliveryOutcome {
+  state: 'sent' | 'dead';
+  /** Set when it was sent by an earlier attempt or run (a retry found it done). */
+  already?: boolean;
+}
+
+/**
+ * Sending notifications (src/notify/activities.ts): each call sends at most one message and
+ * records its state (pending → failed → sent or dead) in the `deliveries` table.
+ */
+export interface DeliveryActivities {
+  /** Sends one delivery (e-mail or webhook); throws on failure so that Temporal retries it. Already sent: returns at once. */
+  deliver(input: { key: string }): Promise<DeliveryOutcome>;
+  /** Sends the catch-up summary of one plan for one recipient with every delivery still waiting in it; returns how many it carried. */
+  deliverSummary(input: { summaryKey: string }): Promise<{ sent: number }>;
+  /** Sends one digest of a plan to one contact (a run of its Temporal Schedule) and records the deliveries it carried as sent. */
+  sendDigest(input: {
+    planId: string;
+    recipient: { channel: 'email' | 'webhook'; address: string; name?: string };
+    every: 'daily' | 'weekly';
+    giaoBan: boolean;
+  }): Promise<{ sent: boolean; overdue: number; dueSoon: number }>;
+  /** Records that a delivery (or every waiting delivery of a summary) gave up, and why. */
+  markDead(input: { key?: string; summaryKey?: string; reason: string; attempts: number }): Promise<void>;
+}
+
 export type KehoachActivities = ProjectionActivities & TaskControlActivities;

@@ -48,6 +48,10 @@ export const contactSchema = z.strictObject({
   channel: z.enum(['email', 'webhook']),
   address: z.string().min(1),
   name: z.string().min(1).optional(),
+  digest: z.enum(['daily', 'weekly']).optional().meta({
+    description:
+      "Instead of one message per reminder or escalation, one digest of the plan's due-soon and overdue tasks: daily (08:00 on working days) or weekly (Monday 08:00); the standing office's weekly digest is the giao ban summary",
+  }),
 });
 
 export const agencySchema = z.strictObject({
@@ -211,6 +215,18 @@ export const sourceSchema = z.strictObject({
   note: z.string().optional(),
 });
 
+/** How the plan's notifications are sent (src/notify). */
+export const notifySchema = z.strictObject({
+  catchUp: z.enum(['summary', 'none']).default('summary').meta({
+    description:
+      'Reminders and levels already past when a task is applied or its deadline moves: "summary" sends each recipient one summary, "none" sends nothing (they stay in the history)',
+  }),
+  workingHours: z.boolean().default(true).meta({
+    description:
+      "true: reminders and anything to the chair wait for 08:00–17:00 of a working day of the plan's calendar; false: everything goes out at once (drills)",
+  }),
+});
+
 export const planSchema = z.strictObject({
   id: slugSchema.meta({ description: 'ASCII plan id, e.g. "nghe-an-771"' }),
   code: z.string().min(1).meta({ description: 'The document number, e.g. "771/KH-UBND"' }),
@@ -230,12 +246,14 @@ export const planSchema = z.strictObject({
     .optional()
     .meta({ description: 'Default policy for every task: dueSoon, reminders before the deadline, ladder after it' }),
   tasks: z.array(taskSchema).min(1).meta({ description: 'The tasks (nhiệm vụ)' }),
+  notify: notifySchema.optional().meta({ description: 'How notifications are sent: catch-up summaries, working hours' }),
 });
 
 export type Plan = z.infer<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;
 export type Agency = z.infer<typeof agencySchema>;
 export type Contact = z.infer<typeof contactSchema>;
+export type NotifyOptions = z.infer<typeof notifySchema>;
 export type Role = z.infer<typeof roleSchema>;
 export type Task = z.infer<typeof taskSchema>;
 export type Deadline = z.infer<typeof deadlineSchema>;

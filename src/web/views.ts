@@ -8,6 +8,7 @@ import type { CategoryCounts, TaskOut } from '../api/schemas';
 import type { AgencyCountsRow } from '../api/read-model';
 import type { TaskWrite } from '../api/permissions';
 import type { TaskStateView } from '../domain';
+import type { DeliveryState, NotificationStatus } from '../db/schema';
 import { CATEGORIES, TASK_EVENT_TYPES, type Category, type DeadlineState, type TaskEventType } from '../domain';
 import { html, type SafeHtml } from './html';
 import { dateText, deadlineText, instantText, numberText } from './format';
@@ -394,8 +395,11 @@ export function planPage(ctx: PageContext, d: PlanPageData): string {
 
 export interface NotificationRow {
   subject: string;
-  status: 'pending' | 'sent' | 'failed';
-  recipients: { address: string; name?: string }[];
+  status: NotificationStatus;
+  /** Why it was not sent (no contact) or why a delivery gave up. */
+  reason?: string;
+  /** Each recipient with where its own delivery stands (absent before one was written). */
+  recipients: { address: string; name?: string; state?: DeliveryState }[];
   createdAt: Date;
   sentAt: Date | null;
 }
@@ -733,8 +737,20 @@ export function taskPage(ctx: PageContext, d: TaskPageData): string {
                 html`<tr>
                   <td data-label="${ncols.at}">${instantText(n.sentAt ?? n.createdAt, tz)}</td>
                   <td data-label="${ncols.subject}">${n.subject}</td>
-                  <td data-label="${ncols.to}">${n.recipients.map((r) => r.name ?? r.address).join(', ') || '—'}</td>
-                  <td data-label="${ncols.status}">${t(`web:task.notificationStatus.${n.status}`)}</td>
+                  <td data-label="${ncols.to}">
+                    ${
+                      n.recipients
+                        .map((r) =>
+                          r.state
+                            ? t('web:task.recipientState', { recipient: r.name ?? r.address, state: t(`web:task.deliveryState.${r.state}`) })
+                            : (r.name ?? r.address),
+                        )
+                        .join(', ') || '—'
+                    }
+                  </td>
+                  <td data-label="${ncols.status}">
+                    ${t(`web:task.notificationStatus.${n.status}`)}${n.reason ? html`<br /><span class="muted">${n.reason}</span>` : ''}
+                  </td>
                 </tr>`,
             )}
           </tbody>

@@ -2,7 +2,7 @@ import t from 'tap';
 import { asc, eq } from 'drizzle-orm';
 import { createProjectionActivities } from '../../src/activities/projection';
 import type { NotificationRequest } from '../../src/domain';
-import { agencies, escalations, notifications, plans, planVersions, taskEvents, tasks } from '../../src/db/schema';
+import { agencies, deliveries, escalations, notifications, plans, planVersions, taskEvents, tasks } from '../../src/db/schema';
 import { withPostgres } from '../helpers/postgres';
 import { change, event, planDocument, planVersion, SYSTEM, taskState } from '../helpers/read-model';
 
@@ -164,18 +164,80 @@ t.test('projection into Postgres', async (t) => {
     );
     t.equal(byKey.get('l4')?.status, 'failed', 'an agency without contacts cannot be notified');
     t.match(byKey.get('l4')?.lastError ?? '', /UBND TP Vinh chưa có địa chỉ liên hệ/);
+    const deliveryRows = await db.select().from(deliveries).orderBy(asc(deliveries.key));
+    t.same(
+      deliveryRows.map((row) => [row.key.slice(`${state.workflowId}:d1:`.length), row.state, row.summaryKey !== null]),
+      [
+        ['l2>email:giamdoc@congan.example', 'pending', false],
+        ['l3>email:chutich@ubnd.example', 'pending', true],
+        ['r1>email:giamdoc@stp.example', 'pending', false],
+        ['r2>webhook:https://stp.example/hook', 'pending', false],
+      ],
+      'one delivery per recipient; the catch-up joins its recipient summary; none for a target without contacts',
+    );
     t.equal(byKey.get('r1')?.status, 'pending');
 
-    t.equal(byKey.get('r1')?.subject, '[Nhắc nhở] Nhiệm vụ «Số hoá dữ liệu hộ tịch» (KH 771/KH-UBND)');
-    t.match(byKey.get('r1')?.body ?? '', /^\[Nhắc nhở\] Nhiệm vụ «Số hoá dữ liệu hộ tịch» \(KH 771\/KH-UBND\) đến hạn ngày 30\/11\/2022\./);
-    t.match(byKey.get('r1')?.body ?? '', /Cơ quan chủ trì: Sở Tư pháp\./);
-    t.match(byKey.get('l2')?.body ?? '', /^\[Đôn đốc\] .* đã quá hạn \(hạn ngày 30\/11\/2022\)\./);
-    t.match(byKey.get('l3')?.body ?? '', /thông báo gửi bù/);
+    // The deadline is a date (the midnight that ends 30/11/2022): "ngày 30/11/2022", never "ngày … ngày".
+    t.equal(byKey.get('r1')?.subject, '[Nhắc hạn] 771/KH-UBND: nhiệm vụ «Số hoá dữ liệu hộ tịch» đến hạn ngày 30/11/2022');
+    t.match(byKey.get('r1')?.body ?? '', /^Kính gửi: Giám đốc Sở Tư pháp\.\n/);
+    t.match(
+      byKey.get('r1')?.body ?? '',
+      /Theo Kế hoạch số 771\/KH-UBND \(Kế hoạch thử nghiệm\), nhiệm vụ «Số hoá dữ liệu hộ tịch» do Sở Tư pháp chủ trì có thời hạn hoàn thành ngày 30\/11\/2022/,
+    );
+    t.notMatch(byKey.get('r1')?.body ?? '', /ngày \S+ ngày/, 'no doubled "ngày"');
+    // 01/12/2022 is the first working day after the deadline's day.
+    t.equal(byKey.get('l2')?.subject, '[Đôn đốc] 771/KH-UBND: nhiệm vụ «Số hoá dữ liệu hộ tịch» đã quá hạn 1 ngày làm việc (hạn ngày 30/11/2022)');
+    t.match(byKey.get('l2')?.body ?? '', /^Kính gửi: Cơ quan thường trực \(Công an tỉnh\)\./);
+    t.match(byKey.get('l2')?.body ?? '', /Nội dung: Đôn đốc \(cấp 2\)\./);
+    t.match(
+      byKey.get('l2')?.body ?? '',
+      /Kính báo cáo Cơ quan thường trực \(Công an tỉnh\) để theo dõi, chỉ đạo Sở Tư pháp khẩn trương hoàn thành\./,
+    );
+    t.match(byKey.get('l3')?.body ?? '', /Ghi chú: mốc này đã qua khi thông báo được lập/);
+    t.notMatch(byKey.get('l3')?.body ?? '', /chưa theo dõi/, 'a catch-up does not claim the task was not tracked');
     t.equal(byKey.get('l2')?.payload.deadlineAt, DEADLINE);
 
     const escalationRows = await db.select().from(escalations);
     t.equal(escalationRows.length, 5, 'each request is also in escalations');
     t.equal(escalationRows.find((row) => row.level === 3 && row.kind === 'escalation')?.catchUp, true);
+  });
+
+  t.test("the plan's notify options: no catch-up notices, no waiting for working hours", async (t) => {
+    await reset();
+    await projection.recordPlanVersion(planVersion(1, planDocument({ notify: { catchUp: 'none', workingHours: false } })));
+    const state = taskState({ taskId: 't20' }, { seq: 2, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-12-05T02:00:00Z' });
+    const base = {
+      workflowId: state.workflowId,
+      planId: 'kh-test',
+      taskId: 't20',
+      deadlineVersion: 1,
+      deadlineAt: DEADLINE,
+      to: { kind: 'lead_staff' as const, agency: 'so-tu-phap' },
+      action: '',
+      at: '2099-01-01T12:00:00.000Z',
+    };
+    const before = Date.now();
+    await projection.recordTaskChange(
+      change(
+        state,
+        [event(state, 'reminder', base.at)],
+        [
+          { ...base, idempotencyKey: `${state.workflowId}:d1:r1`, kind: 'reminder', level: 1, catchUp: true },
+          { ...base, idempotencyKey: `${state.workflowId}:d1:r2`, kind: 'reminder', level: 2, catchUp: false, at: new Date(before).toISOString() },
+        ],
+      ),
+    );
+    const rows = await db.select().from(notifications).orderBy(asc(notifications.idempotencyKey));
+    t.same(
+      rows.map((row) => [row.status, row.lastError]),
+      [
+        ['skipped', 'Không gửi: kế hoạch quy định không gửi thông báo bù cho các mốc đã qua (notify.catchUp: none).'],
+        ['pending', null],
+      ],
+    );
+    const sent = await db.select().from(deliveries);
+    t.equal(sent.length, 1, 'only the notice that is not a catch-up is delivered');
+    t.ok(sent[0]!.sendAfter.getTime() - before < 60_000, 'a reminder goes out at once, whatever the hour');
   });
 
   t.test('plan versions: idempotent, newest wins, agencies follow the current version', async (t) => {
@@ -233,7 +295,7 @@ t.test('projection into Postgres', async (t) => {
     );
     const [row] = await db.select().from(notifications);
     t.equal(row?.status, 'failed');
-    t.match(row?.subject ?? '', /^\[Nhắc nhở\] .*\(KH kh-test\)$/);
+    t.match(row?.subject ?? '', /^\[Nhắc hạn\] kh-test: /);
   });
 
   t.test('the facts the rule needs land on the task row and, as they were after it, on each event', async (t) => {

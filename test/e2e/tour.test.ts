@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../helpers/ports';
@@ -156,5 +156,20 @@ t.test('the README tour works when pasted line by line', { timeout: 900_000 }, a
   t.ok(
     Array.isArray(t02.events) && t02.events.length > 0,
     `t02 lists its events (${(t02.events ?? []).map((event: { type: string }) => event.type).join(', ')})`,
+  );
+  // The drill's first reminders fall due a minute after the apply and arrive as e-mails in the mail catcher.
+  const sent = (await settled('/api/notifications?plan=dien-tap&state=sent', (body) => (body.items?.length > 0 ? body.items : undefined))) as
+    { kind: string; recipient: { address: string }; messageId?: string }[] | undefined;
+  t.ok(
+    sent && sent.length > 0,
+    `the drill's notifications are sent (${(sent ?? []).map((item) => `${item.kind} → ${item.recipient.address}`).join(', ')})`,
+  );
+  const mailDir = path.join(dataDir, 'mail');
+  const kept = existsSync(mailDir) ? readdirSync(mailDir).filter((name) => name.endsWith('.eml')) : [];
+  t.ok(kept.length > 0, `and kept as e-mails in ${mailDir}`);
+  const ids = kept.map((name) => /^Message-ID:\s*(\S+)/im.exec(readFileSync(path.join(mailDir, name), 'utf8'))?.[1]);
+  t.ok(
+    (sent ?? []).every((item) => ids.includes(item.messageId)),
+    'each sent notification is an e-mail with its Message-ID',
   );
 });

@@ -40,7 +40,7 @@ export async function withPostgres(t: Teardown): Promise<TestPostgres> {
     sql: handle.sql,
     reset: async () => {
       await handle!.sql`
-        truncate plans, plan_versions, agencies, tasks, task_events, escalations, notifications,
+        truncate plans, plan_versions, agencies, tasks, task_events, escalations, notifications, deliveries,
           api_tokens, idempotency_records restart identity`;
     },
   };

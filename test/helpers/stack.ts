@@ -21,6 +21,8 @@ import { connectTemporal, type TemporalConnection } from '../../src/temporal/cli
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { createWorker } from '../../src/temporal/worker';
 import { freePort } from './ports';
+import { createNotifier } from '../../src/notify';
+import type { DeliveryRetry } from '../../src/workflows/delivery';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -31,6 +33,8 @@ export interface StackOptions {
   worker?: boolean;
   /** How long an update may take before the API answers 503 (default 10 s). */
   updateTimeoutMs?: number;
+  /** Deliver notifications from the worker (src/notify), to this SMTP server and with this webhook secret. */
+  delivery?: { smtpUrl: string; webhookSecret?: string; summaryCollectMs?: number; retry?: DeliveryRetry };
 }
 
 export interface TokenInput {
@@ -101,10 +105,35 @@ export async function startStack(t: Teardown, options: StackOptions = {}): Promi
     running = undefined;
   };
   if (options.worker !== false) {
+    const delivery = options.delivery;
+    const notifier = delivery
+      ? createNotifier(
+          {
+            smtpUrl: delivery.smtpUrl,
+            mailFrom: 'Văn phòng UBND tỉnh <kehoach@ubnd.example>',
+            webhookSecrets: {},
+            webhookSecret: delivery.webhookSecret,
+            publicUrl: 'https://kehoach.example',
+            catcherPort: 0,
+          },
+          db.db,
+          temporal.client,
+          {
+            ...(delivery.retry ? { retry: delivery.retry } : {}),
+            ...(delivery.summaryCollectMs !== undefined ? { summaryCollectMs: delivery.summaryCollectMs } : {}),
+          },
+        )
+      : undefined;
+    if (notifier) stops.push(async () => notifier.close());
     worker = await createWorker({
       connection: temporal.nativeConnection,
       namespace: temporal.namespace,
-      activities: createActivities({ client: temporal.client, projection, completions: createCompletionLookup(db.db) }),
+      activities: createActivities({
+        client: temporal.client,
+        projection,
+        completions: createCompletionLookup(db.db),
+        ...(notifier ? { delivery: notifier } : {}),
+      }),
     });
     running = worker.run();
     stops.push(stopWorker);

@@ -10,7 +10,7 @@ import type { Actor } from '../../domain';
 import { apiText } from '../../i18n';
 
 /** What a role-restricted route does, as the catalogue words it (`api:action.<name>`). */
-export type RoleAction = 'previewPlan' | 'applyPlan' | 'createToken' | 'listTokens' | 'revokeToken';
+export type RoleAction = 'previewPlan' | 'applyPlan' | 'createToken' | 'listTokens' | 'revokeToken' | 'listNotifications';
 
 export type PrincipalRole = 'staff' | 'leader' | 'admin';
 

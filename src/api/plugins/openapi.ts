@@ -29,6 +29,7 @@ async function openapi(app: FastifyInstance): Promise<void> {
         { name: 'plans', description: 'Plans, their status and reports' },
         { name: 'tasks', description: 'Tasks and the writes agencies make to them' },
         { name: 'tokens', description: 'API tokens (admin)' },
+        { name: 'notifications', description: 'Reminders and escalations sent by e-mail and webhook, and their delivery state' },
       ],
     },
     transform: jsonSchemaTransform,

@@ -111,7 +111,7 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     {
       schema: {
         tags: ['tasks'],
-        summary: 'One task: its state and full event history',
+        summary: 'One task: its state, full event history and its notifications with their delivery state',
         params: taskParams,
         response: {
           200: taskDetailSchema,

@@ -44,6 +44,7 @@ export const api: CatalogueOf<typeof vi> = {
     createToken: 'create access tokens',
     listTokens: 'list access tokens',
     revokeToken: 'revoke access tokens',
+    listNotifications: 'read the reminders and escalations sent',
   },
   leaderOnly: 'Only leaders (role "leader") or an administrator may {{what}}.',
   staffOnly: 'Only staff (role "staff") of the lead agency may {{what}}.',
@@ -82,6 +83,7 @@ export const api: CatalogueOf<typeof vi> = {
   planYamlRequired: 'The request body must be a YAML plan file (Content-Type: application/yaml).',
   planHasErrors: 'The plan file has {{count}} errors; fix them line by line as listed below, then send it again.',
   cursorInvalid: 'Invalid cursor: use the nextCursor value of the previous page as it is.',
+  notificationsTaskNeedsPlan: 'Filtering by task needs the plan: add ?plan=<plan id>.',
   cursorInvalidField: 'invalid: use the nextCursor value of the previous page as it is',
   taskKeyInvalid: 'Task id "{{key}}" is invalid: use taskId, taskId@unit or taskId#period (URL-encoded: @ → %40, # → %23).',
   taskNotFound: 'Plan {{plan}} has no task {{task}}.',
@@ -129,5 +131,6 @@ export const api: CatalogueOf<typeof vi> = {
     isoDate: 'must be a date as YYYY-MM-DD',
     isoInstant: 'must be an ISO 8601 instant, for example 2022-11-20T10:00:00+07:00',
     slug: 'must be an ASCII id: lowercase letters, digits, "-" or "_"',
+    cursor: 'must be the nextCursor value of the previous page',
   },
 };

@@ -85,6 +85,11 @@ export const cli: CatalogueOf<typeof vi> = {
     temporalStarting: 'Temporal: starting the dev server on 127.0.0.1:{{port}} …',
     postgresExternal: 'Postgres: using DATABASE_URL',
     postgresStarting: 'Postgres: starting the embedded server on 127.0.0.1:{{port}} …',
+    mailSmtp: 'Mail: sending through {{url}}',
+    mailCatcher: 'Mail: no SMTP_URL, keeping messages in {{dir}} (mail catcher on {{url}})',
+    mail: 'Mail',
+    mailKept: '{{dir}} (one .eml file per message; SMTP {{url}}, set SMTP_URL to send for real)',
+    mailSent: 'sent through {{url}}',
     notApplied: 'Not applied: {{file}} has problems:',
     applied: 'Plan {{plan}}: applied version {{version}} ({{count}} task changes)',
     unchanged: 'Plan {{plan}}: already applied, no change',
@@ -103,6 +108,9 @@ export const cli: CatalogueOf<typeof vi> = {
     schemaUpToDate: 'Database schema is up to date.',
     firstAdminToken: 'Created the first admin token ({{id}}); keep it safe, it is shown only once:',
     firstAdminName: 'Administrator (created at installation)',
+    noSmtp:
+      'kehoach worker: SMTP_URL is not set, so this worker sends no notification: they stay pending in the outbox. Set it to the mail server, for example SMTP_URL=smtp://kehoach:secret@mail.example.gov.vn:587, on every worker.',
+    dispatchedWaiting: 'kehoach worker: dispatched {{count}} waiting notifications',
   },
   client: {
     unreachable: 'cannot reach the kehoach API at {{url}} ({{reason}}); start it with `kehoach up` or set KEHOACH_URL',

@@ -4,9 +4,10 @@ import { api } from './api';
 import { cli } from './cli';
 import { common } from './common';
 import { labels } from './labels';
+import { notify } from './notify';
 import { rejection } from './rejection';
 import { timeline } from './timeline';
 import { validate } from './validate';
 import { web } from './web';
 
-export const en: CatalogueOf<typeof vi> = { common, api, cli, labels, rejection, timeline, validate, web };
+export const en: CatalogueOf<typeof vi> = { common, api, cli, labels, notify, rejection, timeline, validate, web };

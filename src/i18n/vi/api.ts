@@ -42,6 +42,7 @@ export const api = {
     createToken: 'tạo mã truy cập',
     listTokens: 'xem danh sách mã truy cập',
     revokeToken: 'thu hồi mã truy cập',
+    listNotifications: 'xem thông báo nhắc hạn, đôn đốc đã gửi',
   },
   leaderOnly: 'Chỉ lãnh đạo (vai trò "leader") hoặc quản trị viên được {{what}}.',
   staffOnly: 'Chỉ cán bộ (vai trò "staff") của cơ quan chủ trì được {{what}}.',
@@ -78,6 +79,7 @@ export const api = {
   planYamlRequired: 'Nội dung yêu cầu phải là tệp kế hoạch YAML (Content-Type: application/yaml).',
   planHasErrors: 'Tệp kế hoạch có {{count}} lỗi; sửa theo từng dòng dưới đây rồi gửi lại.',
   cursorInvalid: 'cursor không hợp lệ: dùng đúng giá trị nextCursor của trang trước.',
+  notificationsTaskNeedsPlan: 'Lọc theo nhiệm vụ (task) cần có kế hoạch (plan): thêm ?plan=<mã kế hoạch>.',
   cursorInvalidField: 'không hợp lệ: dùng đúng giá trị nextCursor của trang trước',
   taskKeyInvalid: 'Mã nhiệm vụ "{{key}}" không hợp lệ: dùng taskId, taskId@donvi hoặc taskId#kỳ (mã hoá URL: @ → %40, # → %23).',
   taskNotFound: 'Kế hoạch {{plan}} không có nhiệm vụ {{task}}.',
@@ -124,5 +126,6 @@ export const api = {
     isoDate: 'phải là ngày dạng YYYY-MM-DD',
     isoInstant: 'phải là thời điểm ISO 8601, ví dụ 2022-11-20T10:00:00+07:00',
     slug: 'phải là mã ASCII: chữ thường, số, "-" hoặc "_"',
+    cursor: 'phải là giá trị nextCursor của trang trước',
   },
 };

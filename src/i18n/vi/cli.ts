@@ -83,6 +83,11 @@ export const cli = {
     temporalStarting: 'Temporal: đang khởi động máy chủ phát triển tại 127.0.0.1:{{port}} …',
     postgresExternal: 'Postgres: dùng DATABASE_URL',
     postgresStarting: 'Postgres: đang khởi động máy chủ nhúng tại 127.0.0.1:{{port}} …',
+    mailSmtp: 'Thư điện tử: gửi qua {{url}}',
+    mailCatcher: 'Thư điện tử: chưa đặt SMTP_URL, giữ thư trong {{dir}} (máy nhận thư cục bộ tại {{url}})',
+    mail: 'Thư điện tử',
+    mailKept: '{{dir}} (mỗi thư một tệp .eml; SMTP {{url}}, đặt SMTP_URL để gửi thật)',
+    mailSent: 'gửi qua {{url}}',
     notApplied: 'Chưa áp dụng: {{file}} có lỗi:',
     applied: 'Kế hoạch {{plan}}: đã áp dụng phiên bản {{version}} ({{count}} thay đổi nhiệm vụ)',
     unchanged: 'Kế hoạch {{plan}}: đã áp dụng trước đó, không thay đổi',
@@ -101,6 +106,9 @@ export const cli = {
     schemaUpToDate: 'Lược đồ cơ sở dữ liệu đã cập nhật.',
     firstAdminToken: 'Đã tạo mã quản trị đầu tiên ({{id}}); hãy giữ kỹ, mã chỉ hiện một lần:',
     firstAdminName: 'Quản trị (tạo khi cài đặt)',
+    noSmtp:
+      'kehoach worker: chưa đặt SMTP_URL nên worker này không gửi thông báo nào: thông báo nằm chờ trong hộp thư đi. Hãy đặt SMTP_URL trỏ tới máy chủ thư, ví dụ SMTP_URL=smtp://kehoach:secret@mail.example.gov.vn:587, trên mọi worker.',
+    dispatchedWaiting: 'kehoach worker: đã gửi đi {{count}} thông báo đang chờ',
   },
   client: {
     unreachable: 'không kết nối được API kehoach tại {{url}} ({{reason}}); khởi động bằng `kehoach up` hoặc đặt KEHOACH_URL',
