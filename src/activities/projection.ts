@@ -276,7 +276,8 @@ export interface PlanContext {
   document: Plan;
 }
 
-async function loadPlanContext(db: Database, planId: string): Promise<PlanContext | undefined> {
+/** What notifying about a plan's tasks needs: its contacts, roles and options (the projection's and the digests'). */
+export async function loadPlanContext(db: Database, planId: string): Promise<PlanContext | undefined> {
   const [plan] = await db
     .select({ code: plans.code, title: plans.title, timezone: plans.timezone, document: plans.document })
     .from(plans)

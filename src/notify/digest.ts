@@ -9,15 +9,14 @@
  */
 import { ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/client';
 import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
-import { resolveRecipients, type PlanContext } from '../activities/projection';
+import { loadPlanContext, resolveRecipients, type PlanContext } from '../activities/projection';
 import type { Database } from '../db/client';
 import { planReport } from '../db/report';
-import { agencies, deliveries, plans, taskEvents, tasks } from '../db/schema';
-import { countedTaskRow, factsFromColumns } from '../db/task-rule-sql';
+import { deliveries, taskEvents, tasks } from '../db/schema';
+import { countedTaskRow, factsFromColumns, taskFactSelection } from '../db/task-rule-sql';
 import { deadlineStateAt, isOpen } from '../domain';
 import { addDays, formatDateVi, isWorkingDay, localDate, toLocal } from '../plan/calendar';
 import { loadCalendar } from '../plan/calendar-file';
-import type { Plan, Role } from '../plan/schema';
 import { TASK_QUEUE } from '../workflows/ids';
 import type { digestWorkflow, DigestInput } from '../workflows/delivery';
 import type { DeliveryDeps } from './activities';
@@ -26,37 +25,6 @@ import type { Recipient } from './content';
 import { messageIdFor, webhookIdFor } from './ids';
 import { digestKey, overdueWorkingDays } from './rules';
 import { sendWebhook } from './transport';
-
-interface PlanInfo {
-  code: string;
-  title: string;
-  timezone: string;
-  document: Partial<Plan>;
-}
-
-async function planInfo(db: Database, planId: string): Promise<PlanInfo | undefined> {
-  const [row] = await db
-    .select({ code: plans.code, title: plans.title, timezone: plans.timezone, document: plans.document })
-    .from(plans)
-    .where(eq(plans.id, planId));
-  return row ? { ...row, document: row.document as Partial<Plan> } : undefined;
-}
-
-async function planContext(db: Database, planId: string, info: PlanInfo): Promise<PlanContext> {
-  const rows = await db
-    .select({ id: agencies.id, name: agencies.name, contacts: agencies.contacts })
-    .from(agencies)
-    .where(eq(agencies.planId, planId));
-  return {
-    code: info.code,
-    title: info.title,
-    timezone: info.timezone,
-    agencies: new Map(rows.map((row) => [row.id, row])),
-    roles: (info.document.roles ?? {}) as Record<string, Role>,
-    notify: { catchUp: 'summary', workingHours: true, ...info.document.notify },
-    document: info.document as Plan,
-  };
-}
 
 const sameRecipient = (a: Pick<Recipient, 'channel' | 'address'>, b: Pick<Recipient, 'channel' | 'address'>) =>
   a.channel === b.channel && a.address.trim().toLowerCase() === b.address.trim().toLowerCase();
@@ -86,9 +54,9 @@ export function digestRecipients(context: PlanContext): { recipient: Recipient; 
 
 /** Creates, updates and deletes the plan's digest schedules to match its contacts. */
 export async function ensureDigestSchedules(deps: Pick<DeliveryDeps, 'db' | 'client' | 'taskQueue'>, planId: string): Promise<string[]> {
-  const info = await planInfo(deps.db, planId);
-  if (!info) return [];
-  const wanted = digestRecipients(await planContext(deps.db, planId, info));
+  const context = await loadPlanContext(deps.db, planId);
+  if (!context) return [];
+  const wanted = digestRecipients(context);
   const ids: string[] = [];
   for (const { recipient, every, giaoBan } of wanted) {
     const scheduleId = digestKey(planId, recipient);
@@ -106,7 +74,7 @@ export async function ensureDigestSchedules(deps: Pick<DeliveryDeps, 'db' | 'cli
               }
             : { dayOfWeek: 'MONDAY' as const, hour: 8, minute: 0, comment: 'Monday 08:00' },
         ],
-        timezone: info.timezone,
+        timezone: context.timezone,
       },
       action: {
         type: 'startWorkflow' as const,
@@ -152,13 +120,12 @@ export function createDigestActivities(deps: DeliveryDeps): {
   return {
     async sendDigest(input) {
       const now = deps.now?.() ?? new Date();
-      const info = await planInfo(db, input.planId);
-      if (!info) return { sent: false, overdue: 0, dueSoon: 0 };
-      const calendar = loadCalendar(info.document.calendar ?? 'vn');
-      const today = localDate(now.getTime(), info.timezone);
+      const context = await loadPlanContext(db, input.planId);
+      if (!context) return { sent: false, overdue: 0, dueSoon: 0 };
+      const calendar = loadCalendar(context.document.calendar ?? 'vn');
+      const today = localDate(now.getTime(), context.timezone);
       // The schedule fires on weekdays; a holiday has no digest.
       if (input.every === 'daily' && !isWorkingDay(calendar, today)) return { sent: false, overdue: 0, dueSoon: 0 };
-      const context = await planContext(db, input.planId, info);
       const name = (id: string) => context.agencies.get(id)?.name ?? id;
       // The agencies the contact belongs to; the giao ban and a contact of no agency (a role's person) see the whole plan.
       const own = [...context.agencies.values()]
@@ -171,12 +138,7 @@ export function createDigestActivities(deps: DeliveryDeps): {
           taskId: tasks.taskId,
           title: tasks.title,
           lead: tasks.lead,
-          progress: tasks.progress,
-          deadlineKind: tasks.deadlineKind,
-          deadlineAt: tasks.deadlineAt,
-          dueSoonAt: tasks.dueSoonAt,
-          pausedAt: tasks.pausedAt,
-          completedAt: tasks.completedAt,
+          ...taskFactSelection,
         })
         .from(tasks)
         .where(and(eq(tasks.planId, input.planId), countedTaskRow, scope ? inArray(tasks.lead, scope) : undefined))
@@ -199,12 +161,17 @@ export function createDigestActivities(deps: DeliveryDeps): {
         .where(and(eq(deliveries.summaryKey, key), inArray(deliveries.state, ['pending', 'failed'])));
       if (!input.giaoBan && overdue.length === 0 && dueSoon.length === 0 && held.length === 0) return { sent: false, overdue: 0, dueSoon: 0 };
 
-      const local = toLocal(now.getTime(), info.timezone);
+      const local = toLocal(now.getTime(), context.timezone);
       const time = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
-      const plan = info.code;
+      const plan = context.code;
       const paragraphs: string[] = [t('notify:greeting', { recipient: input.recipient.name ?? input.recipient.address })];
       paragraphs.push(
-        t(input.giaoBan ? 'notify:digest.openingGiaoBan' : 'notify:digest.opening', { plan, planTitle: info.title, time, date: formatDateVi(today) }),
+        t(input.giaoBan ? 'notify:digest.openingGiaoBan' : 'notify:digest.opening', {
+          plan,
+          planTitle: context.title,
+          time,
+          date: formatDateVi(today),
+        }),
       );
       const report = input.giaoBan ? await planReport(db, input.planId, undefined, { now }) : undefined;
       if (report) {
@@ -224,8 +191,8 @@ export function createDigestActivities(deps: DeliveryDeps): {
           index: index + 1,
           task: item.title,
           lead: item.leadName,
-          deadline: deadlinePhrase(t, item.deadlineAt, info.timezone),
-          overdue: overduePhrase(t, overdueWorkingDays(item.deadlineAt, now.toISOString(), calendar, info.timezone)),
+          deadline: deadlinePhrase(t, item.deadlineAt, context.timezone),
+          overdue: overduePhrase(t, overdueWorkingDays(item.deadlineAt, now.toISOString(), calendar, context.timezone)),
         }),
       );
       const dueSoonText = list(t('notify:digest.dueSoonHeading'), dueSoon, (item, index) =>
@@ -233,13 +200,13 @@ export function createDigestActivities(deps: DeliveryDeps): {
           index: index + 1,
           task: item.title,
           lead: item.leadName,
-          deadline: deadlinePhrase(t, item.deadlineAt, info.timezone),
+          deadline: deadlinePhrase(t, item.deadlineAt, context.timezone),
         }),
       );
       if (overdueText) paragraphs.push(overdueText);
       if (dueSoonText) paragraphs.push(dueSoonText);
       if (!overdueText && !dueSoonText) paragraphs.push(t('notify:digest.none'));
-      if (input.every === 'weekly') paragraphs.push(await changesSince(db, t, input.planId, scope, now, info.timezone, name));
+      if (input.every === 'weekly') paragraphs.push(await changesSince(db, t, input.planId, scope, now, context.timezone, name));
       if (deps.publicUrl) paragraphs.push(`${deps.publicUrl}/api/plans/${encodeURIComponent(input.planId)}`);
       paragraphs.push(t('notify:signature'));
 
