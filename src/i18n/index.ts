@@ -51,9 +51,10 @@ export function languageFromEnv(env: NodeJS.ProcessEnv = process.env): Language 
   throw new Error(`${translator('vi')('unknownLanguage', { value })}\n${translator('en')('unknownLanguage', { value })}`);
 }
 
-export type Translate = TFunction;
+/** Keys of every namespace: `common`'s bare, the others with their prefix (`apply:progress.line`). */
+export type Translate = TFunction<Namespace[]>;
 
 /** A translation function fixed to one language (by default the language of KEHOACH_LANG). */
 export function translator(language: Language = languageFromEnv()): Translate {
-  return instance.getFixedT(language);
+  return instance.getFixedT(language, Object.keys(vi) as Namespace[]);
 }

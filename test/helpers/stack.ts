@@ -14,6 +14,7 @@ import { createCompletionLookup, createProjectionActivities } from '../../src/ac
 import type { ProjectionActivities } from '../../src/domain';
 import { buildApp } from '../../src/api/app';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
+import { createPlanStore } from '../../src/db/plan-store';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
 import { migrateDatabase } from '../../src/db/migrate';
 import { createToken } from '../../src/db/tokens';
@@ -104,7 +105,12 @@ export async function startStack(t: Teardown, options: StackOptions = {}): Promi
     worker = await createWorker({
       connection: temporal.nativeConnection,
       namespace: temporal.namespace,
-      activities: createActivities({ client: temporal.client, projection, completions: createCompletionLookup(db.db) }),
+      activities: createActivities({
+        client: temporal.client,
+        projection,
+        completions: createCompletionLookup(db.db),
+        plans: createPlanStore(db.db),
+      }),
     });
     running = worker.run();
     stops.push(stopWorker);

@@ -1,0 +1,13 @@
+/** Applying plans: the CLI's progress while task workflows start, and the API's reconciliation answers. */
+export const apply = {
+  progress: {
+    line: 'Kế hoạch {{planId}}, phiên bản {{version}}: {{bar}} {{done}}/{{total}} nhiệm vụ',
+    errors: '; {{count}} nhiệm vụ từ chối thay đổi',
+    retrying: '; đang thử lại sau lỗi: {{message}}',
+    finished:
+      'Kế hoạch {{planId}}, phiên bản {{version}}: đã xử lý xong {{total}} nhiệm vụ (khởi tạo {{started}}, cập nhật {{amended}}, huỷ {{cancelled}}).',
+  },
+  reconciliation: {
+    notFound: 'Kế hoạch "{{planId}}" chưa được áp dụng lần nào.',
+  },
+};
