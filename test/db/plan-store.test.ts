@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createPlanStore, specSetHash } from '../../src/db/plan-store';
 import { loadCalendar } from '../../src/plan/calendar-file';
 import { compilePlan } from '../../src/plan/compile';
@@ -29,7 +29,7 @@ t.before(async () => {
 });
 
 /** Every page of one kind, `limit` at a time, as the plan workflow walks them. */
-async function walk(kind: 'start' | 'amend' | 'cancel', from: string | undefined, to: string, limit: number): Promise<string[]> {
+async function walk(t: Test, kind: 'start' | 'amend' | 'cancel', from: string | undefined, to: string, limit: number): Promise<string[]> {
   const seen: string[] = [];
   let after: string | undefined;
   for (;;) {
@@ -70,12 +70,12 @@ t.test('reconciling one set into another: pages of what to start, amend and canc
   t.same(await store.countChanges(a.specSet, a.specSet), { start: 0, amend: 0, cancel: 0 }, 'the same set changes nothing');
   t.same(await store.countChanges(a.specSet, b.specSet), { start: 1, amend: 1, cancel: 1 });
 
-  const everything = await walk('start', undefined, a.specSet, 4);
+  const everything = await walk(t, 'start', undefined, a.specSet, 4);
   t.same(everything, [...everything].sort(), 'pages come in workflow id order');
   t.same([...everything].sort(), v1.specs.map(taskWorkflowId).sort(), 'pages of 4 cover all 6, each once');
-  t.same(await walk('start', a.specSet, b.specSet, 1), ['task:drill-small:khai-thac-ho-tich']);
-  t.same(await walk('amend', a.specSet, b.specSet, 1), ['task:drill-small:lam-sach-ho-tich']);
-  t.same(await walk('cancel', a.specSet, b.specSet, 1), ['task:drill-small:tuyen-truyen']);
+  t.same(await walk(t, 'start', a.specSet, b.specSet, 1), ['task:drill-small:khai-thac-ho-tich']);
+  t.same(await walk(t, 'amend', a.specSet, b.specSet, 1), ['task:drill-small:lam-sach-ho-tich']);
+  t.same(await walk(t, 'cancel', a.specSet, b.specSet, 1), ['task:drill-small:tuyen-truyen']);
 });
 
 t.test('a reconciliation records its progress absolutely, its last failure until a page succeeds, and its end', async (t) => {

@@ -32,6 +32,12 @@ export interface StackOptions {
   worker?: boolean;
   /** How long an update may take before the API answers 503 (default 10 s). */
   updateTimeoutMs?: number;
+  /**
+   * How long a plan apply waits for its task workflows before answering 202. Default 30 s: the
+   * tests' small plans are running when the apply answers, even on a loaded machine; undefined
+   * keeps the API's own default.
+   */
+  applyAnswerWaitMs?: number | undefined;
 }
 
 export interface TokenInput {
@@ -120,6 +126,7 @@ export async function startStack(t: Teardown, options: StackOptions = {}): Promi
     db,
     temporal: { client: temporal.client, connection: temporal.connection },
     config: { bodyLimit: 1_048_576, updateTimeoutMs: options.updateTimeoutMs ?? 10_000 },
+    applyAnswerWaitMs: 'applyAnswerWaitMs' in options ? options.applyAnswerWaitMs : 30_000,
   });
   stops.push(() => app.close());
   await app.ready();

@@ -9,6 +9,7 @@ import { applyPlan, waitForReconciliation } from '../../apply/apply';
 import { createPlanStore } from '../../db/plan-store';
 import { translator } from '../../i18n';
 import { loadPlanText } from '../../plan/load';
+import type { TaskSpec } from '../../plan/model';
 import { MAX_PLAN_BYTES } from '../../plan/bounds';
 import { PlanNotFoundError, planReport, reportCsv, REPORT_COUNT_FIELDS } from '../../db/report';
 import { actorOf, requireRole } from '../plugins/auth';
@@ -27,6 +28,11 @@ import type { RouteDeps } from '../app';
 const PLAN_BODY_LIMIT = 2 * MAX_PLAN_BYTES;
 
 const planParams = z.strictObject({ planId: slug });
+
+function withoutCalendar(spec: TaskSpec): Omit<TaskSpec, 'calendar'> {
+  const { calendar: _calendar, ...rest } = spec;
+  return rest;
+}
 
 /**
  * How long an apply waits for its task workflows before it answers 202 with where to follow them:
@@ -85,7 +91,9 @@ const planDiffSchema = z
         spec: z
           .unknown()
           .optional()
-          .describe('The compiled task spec after the change (the applied one for removed tasks): deadline, timezone, escalation…'),
+          .describe(
+            "The compiled task spec after the change (the applied one for removed tasks): deadline, timezone, escalation…; without the calendar, which is the plan's",
+          ),
       }),
     ),
   })
@@ -298,7 +306,8 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       );
       let reconciliation = outcome.reconciliation;
       if (reconciliation && !reconciliation.finishedAt) {
-        reconciliation = await waitForReconciliation(planStore, plan.id, reconciliation.version, { deadline: Date.now() + APPLY_ANSWER_WAIT_MS });
+        const waitMs = deps.applyAnswerWaitMs ?? APPLY_ANSWER_WAIT_MS;
+        reconciliation = await waitForReconciliation(planStore, plan.id, reconciliation.version, { deadline: Date.now() + waitMs });
       }
       if (reconciliation && !reconciliation.finishedAt) {
         // Recorded and under way: where to follow it, rather than a request held for minutes.
@@ -321,7 +330,8 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
             title: e.title,
             change: e.change,
             ...(e.fields ? { fields: e.fields } : {}),
-            spec: e.spec,
+            // The calendar is the plan's, the same in every spec: it stays out of the answer.
+            spec: withoutCalendar(e.spec),
           })),
         },
         ...(outcome.result ? { version: outcome.result.version } : {}),
