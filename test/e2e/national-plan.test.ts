@@ -13,7 +13,10 @@ import { createPlanStore } from '../../src/db/plan-store';
 import { COUNTRY_2024, nationalPlanYaml } from '../helpers/national-plan';
 import { startStack } from '../helpers/stack';
 
-t.setTimeout(900_000);
+// Starting 20,072 workflows, each of which runs and projects itself, is bound by the Temporal dev
+// server on this 2-core machine: about 13 to 35 a second depending on what else runs. The test
+// prints its figures; BENCHMARKS.md says where the time goes.
+t.setTimeout(1_800_000);
 
 const PLAN = 'quoc-gia-2024';
 const TASK_WORKFLOWS = COUNTRY_2024.communes * 2 + 2;
