@@ -48,6 +48,8 @@ async function main() {
     PORT: String(port),
     KEHOACH_TEMPORAL_PORT: String(temporalPort),
     KEHOACH_POSTGRES_PORT: String(postgresPort),
+    // Every request's answer is logged (with its Idempotency-Key), to check that refused ones changed nothing.
+    KEHOACH_LOG_LEVEL: 'info',
   };
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'KEHOACH_URL', 'KEHOACH_TOKEN']) delete env[name];
 
@@ -60,7 +62,7 @@ async function main() {
     const timer = setTimeout(() => reject(new Error(`kehoach up did not start in 300 s:\n${serverLog.join('')}`)), 300_000);
     up.stdout.on('data', (chunk) => {
       collect(chunk);
-      if (serverLog.join('').includes('kehoach is running')) {
+      if (serverLog.join('').includes('kehoach đang chạy')) {
         clearTimeout(timer);
         resolve();
       }
@@ -114,12 +116,52 @@ async function main() {
     if (summary) console.log(`fuzz: schemathesis: ${summary.join('; ')}`);
     console.log(`fuzz: server errors logged by the API: ${fiveHundreds.length}`);
     for (const line of fiveHundreds.slice(0, 10)) console.log(`  ${line.slice(0, 400)}`);
+    const changed = await eventsOfRefusedRequests(serverLog, dataDir, postgresPort);
+    if (changed > 0 && exitCode === 0) exitCode = 1;
   } finally {
     up.kill('SIGINT');
     await new Promise((resolve) => up.once('exit', resolve));
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   process.exitCode = exitCode;
+}
+
+/**
+ * A refused request (any 4xx or 5xx) must change nothing: no task event may carry its request id,
+ * nor the Idempotency-Key it claimed (unless an accepted request used that key too).
+ */
+async function eventsOfRefusedRequests(serverLog, dataDir, postgresPort) {
+  const statusOf = new Map();
+  const keyOf = new Map();
+  for (const line of serverLog.join('').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let entry;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (entry.reqId === undefined) continue;
+    if (entry.res?.statusCode !== undefined) statusOf.set(entry.reqId, entry.res.statusCode);
+    if (entry.idempotencyKey !== undefined) keyOf.set(entry.reqId, entry.idempotencyKey);
+  }
+  const refused = [...statusOf].filter(([, status]) => status >= 400).map(([id]) => id);
+  const acceptedKeys = new Set([...statusOf].filter(([id, status]) => status < 400 && keyOf.has(id)).map(([id]) => keyOf.get(id)));
+  const marks = [...refused, ...refused.map((id) => keyOf.get(id)).filter((key) => key !== undefined && !acceptedKeys.has(key))];
+  const password = fs.readFileSync(path.join(dataDir, 'postgres.password'), 'utf8').trim();
+  const postgres = require('postgres');
+  const sql = postgres(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${postgresPort}/kehoach`, {
+    max: 1,
+    onnotice: () => undefined,
+  });
+  try {
+    const rows = await sql`select request_id, type, workflow_id from task_events where request_id = any(${marks})`;
+    console.log(`fuzz: ${statusOf.size} requests answered, ${refused.length} refused; task events recorded by a refused request: ${rows.length}`);
+    for (const row of rows.slice(0, 10)) console.log(`  ${row.request_id}: ${row.type} on ${row.workflow_id}`);
+    return rows.length;
+  } finally {
+    await sql.end();
+  }
 }
 
 main().catch((error) => {

@@ -3,6 +3,7 @@
  * point (`up`, `api`, `worker`, the HTTP client commands) calls `loadConfig()` and passes the
  * result down; nothing else reads `process.env`.
  */
+import { languageFromEnv } from './i18n';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
@@ -98,6 +99,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`invalid configuration in the environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  try {
+    // Read again at each translation (src/i18n); checked here so that a bad value stops the start.
+    languageFromEnv(env);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration in the environment:\n  ${(error as Error).message.replace(/\n/g, '\n  ')}`);
+  }
   if (Boolean(e.TEMPORAL_TLS_CERT) !== Boolean(e.TEMPORAL_TLS_KEY)) {
     throw new ConfigError(
       'invalid configuration in the environment:\n  TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: set both (paths to the client certificate and its key) or neither',

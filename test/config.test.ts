@@ -62,6 +62,8 @@ t.test('errors name the variable and say what to write', async (t) => {
   t.throws(() => loadConfig({ TEMPORAL_ADDRESS: 'http://temporal:7233' }), { message: /TEMPORAL_ADDRESS must be host:port/ });
   t.throws(() => loadConfig({ TEMPORAL_TLS_CERT: '/c.pem' }), { message: /TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/ });
   t.throws(() => loadConfig({ KEHOACH_URL: 'not a url' }), { message: /KEHOACH_URL must be a URL/ });
+  t.throws(() => loadConfig({ KEHOACH_LANG: 'fr' }), { name: 'ConfigError', message: /KEHOACH_LANG="fr"[\s\S]*use "vi"/ });
+  t.doesNotThrow(() => loadConfig({ KEHOACH_LANG: 'en' }));
   const error = (() => {
     try {
       loadConfig({ PORT: 'x', KEHOACH_TEMPORAL_PORT: 'y' });

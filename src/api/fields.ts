@@ -5,6 +5,7 @@
  * dates in the years kehoach handles.
  */
 import { z } from 'zod';
+import { apiText } from '../i18n';
 
 /** The years kehoach handles: plans, reports, completions and deadlines all fall in 1900–2200. */
 export const MIN_YEAR = 1900;
@@ -19,29 +20,29 @@ const SINGLE_LINE_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const MULTI_LINE_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function textField(max: number, forbidden: RegExp, allowed: string) {
+function textField(max: number, forbidden: RegExp, refusal: 'field.controlCharacters' | 'field.controlCharactersMultiLine') {
   return z
     .string()
     .trim()
-    .min(1, { message: 'không được để trống' })
-    .max(max, { message: `tối đa ${max} ký tự` })
-    .refine((value) => !forbidden.test(value), { message: `chứa ký tự điều khiển (NUL, mã màu ANSI…); chỉ được dùng chữ, số, dấu câu${allowed}` })
-    .refine((value) => !UNPAIRED_SURROGATE.test(value), { message: 'chứa ký tự Unicode hỏng (nửa cặp surrogate)' });
+    .min(1, { error: () => apiText('field.empty') })
+    .max(max, { error: () => apiText('field.tooLong', { max }) })
+    .refine((value) => !forbidden.test(value), { error: () => apiText(refusal) })
+    .refine((value) => !UNPAIRED_SURROGATE.test(value), { error: () => apiText('field.brokenUnicode') });
 }
 
 /** One line: titles, names. */
-export const singleLineText = (max = MAX_TITLE_LENGTH) => textField(max, SINGLE_LINE_FORBIDDEN, '');
+export const singleLineText = (max = MAX_TITLE_LENGTH) => textField(max, SINGLE_LINE_FORBIDDEN, 'field.controlCharacters');
 /** Several lines: notes, reasons, evidence (tab and line breaks allowed). */
-export const multiLineText = (max = MAX_NOTE_LENGTH) => textField(max, MULTI_LINE_FORBIDDEN, ', tab và xuống dòng');
+export const multiLineText = (max = MAX_NOTE_LENGTH) => textField(max, MULTI_LINE_FORBIDDEN, 'field.controlCharactersMultiLine');
 
 function yearInRange(value: string): boolean {
   const year = Number(value.slice(0, 4));
   return year >= MIN_YEAR && year <= MAX_YEAR;
 }
-const yearMessage = { message: `năm phải trong khoảng ${MIN_YEAR}–${MAX_YEAR}` };
+const yearMessage = { error: () => apiText('field.yearRange', { min: MIN_YEAR, max: MAX_YEAR }) };
 
-export const isoDate = z.iso.date({ message: 'phải là ngày dạng YYYY-MM-DD' }).refine(yearInRange, yearMessage);
-export const isoInstant = z.iso.datetime({ offset: true, message: 'phải là thời điểm ISO 8601, ví dụ 2022-11-20T10:00:00+07:00' }).refine((value) => {
+export const isoDate = z.iso.date({ error: () => apiText('field.isoDate') }).refine(yearInRange, yearMessage);
+export const isoInstant = z.iso.datetime({ offset: true, error: () => apiText('field.isoInstant') }).refine((value) => {
   const at = Date.parse(value);
   return Number.isFinite(at) && yearInRange(new Date(at).toISOString());
 }, yearMessage);

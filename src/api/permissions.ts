@@ -9,19 +9,9 @@
  */
 import { ProblemError } from './problem';
 import type { Principal } from './plugins/auth';
+import { apiText } from '../i18n';
 
 export type TaskWrite = 'complete' | 'progress' | 'extension-request' | 'confirm' | 'return' | 'extension-decision' | 'pause' | 'resume';
-
-const WHAT: Record<TaskWrite, string> = {
-  complete: 'báo cáo hoàn thành nhiệm vụ',
-  progress: 'báo cáo tiến độ',
-  'extension-request': 'đề nghị gia hạn',
-  confirm: 'xác nhận hoàn thành',
-  return: 'trả lại nhiệm vụ',
-  'extension-decision': 'quyết định gia hạn',
-  pause: 'tạm dừng nhiệm vụ',
-  resume: 'tiếp tục nhiệm vụ',
-};
 
 const LEADER_WRITES: readonly TaskWrite[] = ['confirm', 'return', 'extension-decision', 'pause', 'resume'];
 
@@ -30,17 +20,24 @@ export function assertMayWrite(principal: Principal, write: TaskWrite, task: { l
   if (write === 'progress' && principal.role === 'leader') return;
   if (LEADER_WRITES.includes(write)) {
     if (principal.role !== 'leader') {
-      throw new ProblemError('forbidden', `Chỉ lãnh đạo (vai trò "leader") hoặc quản trị viên được ${WHAT[write]}.`);
+      throw new ProblemError('forbidden', apiText('leaderOnly', { what: apiText(`write.${write}`) }));
     }
     return;
   }
   if (principal.role !== 'staff') {
-    throw new ProblemError('forbidden', `Chỉ cán bộ (vai trò "staff") của cơ quan chủ trì được ${WHAT[write]}.`);
+    throw new ProblemError('forbidden', apiText('staffOnly', { what: apiText(`write.${write}`) }));
   }
   const agency = principal.agency;
   const allowed = write === 'progress' ? agency === task.lead || (agency !== undefined && task.support.includes(agency)) : agency === task.lead;
   if (!allowed) {
-    const who = write === 'progress' ? `cơ quan chủ trì (${task.lead}) hoặc cơ quan phối hợp` : `cơ quan chủ trì (${task.lead})`;
-    throw new ProblemError('forbidden', `Nhiệm vụ ${task.key} không thuộc cơ quan ${agency ?? '(không có)'}: chỉ ${who} được ${WHAT[write]}.`);
+    throw new ProblemError(
+      'forbidden',
+      apiText(write === 'progress' ? 'notYourTaskProgress' : 'notYourTask', {
+        task: task.key,
+        agency: agency ?? apiText('noAgency'),
+        lead: task.lead,
+        what: apiText(`write.${write}`),
+      }),
+    );
   }
 }

@@ -3,26 +3,28 @@
  * case so that clients branch on `type`, never on the wording of `detail`.
  */
 import { z } from 'zod';
+import { apiText } from '../i18n';
 
 export const PROBLEM_BASE = 'https://kehoach.dev/problems/';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/** Each kind of problem and its status; titles are in the catalogue (src/i18n, `api:problem.<kind>`). */
 export const PROBLEMS = {
-  validation: { status: 400, title: 'Dữ liệu không hợp lệ' },
-  'not-found': { status: 404, title: 'Không tìm thấy' },
-  unauthenticated: { status: 401, title: 'Chưa xác thực' },
-  forbidden: { status: 403, title: 'Không có quyền' },
-  conflict: { status: 409, title: 'Xung đột với trạng thái nhiệm vụ' },
-  'update-rejected': { status: 422, title: 'Yêu cầu bị từ chối' },
-  'upstream-unavailable': { status: 503, title: 'Dịch vụ phụ thuộc không sẵn sàng' },
-  'idempotency-key-reuse': { status: 422, title: 'Idempotency-Key đã dùng cho yêu cầu khác' },
-  'payload-too-large': { status: 413, title: 'Nội dung yêu cầu quá lớn' },
-  'unsupported-media-type': { status: 415, title: 'Kiểu nội dung không được hỗ trợ' },
-  'uri-too-long': { status: 414, title: 'Đường dẫn quá dài' },
-  'too-many-requests': { status: 429, title: 'Quá nhiều yêu cầu' },
-  'idempotency-in-progress': { status: 409, title: 'Yêu cầu cùng Idempotency-Key đang được xử lý' },
-  'not-replayable': { status: 410, title: 'Kết quả chỉ được trả một lần' },
-  internal: { status: 500, title: 'Lỗi máy chủ' },
+  validation: { status: 400 },
+  'not-found': { status: 404 },
+  unauthenticated: { status: 401 },
+  forbidden: { status: 403 },
+  conflict: { status: 409 },
+  'update-rejected': { status: 422 },
+  'upstream-unavailable': { status: 503 },
+  'idempotency-key-reuse': { status: 422 },
+  'payload-too-large': { status: 413 },
+  'unsupported-media-type': { status: 415 },
+  'uri-too-long': { status: 414 },
+  'too-many-requests': { status: 429 },
+  'idempotency-in-progress': { status: 409 },
+  'not-replayable': { status: 410 },
+  internal: { status: 500 },
 } as const;
 
 export type ProblemKind = keyof typeof PROBLEMS;
@@ -71,7 +73,7 @@ export class ProblemError extends Error {
   toProblem(instance?: string): Problem {
     return {
       type: PROBLEM_BASE + this.kind,
-      title: PROBLEMS[this.kind].title,
+      title: apiText(`problem.${this.kind}`),
       status: this.status,
       detail: this.message,
       ...(instance ? { instance } : {}),

@@ -3,24 +3,15 @@
  * OpenAPI document is generated from them, so a change here is a change to the contract.
  */
 import { z } from 'zod';
-import {
-  CATEGORIES,
-  CATEGORY_LABELS,
-  DEADLINE_STATE_LABELS,
-  DEADLINE_STATES,
-  PROGRESS,
-  PROGRESS_LABELS,
-  categoryAt,
-  deadlineAtInstant,
-  deadlineStateAt,
-  type TaskFacts,
-} from '../domain';
+import { CATEGORIES, DEADLINE_STATES, PROGRESS, categoryAt, deadlineAtInstant, deadlineStateAt, type TaskFacts } from '../domain';
 import type { TaskStateView } from '../domain';
+import { apiText } from '../i18n';
+import { labelsFor } from '../i18n';
 
 export { CATEGORIES, DEADLINE_STATES, PROGRESS };
 export const ROLES = ['staff', 'leader', 'admin'] as const;
 
-export const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { message: 'phải là mã ASCII: chữ thường, số, "-" hoặc "_"' });
+export const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: () => apiText('field.slug') });
 // Dates are bounded to the years kehoach handles (fields.ts).
 export { isoDate, isoInstant } from './fields';
 
@@ -123,6 +114,7 @@ export function toTaskOut(state: TaskStateView, facts: TaskFacts, at: Date = new
   const category = categoryAt(facts, atMs);
   const deadlineState = deadlineStateAt(facts, atMs);
   const deadlineMs = deadlineAtInstant(facts, atMs);
+  const words = labelsFor();
   return {
     planId: state.planId,
     key: taskKey(state),
@@ -139,9 +131,9 @@ export function toTaskOut(state: TaskStateView, facts: TaskFacts, at: Date = new
     deadlineState,
     ...(category ? { category } : {}),
     labels: {
-      progress: PROGRESS_LABELS[facts.progress],
-      deadlineState: DEADLINE_STATE_LABELS[deadlineState],
-      ...(category ? { category: CATEGORY_LABELS[category] } : {}),
+      progress: words.progress[facts.progress],
+      deadlineState: words.deadlineState[deadlineState],
+      ...(category ? { category: words.category[category] } : {}),
     },
     ...(deadlineMs !== undefined ? { deadlineAt: new Date(deadlineMs).toISOString() } : {}),
     ...(facts.dueSoonAt ? { dueSoonAt: facts.dueSoonAt } : {}),
@@ -280,57 +272,49 @@ export const tokenSchema = z
   .meta({ id: 'Token' });
 
 // ---------------------------------------------------------------------------------------------
-// Vietnamese validation messages
+// Validation messages, in the catalogue's language (src/i18n, `api:field.*`)
 
-const TYPE_NAMES: Record<string, string> = {
-  string: 'một chuỗi văn bản',
-  number: 'một số',
-  int: 'một số nguyên',
-  boolean: 'true hoặc false',
-  object: 'một đối tượng JSON',
-  array: 'một danh sách',
-  date: 'một ngày',
-  undefined: 'không có gì',
-  null: 'null',
-};
+const TYPE_NAMES = ['string', 'number', 'int', 'boolean', 'object', 'array', 'date', 'undefined', 'null'] as const;
+const typeName = (name: string) =>
+  (TYPE_NAMES as readonly string[]).includes(name) ? apiText(`field.type.${name as (typeof TYPE_NAMES)[number]}`) : name;
 
 const typeOf = (input: unknown) => (input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input);
 
 /**
- * The message of each zod issue in Vietnamese, saying what to send. Schemas that carry their own
+ * The message of each zod issue, saying what to send. Schemas that carry their own
  * message keep it; the problem's `errors[].path` names the field (e.g. `querystring.limit`).
  */
-export function vietnameseIssueMessage(issue: z.core.$ZodRawIssue): string {
+export function issueMessage(issue: z.core.$ZodRawIssue): string {
   switch (issue.code) {
     case 'invalid_type': {
-      const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
-      if (issue.input === undefined) return `thiếu trường này: cần gửi ${expected}`;
-      return `phải là ${expected}, không phải ${TYPE_NAMES[typeOf(issue.input)] ?? typeOf(issue.input)}`;
+      const expected = typeName(issue.expected);
+      if (issue.input === undefined) return apiText('field.missing', { expected });
+      return apiText('field.wrongType', { expected, received: typeName(typeOf(issue.input)) });
     }
     case 'too_small': {
       const min = String(issue.minimum);
-      if (issue.origin === 'string') return `cần ít nhất ${min} ký tự`;
-      if (issue.origin === 'array' || issue.origin === 'set') return `cần ít nhất ${min} phần tử`;
-      return issue.inclusive === false ? `phải lớn hơn ${min}` : `phải từ ${min} trở lên`;
+      if (issue.origin === 'string') return apiText('field.minChars', { min });
+      if (issue.origin === 'array' || issue.origin === 'set') return apiText('field.minItems', { min });
+      return apiText(issue.inclusive === false ? 'field.greaterThan' : 'field.atLeast', { min });
     }
     case 'too_big': {
       const max = String(issue.maximum);
-      if (issue.origin === 'string') return `chỉ được tối đa ${max} ký tự`;
-      if (issue.origin === 'array' || issue.origin === 'set') return `chỉ được tối đa ${max} phần tử`;
-      return issue.inclusive === false ? `phải nhỏ hơn ${max}` : `phải từ ${max} trở xuống`;
+      if (issue.origin === 'string') return apiText('field.maxChars', { max });
+      if (issue.origin === 'array' || issue.origin === 'set') return apiText('field.maxItems', { max });
+      return apiText(issue.inclusive === false ? 'field.lessThan' : 'field.atMost', { max });
     }
     case 'invalid_value':
-      return `phải là một trong các giá trị: ${issue.values.map((v) => String(v)).join(', ')}`;
+      return apiText('field.oneOf', { values: issue.values.map((v) => String(v)).join(', ') });
     case 'unrecognized_keys':
-      return `không có trường ${issue.keys.map((k) => `"${k}"`).join(', ')}; bỏ ${issue.keys.length > 1 ? 'các trường này' : 'trường này'} đi`;
+      return apiText(issue.keys.length > 1 ? 'field.unknownFields' : 'field.unknownField', { keys: issue.keys.map((k) => `"${k}"`).join(', ') });
     case 'invalid_format':
-      return `không đúng định dạng (${issue.format})`;
+      return apiText('field.format', { format: issue.format });
     case 'not_multiple_of':
-      return `phải là bội số của ${String(issue.divisor)}`;
+      return apiText('field.multipleOf', { divisor: String(issue.divisor) });
     case 'invalid_union':
-      return 'không đúng dạng nào được chấp nhận; xem tài liệu API tại /docs';
+      return apiText('field.noUnionMatch');
     default:
-      return 'giá trị không hợp lệ; xem tài liệu API tại /docs';
+      return apiText('field.invalid');
   }
 }
 
@@ -344,7 +328,7 @@ const ZOD_FASTIFY_VALIDATION_ERROR = Symbol.for('ZodFastifySchemaValidationError
 export const validatorCompiler =
   ({ schema }: { schema: z.ZodType }) =>
   (data: unknown) => {
-    const result = schema.safeParse(data, { error: vietnameseIssueMessage });
+    const result = schema.safeParse(data, { error: issueMessage });
     if (result.success) return { value: result.data };
     return {
       error: result.error.issues.map((issue) => ({

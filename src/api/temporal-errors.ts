@@ -17,6 +17,7 @@ import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, type Update
 import { UNSTORABLE_RECORD } from '../activities/projection';
 import { RejectionType } from '../domain';
 import { ProblemError } from './problem';
+import { apiText, rejectionText } from '../i18n';
 
 /** Seconds a client should wait before retrying when Temporal is unreachable. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -39,10 +40,8 @@ function grpcCode(error: unknown): number | undefined {
  * so the change may yet be applied; the answer must not claim that nothing was recorded.
  */
 export function upstreamUnavailable(what: string, cause?: unknown, mayBeRecorded = false): ProblemError {
-  const outcome = mayBeRecorded
-    ? 'thay đổi có thể đã được ghi nhận hoặc sẽ được áp dụng khi hệ thống phục hồi. Hãy gửi lại đúng yêu cầu này với cùng Idempotency-Key (không dùng khoá mới) để biết kết quả'
-    : 'chưa có thay đổi nào được ghi. Hãy thử lại (dùng lại cùng Idempotency-Key)';
-  return new ProblemError('upstream-unavailable', `${what} hiện không phản hồi; ${outcome} sau ${RETRY_AFTER_SECONDS} giây.`, {
+  const detail = apiText(mayBeRecorded ? 'unavailableMayBeRecorded' : 'unavailable', { what, seconds: RETRY_AFTER_SECONDS });
+  return new ProblemError('upstream-unavailable', detail, {
     retryAfter: RETRY_AFTER_SECONDS,
     cause,
   });
@@ -61,14 +60,11 @@ export function temporalProblem(error: unknown, subject: string): ProblemError {
   if (error instanceof WorkflowUpdateFailedError) {
     const failure = applicationFailureOf(error.cause);
     if (failure?.type === UNSTORABLE_RECORD) {
-      return new ProblemError(
-        'update-rejected',
-        'Nội dung gửi lên không lưu được vào cơ sở dữ liệu (ký tự không hợp lệ hoặc giá trị ngoài phạm vi); sửa nội dung rồi gửi lại.',
-        { cause: error },
-      );
+      return new ProblemError('update-rejected', apiText('unstorable'), { cause: error });
     }
     if (failure) {
-      const detail = failure.message || 'Yêu cầu bị từ chối.';
+      // A refusal names its message by key, with its values in the details (src/domain/permissions.ts).
+      const detail = rejectionText(failure.message, failure.details?.[0]) ?? (failure.message || apiText('rejected'));
       switch (failure.type) {
         case RejectionType.forbidden:
           return new ProblemError('forbidden', detail, { cause: error });
@@ -85,7 +81,7 @@ export function temporalProblem(error: unknown, subject: string): ProblemError {
     return new ProblemError('update-rejected', error.cause?.message ?? error.message, { cause: error });
   }
   if (error instanceof WorkflowNotFoundError || grpcCode(error) === NOT_FOUND) {
-    return new ProblemError('not-found', `Không tìm thấy ${subject}; kiểm tra mã kế hoạch và mã nhiệm vụ.`, { cause: error });
+    return new ProblemError('not-found', apiText('notFoundSubject', { subject }), { cause: error });
   }
   // Sent, but no answer in time: the update may be accepted and applied once a worker runs it.
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error) || grpcCode(error) === 4) {

@@ -13,6 +13,7 @@ import { plans, tasks } from '../db/schema';
 import { createPlanStore } from '../db/plan-store';
 import { taskWorkflowId } from '../workflows/ids';
 import { getState } from '../workflows/messages';
+import { cliText } from '../i18n';
 
 export interface Difference {
   planId: string;
@@ -113,12 +114,13 @@ export async function checkReadModel(options: CheckOptions): Promise<CheckReport
 
 export function formatCheckReport(report: CheckReport, repair: boolean): string {
   const lines = report.differences.map((d) => {
-    const what = d.fields.map((f) => `${f.field}: read model ${JSON.stringify(f.row)}, workflow ${JSON.stringify(f.workflow)}`).join('; ');
-    return `${d.workflowId}: ${what}${d.repaired ? ' — repaired' : ''}`;
+    const what = d.fields
+      .map((f) => cliText('check.field', { field: f.field, row: JSON.stringify(f.row), workflow: JSON.stringify(f.workflow) }))
+      .join('; ');
+    return `${d.workflowId}: ${what}${d.repaired ? ` ${cliText('check.repaired')}` : ''}`;
   });
+  const counts = { plans: report.plans, tasks: report.tasks, count: report.differences.length };
   const summary =
-    report.differences.length === 0
-      ? `${report.plans} plans, ${report.tasks} tasks checked: the read model matches the workflows.`
-      : `${report.plans} plans, ${report.tasks} tasks checked: ${report.differences.length} differ${repair ? '' : ' (run with --repair to project them again from the workflows)'}.`;
+    report.differences.length === 0 ? cliText('check.clean', counts) : cliText(repair ? 'check.differRepaired' : 'check.differ', counts);
   return [...lines, summary].join('\n');
 }

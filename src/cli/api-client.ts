@@ -3,6 +3,7 @@
  * the local admin token file), problem+json turned into one readable line.
  */
 import { loadConfig, resolveApiToken } from '../config';
+import { cliText } from '../i18n';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -51,10 +52,7 @@ export function createApiClient(): ApiClient {
           body: raw ? raw.text : body === undefined ? undefined : JSON.stringify(body),
         });
       } catch (error) {
-        throw new ApiError(
-          `cannot reach the kehoach API at ${config.apiUrl} (${(error as Error).message}); start it with \`kehoach up\` or set KEHOACH_URL`,
-          0,
-        );
+        throw new ApiError(cliText('client.unreachable', { url: config.apiUrl, reason: (error as Error).message }), 0);
       }
       // Decoded by hand: fetch's text() drops the byte-order mark that Excel needs in CSV output.
       const text = Buffer.from(await response.arrayBuffer()).toString('utf8');

@@ -9,6 +9,7 @@ import { startApiServer } from '../api/server';
 import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { connectTemporal, DEFAULT_TEMPORAL_ADDRESS } from '../temporal/client';
+import { cliText } from '../i18n';
 
 const USAGE = [
   'Usage: kehoach api',
@@ -46,12 +47,12 @@ export async function run(args: string[]): Promise<number> {
         db: database,
         temporal: { client: temporal.client, connection: temporal.connection },
         config,
-        logger: { level: process.env.KEHOACH_DEBUG ? 'debug' : 'info' },
+        logger: { level: process.env.KEHOACH_LOG_LEVEL ?? (process.env.KEHOACH_DEBUG ? 'debug' : 'info') },
       },
       { host: config.host, port: config.port },
     );
     lifecycle.onClose('API', () => server.close());
-    process.stderr.write(`kehoach api: listening on ${server.url} (docs ${server.url}/docs)\n`);
+    process.stderr.write(`${cliText('service.apiListening', { url: server.url })}\n`);
   } catch (error) {
     return lifecycle.fail(error);
   }

@@ -4,6 +4,7 @@
  * read the same in all of them. A usage error prints what is wrong and the usage, and exits 2.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { cliText } from '../i18n';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -24,12 +25,12 @@ function describe(error: Error & { code?: string }): string {
   const option = /'(-[^']*)'/.exec(error.message)?.[1]?.split(' ')[0];
   switch (error.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option "${option ?? error.message}"`;
+      return cliText('args.unknownOption', { option: option ?? error.message });
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      if (option && /argument missing|ambiguous/.test(error.message)) return `${option} needs a value`;
-      return option && /does not take an argument/.test(error.message) ? `${option} takes no value` : error.message;
+      if (option && /argument missing|ambiguous/.test(error.message)) return cliText('args.needsValue', { option });
+      return option && /does not take an argument/.test(error.message) ? cliText('args.takesNoValue', { option }) : error.message;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `unexpected argument ${/'([^']*)'/.exec(error.message)?.[1] ?? ''}`.trim();
+      return cliText('args.unexpectedArgument', { argument: /'([^']*)'/.exec(error.message)?.[1] ?? '' }).trim();
     default:
       return error.message;
   }

@@ -8,16 +8,10 @@ import { checkReadModel, formatCheckReport } from '../check/consistency';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { connectTemporal } from '../temporal/client';
-
-const USAGE = [
-  'Usage: kehoach check [--repair] [plan-id…]',
-  '',
-  'Compares every task row of the read model (Postgres) with the state of its workflow (Temporal)',
-  "and each plan's applied version; --repair projects the rows that differ again from the workflows.",
-  'Environment: DATABASE_URL and TEMPORAL_ADDRESS (as for `kehoach worker`).',
-].join('\n');
+import { cliText } from '../i18n';
 
 export async function run(args: string[]): Promise<number> {
+  const USAGE = cliText('check.usage');
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -26,7 +20,7 @@ export async function run(args: string[]): Promise<number> {
   const planIds = args.filter((arg) => !arg.startsWith('--'));
   const unknown = args.filter((arg) => arg.startsWith('--') && arg !== '--repair');
   if (unknown.length > 0) {
-    process.stderr.write(`kehoach check: unknown option ${unknown.join(' ')}\n\n${USAGE}\n`);
+    process.stderr.write(`kehoach check: ${cliText('check.unknownOption', { options: unknown.join(' ') })}\n\n${USAGE}\n`);
     return 2;
   }
   let config;
@@ -37,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   if (!config.databaseUrl) {
-    process.stderr.write('kehoach check: DATABASE_URL is not set; set it to the read model database.\n');
+    process.stderr.write(`kehoach check: ${cliText('check.databaseUrlMissing')}\n`);
     return 2;
   }
   const database = openDatabase(config.databaseUrl, { maxConnections: 2 });

@@ -2,13 +2,22 @@
  * The one process lifecycle of the long-running commands (`up`, `api`, `worker`), on
  * close-with-grace: each resource is registered as it opens and closed in reverse order on SIGINT,
  * SIGTERM, a failure or an uncaught error; stopping never takes longer than STOP_DEADLINE_MS, and a
- * second signal exits at once. The process exits when everything is closed: 0 after a signal, 1
+ * second Ctrl-C exits at once. The process exits when everything is closed: 0 after a signal, 1
  * after a failure.
+ *
+ * One Ctrl-C under `npm start` arrives twice: the terminal signals the whole process group and npm
+ * forwards the signal to its child as well. A repeat within DUPLICATE_SIGNAL_MS is that same
+ * Ctrl-C, not the user's second one; exiting on it would leave Postgres and Temporal behind.
  */
 import closeWithGrace from 'close-with-grace';
 
 /** Ctrl-C or SIGTERM stops everything within 10 s (what the README promises); past this the process exits regardless. */
 export const STOP_DEADLINE_MS = 9_000;
+
+/** A repeated signal this soon after the first is the same request delivered twice (see above). */
+export const DUPLICATE_SIGNAL_MS = 1_000;
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 export interface Lifecycle {
   /** Registers something to close on the way out; the last registered closes first. */
@@ -37,22 +46,21 @@ export function startLifecycle(command: string, options: LifecycleOptions = {}):
   const closers: { name: string; close: () => unknown }[] = [];
   let failure: unknown;
   let stopping = false;
+  let firstSignal: { signal: NodeJS.Signals; at: number } | undefined;
 
   const grace = closeWithGrace(
     {
       delay: options.stopDeadlineMs ?? STOP_DEADLINE_MS,
       logger: false,
       // A long-running command has servers open; an empty event loop is not a reason to close.
-      skip: ['beforeExit'],
-      onSecondSignal: (signal) => {
-        say(`${signal} again: exiting now`);
-        process.exit(130);
-      },
+      // SIGINT and SIGTERM are handled below, to tell a repeated delivery from a second Ctrl-C.
+      skip: ['beforeExit', ...STOP_SIGNALS],
       onTimeout: (delay) => say(`stopping took longer than ${delay / 1000} s; exiting now`),
       onSecondError: (error) => say(`another error while stopping: ${messageOf(error)}`),
     },
-    async ({ signal, err }) => {
+    async ({ err }) => {
       stopping = true;
+      const signal = firstSignal?.signal;
       if (signal) say(`${signal} received, stopping: finishing the work in flight…`);
       if (err) {
         failure ??= err;
@@ -70,6 +78,19 @@ export function startLifecycle(command: string, options: LifecycleOptions = {}):
       if (failure) throw failure;
     },
   );
+
+  const onStopSignal = (signal: NodeJS.Signals) => {
+    if (!firstSignal) {
+      firstSignal = { signal, at: Date.now() };
+      // After a failure everything is closing already; the signal only arms the second Ctrl-C.
+      if (!stopping) void grace.close();
+      return;
+    }
+    if (Date.now() - firstSignal.at < DUPLICATE_SIGNAL_MS) return;
+    say(`${signal} again: exiting now`);
+    process.exit(130);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
 
   return {
     onClose(name, close) {

@@ -7,6 +7,7 @@ import { readServiceConfig } from './service-config';
 import { migrateDatabase } from '../db/migrate';
 import { openDatabase } from '../db/client';
 import { createToken, listTokens } from '../db/tokens';
+import { cliText } from '../i18n';
 
 export async function run(args: string[]): Promise<number> {
   const config = readServiceConfig(
@@ -16,13 +17,13 @@ export async function run(args: string[]): Promise<number> {
   );
   if (typeof config === 'number') return config;
   await migrateDatabase(config.databaseUrl);
-  process.stdout.write('Database schema is up to date.\n');
+  process.stdout.write(`${cliText('service.schemaUpToDate')}\n`);
   const database = openDatabase(config.databaseUrl, { maxConnections: 1 });
   try {
     const admins = (await listTokens(database.db)).filter((token) => token.role === 'admin' && !token.revokedAt);
     if (admins.length === 0) {
-      const { id, token } = await createToken(database.db, { name: 'Quản trị (tạo khi cài đặt)', role: 'admin' });
-      process.stdout.write(`Created the first admin token (${id}); keep it safe, it is shown only once:\n${token}\n`);
+      const { id, token } = await createToken(database.db, { name: cliText('service.firstAdminName'), role: 'admin' });
+      process.stdout.write(`${cliText('service.firstAdminToken', { id })}\n${token}\n`);
     }
   } finally {
     await database.close();

@@ -5,6 +5,7 @@
  */
 import { loadConfig, type Config } from '../config';
 import { parseCommandArgs, usageError } from './args';
+import { cliText } from '../i18n';
 
 export type ServiceConfig = Config & { databaseUrl: string };
 
@@ -12,7 +13,7 @@ export function readServiceConfig(command: string, args: string[], usage: string
   const parsed = parseCommandArgs(command, args, {}, usage);
   if (!parsed.ok) return parsed.exitCode;
   if (parsed.positionals.length > 0) {
-    return usageError(command, `takes no arguments (got ${args.join(' ')}); configure it through the environment.`, usage);
+    return usageError(command, cliText('args.takesNoArguments', { args: args.join(' ') }), usage);
   }
   let config: Config;
   try {
@@ -22,10 +23,7 @@ export function readServiceConfig(command: string, args: string[], usage: string
     return 2;
   }
   if (!config.databaseUrl) {
-    process.stderr.write(
-      `kehoach ${command}: DATABASE_URL is not set. Set it to the read model database, for example ` +
-        'DATABASE_URL=postgres://kehoach:secret@127.0.0.1:5432/kehoach (or run everything with `kehoach up`).\n',
-    );
+    process.stderr.write(`kehoach ${command}: ${cliText('args.databaseUrlMissing')}\n`);
     return 2;
   }
   return { ...config, databaseUrl: config.databaseUrl };

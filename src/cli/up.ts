@@ -25,6 +25,7 @@ import { findPlanFiles, loadPlanFile } from '../plan/load';
 import { formatDiagnostic } from './validate';
 import { parseCommandArgs } from './args';
 import { startLifecycle, type Lifecycle } from './lifecycle';
+import { cliText } from '../i18n';
 
 const SYSTEM_ACTOR = { id: 'system:up', name: 'kehoach up', role: 'admin' as const };
 
@@ -33,13 +34,7 @@ function log(line: string): void {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommandArgs(
-    'up',
-    args,
-    { 'no-apply': { type: 'boolean' } },
-    'Usage: kehoach up [--no-apply]\n\nRuns Temporal, Postgres, the worker and the API on this machine and applies plans/*.yaml.',
-    false,
-  );
+  const parsed = parseCommandArgs('up', args, { 'no-apply': { type: 'boolean' } }, cliText('up.usage'), false);
   if (!parsed.ok) return parsed.exitCode;
   const applyPlans = !parsed.values['no-apply'];
   const config = loadConfig();
@@ -84,7 +79,7 @@ export async function run(args: string[]): Promise<number> {
       db: database,
       temporal: { client: temporal.client, connection: temporal.connection },
       config,
-      logger: { level: process.env.KEHOACH_DEBUG ? 'debug' : 'warn' },
+      logger: { level: process.env.KEHOACH_LOG_LEVEL ?? (process.env.KEHOACH_DEBUG ? 'debug' : 'warn') },
     });
     await app.listen({ port: config.port, host: config.host });
     lifecycle.onClose('API', () => app.close());
@@ -92,14 +87,18 @@ export async function run(args: string[]): Promise<number> {
     const apiUrl = `http://${config.host}:${config.port}`;
     if (applyPlans) await applyPlanFolder(temporal.client, createPlanStore(database.db));
 
+    const banner: [string, string][] = [
+      [cliText('up.api'), `${apiUrl}/api/plans`],
+      [cliText('up.docs'), `${apiUrl}/docs`],
+      ...(temporalConfig.uiUrl ? [[cliText('up.temporalUi'), temporalConfig.uiUrl] as [string, string]] : []),
+      [cliText('up.adminToken'), `${admin.file}${admin.token ? ` ${cliText('up.createdNow')}` : ''}`],
+      [cliText('up.data'), config.dataDir],
+    ];
+    const width = Math.max(...banner.map(([name]) => name.length));
     log('');
-    log('kehoach is running.');
-    log(`  API            ${apiUrl}/api/plans`);
-    log(`  API docs       ${apiUrl}/docs`);
-    if (temporalConfig.uiUrl) log(`  Temporal UI    ${temporalConfig.uiUrl}`);
-    log(`  Admin token    ${admin.file}${admin.token ? ' (created now)' : ''}`);
-    log(`  Data           ${config.dataDir}`);
-    log('Press Ctrl-C to stop.');
+    log(cliText('up.running'));
+    for (const [name, value] of banner) log(`  ${name.padEnd(width)}  ${value}`);
+    log(cliText('up.stop'));
   } catch (error) {
     return lifecycle.fail(error);
   }
@@ -108,11 +107,11 @@ export async function run(args: string[]): Promise<number> {
 
 async function startTemporal(config: Config, lifecycle: Lifecycle): Promise<Config & { uiUrl?: string }> {
   if (config.temporal.address) {
-    log(`Temporal: using ${config.temporal.address} (namespace ${config.temporal.namespace})`);
+    log(cliText('up.temporalExternal', { address: config.temporal.address, namespace: config.temporal.namespace }));
     return config;
   }
   const port = config.temporal.devServerPort;
-  log(`Temporal: starting the dev server on 127.0.0.1:${port} …`);
+  log(cliText('up.temporalStarting', { port }));
   const server = await startDevServer({
     port,
     uiPort: port + 1000,
@@ -126,10 +125,10 @@ async function startTemporal(config: Config, lifecycle: Lifecycle): Promise<Conf
 
 async function startPostgres(config: Config, lifecycle: Lifecycle): Promise<string> {
   if (config.databaseUrl) {
-    log('Postgres: using DATABASE_URL');
+    log(cliText('up.postgresExternal'));
     return config.databaseUrl;
   }
-  log(`Postgres: starting the embedded server on 127.0.0.1:${config.postgresPort} …`);
+  log(cliText('up.postgresStarting', { port: config.postgresPort }));
   const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.postgresPort });
   lifecycle.onClose('embedded Postgres', () => postgres.stop());
   return postgres.url;
@@ -140,7 +139,7 @@ async function applyPlanFolder(client: Parameters<typeof applyPlan>[0]['client']
   for (const file of files) {
     const loaded = await loadPlanFile(file);
     if (!loaded.plan) {
-      process.stderr.write(`Not applied: ${file} has problems:\n`);
+      process.stderr.write(`${cliText('up.notApplied', { file })}\n`);
       for (const diagnostic of loaded.diagnostics) process.stderr.write(`  ${formatDiagnostic(diagnostic)}\n`);
       continue;
     }
@@ -148,8 +147,8 @@ async function applyPlanFolder(client: Parameters<typeof applyPlan>[0]['client']
     const result = outcome.result;
     log(
       result && result.changed
-        ? `Plan ${outcome.planId}: applied version ${result.version} (${result.changes.length} task changes)`
-        : `Plan ${outcome.planId}: already applied, no change`,
+        ? cliText('up.applied', { plan: outcome.planId, version: result.version, count: result.changes.length })
+        : cliText('up.unchanged', { plan: outcome.planId }),
     );
   }
 }

@@ -26,10 +26,8 @@ import { endOfLocalDay, localDate } from '../plan/calendar';
 import { countedTaskRow, factsFromColumns, taskFactSelection } from './task-rule-sql';
 import {
   categoryAt,
-  CATEGORY_LABELS,
   deadlineStateAt,
   isDueSoonAt,
-  REPORT_LABELS,
   rollUpAgencies,
   type AgencyLevel,
   type RollupRow,
@@ -37,6 +35,7 @@ import {
   type TaskFacts,
   type TreeRollupOptions,
 } from '../domain';
+import { labelsFor, languageFromEnv, type Language } from '../i18n';
 
 /** The figures of a report row: the five QĐ 42 columns, the total, and what the open ones include. */
 export const REPORT_COUNT_FIELDS = [
@@ -58,20 +57,23 @@ export type ReportCounts = Record<CountField, number> & {
   percentDone: number;
 };
 
-/** The Vietnamese heading of each figure, from src/domain/labels.ts. */
-export const REPORT_COLUMNS: Record<CountField | 'percentDone', string> = {
-  doneOnTime: CATEGORY_LABELS.done_on_time,
-  doneLate: CATEGORY_LABELS.done_late,
-  openOnTime: CATEGORY_LABELS.open_on_time,
-  openOverdue: CATEGORY_LABELS.open_overdue,
-  noDeadline: CATEGORY_LABELS.no_deadline,
-  total: REPORT_LABELS.total,
-  percentDone: REPORT_LABELS.percentDone,
-  awaitingConfirmation: `${REPORT_LABELS.ofWhich}: ${REPORT_LABELS.awaitingConfirmation}`,
-  dueSoon: `${REPORT_LABELS.ofWhich}: ${REPORT_LABELS.dueSoon}`,
-  waiting: `${REPORT_LABELS.ofWhich}: ${REPORT_LABELS.waiting}`,
-  paused: `${REPORT_LABELS.ofWhich}: ${REPORT_LABELS.paused}`,
-};
+/** The heading of each figure in the reader's language, from the catalogue's labels (src/i18n). */
+export function reportColumns(language: Language = languageFromEnv()): Record<CountField | 'percentDone', string> {
+  const { category, report } = labelsFor(language);
+  return {
+    doneOnTime: category.done_on_time,
+    doneLate: category.done_late,
+    openOnTime: category.open_on_time,
+    openOverdue: category.open_overdue,
+    noDeadline: category.no_deadline,
+    total: report.total,
+    percentDone: report.percentDone,
+    awaitingConfirmation: `${report.ofWhich}: ${report.awaitingConfirmation}`,
+    dueSoon: `${report.ofWhich}: ${report.dueSoon}`,
+    waiting: `${report.ofWhich}: ${report.waiting}`,
+    paused: `${report.ofWhich}: ${report.paused}`,
+  };
+}
 
 const CATEGORY_FIELD: Record<Category, CountField> = {
   done_on_time: 'doneOnTime',
@@ -188,7 +190,7 @@ export async function planReport(db: Database, planId: string, asOf: string | un
     timezone: plan.timezone,
     level,
     ...(options.parent ? { parent: options.parent } : {}),
-    columns: { agency: REPORT_LABELS.agency, ...REPORT_COLUMNS },
+    columns: { agency: labelsFor().report.agency, ...reportColumns() },
     agencies: [],
     totals: emptyReportCounts(),
   };
@@ -249,7 +251,10 @@ export async function planReport(db: Database, planId: string, asOf: string | un
 const TOTAL_AT = REPORT_COUNT_FIELDS.indexOf('total') + 1;
 const CSV_FIELDS = [...REPORT_COUNT_FIELDS.slice(0, TOTAL_AT), 'percentDone', ...REPORT_COUNT_FIELDS.slice(TOTAL_AT)] as const;
 
-export const REPORT_CSV_HEADERS = [REPORT_LABELS.agency, ...CSV_FIELDS.map((field) => REPORT_COLUMNS[field])];
+export function reportCsvHeaders(language: Language = languageFromEnv()): string[] {
+  const columns = reportColumns(language);
+  return [labelsFor(language).report.agency, ...CSV_FIELDS.map((field) => columns[field])];
+}
 
 function csvField(value: string | number): string {
   const text = String(value);
@@ -276,9 +281,9 @@ export function reportCsv(report: PlanReport): string {
       .map(csvField)
       .join(',');
   const lines = [
-    REPORT_CSV_HEADERS.map(csvField).join(','),
+    reportCsvHeaders().map(csvField).join(','),
     ...report.agencies.map((agency) => row(agency.name, agency)),
-    row(REPORT_LABELS.grandTotal, report.totals),
+    row(labelsFor().report.grandTotal, report.totals),
   ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

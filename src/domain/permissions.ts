@@ -1,6 +1,6 @@
 /**
- * Who may do what to a task, and in which state: each check returns the refusal (with the
- * Vietnamese message the caller sees) or undefined. The task workflow runs them as update
+ * Who may do what to a task, and in which state: each check returns the refusal (the catalogue key
+ * of the message the caller sees, with its values) or undefined. The task workflow runs them as update
  * validators; tests call them directly.
  */
 import { formatDateVi, localToInstantMs } from '../plan/calendar';
@@ -22,13 +22,9 @@ function isLeader(actor: Actor): boolean {
   return actor.role === 'leader';
 }
 
-function describeAgency(actor: Actor): string {
-  return actor.agency ? `cơ quan "${actor.agency}"` : 'người dùng không thuộc cơ quan nào';
-}
-
 function notWritable(view: TaskStateView): Rejection | undefined {
   if (view.progress === 'cancelled') {
-    return reject(RejectionType.invalidState, `Nhiệm vụ ${view.taskId} đã bị huỷ khỏi kế hoạch; không thể cập nhật.`);
+    return reject(RejectionType.invalidState, 'cancelled', { task: view.taskId });
   }
   return undefined;
 }
@@ -37,25 +33,15 @@ function notWritable(view: TaskStateView): Rejection | undefined {
  * A back-dated instant (`completedAt`, `confirmedAt`): only an admin may write one, and it must be
  * an ISO instant that is not in the future. Returns the instant (ms) or the rejection.
  */
-function backdatedInstant(
-  actor: Actor,
-  field: 'completedAt' | 'confirmedAt',
-  act: string,
-  value: string,
-  example: string,
-  nowMs: number,
-): number | Rejection {
+function backdatedInstant(actor: Actor, field: 'completedAt' | 'confirmedAt', value: string, example: string, nowMs: number): number | Rejection {
   if (!isAdmin(actor)) {
-    return reject(
-      RejectionType.forbidden,
-      `Chỉ quản trị viên được ghi ngày ${act} trong quá khứ (${field}); bỏ trường này để ghi thời điểm hiện tại.`,
-    );
+    return reject(RejectionType.forbidden, field === 'completedAt' ? 'backdatedCompletionAdminOnly' : 'backdatedConfirmationAdminOnly', { field });
   }
   const at = Date.parse(value);
   if (Number.isNaN(at)) {
-    return reject(RejectionType.invalidInput, `${field} "${value}" không phải thời điểm hợp lệ; hãy viết theo ISO 8601, ví dụ ${example}.`);
+    return reject(RejectionType.invalidInput, 'invalidInstant', { field, value, example });
   }
-  if (at > nowMs) return reject(RejectionType.invalidInput, `${field} không được ở tương lai.`);
+  if (at > nowMs) return reject(RejectionType.invalidInput, 'instantInFuture', { field });
   return at;
 }
 
@@ -64,41 +50,44 @@ function rollupRefusal(view: TaskStateView): Rejection | undefined {
   if ((view.spec.members?.length ?? 0) === 0) return undefined;
   const example = view.spec.members![0]!;
   const member = example.unitId ? `@${example.unitId}` : `#${example.occurrence ?? ''}`;
-  return reject(
-    RejectionType.invalidState,
-    `Nhiệm vụ ${view.taskId} được thực hiện theo từng đơn vị hoặc từng kỳ (${view.spec.members!.length} bản); hãy cập nhật ở bản của từng đơn vị, ví dụ ${view.taskId}${member}.`,
-  );
+  return reject(RejectionType.invalidState, 'reportOnMembers', {
+    task: view.taskId,
+    count: view.spec.members!.length,
+    example: `${view.taskId}${member}`,
+  });
 }
 
-function doneMessage(view: TaskStateView): string {
-  const when = view.completedAt ? ` ngày ${formatLocalDate(view.completedAt, view.spec.timezone)}` : '';
-  return view.progress === 'awaiting_confirmation'
-    ? `Nhiệm vụ ${view.taskId} đã được báo cáo hoàn thành${when} và đang chờ xác nhận.`
-    : `Nhiệm vụ ${view.taskId} đã được báo cáo hoàn thành${when}.`;
+function alreadyDone(view: TaskStateView): Rejection {
+  const awaiting = view.progress === 'awaiting_confirmation';
+  if (!view.completedAt) return reject(RejectionType.invalidState, awaiting ? 'awaitingConfirmation' : 'reportedDone', { task: view.taskId });
+  const date = formatLocalDate(view.completedAt, view.spec.timezone);
+  return reject(RejectionType.invalidState, awaiting ? 'awaitingConfirmationOn' : 'reportedDoneOn', { task: view.taskId, date });
 }
 
-function pausedMessage(view: TaskStateView): string {
-  return `Nhiệm vụ ${view.taskId} đang tạm hoãn${view.pauseReason ? ` (${view.pauseReason})` : ''}; cần tiếp tục (resume) trước.`;
+function pausedRefusal(view: TaskStateView): Rejection {
+  return view.pauseReason
+    ? reject(RejectionType.invalidState, 'pausedBecause', { task: view.taskId, reason: view.pauseReason })
+    : reject(RejectionType.invalidState, 'paused', { task: view.taskId });
 }
 
 export function checkComplete(view: TaskStateView, input: CompleteInput, nowMs: number): Rejection | undefined {
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
   if (!isAdmin(input.actor) && !isLeadStaff(input.actor, view.spec)) {
-    return reject(
-      RejectionType.forbidden,
-      `Chỉ cán bộ của cơ quan chủ trì "${view.spec.lead}" (hoặc quản trị viên) được báo cáo hoàn thành nhiệm vụ ${view.taskId}; ${describeAgency(input.actor)} không có quyền này.`,
-    );
+    const { agency } = input.actor;
+    return agency
+      ? reject(RejectionType.forbidden, 'completeForbidden', { lead: view.spec.lead, task: view.taskId, agency })
+      : reject(RejectionType.forbidden, 'completeForbiddenWithoutAgency', { lead: view.spec.lead, task: view.taskId });
   }
   if (input.completedAt !== undefined) {
-    const at = backdatedInstant(input.actor, 'completedAt', 'hoàn thành', input.completedAt, '2023-01-20T10:00:00+07:00', nowMs);
+    const at = backdatedInstant(input.actor, 'completedAt', input.completedAt, '2023-01-20T10:00:00+07:00', nowMs);
     if (typeof at !== 'number') return at;
     const issued = view.spec.issuedOn;
     if (issued !== undefined && at < localToInstantMs(issued, 0, view.spec.timezone)) {
-      return reject(
-        RejectionType.invalidInput,
-        `Ngày hoàn thành ${formatLocalDate(new Date(at).toISOString(), view.spec.timezone)} trước ngày ban hành kế hoạch (${formatDateVi(issued)}); hãy kiểm tra lại completedAt.`,
-      );
+      return reject(RejectionType.invalidInput, 'completedBeforeIssue', {
+        date: formatLocalDate(new Date(at).toISOString(), view.spec.timezone),
+        issuedOn: formatDateVi(issued),
+      });
     }
   }
   const blocked = notWritable(view);
@@ -108,17 +97,14 @@ export function checkComplete(view: TaskStateView, input: CompleteInput, nowMs: 
     case 'returned':
       return undefined;
     case 'not_started':
-      return reject(
-        RejectionType.invalidState,
-        `Nhiệm vụ ${view.taskId} đang chờ ${view.waitingFor.join(', ')} hoàn thành trước; chưa thể báo cáo hoàn thành.`,
-      );
+      return reject(RejectionType.invalidState, 'waitingForPrerequisites', { task: view.taskId, prerequisites: view.waitingFor.join(', ') });
     case 'done':
     case 'awaiting_confirmation':
-      return reject(RejectionType.invalidState, doneMessage(view));
+      return alreadyDone(view);
     case 'paused':
-      return reject(RejectionType.invalidState, pausedMessage(view));
+      return pausedRefusal(view);
     default:
-      return reject(RejectionType.invalidState, `Nhiệm vụ ${view.taskId} không ở trạng thái có thể báo cáo hoàn thành.`);
+      return reject(RejectionType.invalidState, 'notCompletable', { task: view.taskId });
   }
 }
 
@@ -127,13 +113,10 @@ export function checkConfirm(view: TaskStateView, input: ConfirmInput, nowMs: nu
   const refused = checkConfirmOrReturn(view, input);
   if (refused) return refused;
   if (input.confirmedAt === undefined) return undefined;
-  const at = backdatedInstant(input.actor, 'confirmedAt', 'xác nhận', input.confirmedAt, '2023-01-25T10:00:00+07:00', nowMs);
+  const at = backdatedInstant(input.actor, 'confirmedAt', input.confirmedAt, '2023-01-25T10:00:00+07:00', nowMs);
   if (typeof at !== 'number') return at;
   if (view.completedAt !== undefined && at < Date.parse(view.completedAt)) {
-    return reject(
-      RejectionType.invalidInput,
-      `confirmedAt không được trước thời điểm báo cáo hoàn thành (${formatLocalDate(view.completedAt, view.spec.timezone)}).`,
-    );
+    return reject(RejectionType.invalidInput, 'confirmedBeforeCompletion', { date: formatLocalDate(view.completedAt, view.spec.timezone) });
   }
   return undefined;
 }
@@ -142,20 +125,15 @@ export function checkConfirmOrReturn(view: TaskStateView, ctx: WriteContext, rea
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
   if (!isAdmin(ctx.actor) && !isLeader(ctx.actor)) {
-    return reject(RejectionType.forbidden, 'Chỉ cơ quan theo dõi (lãnh đạo) hoặc quản trị viên được xác nhận hay trả lại kết quả nhiệm vụ.');
+    return reject(RejectionType.forbidden, 'confirmForbidden');
   }
   if (reason !== undefined && (reason === null || reason.trim() === '')) {
-    return reject(RejectionType.invalidInput, 'Cần ghi lý do trả lại để cơ quan chủ trì biết phải làm lại gì.');
+    return reject(RejectionType.invalidInput, 'returnReasonRequired');
   }
   const blocked = notWritable(view);
   if (blocked) return blocked;
   if (view.progress !== 'awaiting_confirmation') {
-    return reject(
-      RejectionType.invalidState,
-      view.progress === 'done'
-        ? `Nhiệm vụ ${view.taskId} đã được xác nhận hoàn thành.`
-        : `Nhiệm vụ ${view.taskId} chưa được báo cáo hoàn thành nên chưa có gì để xác nhận hay trả lại.`,
-    );
+    return reject(RejectionType.invalidState, view.progress === 'done' ? 'alreadyConfirmed' : 'nothingToConfirm', { task: view.taskId });
   }
   return undefined;
 }
@@ -166,13 +144,10 @@ export function checkReportProgress(view: TaskStateView, ctx: WriteContext, valu
   const actor = ctx.actor;
   const supporting = actor.role === 'staff' && actor.agency !== undefined && view.spec.support.includes(actor.agency);
   if (!isAdmin(actor) && !isLeader(actor) && !isLeadStaff(actor, view.spec) && !supporting) {
-    return reject(
-      RejectionType.forbidden,
-      `Chỉ cán bộ cơ quan chủ trì "${view.spec.lead}", cơ quan phối hợp, lãnh đạo hoặc quản trị viên được báo cáo tiến độ nhiệm vụ ${view.taskId}.`,
-    );
+    return reject(RejectionType.forbidden, 'progressForbidden', { lead: view.spec.lead, task: view.taskId });
   }
   if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-    return reject(RejectionType.invalidInput, 'Giá trị tiến độ phải là một số không âm, ví dụ 75.');
+    return reject(RejectionType.invalidInput, 'progressValueInvalid');
   }
   return notWritable(view);
 }
@@ -200,35 +175,24 @@ export function checkRequestExtension(
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
   if (!isAdmin(ctx.actor) && !isLeadStaff(ctx.actor, view.spec)) {
-    return reject(
-      RejectionType.forbidden,
-      `Chỉ cán bộ của cơ quan chủ trì "${view.spec.lead}" (hoặc quản trị viên) được xin gia hạn nhiệm vụ ${view.taskId}.`,
-    );
+    return reject(RejectionType.forbidden, 'extensionForbidden', { lead: view.spec.lead, task: view.taskId });
   }
   const blocked = notWritable(view);
   if (blocked) return blocked;
-  if (!reason || reason.trim() === '') return reject(RejectionType.invalidInput, 'Cần ghi lý do xin gia hạn.');
+  if (!reason || reason.trim() === '') return reject(RejectionType.invalidInput, 'extensionReasonRequired');
   if (!newDeadlineAt) {
-    return reject(
-      RejectionType.invalidInput,
-      `Hạn mới "${raw}" không hợp lệ; hãy viết ngày dạng YYYY-MM-DD (ví dụ 2023-02-28) hoặc thời điểm ISO có múi giờ.`,
-    );
+    return reject(RejectionType.invalidInput, 'extensionDeadlineInvalid', { value: raw });
   }
   if (view.spec.deadline.kind === 'none' || !currentDeadline) {
-    return reject(RejectionType.invalidState, `Nhiệm vụ ${view.taskId} chưa có thời hạn nên không cần gia hạn.`);
+    return reject(RejectionType.invalidState, 'extensionWithoutDeadline', { task: view.taskId });
   }
-  if (!isOpen(view.progress) && view.progress !== 'paused') {
-    return reject(RejectionType.invalidState, doneMessage(view));
-  }
+  if (!isOpen(view.progress) && view.progress !== 'paused') return alreadyDone(view);
   if (Date.parse(newDeadlineAt) <= Date.parse(currentDeadline)) {
-    return reject(RejectionType.invalidInput, `Hạn mới phải sau hạn hiện tại (${formatDeadlineDate(currentDeadline, view.spec.timezone)}).`);
+    return reject(RejectionType.invalidInput, 'extensionNotLater', { date: formatDeadlineDate(currentDeadline, view.spec.timezone) });
   }
   const pending = view.extensionRequests.find((request) => request.status === 'pending');
   if (pending) {
-    return reject(
-      RejectionType.invalidState,
-      `Đã có đề nghị gia hạn ${pending.id} đang chờ quyết định; chờ quyết định đó trước khi gửi đề nghị mới.`,
-    );
+    return reject(RejectionType.invalidState, 'extensionPending', { id: pending.id });
   }
   return undefined;
 }
@@ -237,17 +201,16 @@ export function checkDecideExtension(view: TaskStateView, ctx: WriteContext, ext
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
   if (!isAdmin(ctx.actor) && !isLeader(ctx.actor)) {
-    return reject(RejectionType.forbidden, 'Chỉ lãnh đạo hoặc quản trị viên được quyết định gia hạn.');
+    return reject(RejectionType.forbidden, 'decideForbidden');
   }
   const blocked = notWritable(view);
   if (blocked) return blocked;
   const request = view.extensionRequests.find((candidate) => candidate.id === extensionId);
-  if (!request) return reject(RejectionType.notFound, `Không có đề nghị gia hạn "${extensionId}" cho nhiệm vụ ${view.taskId}.`);
+  if (!request) return reject(RejectionType.notFound, 'extensionNotFound', { id: extensionId, task: view.taskId });
   if (request.status !== 'pending') {
-    return reject(
-      RejectionType.invalidState,
-      `Đề nghị gia hạn ${extensionId} đã được quyết định (${request.status === 'approved' ? 'đồng ý' : 'không đồng ý'}).`,
-    );
+    return reject(RejectionType.invalidState, request.status === 'approved' ? 'extensionApprovedAlready' : 'extensionRejectedAlready', {
+      id: extensionId,
+    });
   }
   return undefined;
 }
@@ -256,13 +219,13 @@ export function checkPause(view: TaskStateView, ctx: WriteContext, reason: strin
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
   if (!isAdmin(ctx.actor) && !isLeader(ctx.actor)) {
-    return reject(RejectionType.forbidden, 'Chỉ lãnh đạo hoặc quản trị viên được tạm hoãn nhiệm vụ.');
+    return reject(RejectionType.forbidden, 'pauseForbidden');
   }
-  if (!reason || reason.trim() === '') return reject(RejectionType.invalidInput, 'Cần ghi lý do tạm hoãn.');
+  if (!reason || reason.trim() === '') return reject(RejectionType.invalidInput, 'pauseReasonRequired');
   const blocked = notWritable(view);
   if (blocked) return blocked;
-  if (view.progress === 'paused') return reject(RejectionType.invalidState, `Nhiệm vụ ${view.taskId} đã đang tạm hoãn.`);
-  if (!isOpen(view.progress)) return reject(RejectionType.invalidState, doneMessage(view));
+  if (view.progress === 'paused') return reject(RejectionType.invalidState, 'alreadyPaused', { task: view.taskId });
+  if (!isOpen(view.progress)) return alreadyDone(view);
   return undefined;
 }
 
@@ -270,21 +233,18 @@ export function checkResume(view: TaskStateView, ctx: WriteContext): Rejection |
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
   if (!isAdmin(ctx.actor) && !isLeader(ctx.actor)) {
-    return reject(RejectionType.forbidden, 'Chỉ lãnh đạo hoặc quản trị viên được cho nhiệm vụ tiếp tục.');
+    return reject(RejectionType.forbidden, 'resumeForbidden');
   }
   const blocked = notWritable(view);
   if (blocked) return blocked;
-  if (view.progress !== 'paused') return reject(RejectionType.invalidState, `Nhiệm vụ ${view.taskId} không ở trạng thái tạm hoãn.`);
+  if (view.progress !== 'paused') return reject(RejectionType.invalidState, 'notPaused', { task: view.taskId });
   return undefined;
 }
 
 /** Amendments and cancellations come from the plan workflow (role "system") or an administrator. */
 export function checkSystem(view: TaskStateView, ctx: WriteContext): Rejection | undefined {
   if (ctx.actor.role !== 'system' && !isAdmin(ctx.actor)) {
-    return reject(
-      RejectionType.forbidden,
-      'Chỉ việc áp dụng lại kế hoạch (hoặc quản trị viên) được sửa hay huỷ nhiệm vụ; hãy sửa tệp kế hoạch rồi chạy kehoach apply.',
-    );
+    return reject(RejectionType.forbidden, 'systemOnly');
   }
   return notWritable(view);
 }

@@ -18,6 +18,14 @@ export const DEFAULT_LANGUAGE: Language = 'vi';
 export const catalogues = { vi, en } as const;
 export type Namespace = keyof typeof vi;
 
+type Leaves<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+/** Every key of the API's namespace, dotted ("problem.forbidden", "field.missing"). */
+export type ApiKey = Leaves<typeof vi.api>;
+/** Every key of the CLI's namespace, dotted ("report.usage", "up.running"). */
+export type CliKey = Leaves<typeof vi.cli>;
+
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'common';
@@ -51,10 +59,37 @@ export function languageFromEnv(env: NodeJS.ProcessEnv = process.env): Language 
   throw new Error(`${translator('vi')('unknownLanguage', { value })}\n${translator('en')('unknownLanguage', { value })}`);
 }
 
-/** Keys of every namespace: `common`'s bare, the others with their prefix (`apply:progress.line`). */
 export type Translate = TFunction<Namespace[]>;
+
+const NAMESPACES = Object.keys(vi) as Namespace[];
 
 /** A translation function fixed to one language (by default the language of KEHOACH_LANG). */
 export function translator(language: Language = languageFromEnv()): Translate {
-  return instance.getFixedT(language, Object.keys(vi) as Namespace[]);
+  return instance.getFixedT(language, NAMESPACES);
+}
+
+/**
+ * The words of a refusal from src/domain/permissions.ts (key and values, as a task workflow reports
+ * it), or undefined when the key is not in the catalogue (a workflow started by an older version
+ * reports its sentence itself).
+ */
+export function rejectionText(key: string, values: unknown, language: Language = languageFromEnv()): string | undefined {
+  if (!Object.hasOwn(vi.rejection, key)) return undefined;
+  const interpolated = values && typeof values === 'object' ? (values as Record<string, unknown>) : {};
+  return translator(language)(`rejection:${key as keyof typeof vi.rejection}`, interpolated);
+}
+
+/** A sentence of the API's catalogue in the language of KEHOACH_LANG (problem details, field messages). */
+export function apiText(key: ApiKey, values: Record<string, unknown> = {}): string {
+  return translator()(`api:${key}`, values);
+}
+
+/** The words for where a task stands (QĐ 42 categories, progress, deadline state, report headings) in one language. */
+export function labelsFor(language: Language = languageFromEnv()): (typeof catalogues)[Language]['labels'] {
+  return catalogues[language].labels;
+}
+
+/** A sentence of the CLI's catalogue in the language of KEHOACH_LANG. */
+export function cliText(key: CliKey, values: Record<string, unknown> = {}): string {
+  return translator()(`cli:${key}`, values);
 }

@@ -103,7 +103,8 @@ const { recordTaskChange } = proxyActivities<KehoachActivities>({
 });
 
 function fail(rejection: Rejection | undefined): void {
-  if (rejection) throw ApplicationFailure.create({ type: rejection.type, message: rejection.message, nonRetryable: true });
+  // The message is the catalogue key and the details its values: the API words it in the user's language.
+  if (rejection) throw ApplicationFailure.create({ type: rejection.type, message: rejection.key, details: [rejection.values], nonRetryable: true });
 }
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

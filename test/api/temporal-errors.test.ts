@@ -24,6 +24,31 @@ t.test('validator rejections keep their meaning', async (t) => {
   }
 });
 
+t.test("a refusal named by its catalogue key is worded in the caller's language", async (t) => {
+  const values = { lead: 'cong-an', task: 't01', agency: 'so-y-te' };
+  const failure = new WorkflowUpdateFailedError(
+    'update failed',
+    ApplicationFailure.create({ type: RejectionType.forbidden, message: 'completeForbidden', details: [values], nonRetryable: true }),
+  );
+  const saved = process.env.KEHOACH_LANG;
+  t.teardown(() => {
+    if (saved === undefined) delete process.env.KEHOACH_LANG;
+    else process.env.KEHOACH_LANG = saved;
+  });
+  delete process.env.KEHOACH_LANG;
+  const vietnamese = temporalProblem(failure, 'nhiệm vụ t01');
+  t.equal(vietnamese.status, 403);
+  t.equal(
+    vietnamese.message,
+    'Chỉ cán bộ của cơ quan chủ trì "cong-an" (hoặc quản trị viên) được báo cáo hoàn thành nhiệm vụ t01; cơ quan "so-y-te" không có quyền này.',
+  );
+  t.equal(vietnamese.toProblem().title, 'Không có quyền');
+  process.env.KEHOACH_LANG = 'en';
+  const english = temporalProblem(failure, 'task t01');
+  t.equal(english.message, 'Only staff of the lead agency "cong-an" (or an administrator) may report task t01 done; agency "so-y-te" may not.');
+  t.equal(english.toProblem().title, 'Not allowed');
+});
+
 t.test('a missing workflow is 404; an unreachable or slow server is 503 with Retry-After', async (t) => {
   t.equal(temporalProblem(new WorkflowNotFoundError('gone', 'task:p:t', undefined), 'nhiệm vụ t').status, 404);
   const grpcUnavailable = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14, details: '', metadata: {} });

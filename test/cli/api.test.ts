@@ -55,5 +55,5 @@ t.test('kehoach api without DATABASE_URL says what to set', async (t) => {
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   t.equal(code, 2);
-  t.match(stderr, /DATABASE_URL is not set/);
+  t.match(stderr, /chưa đặt DATABASE_URL/);
 });

@@ -129,7 +129,7 @@ t.test('diff and apply through the API', async (t) => {
 
   const unreachable = await kehoach(['diff', file], { KEHOACH_URL: `http://127.0.0.1:${await freePort()}` });
   t.equal(unreachable.code, 2);
-  t.match(unreachable.stderr, /cannot reach the kehoach API.*kehoach up.*KEHOACH_URL/s);
+  t.match(unreachable.stderr, /không kết nối được API kehoach.*kehoach up.*KEHOACH_URL/s);
 
   // The CLI validates before sending, so a 422 only comes from an API whose validator disagrees;
   // the transport in this process, given a broken text, shows how such an answer is reported.

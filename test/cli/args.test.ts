@@ -34,10 +34,10 @@ t.test('--help and -h print the usage on stdout and exit 0', async (t) => {
 
 t.test('usage errors name the problem in one line, then the usage, and exit 2', async (t) => {
   const cases: [string[], string][] = [
-    [['--strict'], 'unknown option "--strict"'],
-    [['--task'], '--task needs a value'],
-    [['--task', '--json'], '--task needs a value'],
-    [['--json=yes'], '--json takes no value'],
+    [['--strict'], 'không có tuỳ chọn "--strict"'],
+    [['--task'], '--task cần một giá trị'],
+    [['--task', '--json'], '--task cần một giá trị'],
+    [['--json=yes'], '--json không nhận giá trị'],
   ];
   for (const [args, message] of cases) {
     const { result, stderr } = capture(() => parseCommandArgs('probe', args, options, USAGE));
@@ -45,5 +45,23 @@ t.test('usage errors name the problem in one line, then the usage, and exit 2', 
     t.equal(stderr, `kehoach probe: ${message}\n\n${USAGE}\n`, args.join(' '));
   }
   const { stderr } = capture(() => parseCommandArgs('probe', ['extra'], {}, USAGE, false));
-  t.match(stderr, /^kehoach probe: unexpected argument extra\n/);
+  t.match(stderr, /^kehoach probe: thừa tham số extra\n/);
+});
+
+t.test('with KEHOACH_LANG=en the same errors are in English', async (t) => {
+  const saved = process.env.KEHOACH_LANG;
+  t.teardown(() => {
+    if (saved === undefined) delete process.env.KEHOACH_LANG;
+    else process.env.KEHOACH_LANG = saved;
+  });
+  process.env.KEHOACH_LANG = 'en';
+  const cases: [string[], string][] = [
+    [['--strict'], 'unknown option "--strict"'],
+    [['--task'], '--task needs a value'],
+    [['--json=yes'], '--json takes no value'],
+  ];
+  for (const [args, message] of cases) {
+    const { stderr } = capture(() => parseCommandArgs('probe', args, options, USAGE));
+    t.equal(stderr, `kehoach probe: ${message}\n\n${USAGE}\n`, args.join(' '));
+  }
 });

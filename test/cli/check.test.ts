@@ -67,11 +67,11 @@ t.test('kehoach check finds and repairs a row changed behind its back', async (t
   t.equal(await capture([]), 1, 'exit 1: a difference');
   t.match(
     output.join(''),
-    /lam-sach-ho-tich: progress: read model "done", workflow "in_progress".*\n1 plans, 6 tasks checked: 1 differ \(run with --repair/,
+    /lam-sach-ho-tich: progress: dữ liệu đọc "done", workflow "in_progress".*\nĐã kiểm tra 1 kế hoạch, 6 nhiệm vụ: 1 sai lệch \(chạy với --repair/,
   );
   output.length = 0;
   t.equal(await capture(['--repair']), 0, 'exit 0: repaired');
-  t.match(output.join(''), /— repaired/);
+  t.match(output.join(''), /— đã ghi lại/);
   const [row] = await stack.db.sql<{ progress: string; category: string }[]>`select progress, category from tasks where task_id = 'lam-sach-ho-tich'`;
   t.same(row, { progress: 'in_progress', category: 'open_on_time' }, "the row holds the workflow's state again");
   t.same((await checkReadModel(options)).differences, [], 'and the next check is clean');

@@ -41,7 +41,13 @@ t.test('in a log: a line at each tenth, then the summary', async (t) => {
   show(status(1000, { finishedAt: '2026-12-02T10:05:00.000Z' }));
   t.same(
     out.written.map((line) => line.match(/\d+\/1000/)?.[0] ?? line.trim()),
-    ['0/1000', '100/1000', '450/1000', '1000/1000', 'Kế hoạch quoc-gia, phiên bản 2: đã xử lý xong 1000 nhiệm vụ (khởi tạo 1000, cập nhật 0, huỷ 0).'],
+    [
+      '0/1000',
+      '100/1000',
+      '450/1000',
+      '1000/1000',
+      'Kế hoạch quoc-gia, phiên bản 2: đã xử lý xong 1000 nhiệm vụ (khởi tạo 1000, cập nhật 0, huỷ 0).',
+    ],
   );
 });
 
@@ -51,7 +57,10 @@ t.test('on a terminal: one line redrawn, cleared for the summary', async (t) => 
   show(status(10));
   show(status(20));
   show(status(1000, { finishedAt: '2026-12-02T10:05:00.000Z' }));
-  t.ok(out.written.slice(0, 2).every((text) => text.startsWith('\r\x1b[K') && !text.endsWith('\n')), 'each update redraws the line');
+  t.ok(
+    out.written.slice(0, 2).every((text) => text.startsWith('\r\x1b[K') && !text.endsWith('\n')),
+    'each update redraws the line',
+  );
   t.equal(out.written[2], '\r\x1b[K');
   t.match(out.written[3], /đã xử lý xong 1000 nhiệm vụ/);
 });

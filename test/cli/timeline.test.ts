@@ -128,7 +128,7 @@ t.test('exit 1 with the diagnostics when the plan is invalid, 2 on usage errors'
   t.match(noFile.stderr, /name one plan file/);
   const unknownOption = await kehoach(['timeline', SAMPLE, '--tsk', 'x']);
   t.equal(unknownOption.code, 2);
-  t.match(unknownOption.stderr, /unknown option "--tsk"/);
+  t.match(unknownOption.stderr, /không có tuỳ chọn "--tsk"/);
   const unknownTask = await kehoach(['timeline', SAMPLE, '--task', 'khong-co']);
   t.equal(unknownTask.code, 2);
   t.match(unknownTask.stderr, /no task "khong-co"/);

@@ -35,7 +35,7 @@ t.test('token and report commands', async (t) => {
     t.equal(created.code, 0, created.stderr);
     const token = created.stdout.trim();
     t.match(token, /^kh_/);
-    t.match(created.stderr, /shown only now/);
+    t.match(created.stderr, /chỉ hiện một lần/);
 
     const list = await kehoach(['token', 'list'], env);
     t.equal(list.code, 0, list.stderr);
@@ -53,7 +53,7 @@ t.test('token and report commands', async (t) => {
     const revoked = await kehoach(['token', 'list'], env);
     t.match(
       revoked.stdout.split('\n').find((l) => l.startsWith(id)),
-      /revoked/,
+      /đã thu hồi/,
     );
 
     const bad = await kehoach(['token', 'create', '--name', 'B', '--role', 'staff'], env);
@@ -96,6 +96,6 @@ t.test('token and report commands', async (t) => {
 
     const down = await kehoach(['report', 'kh-test'], { ...env, KEHOACH_URL: 'http://127.0.0.1:9' });
     t.equal(down.code, 1);
-    t.match(down.stderr, /cannot reach the kehoach API/);
+    t.match(down.stderr, /không kết nối được API kehoach/);
   });
 });

@@ -74,7 +74,7 @@ t.test('--json prints the diagnostics as data', async (t) => {
 t.test('usage errors exit 2 and say what is wrong', async (t) => {
   const unknownFlag = kehoach(['validate', '--strict']);
   t.equal(unknownFlag.status, 2);
-  t.match(unknownFlag.stderr, /unknown option "--strict"/);
+  t.match(unknownFlag.stderr, /không có tuỳ chọn "--strict"/);
   t.equal(unknownFlag.stdout, '');
 
   const missing = kehoach(['validate', 'plans/does-not-exist.yaml']);

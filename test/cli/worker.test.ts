@@ -23,7 +23,7 @@ t.test('without DATABASE_URL the worker refuses to start and names the variable'
     );
   });
   t.equal(result.code, 2);
-  t.match(result.stderr, 'DATABASE_URL is not set');
+  t.match(result.stderr, 'chưa đặt DATABASE_URL');
 });
 
 t.test('the worker runs plans into Postgres and stops gracefully on SIGTERM', async (t) => {

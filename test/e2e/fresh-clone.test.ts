@@ -109,7 +109,7 @@ t.test('npm start on a fresh clone: use it, stop it, start it again', { timeout:
     return;
   }
   // The API answers before the plans are applied; the start-up message comes once they are.
-  await waitForOutput(started, /kehoach is running/, 120_000);
+  await waitForOutput(started, /kehoach đang chạy/, 120_000);
   t.match(started.output(), /admin\.token/, 'the start-up message says where the admin token is');
   const adminToken = readFileSync(path.join(workDir, 'data', 'admin.token'), 'utf8').trim();
 
@@ -141,9 +141,9 @@ t.test('npm start on a fresh clone: use it, stop it, start it again', { timeout:
 
   started = startKehoach(cloneDir, env);
   await waitForHealthy(baseUrl, 300_000, () => started.child.exitCode === null);
-  await waitForOutput(started, /kehoach is running/, 120_000);
-  t.match(started.output(), /already applied, no change/, 'the second start applies nothing new');
-  t.notMatch(started.output(), /applied version/, 'no plan version is applied again');
+  await waitForOutput(started, /kehoach đang chạy/, 120_000);
+  t.match(started.output(), /đã áp dụng trước đó, không thay đổi/, 'the second start applies nothing new');
+  t.notMatch(started.output(), /đã áp dụng phiên bản/, 'no plan version is applied again');
   const again = await request(baseUrl, 'GET', `/api/plans/nghe-an-771/tasks/${encodeURIComponent(task.key ?? task.taskId)}`, {
     token: staff.body.token,
   });

@@ -69,10 +69,10 @@ t.test('the README tour works when pasted line by line', { timeout: 900_000 }, a
     if (up.exitCode === null) process.kill(-up.pid!, 'SIGKILL');
   });
   const deadline = Date.now() + 600_000;
-  while (!/kehoach is running/.test(upOutput) && up.exitCode === null && Date.now() < deadline) {
+  while (!/kehoach đang chạy/.test(upOutput) && up.exitCode === null && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  if (!/kehoach is running/.test(upOutput)) {
+  if (!/kehoach đang chạy/.test(upOutput)) {
     t.fail(`kehoach up did not start:\n${upOutput.slice(-4000)}`);
     return;
   }
@@ -118,7 +118,7 @@ t.test('the README tour works when pasted line by line', { timeout: 900_000 }, a
 
   t.match(outputOf('localhost:3000/api/plans'), /nghe-an-771/, 'the plans list has nghe-an-771');
   t.match(json('/api/plans/nghe-an-771'), {}, 'the plan prints as JSON');
-  t.match(outputOf('--agency so-tu-phap --role'), /Created .*staff, so-tu-phap/, 'a staff token for the Sở Tư pháp');
+  t.match(outputOf('--agency so-tu-phap --role'), /Đã tạo .*staff, so-tu-phap/, 'a staff token for the Sở Tư pháp');
   t.match(json('tasks/t14/complete'), { taskId: 't14', progress: /done|awaiting_confirmation/ }, 't14 is completed');
   t.equal(json('tasks/t15').task?.taskId, 't15', 't15 prints as JSON');
   // t15 is released by a message to its own workflow: pasting the line a moment later shows it done.
@@ -141,7 +141,7 @@ t.test('the README tour works when pasted line by line', { timeout: 900_000 }, a
     `t01's deadline is three minutes after the apply (${t01Day})`,
   );
   t.notMatch(timeline, /tính tạm từ đầu ngày ban hành/, 'counted from the instant given, not the issue date');
-  t.match(outputOf('--agency so-tu-phap-dien-tap'), /Created .*staff, so-tu-phap-dien-tap/, 'a staff token for the drill');
+  t.match(outputOf('--agency so-tu-phap-dien-tap'), /Đã tạo .*staff, so-tu-phap-dien-tap/, 'a staff token for the drill');
   t.match(json('dien-tap/tasks/t01/complete'), { taskId: 't01', progress: 'done' }, 't01 is done');
   t.ok(
     (json('dien-tap/tasks').items ?? []).some((task: { taskId: string }) => task.taskId === 't04'),

@@ -2,6 +2,7 @@
  * Shared pieces of the workflow tests: hand-built task specs, an in-memory stand-in for the task's
  * neighbours (the projection and the task-control activities), the workflow bundle, and waiting.
  */
+import { rejectionText } from '../../src/i18n';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -148,12 +149,25 @@ export function freshPlanId(prefix = 'kh'): string {
   return `${prefix}-${Date.now().toString(36)}-${counter}`;
 }
 
-/** The typed failure a rejected update carries; fails when the update was accepted instead. */
-export async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure> {
+/** A rejected update: its failure type, its catalogue key and the Vietnamese sentence the caller reads. */
+export interface RejectedUpdate {
+  type: string | undefined | null;
+  nonRetryable: boolean | undefined | null;
+  key: string;
+  message: string;
+}
+
+/** The typed failure a rejected update carries, worded; fails when the update was accepted instead. */
+export async function rejection(promise: Promise<unknown>): Promise<RejectedUpdate> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) return error.cause;
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      const failure = error.cause;
+      const message = rejectionText(failure.message, failure.details?.[0], 'vi');
+      if (message === undefined) throw new Error(`the refusal "${failure.message}" is not a key of the catalogue's rejections`, { cause: error });
+      return { type: failure.type, nonRetryable: failure.nonRetryable, key: failure.message, message };
+    }
     throw error;
   }
   throw new Error('the update was accepted but should have been rejected');

@@ -7,6 +7,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ProblemError } from '../problem';
 import type { Actor } from '../../domain';
+import { apiText } from '../../i18n';
+
+/** What a role-restricted route does, as the catalogue words it (`api:action.<name>`). */
+export type RoleAction = 'previewPlan' | 'applyPlan' | 'createToken' | 'listTokens' | 'revokeToken';
 
 export type PrincipalRole = 'staff' | 'leader' | 'admin';
 
@@ -35,7 +39,7 @@ declare module 'fastify' {
 
 /** The principal of an authenticated route (the hook guarantees one). */
 export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new ProblemError('unauthenticated', 'Cần mã truy cập: gửi tiêu đề Authorization: Bearer <mã>.');
+  if (!request.principal) throw new ProblemError('unauthenticated', apiText('tokenNeeded'));
   return request.principal;
 }
 
@@ -43,10 +47,11 @@ export function actorOf(principal: Principal): Actor {
   return { id: principal.tokenId, name: principal.name, agency: principal.agency, role: principal.role };
 }
 
-export function requireRole(request: FastifyRequest, roles: readonly PrincipalRole[], what: string): Principal {
+export function requireRole(request: FastifyRequest, roles: readonly PrincipalRole[], action: RoleAction): Principal {
   const principal = principalOf(request);
   if (!roles.includes(principal.role)) {
-    throw new ProblemError('forbidden', `Vai trò "${principal.role}" không được ${what}; cần vai trò ${roles.map((r) => `"${r}"`).join(' hoặc ')}.`);
+    const needed = roles.map((role) => `"${role}"`).join(apiText('or'));
+    throw new ProblemError('forbidden', apiText('roleForbidden', { role: principal.role, what: apiText(`action.${action}`), roles: needed }));
   }
   return principal;
 }
@@ -61,16 +66,13 @@ async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match?.[1]) {
-      throw new ProblemError(
-        'unauthenticated',
-        'Cần mã truy cập: gửi tiêu đề Authorization: Bearer <mã> (quản trị viên tạo mã bằng `kehoach token create`).',
-      );
+      throw new ProblemError('unauthenticated', apiText('tokenMissing'));
     }
     const principal = await options.verify(match[1]);
     if (!principal) {
       // Counted per address: past the limit the answer is 429 and later guesses are not looked up.
       await app.authenticationFailed(request, reply);
-      throw new ProblemError('unauthenticated', 'Mã truy cập không đúng hoặc đã bị thu hồi; hãy xin quản trị viên cấp mã mới.');
+      throw new ProblemError('unauthenticated', apiText('tokenInvalid'));
     }
     request.principal = principal;
   });

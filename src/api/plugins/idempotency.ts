@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { IdempotencyClaim, IdempotentRequest, StoredResponse } from '../../db/idempotency';
 import { ProblemError } from '../problem';
+import { apiText } from '../../i18n';
 
 export interface IdempotencyStore {
   /** Claims the key for this request, or says who holds it. */
@@ -61,8 +62,8 @@ async function idempotency(app: FastifyInstance, options: IdempotencyOptions): P
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0] : header;
     if (!key || !KEY_PATTERN.test(key)) {
-      throw new ProblemError('validation', 'Idempotency-Key phải là 1–200 ký tự ASCII in được (ví dụ một UUID).', {
-        errors: [{ path: 'headers.idempotency-key', message: 'giá trị không hợp lệ' }],
+      throw new ProblemError('validation', apiText('idempotencyKeyInvalid'), {
+        errors: [{ path: 'headers.idempotency-key', message: apiText('invalidValue') }],
       });
     }
     const pending: IdempotentRequest = {
@@ -81,18 +82,15 @@ async function idempotency(app: FastifyInstance, options: IdempotencyOptions): P
     switch (claim.outcome) {
       case 'claimed':
         request.idempotency = pending;
+        // The key is the request id of the events this request records: logged, an operator can follow it.
+        request.log.info({ idempotencyKey: key }, 'idempotency key claimed');
         return;
       case 'mismatch':
-        throw new ProblemError(
-          'idempotency-key-reuse',
-          `Idempotency-Key "${key}" đã được dùng cho một yêu cầu khác; hãy dùng một khoá mới cho mỗi yêu cầu khác nhau.`,
-        );
+        throw new ProblemError('idempotency-key-reuse', apiText('idempotencyKeyReused', { key }));
       case 'in-progress':
-        throw new ProblemError(
-          'idempotency-in-progress',
-          `Một yêu cầu với Idempotency-Key "${key}" đang được xử lý; gửi lại đúng yêu cầu này sau ${IN_PROGRESS_RETRY_AFTER_SECONDS} giây để nhận kết quả.`,
-          { retryAfter: IN_PROGRESS_RETRY_AFTER_SECONDS },
-        );
+        throw new ProblemError('idempotency-in-progress', apiText('idempotencyInProgress', { key, seconds: IN_PROGRESS_RETRY_AFTER_SECONDS }), {
+          retryAfter: IN_PROGRESS_RETRY_AFTER_SECONDS,
+        });
       case 'replay': {
         reply.header('idempotent-replayed', 'true');
         for (const [name, value] of Object.entries(claim.response.headers)) reply.header(name, value);

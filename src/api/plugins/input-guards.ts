@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ProblemError } from '../problem';
+import { apiText } from '../../i18n';
 
 /** Longest URL (path and query) the API reads; task addresses and filters fit in far less. */
 export const MAX_URL_LENGTH = 2_048;
@@ -17,8 +18,8 @@ function decodeUtf8(body: Buffer): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
-    throw new ProblemError('validation', 'Nội dung yêu cầu không phải văn bản UTF-8 hợp lệ; hãy gửi lại dưới dạng UTF-8.', {
-      errors: [{ path: 'body', message: 'không phải UTF-8' }],
+    throw new ProblemError('validation', apiText('notUtf8'), {
+      errors: [{ path: 'body', message: apiText('notUtf8Field') }],
     });
   }
 }
@@ -53,10 +54,7 @@ async function inputGuards(app: FastifyInstance): Promise<void> {
 
   app.addHook('onRequest', async (request) => {
     if (request.url.length > MAX_URL_LENGTH) {
-      throw new ProblemError(
-        'uri-too-long',
-        `Đường dẫn dài ${request.url.length} ký tự, quá ${MAX_URL_LENGTH} ký tự cho phép; kiểm tra mã kế hoạch, mã nhiệm vụ và tham số.`,
-      );
+      throw new ProblemError('uri-too-long', apiText('urlTooLong', { length: request.url.length, max: MAX_URL_LENGTH }));
     }
   });
 
@@ -68,7 +66,7 @@ async function inputGuards(app: FastifyInstance): Promise<void> {
     if (!accepted.includes(mediaType)) {
       throw new ProblemError(
         'unsupported-media-type',
-        `Đường dẫn này nhận ${declared.join(' hoặc ')}, không nhận ${mediaType}; gửi lại với Content-Type: ${declared[0]}.`,
+        apiText('mediaTypeRefused', { accepted: declared.join(apiText('or')), mediaType, first: declared[0] }),
       );
     }
   });

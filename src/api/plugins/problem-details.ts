@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { PROBLEM_CONTENT_TYPE, ProblemError, type ProblemField } from '../problem';
+import { apiText } from '../../i18n';
 
 function instanceOf(request: FastifyRequest): string {
   return `${request.url.split('?')[0]}#${request.id}`;
@@ -24,7 +25,7 @@ function fieldsOf(error: { validation: { instancePath?: string; message?: string
   return error.validation.map((issue) => {
     const pointer = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
     const where = [context, pointer].filter(Boolean).join('.');
-    return { ...(where ? { path: where } : {}), message: issue.message ?? 'không hợp lệ' };
+    return { ...(where ? { path: where } : {}), message: issue.message ?? apiText('invalid') };
   });
 }
 
@@ -78,40 +79,34 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function toProblemError(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
   if (isDatabaseUnavailable(error)) {
-    return new ProblemError(
-      'upstream-unavailable',
-      `Cơ sở dữ liệu hiện không phản hồi; chưa có thay đổi nào được ghi. Hãy thử lại sau ${DATABASE_RETRY_AFTER_SECONDS} giây (dùng lại cùng Idempotency-Key).`,
-      {
-        retryAfter: DATABASE_RETRY_AFTER_SECONDS,
-        cause: error,
-      },
-    );
+    return new ProblemError('upstream-unavailable', apiText('unavailable', { what: apiText('database'), seconds: DATABASE_RETRY_AFTER_SECONDS }), {
+      retryAfter: DATABASE_RETRY_AFTER_SECONDS,
+      cause: error,
+    });
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = (error as FastifyError).validationContext;
     const errors = fieldsOf(error, context);
-    return new ProblemError('validation', `Yêu cầu không hợp lệ: ${errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`, {
+    const details = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
+    return new ProblemError('validation', apiText('requestInvalid', { details }), {
       errors,
     });
   }
   const fastifyError = error as Partial<FastifyError> | undefined;
   switch (fastifyError?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ProblemError('payload-too-large', 'Nội dung yêu cầu vượt quá giới hạn cho phép; hãy gửi nội dung nhỏ hơn.');
+      return new ProblemError('payload-too-large', apiText('bodyTooLarge'));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ProblemError(
-        'unsupported-media-type',
-        'Kiểu nội dung không được hỗ trợ: gửi application/json (hoặc application/yaml cho tệp kế hoạch).',
-      );
+      return new ProblemError('unsupported-media-type', apiText('unsupportedMediaType'));
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new ProblemError('validation', `Nội dung yêu cầu không đọc được: ${fastifyError.message ?? ''}`.trim());
+      return new ProblemError('validation', apiText('bodyUnreadable', { reason: fastifyError.message ?? '' }).trim());
     default:
       break;
   }
   if (fastifyError?.validation && Array.isArray(fastifyError.validation)) {
-    return new ProblemError('validation', `Yêu cầu không hợp lệ: ${fastifyError.message ?? ''}`, {
+    return new ProblemError('validation', apiText('requestInvalid', { details: fastifyError.message ?? '' }), {
       errors: fieldsOf(fastifyError as { validation: { instancePath?: string; message?: string }[] }, fastifyError.validationContext),
     });
   }
@@ -129,7 +124,7 @@ export function toProblemError(error: unknown): ProblemError | undefined {
               : status === 415
                 ? 'unsupported-media-type'
                 : 'validation';
-    return new ProblemError(kind, fastifyError?.message ?? 'Yêu cầu không hợp lệ.', { status });
+    return new ProblemError(kind, fastifyError?.message ?? apiText('requestInvalidShort'), { status });
   }
   return undefined;
 }
@@ -138,8 +133,8 @@ export function toProblemError(error: unknown): ProblemError | undefined {
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const problem =
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-      ? new ProblemError('uri-too-long', 'Một phần của đường dẫn (mã kế hoạch hoặc mã nhiệm vụ) quá dài; kiểm tra lại đường dẫn.')
-      : new ProblemError('validation', 'Đường dẫn không hợp lệ; kiểm tra cách mã hoá URL (ví dụ @ → %40, # → %23).');
+      ? new ProblemError('uri-too-long', apiText('pathPartTooLong'))
+      : new ProblemError('validation', apiText('pathInvalid'));
   reply
     .code(problem.status)
     .header('x-request-id', request.id)
@@ -156,19 +151,11 @@ async function problemDetails(app: FastifyInstance): Promise<void> {
       return sendProblem(reply, request, problem);
     }
     request.log.error({ err: error, reqId: request.id }, 'unhandled error');
-    return sendProblem(
-      reply,
-      request,
-      new ProblemError('internal', `Lỗi không mong muốn; hãy thử lại hoặc báo quản trị viên kèm mã yêu cầu ${request.id}.`),
-    );
+    return sendProblem(reply, request, new ProblemError('internal', apiText('internal', { requestId: request.id })));
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      request,
-      new ProblemError('not-found', `Không có đường dẫn ${request.method} ${request.url.split('?')[0]}; xem /docs để biết các đường dẫn của API.`),
-    ),
+    sendProblem(reply, request, new ProblemError('not-found', apiText('routeNotFound', { method: request.method, path: request.url.split('?')[0] }))),
   );
 }
 

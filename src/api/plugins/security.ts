@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ProblemError } from '../problem';
+import { apiText } from '../../i18n';
 
 export interface RateLimits {
   /** Failed authentications per client address per minute before 429 (default 30). */
@@ -30,8 +31,8 @@ declare module 'fastify' {
   }
 }
 
-function tooMany(what: string, retryAfterSeconds: number): ProblemError {
-  return new ProblemError('too-many-requests', `${what}; hãy thử lại sau ${retryAfterSeconds} giây.`, { retryAfter: retryAfterSeconds });
+function tooMany(what: 'tooManyRequests' | 'tooManyAuthFailures', retryAfterSeconds: number): ProblemError {
+  return new ProblemError('too-many-requests', apiText(what, { seconds: retryAfterSeconds }), { retryAfter: retryAfterSeconds });
 }
 
 async function security(app: FastifyInstance, options: { rateLimits?: Partial<RateLimits> }): Promise<void> {
@@ -52,7 +53,7 @@ async function security(app: FastifyInstance, options: { rateLimits?: Partial<Ra
 
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) => tooMany('Quá nhiều yêu cầu trong một phút', Math.max(1, Math.ceil(context.ttl / 1000))),
+    errorResponseBuilder: (_request, context) => tooMany('tooManyRequests', Math.max(1, Math.ceil(context.ttl / 1000))),
   });
 
   // Addresses over their failure limit, until when: refused before the token is even looked up.
@@ -68,7 +69,7 @@ async function security(app: FastifyInstance, options: { rateLimits?: Partial<Ra
       }
       blockedUntil.set(request.ip, Date.now() + WINDOW_MS);
     },
-    errorResponseBuilder: () => tooMany('Quá nhiều lần xác thực sai từ địa chỉ này', WINDOW_MS / 1000),
+    errorResponseBuilder: () => tooMany('tooManyAuthFailures', WINDOW_MS / 1000),
   });
 
   app.decorate('authenticationFailed', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -81,7 +82,7 @@ async function security(app: FastifyInstance, options: { rateLimits?: Partial<Ra
       blockedUntil.delete(request.ip);
       return;
     }
-    throw tooMany('Quá nhiều lần xác thực sai từ địa chỉ này', Math.ceil((until - Date.now()) / 1000));
+    throw tooMany('tooManyAuthFailures', Math.ceil((until - Date.now()) / 1000));
   });
 
   const writeLimiter = app.rateLimit({

@@ -19,6 +19,7 @@ import { listPlans, planWithCounts } from '../read-model';
 import { agencyRowShape, AGENCY_ROLLUP_LEVELS, isoDate, planStatusSchema, planSummarySchema, rollupQueryShape, slug } from '../schemas';
 import { temporalProblem } from '../temporal-errors';
 import type { RouteDeps } from '../app';
+import { apiText } from '../../i18n';
 
 /**
  * A plan file may be as large as the plan bounds allow (the whole country's communes fit), more
@@ -99,7 +100,7 @@ const planDiffSchema = z
   })
   .meta({ id: 'PlanDiff' });
 
-const gitCommitSchema = z.string().regex(/^[0-9a-f]{40}$/, { message: 'gitCommit phải là mã commit git đầy đủ, 40 ký tự hex thường' });
+const gitCommitSchema = z.string().regex(/^[0-9a-f]{40}$/, { error: () => apiText('gitCommitInvalid') });
 
 const applyResponseSchema = z
   .object({
@@ -194,8 +195,7 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       const at = new Date();
       const { level, parent } = request.query;
       const status = await planWithCounts(db, request.params.planId, at, { level, ...(parent ? { parent } : {}) });
-      if (!status)
-        throw new ProblemError('not-found', `Không có kế hoạch "${request.params.planId}"; GET /api/plans liệt kê các kế hoạch đã áp dụng.`);
+      if (!status) throw new ProblemError('not-found', apiText('planNotFound', { plan: request.params.planId }));
       return {
         ...summaryOf(status.plan),
         asOf: at.toISOString(),
@@ -240,7 +240,7 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       try {
         report = await planReport(db, planId, request.query.asOf, { level, ...(parent ? { parent } : {}) });
       } catch (error) {
-        if (error instanceof PlanNotFoundError) throw new ProblemError('not-found', `Không có kế hoạch "${planId}".`);
+        if (error instanceof PlanNotFoundError) throw new ProblemError('not-found', apiText('planNotFound', { plan: planId }));
         throw error;
       }
       if (request.query.format === 'csv') {
@@ -274,15 +274,15 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   );
 
   async function applyRoute(request: FastifyRequest, reply: FastifyReply, dryRun: boolean, gitCommit: string | undefined) {
-    const principal = requireRole(request, dryRun ? ['admin', 'leader'] : ['admin'], dryRun ? 'xem trước thay đổi của kế hoạch' : 'áp dụng kế hoạch');
+    const principal = requireRole(request, dryRun ? ['admin', 'leader'] : ['admin'], dryRun ? 'previewPlan' : 'applyPlan');
     const text = typeof request.body === 'string' ? request.body : '';
     if (!text.trim()) {
-      throw new ProblemError('validation', 'Nội dung yêu cầu phải là tệp kế hoạch YAML (Content-Type: application/yaml).');
+      throw new ProblemError('validation', apiText('planYamlRequired'));
     }
     const { plan, diagnostics } = loadPlanText(text, 'request.yaml');
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (!plan || errors.length > 0) {
-      throw new ProblemError('validation', `Tệp kế hoạch có ${errors.length} lỗi; sửa theo từng dòng dưới đây rồi gửi lại.`, {
+      throw new ProblemError('validation', apiText('planHasErrors', { count: errors.length }), {
         status: 422,
         errors: diagnostics.map((d) => ({ line: d.line, col: d.col, message: d.message, severity: d.severity, code: d.code })),
       });
@@ -343,7 +343,7 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         ...(reconciliation ? { reconciliation } : {}),
       };
     } catch (error) {
-      throw temporalProblem(error, `kế hoạch ${plan.id}`);
+      throw temporalProblem(error, apiText('subjectPlan', { plan: plan.id }));
     }
   }
 

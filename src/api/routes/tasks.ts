@@ -39,10 +39,11 @@ import {
   type RollupOut,
   type TaskOut,
 } from '../schemas';
-import { CATEGORY_LABELS, DEADLINE_STATE_LABELS, PROGRESS_LABELS, rollUp, rollupCategory, rollupDeadlineState, rollupProgress } from '../../domain';
+import { rollUp, rollupCategory, rollupDeadlineState, rollupProgress } from '../../domain';
 import { multiLineText } from '../fields';
 import { sendUpdate } from '../temporal-errors';
 import type { RouteDeps } from '../app';
+import { apiText, labelsFor, rejectionText } from '../../i18n';
 
 const planParams = z.strictObject({ planId: slug });
 const taskParams = z.strictObject({
@@ -111,13 +112,13 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       const q = request.query;
       const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
       if (q.cursor && !cursor) {
-        throw new ProblemError('validation', 'cursor không hợp lệ: dùng đúng giá trị nextCursor của trang trước.', {
-          errors: [{ path: 'querystring.cursor', message: 'không hợp lệ: dùng đúng giá trị nextCursor của trang trước' }],
+        throw new ProblemError('validation', apiText('cursorInvalid'), {
+          errors: [{ path: 'querystring.cursor', message: apiText('cursorInvalidField') }],
         });
       }
       const now = new Date();
       const planId = request.params.planId;
-      const notFound = () => new ProblemError('not-found', `Không có kế hoạch "${planId}"; GET /api/plans liệt kê các kế hoạch đã áp dụng.`);
+      const notFound = () => new ProblemError('not-found', apiText('planNotFound', { plan: planId }));
       // The plan's timezone and the tasks it directs shape only the day and agency filters; without
       // them the plan is looked up beside the list rather than before it.
       const needsPlan = Boolean(q.agency || (q.deadlineBefore && isDate(q.deadlineBefore)) || (q.deadlineAfter && isDate(q.deadlineAfter)));
@@ -146,13 +147,9 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   function resolveWorkflowId(planId: string, key: string): { workflowId: string; key: string } {
     const ref = parseTaskKey(key);
     if (!ref) {
-      throw new ProblemError(
-        'validation',
-        `Mã nhiệm vụ "${key}" không hợp lệ: dùng taskId, taskId@donvi hoặc taskId#kỳ (mã hoá URL: @ → %40, # → %23).`,
-        {
-          errors: [{ path: 'params.taskId', message: 'không hợp lệ' }],
-        },
-      );
+      throw new ProblemError('validation', apiText('taskKeyInvalid', { key }), {
+        errors: [{ path: 'params.taskId', message: apiText('invalid') }],
+      });
     }
     return { workflowId: taskWorkflowId({ planId, ...ref }), key };
   }
@@ -160,7 +157,7 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   async function loadTask(planId: string, key: string): Promise<TaskRow> {
     const { workflowId } = resolveWorkflowId(planId, key);
     const row = await getTask(db, workflowId);
-    if (!row) throw new ProblemError('not-found', `Kế hoạch ${planId} không có nhiệm vụ ${key}.`);
+    if (!row) throw new ProblemError('not-found', apiText('taskNotFound', { plan: planId, task: key }));
     return row;
   }
 
@@ -191,7 +188,7 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         whole ? taskMembers(db, planId, ref.taskId) : Promise.resolve([]),
         whole ? getPlan(db, planId) : Promise.resolve(undefined),
       ]);
-      if (!row && members.length === 0) throw new ProblemError('not-found', `Kế hoạch ${planId} không có nhiệm vụ ${key}.`);
+      if (!row && members.length === 0) throw new ProblemError('not-found', apiText('taskNotFound', { plan: planId, task: key }));
       const now = new Date();
       const rolled = members.length > 0 ? rollupOf(members, now) : undefined;
       const task = row ? toTaskOut(row.state, row.facts, now) : rolledUpTask(workflowId, plan, members, rolled!);
@@ -245,12 +242,12 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
           input: spec.toInput(request.body as z.output<Body>, context, params),
           updateId: scopedIdempotencyKey(request),
           timeoutMs: deps.config.updateTimeoutMs,
-          subject: `nhiệm vụ ${params.taskId} của kế hoạch ${params.planId}`,
+          subject: apiText('subjectTask', { task: params.taskId, plan: params.planId }),
         });
         // The workflow projected its change before answering: answer from the row, judged by the
         // same rule over the same facts as every GET.
         const row = await getTask(db, result.workflowId);
-        if (!row) throw new ProblemError('not-found', `Kế hoạch ${params.planId} không có nhiệm vụ ${params.taskId}.`);
+        if (!row) throw new ProblemError('not-found', apiText('taskNotFound', { plan: params.planId, task: params.taskId }));
         return toTaskOut(row.state, row.facts);
       },
     );
@@ -268,10 +265,8 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     update: complete,
     toInput: (body, context) => {
       if (body.completedAt && context.actor.role !== 'admin') {
-        throw new ProblemError(
-          'forbidden',
-          'Chỉ quản trị viên được ghi lùi ngày hoàn thành (completedAt); bỏ trường này để ghi nhận hoàn thành lúc này.',
-        );
+        // The workflow refuses it too (src/domain/permissions.ts); refused here, it costs no round trip.
+        throw new ProblemError('forbidden', rejectionText('backdatedCompletionAdminOnly', { field: 'completedAt' })!);
       }
       return {
         ...context,
@@ -313,7 +308,7 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     summary: 'Report progress toward the target (lead or supporting agency staff)',
     body: z
       .strictObject({ value: z.number().finite().optional(), note: optionalNote })
-      .refine((b) => b.value !== undefined || b.note !== undefined, { message: 'cần ít nhất value hoặc note' }),
+      .refine((b) => b.value !== undefined || b.note !== undefined, { error: () => apiText('progressNeedsValueOrNote') }),
     update: reportProgress,
     toInput: (body, context) => ({ ...context, value: body.value, note: body.note }),
   });
@@ -444,6 +439,7 @@ function rolledUpTask(workflowId: string, plan: PlanRow | undefined, members: Ta
       .filter((v): v is string => v !== undefined)
       .sort()
       .pop();
+  const words = labelsFor();
   return {
     planId: first.planId,
     key: first.taskId,
@@ -458,9 +454,9 @@ function rolledUpTask(workflowId: string, plan: PlanRow | undefined, members: Ta
     deadlineState: whole.deadlineState,
     ...(whole.category ? { category: whole.category } : {}),
     labels: {
-      progress: PROGRESS_LABELS[whole.progress],
-      deadlineState: DEADLINE_STATE_LABELS[whole.deadlineState],
-      ...(whole.category ? { category: CATEGORY_LABELS[whole.category] } : {}),
+      progress: words.progress[whole.progress],
+      deadlineState: words.deadlineState[whole.deadlineState],
+      ...(whole.category ? { category: words.category[whole.category] } : {}),
     },
     ...(whole.deadlineAt ? { deadlineAt: whole.deadlineAt } : {}),
     deadlineVersion: Math.max(...members.map((m) => m.state.deadlineVersion)),

@@ -8,6 +8,7 @@ import { authProblems, PROBLEM_CONTENT_TYPE, ProblemError, problemResponse } fro
 import { singleLineText } from '../fields';
 import { ROLES, slug, tokenSchema } from '../schemas';
 import type { RouteDeps } from '../app';
+import { apiText } from '../../i18n';
 
 const createBody = z
   .strictObject({
@@ -15,16 +16,13 @@ const createBody = z
     agency: slug.optional().describe('The agency the holder works for; required for staff and leader'),
     role: z.enum(ROLES),
   })
-  .refine((b) => b.role === 'admin' || b.agency !== undefined, { message: 'mã cho vai trò staff hoặc leader cần có agency', path: ['agency'] });
+  .refine((b) => b.role === 'admin' || b.agency !== undefined, { error: () => apiText('tokenNeedsAgency'), path: ['agency'] });
 
 /** What a replay of POST /api/tokens gets: where the token went, not the token. */
 function tokenShownOnce(response: StoredResponse): StoredResponse {
   if (response.statusCode !== 201) return response;
   const id = (response.body as { id?: unknown } | null)?.id;
-  const problem = new ProblemError(
-    'not-replayable',
-    `Yêu cầu này đã tạo mã truy cập ${String(id)}; mã chỉ hiển thị một lần và không được lưu. Nếu chưa nhận được mã, hãy thu hồi nó (DELETE /api/tokens/${String(id)}) rồi tạo mã mới.`,
-  );
+  const problem = new ProblemError('not-replayable', apiText('tokenShownOnce', { id: String(id) }));
   return { statusCode: problem.status, body: problem.toProblem(), headers: { 'content-type': PROBLEM_CONTENT_TYPE } };
 }
 
@@ -50,7 +48,7 @@ const tokensRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      requireRole(request, ['admin'], 'tạo mã truy cập');
+      requireRole(request, ['admin'], 'createToken');
       const { name, agency, role } = request.body;
       const created = await createToken(db, { name, agency: agency ?? null, role });
       return reply
@@ -70,7 +68,7 @@ const tokensRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       },
     },
     async (request) => {
-      requireRole(request, ['admin'], 'xem danh sách mã truy cập');
+      requireRole(request, ['admin'], 'listTokens');
       return { items: await listTokens(db) };
     },
   );
@@ -91,9 +89,9 @@ const tokensRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      requireRole(request, ['admin'], 'thu hồi mã truy cập');
+      requireRole(request, ['admin'], 'revokeToken');
       if (!(await revokeToken(db, request.params.tokenId))) {
-        throw new ProblemError('not-found', `Không có mã truy cập "${request.params.tokenId}"; GET /api/tokens liệt kê các mã.`);
+        throw new ProblemError('not-found', apiText('tokenNotFound', { id: request.params.tokenId }));
       }
       return reply.code(204).send(null);
     },

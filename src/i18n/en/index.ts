@@ -1,6 +1,10 @@
 import type { CatalogueOf } from '../catalogue';
 import type { vi } from '../vi';
+import { api } from './api';
 import { apply } from './apply';
+import { cli } from './cli';
 import { common } from './common';
+import { labels } from './labels';
+import { rejection } from './rejection';
 
-export const en: CatalogueOf<typeof vi> = { common, apply };
+export const en: CatalogueOf<typeof vi> = { common, api, apply, cli, labels, rejection };

@@ -1,5 +1,9 @@
 /** The Vietnamese catalogue, one namespace per area: it defines the keys every language must have. */
+import { api } from './api';
 import { apply } from './apply';
+import { cli } from './cli';
 import { common } from './common';
+import { labels } from './labels';
+import { rejection } from './rejection';
 
-export const vi = { common, apply };
+export const vi = { common, api, apply, cli, labels, rejection };
