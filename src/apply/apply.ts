@@ -116,8 +116,12 @@ export async function readAppliedPlan(client: Client, plans: PlanStore, planId: 
   return { state, specs: state.specSet ? await plans.specsOf(state.specSet) : [] };
 }
 
-/** How often waiting reads the reconciliation's progress. */
-const PROGRESS_POLL_MS = 250;
+/**
+ * How often waiting reads the reconciliation's progress: soon at first (a small plan is running
+ * within tens of milliseconds), then less often, at most every half second for a long one.
+ */
+const PROGRESS_POLL_FIRST_MS = 20;
+const PROGRESS_POLL_MAX_MS = 500;
 
 /**
  * Waits until the version's reconciliation is finished, or until `deadline` (epoch ms) passes, and
@@ -129,12 +133,13 @@ export async function waitForReconciliation(
   version: number,
   options: { deadline?: number; onProgress?: (status: ReconciliationStatus) => void } = {},
 ): Promise<ReconciliationStatus | undefined> {
-  for (;;) {
+  for (let pause = PROGRESS_POLL_FIRST_MS; ; pause = Math.min(pause * 2, PROGRESS_POLL_MAX_MS)) {
     const status = await plans.reconciliation(planId, version);
     if (status) options.onProgress?.(status);
     if (status?.finishedAt) return status;
-    if (options.deadline !== undefined && Date.now() + PROGRESS_POLL_MS > options.deadline) return status;
-    await new Promise((resolve) => setTimeout(resolve, PROGRESS_POLL_MS));
+    if (options.deadline !== undefined && Date.now() >= options.deadline) return status;
+    const wait = options.deadline === undefined ? pause : Math.min(pause, options.deadline - Date.now());
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
 
