@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: installs what the tests need that npm cannot (the Temporal binaries), checks the
+// `npm test`: installs what the tests need that npm cannot (the Temporal binaries, Chromium), checks the
 // formatting (Prettier), lints (ESLint), type-checks, then runs every tap suite. Arguments are
 // passed on to tap (for example a single test file), and then only the suites run.
 'use strict';
@@ -28,6 +28,13 @@ async function main() {
   const cluster = resolveTemporalServer();
   process.env.TEMPORAL_SERVER_PATH = cluster.server;
   process.env.TEMPORAL_SQL_TOOL_PATH = cluster.sqlTool;
+  // The web dashboard's browser tests drive Debian's Chromium. When it cannot be installed the other
+  // suites still run; the browser test then fails saying what to install.
+  try {
+    process.env.KEHOACH_CHROMIUM_PATH = require('./chromium').ensureChromium();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+  }
 
   const extra = process.argv.slice(2);
   if (extra.length === 0) {

@@ -50,6 +50,10 @@ const envSchema = z.object({
   KEHOACH_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
   /** How long an update may wait for the task workflow before the API gives up with 503. */
   KEHOACH_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Signs the web dashboard's session and CSRF cookies; the same value on every API process behind one address. */
+  KEHOACH_SESSION_SECRET: optionalText.pipe(
+    z.string().min(32, { message: 'KEHOACH_SESSION_SECRET must be at least 32 characters (for example `openssl rand -base64 32`)' }).optional(),
+  ),
 });
 
 export interface Config {
@@ -80,6 +84,8 @@ export interface Config {
   apiToken?: string;
   bodyLimit: number;
   updateTimeoutMs: number;
+  /** Signs the web dashboard's cookies; undefined: a random secret per process (sessions end when it restarts). */
+  sessionSecret?: string;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     apiToken: e.KEHOACH_TOKEN,
     bodyLimit: e.KEHOACH_BODY_LIMIT,
     updateTimeoutMs: e.KEHOACH_UPDATE_TIMEOUT_MS,
+    ...(e.KEHOACH_SESSION_SECRET ? { sessionSecret: e.KEHOACH_SESSION_SECRET } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ t.test('defaults', async (t) => {
   t.equal(config.temporal.namespace, 'default');
   t.equal(config.temporal.devServerPort, 7233);
   t.equal(config.apiUrl, 'http://127.0.0.1:3000');
+  t.equal(config.sessionSecret, undefined, 'the dashboard signs its cookies with a random secret per process');
 });
 
 function tlsFiles(t: Test): { dir: string; cert: string; key: string } {
@@ -40,6 +41,7 @@ t.test('every variable read', async (t) => {
       TEMPORAL_API_KEY: '',
       KEHOACH_URL: 'https://kehoach.example/',
       KEHOACH_TOKEN: 'kh_abc',
+      KEHOACH_SESSION_SECRET: ' 0123456789abcdef0123456789abcdef ',
     },
     '/',
   );
@@ -52,6 +54,7 @@ t.test('every variable read', async (t) => {
   t.equal(Buffer.from(pair!.key).toString(), 'key');
   t.equal(config.apiUrl, 'https://kehoach.example', 'trailing slash dropped');
   t.equal(config.apiToken, 'kh_abc');
+  t.equal(config.sessionSecret, '0123456789abcdef0123456789abcdef', 'trimmed');
   t.equal(loadConfig({ PORT: '4000' }).apiUrl, 'http://127.0.0.1:4000', 'the CLI follows PORT');
 });
 
@@ -62,6 +65,7 @@ t.test('errors name the variable and say what to write', async (t) => {
   t.throws(() => loadConfig({ TEMPORAL_ADDRESS: 'http://temporal:7233' }), { message: /TEMPORAL_ADDRESS must be host:port/ });
   t.throws(() => loadConfig({ TEMPORAL_TLS_CERT: '/c.pem' }), { message: /TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/ });
   t.throws(() => loadConfig({ KEHOACH_URL: 'not a url' }), { message: /KEHOACH_URL must be a URL/ });
+  t.throws(() => loadConfig({ KEHOACH_SESSION_SECRET: 'ngắn' }), { message: /KEHOACH_SESSION_SECRET must be at least 32 characters/ });
   t.throws(() => loadConfig({ KEHOACH_LANG: 'fr' }), { name: 'ConfigError', message: /KEHOACH_LANG="fr"[\s\S]*use "vi"/ });
   t.doesNotThrow(() => loadConfig({ KEHOACH_LANG: 'en' }));
   const error = (() => {

@@ -19,6 +19,7 @@ import {
   type TaskChange,
   type TaskStateView,
 } from '../domain';
+import { UNSTORABLE_RECORD } from '../domain/activity-contracts';
 
 export function createProjectionActivities(db: Database): ProjectionActivities {
   return {
@@ -48,8 +49,7 @@ export function createCompletionLookup(db: Database): CompletionLookup {
   };
 }
 
-/** The ApplicationFailure type of a record Postgres refuses as data (retrying cannot help). */
-export const UNSTORABLE_RECORD = 'UnstorableRecord';
+export { UNSTORABLE_RECORD } from '../domain/activity-contracts';
 
 /**
  * Postgres data exceptions (SQLSTATE class 22: a NUL in text, a value out of range) fail the same

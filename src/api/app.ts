@@ -23,12 +23,14 @@ import tasksRoutes from './routes/tasks';
 import tokensRoutes from './routes/tokens';
 import { validatorCompiler } from './schemas';
 import { databaseIdempotencyStore, databaseTokenVerifier } from './stores';
+import { principalById } from '../db/tokens';
+import webDashboard from '../web/plugin';
 
 export interface AppDeps {
   db: Pick<DatabaseHandle, 'db' | 'sql'>;
   /** The client for updates; the connection for health checks (src/temporal/client.ts gives both). */
   temporal: { client: Client; connection: Connection };
-  config: Pick<Config, 'bodyLimit' | 'updateTimeoutMs'>;
+  config: Pick<Config, 'bodyLimit' | 'updateTimeoutMs' | 'sessionSecret'>;
   /** Fastify's logger option; default: off (tests), `kehoach api` passes its own. */
   logger?: FastifyServerOptions['logger'];
   /** Replaceable for tests; default: the api_tokens table. */
@@ -72,7 +74,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(problemDetails);
   await app.register(inputGuards);
   await app.register(security, { rateLimits: deps.rateLimits });
-  await app.register(auth, { verify: deps.verifyToken ?? databaseTokenVerifier(deps.db.db) });
+  const verifyToken = deps.verifyToken ?? databaseTokenVerifier(deps.db.db);
+  await app.register(auth, { verify: verifyToken });
   await app.register(idempotency, {
     store: deps.idempotencyStore ?? databaseIdempotencyStore(deps.db.db),
     // A request with a key in use waits about as long as the first one may take.
@@ -86,6 +89,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tasksRoutes, routeDeps);
   await app.register(meRoutes, routeDeps);
   await app.register(tokensRoutes, routeDeps);
+  await app.register(webDashboard, {
+    ...routeDeps,
+    verifyToken,
+    principalById: async (id) => {
+      const found = await principalById(deps.db.db, id);
+      return found && { tokenId: found.id, name: found.name, ...(found.agency ? { agency: found.agency } : {}), role: found.role };
+    },
+    ...(deps.config.sessionSecret ? { sessionSecret: deps.config.sessionSecret } : {}),
+  });
 
   return app;
 }

@@ -61,7 +61,7 @@ export const taskSchema = z
     category: z.enum(CATEGORIES).optional().describe('The QĐ 42 category at the instant of the answer; absent for a cancelled task'),
     labels: z
       .object({ progress: z.string(), deadlineState: z.string(), category: z.string().optional() })
-      .describe('The same three in the Vietnamese terms of QĐ 42 (src/domain/labels.ts)'),
+      .describe('The same three in the terms of QĐ 42, in the language of KEHOACH_LANG (Vietnamese by default)'),
     deadlineAt: z.string().optional().describe('The deadline in force at the instant of the answer, moved by the time spent paused'),
     dueSoonAt: z.string().optional(),
     pausedAt: z.string().optional().describe('When the current pause began'),

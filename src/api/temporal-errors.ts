@@ -14,7 +14,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
-import { UNSTORABLE_RECORD } from '../activities/projection';
+import { UNSTORABLE_RECORD } from '../domain/activity-contracts';
 import { RejectionType } from '../domain';
 import { ProblemError } from './problem';
 import { apiText, rejectionText } from '../i18n';

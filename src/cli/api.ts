@@ -25,6 +25,7 @@ const USAGE = [
   "  TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE   a profile of Temporal's client configuration file (as the Temporal CLI)",
   '  KEHOACH_BODY_LIMIT   largest request body in bytes (default 1048576)',
   '  KEHOACH_UPDATE_TIMEOUT_MS   how long a write waits for its workflow before answering 503 (default 15000)',
+  '  KEHOACH_SESSION_SECRET   signs the web dashboard cookies; the same on every API process (default: random per process)',
 ].join('\n');
 
 export async function run(args: string[]): Promise<number> {

@@ -90,6 +90,7 @@ export async function run(args: string[]): Promise<number> {
     const banner: [string, string][] = [
       [cliText('up.api'), `${apiUrl}/api/plans`],
       [cliText('up.docs'), `${apiUrl}/docs`],
+      [cliText('up.dashboard'), `${apiUrl}/web`],
       ...(temporalConfig.uiUrl ? [[cliText('up.temporalUi'), temporalConfig.uiUrl] as [string, string]] : []),
       [cliText('up.adminToken'), `${admin.file}${admin.token ? ` ${cliText('up.createdNow')}` : ''}`],
       [cliText('up.data'), config.dataDir],

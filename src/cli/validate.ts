@@ -4,51 +4,43 @@
  * Exit 0 when every file is valid (warnings allowed), 1 when any is not, 2 on a usage error.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { languageFromEnv } from '../i18n';
 import { findPlanFiles, loadPlanFile, loadPlanText, type Diagnostic } from '../plan/load';
+import { validateTranslator, type ValidateTranslate } from '../plan/validate';
 import { parseCommandArgs, usageError as commandUsageError } from './args';
 
 /** The label of a plan read from standard input (`kehoach validate -`), e.g. piped from an editor. */
 const STDIN_LABEL = '<stdin>';
 
-const USAGE = `Usage: kehoach validate [paths…] [--json]
-
-Checks plan files (a directory stands for its *.yaml and *.yml files; default: plans/;
-"-" reads one plan from standard input) and prints every problem as
-file:line:col: error|warning: message.
-
-Options:
-  --json    print the diagnostics as a JSON array instead
-  -h, --help  show this help
-
-Exit status: 0 all valid (warnings allowed), 1 some file invalid, 2 usage error.`;
-
-function usageError(message: string): number {
-  return commandUsageError('validate', message, USAGE);
+function usageError(t: ValidateTranslate, message: string): number {
+  return commandUsageError('validate', message, t('validate:cli.usage'));
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
+/**
+ * `error` and `warning` stay as they are in every language: editors and CI logs link
+ * `file:line:col: error:` lines by these words, as they do for compilers.
+ */
 export function formatDiagnostic(diagnostic: Diagnostic): string {
   return `${diagnostic.file}:${diagnostic.line}:${diagnostic.col}: ${diagnostic.severity}: ${diagnostic.message}`;
 }
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommandArgs('validate', args, { json: { type: 'boolean' } }, USAGE);
+  const language = languageFromEnv();
+  const t = validateTranslator(language);
+  const parsed = parseCommandArgs('validate', args, { json: { type: 'boolean' } }, t('validate:cli.usage'));
   if (!parsed.ok) return parsed.exitCode;
   const json = parsed.values.json ?? false;
   const paths = parsed.positionals.length > 0 ? parsed.positionals : ['plans'];
 
   const missing = paths.filter((path) => path !== '-' && !existsSync(path));
-  if (missing.length > 0) return usageError(`path not found: ${missing.join(', ')}`);
+  if (missing.length > 0) return usageError(t, t('validate:cli.pathNotFound', { paths: missing.join(', ') }));
   const files = paths.flatMap((path) => (path === '-' ? [path] : findPlanFiles([path])));
-  if (files.length === 0) return usageError(`no plan files (*.yaml, *.yml) in ${paths.join(', ')}`);
+  if (files.length === 0) return usageError(t, t('validate:cli.noPlanFiles', { paths: paths.join(', ') }));
 
   const diagnostics: Diagnostic[] = [];
   let invalid = 0;
   for (const file of new Set(files)) {
-    const result = file === '-' ? loadPlanText(readFileSync(0, 'utf8'), STDIN_LABEL) : await loadPlanFile(file);
+    const result = file === '-' ? loadPlanText(readFileSync(0, 'utf8'), STDIN_LABEL, { language }) : await loadPlanFile(file, { language });
     diagnostics.push(...result.diagnostics);
     if (result.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) invalid++;
   }
@@ -60,7 +52,12 @@ export async function run(args: string[]): Promise<number> {
   for (const diagnostic of diagnostics) process.stdout.write(`${formatDiagnostic(diagnostic)}\n`);
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
   const warnings = diagnostics.length - errors;
-  const verdict = invalid === 0 ? 'all valid' : `${invalid} invalid`;
-  process.stdout.write(`${plural(new Set(files).size, 'file')} checked: ${verdict}; ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+  const summary = t('validate:cli.summary', {
+    files: t('validate:cli.files', { count: new Set(files).size }),
+    verdict: invalid === 0 ? t('validate:cli.allValid') : t('validate:cli.invalid', { invalid }),
+    errors: t('validate:cli.errors', { count: errors }),
+    warnings: t('validate:cli.warnings', { count: warnings }),
+  });
+  process.stdout.write(`${summary}\n`);
   return invalid > 0 ? 1 : 0;
 }

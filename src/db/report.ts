@@ -247,9 +247,9 @@ export async function planReport(db: Database, planId: string, asOf: string | un
   return report;
 }
 
-/** The CSV's figures, in order: the QĐ 42 columns, the total and the rate, then the "of which" figures. */
+/** The figures of the CSV and the .xlsx, in order: the QĐ 42 columns, the total and the rate, then the "of which" figures. */
 const TOTAL_AT = REPORT_COUNT_FIELDS.indexOf('total') + 1;
-const CSV_FIELDS = [...REPORT_COUNT_FIELDS.slice(0, TOTAL_AT), 'percentDone', ...REPORT_COUNT_FIELDS.slice(TOTAL_AT)] as const;
+export const CSV_FIELDS = [...REPORT_COUNT_FIELDS.slice(0, TOTAL_AT), 'percentDone', ...REPORT_COUNT_FIELDS.slice(TOTAL_AT)] as const;
 
 export function reportCsvHeaders(language: Language = languageFromEnv()): string[] {
   const columns = reportColumns(language);

@@ -115,3 +115,13 @@ export async function ensureAdminToken(db: Database, dataDir: string): Promise<{
   await rename(temporary, file);
   return { token, file };
 }
+
+/** The principal of a token id unless it is revoked: a web session holds the id, never the token. */
+export async function principalById(db: Database, id: string): Promise<Principal | undefined> {
+  const [row] = await db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
+  if (!row) return undefined;
+  return { id: row.id, name: row.name, ...(row.agency ? { agency: row.agency } : {}), role: row.role };
+}

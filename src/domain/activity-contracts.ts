@@ -11,6 +11,9 @@ import type { Actor } from './vocabulary';
 /** An applied version as the plan workflow hands it over: the document stays in the plan store. */
 export type PlanVersionRef = Omit<PlanVersionRecord, 'document'>;
 
+/** The ApplicationFailure type of a record Postgres refuses as data (retrying cannot help). */
+export const UNSTORABLE_RECORD = 'UnstorableRecord';
+
 export interface ProjectionActivities {
   /** Writes a task's new state, its events and notification requests in one transaction; a replay writes nothing twice and never moves a task backwards (ordered by state.seq). */
   recordTaskChange(change: TaskChange): Promise<void>;

@@ -12,5 +12,4 @@ export * from './rollup';
 export * from './task-clock';
 export * from './task-ref';
 export * from './task-transitions';
-export * from './labels';
 export * from './hierarchy';

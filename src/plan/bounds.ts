@@ -17,6 +17,7 @@ import { isMap, isScalar, isSeq, visit, type Document, type LineCounter, type No
 import { expandUnits } from './compile';
 import type { Plan, Recurrence } from './schema';
 import type { Diagnostic } from './validate';
+import { validateTranslator, type ValidateTranslate } from './validate/types';
 
 // Sized for the largest real plan: the whole country before 1/7/2025 in one file (10,035 communes,
 // ~11,000 agencies with districts and provinces, two tasks per commune: ~20,000 task workflows).
@@ -37,12 +38,12 @@ const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]
 const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const DATE_VALUE = /^(\d{4})-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
-function describeCharacter(char: string): string {
+function describeCharacter(char: string, t: ValidateTranslate): string {
   const code = char.codePointAt(0)!;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  if (code === 0) return `a NUL character (${hex})`;
-  if (code === 0x1b) return `an escape character (${hex}, as in terminal colour codes)`;
-  return `the control character ${hex}`;
+  if (code === 0) return t('validate:bounds.nul', { hex });
+  if (code === 0x1b) return t('validate:bounds.escape', { hex });
+  return t('validate:bounds.control', { hex });
 }
 
 interface Located {
@@ -59,7 +60,11 @@ function diagnosticAt(where: Located, offset: number | undefined, code: string, 
  * Plan files are UTF-8; a file in another encoding (or cut in the middle of a character) would
  * otherwise be read with replacement characters and its names silently changed.
  */
-export function decodePlanBytes(bytes: Uint8Array, file: string): { text: string } | { diagnostic: Diagnostic } {
+export function decodePlanBytes(
+  bytes: Uint8Array,
+  file: string,
+  t: ValidateTranslate = validateTranslator(),
+): { text: string } | { diagnostic: Diagnostic } {
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
@@ -83,14 +88,14 @@ export function decodePlanBytes(bytes: Uint8Array, file: string): { text: string
         col,
         severity: 'error',
         code: 'encoding',
-        message: 'the file is not valid UTF-8 text; save it as UTF-8 (the encoding every editor offers) and check the letters of this line',
+        message: t('validate:bounds.notUtf8'),
       },
     };
   }
 }
 
 /** Checks on the text before it is parsed. */
-export function checkPlanTextBounds(text: string, file: string): Diagnostic[] {
+export function checkPlanTextBounds(text: string, file: string, t: ValidateTranslate = validateTranslator()): Diagnostic[] {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_PLAN_BYTES) {
     return [
@@ -100,7 +105,7 @@ export function checkPlanTextBounds(text: string, file: string): Diagnostic[] {
         col: 1,
         severity: 'error',
         code: 'too-large',
-        message: `the plan file is ${(bytes / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_PLAN_BYTES / 1024 / 1024} MB a plan may be; split it into several plan files (for example one per district)`,
+        message: t('validate:bounds.tooLarge', { size: (bytes / 1024 / 1024).toFixed(1), limit: MAX_PLAN_BYTES / 1024 / 1024 }),
       },
     ];
   }
@@ -117,7 +122,7 @@ export function checkPlanTextBounds(text: string, file: string): Diagnostic[] {
           col: 1,
           severity: 'error',
           code: 'too-deep',
-          message: `this line is indented ${indent} spaces, deeper than the ${MAX_INDENT} a plan may use; a plan's lists and fields nest only a few levels`,
+          message: t('validate:bounds.tooDeep', { indent, limit: MAX_INDENT }),
         },
       ];
     }
@@ -132,7 +137,12 @@ export function checkPlanTextBounds(text: string, file: string): Diagnostic[] {
  * characters and years. Any error here stops validation, because the walk itself is what a
  * hostile document makes expensive.
  */
-export function checkDocumentBounds(doc: Document.Parsed, lineCounter: LineCounter, file: string): Diagnostic[] {
+export function checkDocumentBounds(
+  doc: Document.Parsed,
+  lineCounter: LineCounter,
+  file: string,
+  t: ValidateTranslate = validateTranslator(),
+): Diagnostic[] {
   const where: Located = { lineCounter, file };
   const diagnostics: Diagnostic[] = [];
 
@@ -148,33 +158,21 @@ export function checkDocumentBounds(doc: Document.Parsed, lineCounter: LineCount
       doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
     } catch (error) {
       if (!(error instanceof ReferenceError)) throw error;
-      return [
-        diagnosticAt(
-          where,
-          firstAlias.range?.[0],
-          'yaml-aliases',
-          `YAML aliases (*name) here expand to more than ${MAX_ALIAS_EXPANSION} values; a plan never needs this many, so write the values out or use fewer aliases`,
-        ),
-      ];
+      return [diagnosticAt(where, firstAlias.range?.[0], 'yaml-aliases', t('validate:bounds.aliases', { limit: MAX_ALIAS_EXPANSION }))];
     }
   }
 
   const contents = doc.contents;
   if (isMap(contents)) {
-    for (const [key, limit, what] of [
-      ['tasks', MAX_TASKS, 'tasks'],
-      ['agencies', MAX_AGENCIES, 'agencies'],
+    for (const [key, limit, what, message] of [
+      ['tasks', MAX_TASKS, 'tasks', 'validate:bounds.tooManyTasks'],
+      ['agencies', MAX_AGENCIES, 'agencies', 'validate:bounds.tooManyAgencies'],
     ] as const) {
       const list = contents.get(key, true);
       if (isSeq(list) && list.items.length > limit) {
         const pair = contents.items.find((item) => isScalar(item.key) && item.key.value === key);
         diagnostics.push(
-          diagnosticAt(
-            where,
-            (pair?.key as Node | undefined)?.range?.[0],
-            `too-many-${what}`,
-            `the plan lists ${list.items.length} ${what}, more than the ${limit} one plan may hold; split it into several plan files (for example one per district)`,
-          ),
+          diagnosticAt(where, (pair?.key as Node | undefined)?.range?.[0], `too-many-${what}`, t(message, { listed: list.items.length, limit })),
         );
       }
     }
@@ -186,15 +184,8 @@ export function checkDocumentBounds(doc: Document.Parsed, lineCounter: LineCount
       const value = node.value;
       const control = CONTROL_CHARACTER.exec(value);
       if (control || UNPAIRED_SURROGATE.test(value)) {
-        const what = control ? describeCharacter(control[0]) : 'an unpaired surrogate (broken Unicode escape)';
-        diagnostics.push(
-          diagnosticAt(
-            where,
-            node.range?.[0],
-            'control-character',
-            `this text contains ${what}, which cannot be stored or shown; delete it (only tabs and line breaks are allowed)`,
-          ),
-        );
+        const what = control ? describeCharacter(control[0], t) : t('validate:bounds.surrogate');
+        diagnostics.push(diagnosticAt(where, node.range?.[0], 'control-character', t('validate:bounds.controlCharacter', { what })));
         return;
       }
       const date = DATE_VALUE.exec(value);
@@ -206,7 +197,7 @@ export function checkDocumentBounds(doc: Document.Parsed, lineCounter: LineCount
               where,
               node.range?.[0],
               'unsupported-year',
-              `'${value}' is in the year ${year}; kehoach handles dates from ${MIN_YEAR} to ${MAX_YEAR}, so check the year`,
+              t('validate:bounds.unsupportedYear', { value, year, min: MIN_YEAR, max: MAX_YEAR }),
             ),
           );
         }
@@ -233,7 +224,13 @@ export function occurrenceBound(recurrence: Pick<Recurrence, 'every' | 'from' | 
  * How many task workflows the plan compiles to, counted before compiling: tasks × units ×
  * occurrences. Refused beyond MAX_TASK_WORKFLOWS at the task that contributes most.
  */
-export function checkCompileCost(plan: Plan, doc: Document.Parsed, lineCounter: LineCounter, file: string): Diagnostic[] {
+export function checkCompileCost(
+  plan: Plan,
+  doc: Document.Parsed,
+  lineCounter: LineCounter,
+  file: string,
+  t: ValidateTranslate = validateTranslator(),
+): Diagnostic[] {
   let total = 0;
   let largest = { index: -1, count: 0 };
   const tooLong: Diagnostic[] = [];
@@ -247,7 +244,7 @@ export function checkCompileCost(plan: Plan, doc: Document.Parsed, lineCounter: 
           { lineCounter, file },
           node?.range?.[0],
           'too-many-occurrences',
-          `task '${task.id}' recurs about ${occurrences} times, more than the ${MAX_OCCURRENCES} one recurring task may; shorten from/until or report less often`,
+          t('validate:bounds.tooManyOccurrences', { id: task.id, occurrences, limit: MAX_OCCURRENCES }),
         ),
       );
     }
@@ -264,8 +261,7 @@ export function checkCompileCost(plan: Plan, doc: Document.Parsed, lineCounter: 
       { lineCounter, file },
       node?.range?.[0],
       'too-many-task-workflows',
-      `the plan compiles to about ${total} task workflows (one per task, unit and occurrence), more than the ${MAX_TASK_WORKFLOWS} one plan may hold; ` +
-        `task '${task.id}' alone makes ${largest.count}: shorten its recurrence, give it fewer units, or split the plan into several files`,
+      t('validate:bounds.tooManyWorkflows', { total, limit: MAX_TASK_WORKFLOWS, id: task.id, largest: largest.count }),
     ),
   ];
 }

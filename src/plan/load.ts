@@ -8,13 +8,16 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { decodePlanBytes } from './bounds';
 import { DEFAULT_CALENDAR_DIR, listCalendars, loadCalendar } from './calendar-file';
 import type { Plan } from './schema';
-import { checkSchemaComment, sortDiagnostics, validatePlanText, type CalendarSource, type Diagnostic } from './validate';
+import type { Language } from '../i18n';
+import { checkSchemaComment, sortDiagnostics, validatePlanText, validateTranslator, type CalendarSource, type Diagnostic } from './validate';
 
 export type { Diagnostic } from './validate';
 
 export interface LoadOptions {
   /** Where calendar files live; defaults to the repository's calendars/. */
   calendarsDir?: string;
+  /** The language of the diagnostics; by default KEHOACH_LANG's. */
+  language?: Language;
 }
 
 /** The committed JSON Schema that the first line of every plan file points at. */
@@ -57,7 +60,7 @@ function calendarsFor(options: LoadOptions): CalendarSource {
  * only when there is no error; warnings do not block it.
  */
 export function loadPlanText(text: string, file: string, options: LoadOptions = {}): { plan?: Plan; diagnostics: Diagnostic[] } {
-  return validatePlanText(text, file, { calendars: calendarsFor(options) });
+  return validatePlanText(text, file, { calendars: calendarsFor(options), ...(options.language ? { language: options.language } : {}) });
 }
 
 /** The path a plan file's schema comment should name: from the file's folder to plans/plan.schema.json. */
@@ -74,22 +77,31 @@ export function schemaPathFor(file: string): string {
  * files reports every problem at once.
  */
 export async function loadPlanFile(file: string, options: LoadOptions = {}): Promise<{ plan?: Plan; text: string; diagnostics: Diagnostic[] }> {
+  const t = validateTranslator(options.language);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? t('validate:file.notFound')
+        : code === 'EACCES'
+          ? t('validate:file.noPermission')
+          : code === 'EISDIR'
+            ? t('validate:file.isDirectory')
+            : (error as Error).message;
     return {
       text: '',
-      diagnostics: [{ file, line: 1, col: 1, severity: 'error', code: 'unreadable', message: `cannot read the plan: ${reason}; check the path` }],
+      diagnostics: [{ file, line: 1, col: 1, severity: 'error', code: 'unreadable', message: t('validate:file.unreadable', { reason }) }],
     };
   }
-  const decoded = decodePlanBytes(bytes, file);
+  const decoded = decodePlanBytes(bytes, file, t);
   if ('diagnostic' in decoded) return { text: '', diagnostics: [decoded.diagnostic] };
   const { text } = decoded;
   const { plan, diagnostics } = loadPlanText(text, file, options);
   const pointsAtSchema = (written: string): boolean => existsSync(resolve(dirname(resolve(file)), written));
-  const all = sortDiagnostics([...checkSchemaComment(text, file, schemaPathFor(file), pointsAtSchema), ...diagnostics]);
+  const all = sortDiagnostics([...checkSchemaComment(text, file, schemaPathFor(file), pointsAtSchema, options.language), ...diagnostics]);
   return plan ? { plan, text, diagnostics: all } : { text, diagnostics: all };
 }
 

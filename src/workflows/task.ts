@@ -93,6 +93,7 @@ import {
   type TaskStateView,
   type Transition,
 } from '../domain';
+import { UNSTORABLE_RECORD } from '../domain/activity-contracts';
 import { categoryKey, deadlineKey, escalationLevelKey, leadAgencyKey, planIdKey, progressKey } from '../temporal/search-attributes';
 // The projection is idempotent (keys on every record), so retrying forever is safe; a database
 // outage delays the read model instead of failing the task.
@@ -108,6 +109,20 @@ function fail(rejection: Rejection | undefined): void {
 }
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** Puts an object back to an earlier copy of itself, in place (others hold references to it). */
+function restore<T extends object>(target: T, earlier: T): void {
+  for (const key of Object.keys(target)) delete (target as Record<string, unknown>)[key];
+  Object.assign(target, earlier);
+}
+
+/** The projection refused the record as data: retrying cannot help, and the write is refused. */
+function isUnstorable(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if (current instanceof ApplicationFailure && current.type === UNSTORABLE_RECORD) return true;
+  }
+  return false;
+}
 
 /** What a roll-up aggregates of a member: a change here is worth a signal. */
 function memberKey(view: TaskStateView): string {
@@ -137,6 +152,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   let lastSearchAttributes = '';
   // Records are written strictly in seq order, even when handlers overlap.
   let recording: Promise<void> = Promise.resolve();
+  // The seqs whose record failed: what follows them (signals to other tasks) is not sent.
+  const unrecorded = new Set<number>();
   // Bumped by handlers that move the timetable, so the main loop re-plans its sleep.
   let replans = 0;
 
@@ -312,10 +329,14 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
       data: draft.data,
     }));
     const done = recording.then(() => recordTaskChange({ state, events, notifications }));
-    recording = done.catch(() => undefined);
+    recording = done.catch(() => {
+      unrecorded.add(state.seq);
+    });
     const sends = followUps(state);
     if (sends.length > 0) {
       signalling = Promise.all([signalling, recording]).then(async () => {
+        // Other tasks hear only of what was recorded.
+        if (unrecorded.has(state.seq)) return;
         await Promise.all(sends.map((send) => send()));
       });
     }
@@ -323,44 +344,55 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   }
 
   /**
-   * Commits the handler's own events together with whatever the clock says now. When the handler
-   * moved the timetable (resume, amendment, extension, release, return), instants it finds behind
-   * it are a catch-up; otherwise the handler merely ran before the timer that was due anyway.
+   * Runs a transition and commits it with whatever the clock says now. A record the read model
+   * refuses as data (UnstorableRecord) refuses the write: the task goes back to where it stood, so
+   * the workflow never stands a step ahead of what was recorded (unless another change was
+   * committed meanwhile; `kehoach check` then finds the task).
    */
-  async function commitWithClock(drafts: EventDraft[], timetableMoved = false): Promise<TaskStateView> {
-    const step = clockStep(!timetableMoved);
-    const { state, done } = commit([...drafts, ...step.drafts], step.notifications);
+  async function apply(transition: () => Transition | undefined): Promise<TaskStateView> {
+    const before = { view: clone(view), clock: clone(clock), toldRollup, releasedAt };
+    const changed = transition();
+    if (!changed) return clone(view);
+    const step = clockStep(!changed.timetableMoved);
+    const { state, done } = commit([...changed.drafts, ...step.drafts], step.notifications);
     replans += 1;
-    await done;
+    try {
+      await done;
+    } catch (error) {
+      if (isUnstorable(error) && view.seq === state.seq) {
+        restore(view, before.view);
+        restore(clock, before.clock);
+        toldRollup = before.toldRollup;
+        releasedAt = before.releasedAt;
+        keepSearchAttributesCurrent();
+        replans += 1;
+      }
+      throw error;
+    }
     return state;
-  }
-
-  /** Runs a transition and commits it with whatever the clock says now. */
-  function apply(transition: Transition): Promise<TaskStateView> {
-    return commitWithClock(transition.drafts, transition.timetableMoved);
   }
 
   // ---------------- messages ----------------
 
   setHandler(getState, () => clone({ ...view, upcoming: timersRun(view.progress) ? upcomingEntries(timetable(), clock.firedKeys, nowMs()) : [] }));
 
-  setHandler(complete, (request) => apply(completeTask(memory, request, nowIso())), {
+  setHandler(complete, (request) => apply(() => completeTask(memory, request, nowIso())), {
     validator: (request) => fail(checkComplete(view, request, nowMs())),
   });
-  setHandler(confirm, (request) => apply(confirmTask(memory, request, nowIso())), {
+  setHandler(confirm, (request) => apply(() => confirmTask(memory, request, nowIso())), {
     validator: (request) => fail(checkConfirm(view, request, nowMs())),
   });
-  setHandler(returnTask, (request) => apply(returnTaskWork(memory, request, nowIso())), {
+  setHandler(returnTask, (request) => apply(() => returnTaskWork(memory, request, nowIso())), {
     validator: (request) => fail(checkConfirmOrReturn(view, request, request.reason ?? null)),
   });
-  setHandler(reportProgress, (request) => apply(reportTaskProgress(memory, request, nowIso())), {
+  setHandler(reportProgress, (request) => apply(() => reportTaskProgress(memory, request, nowIso())), {
     validator: (request) => fail(checkReportProgress(view, request, request.value)),
   });
 
   const requestedDeadline = (text: unknown) =>
     typeof text === 'string' ? parseRequestedDeadline(text, (date) => endOfLocalDay(date, view.spec.timezone)) : undefined;
 
-  setHandler(requestExtension, (request) => apply(requestTaskExtension(memory, request, requestedDeadline(request.newDeadline)!, nowIso())), {
+  setHandler(requestExtension, (request) => apply(() => requestTaskExtension(memory, request, requestedDeadline(request.newDeadline)!, nowIso())), {
     validator: (request) =>
       fail(
         checkRequestExtension(
@@ -373,13 +405,13 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
         ),
       ),
   });
-  setHandler(decideExtension, (request) => apply(decideTaskExtension(memory, request, nowIso())), {
+  setHandler(decideExtension, (request) => apply(() => decideTaskExtension(memory, request, nowIso())), {
     validator: (request) => fail(checkDecideExtension(view, request, request.extensionId)),
   });
-  setHandler(pause, (request) => apply(pauseTask(memory, request, nowIso())), {
+  setHandler(pause, (request) => apply(() => pauseTask(memory, request, nowIso())), {
     validator: (request) => fail(checkPause(view, request, request.reason)),
   });
-  setHandler(resume, (request) => apply(resumeTask(memory, request, nowIso())), {
+  setHandler(resume, (request) => apply(() => resumeTask(memory, request, nowIso())), {
     validator: (request) => fail(checkResume(view, request)),
   });
 
@@ -390,7 +422,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
         memory.planVersion = request.planVersion;
         return clone(view);
       }
-      return apply(amendTask(memory, request, nowIso()));
+      return apply(() => amendTask(memory, request, nowIso()));
     },
     {
       validator: (request) => {
@@ -418,21 +450,21 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   );
 
   setHandler(release, async ({ taskId, doneAt }) => {
-    const transition = releaseTask(memory, taskId, doneAt, nowIso());
-    if (!transition) return;
-    if (isRollup(view.spec)) {
-      // The roll-up forwards the release to its members, which carry the work.
-      const members = memberWorkflowIds(view.spec);
-      signalling = signalling.then(async () => {
-        await Promise.all(members.map((member) => signalTask(member, (handle) => handle.signal(release, { taskId, doneAt }), 'release')));
-      });
-    }
-    await apply(transition);
+    await apply(() => {
+      const transition = releaseTask(memory, taskId, doneAt, nowIso());
+      if (transition && isRollup(view.spec)) {
+        // The roll-up forwards the release to its members, which carry the work.
+        const members = memberWorkflowIds(view.spec);
+        signalling = signalling.then(async () => {
+          await Promise.all(members.map((member) => signalTask(member, (handle) => handle.signal(release, { taskId, doneAt }), 'release')));
+        });
+      }
+      return transition;
+    });
   });
 
   setHandler(memberProgress, async (signal) => {
-    const transition = hearMember(memory, signal, nowIso());
-    if (transition) await apply(transition);
+    await apply(() => hearMember(memory, signal, nowIso()));
   });
 
   // ---------------- the clock ----------------

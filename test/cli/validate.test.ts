@@ -3,12 +3,22 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { englishWords, vietnameseWords } from '../helpers/one-language';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = 'test/fixtures/plans';
 
-function kehoach(args: string[], cwd = ROOT, input?: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'kehoach.js'), ...args], { cwd, encoding: 'utf8', input });
+/** Runs kehoach in English (the messages most tests assert) unless `language` says otherwise; `null` leaves KEHOACH_LANG unset. */
+function kehoach(
+  args: string[],
+  cwd = ROOT,
+  input?: string,
+  language: string | null = 'en',
+): { status: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env };
+  delete env.KEHOACH_LANG;
+  if (language !== null) env.KEHOACH_LANG = language;
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'kehoach.js'), ...args], { cwd, encoding: 'utf8', input, env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -74,7 +84,7 @@ t.test('--json prints the diagnostics as data', async (t) => {
 t.test('usage errors exit 2 and say what is wrong', async (t) => {
   const unknownFlag = kehoach(['validate', '--strict']);
   t.equal(unknownFlag.status, 2);
-  t.match(unknownFlag.stderr, /không có tuỳ chọn "--strict"/);
+  t.match(unknownFlag.stderr, /unknown option "--strict"/);
   t.equal(unknownFlag.stdout, '');
 
   const missing = kehoach(['validate', 'plans/does-not-exist.yaml']);
@@ -113,4 +123,46 @@ t.test('"-" reads one plan from standard input', async (t) => {
   t.equal(result.status, 1);
   t.match(result.stdout, /^<stdin>:24:11: error: the lead \(cơ quan chủ trì\)/);
   t.match(result.stdout, /1 file checked: 1 invalid; 1 error, 0 warnings\n$/);
+});
+
+t.test('one language per run: Vietnamese by default, English with KEHOACH_LANG=en, at the same places', async (t) => {
+  const files = ['unknown-lead', 'yaml-syntax', 'missing-schema-comment'].map((name) => `${FIXTURES}/invalid/${name}.yaml`);
+  const vietnamese = kehoach(['validate', ...files], ROOT, undefined, null);
+  const english = kehoach(['validate', ...files], ROOT, undefined, 'en');
+  t.equal(vietnamese.status, 1);
+  t.equal(english.status, 1);
+  const viLines = vietnamese.stdout.trimEnd().split('\n');
+  const enLines = english.stdout.trimEnd().split('\n');
+  const viSummary = viLines.pop()!;
+  const enSummary = enLines.pop()!;
+  t.equal(viSummary, 'Đã kiểm tra 3 tệp: 2 tệp không hợp lệ; 2 lỗi, 1 cảnh báo');
+  t.equal(enSummary, '3 files checked: 2 invalid; 2 errors, 1 warning');
+  t.same(englishWords(viSummary), []);
+  t.same(vietnameseWords(enSummary), []);
+  t.equal(viLines.length, 3);
+  const place = (line: string) => /^[^:]+:\d+:\d+: (error|warning): /.exec(line)?.[0];
+  t.same(viLines.map(place), enLines.map(place), 'the same file:line:col: severity in both');
+  t.match(viLines[0], /unknown-lead\.yaml:24:11: error: cơ quan chủ trì của nhiệm vụ 't01' là 'so-tu-phapp'/);
+  t.match(viLines[1], /^test\/fixtures\/plans\/invalid\/yaml-syntax\.yaml:\d+:\d+: error: Cú pháp YAML: /);
+  for (const line of viLines) t.same(englishWords(line.slice(place(line)!.length)), [], `no English in: ${line}`);
+  for (const line of enLines) t.same(vietnameseWords(line.slice(place(line)!.length)), [], `no Vietnamese in: ${line}`);
+  t.ok(englishWords(enLines.join(' ')).length > 0, 'the English run is English');
+
+  const json = JSON.parse(kehoach(['validate', '--json', files[0]!], ROOT, undefined, null).stdout) as { message: string }[];
+  t.match(json, [{ message: /^cơ quan chủ trì/ }], '--json carries the same messages');
+});
+
+t.test('usage errors and the help in Vietnamese by default', async (t) => {
+  const unknownFlag = kehoach(['validate', '--strict'], ROOT, undefined, null);
+  t.equal(unknownFlag.status, 2);
+  t.match(unknownFlag.stderr, /không có tuỳ chọn "--strict"/);
+  t.same(englishWords(unknownFlag.stderr.split('\n')[0]!), [], 'the usage error is Vietnamese');
+  const missing = kehoach(['validate', 'plans/does-not-exist.yaml'], ROOT, undefined, null);
+  t.equal(missing.status, 2);
+  t.match(missing.stderr, /không tìm thấy đường dẫn: plans\/does-not-exist\.yaml/);
+  t.match(missing.stderr, /Cách dùng: kehoach validate/);
+  const help = kehoach(['validate', '--help'], ROOT, undefined, null);
+  t.equal(help.status, 0);
+  t.match(help.stdout, /^Cách dùng: kehoach validate/);
+  t.notMatch(help.stdout, /Usage|Options|Exit status/);
 });

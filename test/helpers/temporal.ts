@@ -2,6 +2,7 @@
  * Shared pieces of the workflow tests: hand-built task specs, an in-memory stand-in for the task's
  * neighbours (the projection and the task-control activities), the workflow bundle, and waiting.
  */
+import { UNSTORABLE_RECORD } from '../../src/domain/activity-contracts';
 import { rejectionText } from '../../src/i18n';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -105,9 +106,12 @@ export const actors = {
 /** The task's neighbours in memory: every record the workflow hands over, in arrival order. */
 export class RecordingActivities {
   readonly changes: TaskChange[] = [];
+  /** When it says so, a record is refused as Postgres refuses data it cannot store (non-retryable). */
+  refuseWhen: ((change: TaskChange) => boolean) | undefined;
 
   readonly activities: KehoachActivities = {
     recordTaskChange: async (change) => {
+      if (this.refuseWhen?.(change)) throw ApplicationFailure.nonRetryable('Postgres refused the record (SQLSTATE 22P05)', UNSTORABLE_RECORD);
       this.changes.push(change);
     },
     recordPlanVersion: async () => {},

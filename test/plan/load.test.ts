@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PLAN_SCHEMA_FILE, findPlanFiles, loadPlanFile, loadPlanText, schemaPathFor } from '../../src/plan/load';
 
+// These tests assert the English messages (today's texts, and the .expected fixtures);
+// test/plan/validate-language.test.ts holds the Vietnamese default to the same positions and codes.
+process.env.KEHOACH_LANG = 'en';
+
 const MINIMAL_FILE = join(__dirname, '..', 'fixtures', 'plans', 'valid', 'minimal.yaml');
 const MINIMAL = readFileSync(MINIMAL_FILE, 'utf8');
 

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { loadPlanFile, loadPlanText } from '../../src/plan/load';
 import { closest } from '../../src/plan/validate';
 
+// These tests assert the English messages (today's texts, and the .expected fixtures);
+// test/plan/validate-language.test.ts holds the Vietnamese default to the same positions and codes.
+process.env.KEHOACH_LANG = 'en';
+
 const INVALID_DIR = join(__dirname, '..', 'fixtures', 'plans', 'invalid');
 const VALID_DIR = join(__dirname, '..', 'fixtures', 'plans', 'valid');
 

@@ -3,7 +3,7 @@
  * in seconds of wall time, with the real workflow code and an in-memory projection.
  */
 import t from 'tap';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { addDays, endOfLocalDay } from '../../src/plan/calendar';
@@ -298,6 +298,32 @@ t.test('an administrator back-dates a completion before the deadline', async (t)
   t.equal(view.completedAt, completedAt);
   const event = recorder.events(handle.workflowId).find((candidate) => candidate.type === 'completed')!;
   t.equal(event.at, completedAt, 'the audit log carries the recorded completion time');
+});
+
+t.test('a record the read model refuses as data refuses the write and leaves the task where it stood', async (t) => {
+  const spec = makeSpec({ planId: freshPlanId(), taskId: 't05', deadline: { kind: 'instant', at: await deadlineInDays(10) } });
+  const handle = await startTask(spec);
+  const before = await state(handle);
+  recorder.refuseWhen = (change) => change.events.some((event) => (event.data as { note?: string }).note === 'không lưu được');
+  t.teardown(() => {
+    recorder.refuseWhen = undefined;
+  });
+  const refused = await handle.executeUpdate(reportProgress, { args: [{ actor: actors.leadStaff, value: 40, note: 'không lưu được' }] }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  t.ok(refused instanceof WorkflowUpdateFailedError, 'the write is refused');
+  const after = await state(handle);
+  t.equal(after.seq, before.seq, 'the task did not move ahead of its record');
+  t.equal(after.progressValue, before.progressValue, 'nor took the refused value');
+  const accepted = await handle.executeUpdate(reportProgress, { args: [{ actor: actors.leadStaff, value: 50, note: 'lưu được' }] });
+  t.equal(accepted.seq, before.seq + 1, 'the next write takes the next seq: no gap in the records');
+  t.equal(accepted.progressValue, 50);
+  t.same(
+    recorder.events(handle.workflowId).map((event) => event.type),
+    ['started', 'progress_reported'],
+    'only what was recorded is in the history',
+  );
 });
 
 t.test('pause stops the clock and the ladder; resume shifts the timetable by the paused time', async (t) => {

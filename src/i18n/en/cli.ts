@@ -91,6 +91,7 @@ export const cli: CatalogueOf<typeof vi> = {
     running: 'kehoach is running.',
     api: 'API',
     docs: 'API docs',
+    dashboard: 'Dashboard',
     temporalUi: 'Temporal UI',
     adminToken: 'Admin token',
     createdNow: '(created now)',

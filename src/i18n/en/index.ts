@@ -6,5 +6,7 @@ import { cli } from './cli';
 import { common } from './common';
 import { labels } from './labels';
 import { rejection } from './rejection';
+import { validate } from './validate';
+import { web } from './web';
 
-export const en: CatalogueOf<typeof vi> = { common, api, apply, cli, labels, rejection };
+export const en: CatalogueOf<typeof vi> = { common, api, apply, cli, labels, rejection, validate, web };

@@ -89,6 +89,7 @@ export const cli = {
     running: 'kehoach đang chạy.',
     api: 'API',
     docs: 'Tài liệu API',
+    dashboard: 'Bảng điều khiển',
     temporalUi: 'Giao diện Temporal',
     adminToken: 'Mã quản trị',
     createdNow: '(vừa tạo)',

@@ -5,5 +5,7 @@ import { cli } from './cli';
 import { common } from './common';
 import { labels } from './labels';
 import { rejection } from './rejection';
+import { validate } from './validate';
+import { web } from './web';
 
-export const vi = { common, api, apply, cli, labels, rejection };
+export const vi = { common, api, apply, cli, labels, rejection, validate, web };
