@@ -32,7 +32,7 @@ export interface PlanTransport {
 export async function temporalTransport(): Promise<PlanTransport> {
   const config = loadConfig();
   if (!config.databaseUrl) {
-    throw new Error('--direct stores the plan version in the read model first: set DATABASE_URL to its Postgres (or apply through the API)');
+    throw new Error(translator()('apply:direct.databaseUrlMissing'));
   }
   const temporal = await connectTemporal(config, { worker: false });
   const database = openDatabase(config.databaseUrl, { maxConnections: 2 });

@@ -12,4 +12,7 @@ export const apply: CatalogueOf<typeof vi> = {
   reconciliation: {
     notFound: 'Plan "{{planId}}" has never been applied.',
   },
+  direct: {
+    databaseUrlMissing: '--direct stores the plan version in the read model first: set DATABASE_URL to its Postgres (or apply through the API).',
+  },
 };

@@ -1,4 +1,4 @@
-/** Applying plans: the CLI's progress while task workflows start, and the API's reconciliation answers. */
+/** Applying plans: the CLI's progress while task workflows start, what --direct needs, and the API's reconciliation answers. */
 export const apply = {
   progress: {
     line: 'Kế hoạch {{planId}}, phiên bản {{version}}: {{bar}} {{done}}/{{total}} nhiệm vụ',
@@ -9,5 +9,9 @@ export const apply = {
   },
   reconciliation: {
     notFound: 'Kế hoạch "{{planId}}" chưa được áp dụng lần nào.',
+  },
+  direct: {
+    databaseUrlMissing:
+      '--direct lưu phiên bản kế hoạch vào cơ sở dữ liệu đọc trước: hãy đặt DATABASE_URL trỏ tới Postgres của nó (hoặc áp dụng qua API).',
   },
 };
