@@ -5,9 +5,14 @@
  * second Ctrl-C exits at once. The process exits when everything is closed: 0 after a signal, 1
  * after a failure.
  *
- * One Ctrl-C under `npm start` arrives twice: the terminal signals the whole process group and npm
- * forwards the signal to its child as well. A repeat within DUPLICATE_SIGNAL_MS is that same
- * Ctrl-C, not the user's second one; exiting on it would leave Postgres and Temporal behind.
+ * One Ctrl-C may arrive twice: the terminal signals the whole process group, and a wrapper in it
+ * (npm, a shell, a supervisor) may forward the signal again. A repeat within DUPLICATE_SIGNAL_MS
+ * is that same Ctrl-C, not the user's second one; exiting on it would leave Postgres and Temporal
+ * behind. (The servers run in process groups of their own, so only kehoach stops them, last.)
+ *
+ * An uncaught error while stopping (a connection dropping under a closing resource) is reported
+ * and the stop goes on: exiting on it would cut the orderly close short, leaving the servers
+ * closed last still running. The stop deadline bounds it all the same.
  */
 import closeWithGrace from 'close-with-grace';
 
@@ -18,6 +23,7 @@ export const STOP_DEADLINE_MS = 9_000;
 export const DUPLICATE_SIGNAL_MS = 1_000;
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const ERROR_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
 
 export interface Lifecycle {
   /** Registers something to close on the way out; the last registered closes first. */
@@ -53,19 +59,15 @@ export function startLifecycle(command: string, options: LifecycleOptions = {}):
       delay: options.stopDeadlineMs ?? STOP_DEADLINE_MS,
       logger: false,
       // A long-running command has servers open; an empty event loop is not a reason to close.
-      // SIGINT and SIGTERM are handled below, to tell a repeated delivery from a second Ctrl-C.
-      skip: ['beforeExit', ...STOP_SIGNALS],
+      // SIGINT and SIGTERM are handled below, to tell a repeated delivery from a second Ctrl-C;
+      // uncaught errors too, so that one raised while stopping does not end the stop half-way.
+      skip: ['beforeExit', ...STOP_SIGNALS, ...ERROR_EVENTS],
       onTimeout: (delay) => say(`stopping took longer than ${delay / 1000} s; exiting now`),
-      onSecondError: (error) => say(`another error while stopping: ${messageOf(error)}`),
     },
-    async ({ err }) => {
+    async () => {
       stopping = true;
       const signal = firstSignal?.signal;
       if (signal) say(`${signal} received, stopping: finishing the work in flight…`);
-      if (err) {
-        failure ??= err;
-        say(messageOf(err));
-      }
       for (const { name, close } of closers.splice(0).reverse()) {
         try {
           await close();
@@ -92,18 +94,25 @@ export function startLifecycle(command: string, options: LifecycleOptions = {}):
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
 
+  const fail = (error: unknown): Promise<never> => {
+    // While stopping, what closes may report that it stopped (the worker's run() resolving): expected.
+    if (stopping) return never();
+    failure ??= error;
+    say(messageOf(error));
+    void grace.close();
+    return never();
+  };
+  const onUncaught = (error: unknown) => {
+    if (stopping) say(`another error while stopping: ${messageOf(error)}`);
+    else void fail(error);
+  };
+  for (const event of ERROR_EVENTS) process.on(event, onUncaught);
+
   return {
     onClose(name, close) {
       closers.push({ name, close });
     },
-    fail(error) {
-      // While stopping, what closes may report that it stopped (the worker's run() resolving): expected.
-      if (stopping) return never();
-      failure ??= error;
-      say(messageOf(error));
-      grace.close();
-      return never();
-    },
+    fail,
     untilStopped: never,
   };
 }

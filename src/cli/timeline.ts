@@ -5,32 +5,15 @@
  * before applying it. No server is needed.
  */
 import { loadCalendar } from '../plan/calendar-file';
-import { formatDateVi, isoWeekday, toLocal, unannouncedYears, unannouncedYearsWarning } from '../plan/calendar';
+import { translator, type Translate } from '../i18n';
+import { formatDateVi, isoWeekday, toLocal, unannouncedYears } from '../plan/calendar';
 import { compilePlan, describeTarget } from '../plan/compile';
-import { formatDurationVi } from '../plan/duration';
 import { loadPlanFile } from '../plan/load';
-import type { CalendarData, ResolvedTarget, TaskSpec, TimetableEntry } from '../plan/model';
+import type { CalendarData, Duration, ResolvedTarget, TaskSpec, TimetableEntry } from '../plan/model';
 import type { Plan } from '../plan/schema';
 import { deadlineInstant, taskTimetable } from '../plan/timetable';
 import { parseCommandArgs, usageError as commandUsageError } from './args';
 import { formatDiagnostic } from './validate';
-
-const USAGE = `Usage: kehoach timeline <plan file> [--task id] [--json]
-
-Prints, without any server, the timetable the plan implies for each task (and each unit and
-occurrence): deadline, due-soon, reminders and each escalation level with who receives it,
-in the plan's timezone.
-
-Options:
-  --task id     only this task (repeatable)
-  --applied-at  the instant the plan is (or was) first applied, e.g. 2023-01-12T09:00+07:00;
-                "after: applied" deadlines count from it (default: the start of the issue date)
-  --json        print the timetable as JSON
-  -h, --help    show this help
-
-Exit status: 0 printed, 1 the plan is invalid, 2 usage error.`;
-
-const WEEKDAYS = ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật'];
 
 export interface TimelineEntry {
   kind: TimetableEntry['kind'];
@@ -38,7 +21,7 @@ export interface TimelineEntry {
   at: string;
   /** "Thứ Tư 18/01/2023 24:00" in the plan's timezone. */
   local: string;
-  /** What happens, in Vietnamese. */
+  /** What happens, in the catalogue's language. */
   label: string;
   /** Who receives it (reminders and escalation levels). */
   to?: ResolvedTarget;
@@ -57,6 +40,8 @@ export interface TimelineTask {
   deadlineAt?: string;
   /** For deadlines after another task: the timetable if that task finishes exactly on its own deadline. */
   projected?: { prerequisite: string; completedAt: string };
+  /** After another task, with no projection: the timetable is known only once that task is done. */
+  waitsForPrerequisite?: true;
   entries: TimelineEntry[];
 }
 
@@ -64,7 +49,7 @@ export interface TimelineTask {
  * Local date and time for people: "Thứ Tư 18/01/2023 17:00". A deadline or level falling on a
  * local midnight is shown as 24:00 of the day it ends, as official documents write it.
  */
-export function formatLocal(at: string, timezone: string, midnightEndsDay = false): string {
+export function formatLocal(at: string, timezone: string, midnightEndsDay = false, t: Translate = translator()): string {
   let local = toLocal(at, timezone);
   let time = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
   const midnight = local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0;
@@ -72,19 +57,32 @@ export function formatLocal(at: string, timezone: string, midnightEndsDay = fals
     local = toLocal(Date.parse(at) - 1, timezone);
     time = '24:00';
   }
-  return `${WEEKDAYS[isoWeekday(local.date) - 1]} ${formatDateVi(local.date)} ${time}`;
+  const weekday = t(`timeline:weekday.${isoWeekday(local.date) as 1 | 2 | 3 | 4 | 5 | 6 | 7}`);
+  return t('timeline:localTime', { weekday, date: formatDateVi(local.date), time });
+}
+
+/** "3 ngày làm việc", "3 working days". */
+export function formatDuration(duration: Duration, t: Translate = translator()): string {
+  return t(`timeline:duration.${duration.unit}`, { count: duration.amount });
+}
+
+/** Why the dates of some years may still move, or undefined when every year's announcement is recorded. */
+function unannouncedWarning(calendar: CalendarData, years: readonly number[], t: Translate): string | undefined {
+  if (years.length === 0) return undefined;
+  const values = { calendar: calendar.name, years: years.join(', ') };
+  return calendar.statutoryHolidays ? t('timeline:unannounced.withStatutory', values) : t('timeline:unannounced.weekendsOnly', values);
 }
 
 function agencyName(plan: Plan, id: string): string {
   return plan.agencies.find((agency) => agency.id === id)?.name ?? id;
 }
 
-function describeEntry(entry: TimetableEntry, spec: TaskSpec, plan: Plan): TimelineEntry {
+function describeEntry(entry: TimetableEntry, spec: TaskSpec, plan: Plan, t: Translate): TimelineEntry {
   const midnightEndsDay = entry.kind === 'deadline' || entry.kind === 'escalation';
-  const local = formatLocal(entry.at, spec.timezone, midnightEndsDay);
+  const local = formatLocal(entry.at, spec.timezone, midnightEndsDay, t);
   switch (entry.kind) {
     case 'due_soon':
-      return { kind: entry.kind, at: entry.at, local, label: `Sắp đến hạn (còn ${formatDurationVi(spec.escalation.dueSoon)})` };
+      return { kind: entry.kind, at: entry.at, local, label: t('timeline:entry.dueSoon', { duration: formatDuration(spec.escalation.dueSoon, t) }) };
     case 'reminder': {
       // Reminders go to the lead's staff, as the task workflow sends them.
       const to: ResolvedTarget = { kind: 'lead_staff', agency: spec.lead };
@@ -92,21 +90,21 @@ function describeEntry(entry: TimetableEntry, spec: TaskSpec, plan: Plan): Timel
         kind: entry.kind,
         at: entry.at,
         local,
-        label: `Nhắc hạn (trước ${formatDurationVi(entry.before)})`,
+        label: t('timeline:entry.reminder', { duration: formatDuration(entry.before, t) }),
         to,
-        toLabel: describeTarget(to, plan),
+        toLabel: describeTarget(to, plan, t),
       };
     }
     case 'deadline':
-      return { kind: entry.kind, at: entry.at, local, label: 'Đến hạn' };
+      return { kind: entry.kind, at: entry.at, local, label: t('timeline:entry.deadline') };
     case 'escalation':
       return {
         kind: entry.kind,
         at: entry.at,
         local,
-        label: `Cấp ${entry.level}: ${entry.action}`,
+        label: t('timeline:entry.level', { level: entry.level, action: entry.action }),
         to: entry.to,
-        toLabel: describeTarget(entry.to, plan),
+        toLabel: describeTarget(entry.to, plan, t),
       };
   }
 }
@@ -141,7 +139,12 @@ function projectedDeadline(
 }
 
 /** The timeline of every spec of the plan (optionally only some tasks), in plan order. */
-export function buildTimeline(plan: Plan, calendar: CalendarData, options: { taskIds?: string[]; firstAppliedAt?: string } = {}): TimelineTask[] {
+export function buildTimeline(
+  plan: Plan,
+  calendar: CalendarData,
+  options: { taskIds?: string[]; firstAppliedAt?: string } = {},
+  t: Translate = translator(),
+): TimelineTask[] {
   // The copies that carry the work and their ladders; a roll-up over units or occurrences has none.
   const specs = compilePlan(plan, calendar, { firstAppliedAt: options.firstAppliedAt }).filter((spec) => !spec.members);
   const specsByTask = new Map<string, TaskSpec[]>();
@@ -161,49 +164,54 @@ export function buildTimeline(plan: Plan, calendar: CalendarData, options: { tas
       };
       const rule = spec.deadline;
       if (rule.kind === 'none') {
-        return { ...base, deadlineLabel: 'không thời hạn (thường xuyên)', entries: [] };
+        return { ...base, deadlineLabel: t('timeline:deadline.none'), entries: [] };
       }
       const { deadlineAt, prerequisiteDoneAt } = projectedDeadline(spec, specsByTask, calendar);
       const deadlineLabel =
-        rule.kind === 'after_task' ? `${formatDurationVi(rule.within)} sau khi ${rule.taskId} hoàn thành` : formatLocal(rule.at, spec.timezone, true);
+        rule.kind === 'after_task'
+          ? t('timeline:deadline.afterTask', { duration: formatDuration(rule.within, t), task: rule.taskId })
+          : formatLocal(rule.at, spec.timezone, true, t);
       const entries =
         deadlineAt === undefined
           ? []
           : taskTimetable({ deadlineAt, policy: spec.escalation, calendar, timezone: spec.timezone }).map((entry) =>
-              describeEntry(entry, spec, plan),
+              describeEntry(entry, spec, plan, t),
             );
       return {
         ...base,
         deadlineLabel,
         ...(deadlineAt !== undefined ? { deadlineAt } : {}),
         ...(rule.kind === 'after_task' && prerequisiteDoneAt ? { projected: { prerequisite: rule.taskId, completedAt: prerequisiteDoneAt } } : {}),
+        ...(rule.kind === 'after_task' && deadlineAt === undefined ? { waitsForPrerequisite: true as const } : {}),
         entries,
       };
     });
 }
 
 /** The timeline as text for a terminal. */
-export function renderTimeline(plan: Plan, tasks: TimelineTask[], options: { appliedAtKnown?: boolean } = {}): string {
-  const [year, month, day] = plan.issuedOn.split('-');
+export function renderTimeline(plan: Plan, tasks: TimelineTask[], options: { appliedAtKnown?: boolean } = {}, t: Translate = translator()): string {
   const lines: string[] = [
-    `Kế hoạch ${plan.code}: ${plan.title}`,
-    `${plan.issuer}, ban hành ngày ${day}/${month}/${year}; lịch làm việc "${plan.calendar}", giờ ${plan.timezone}`,
+    t('timeline:text.plan', { code: plan.code, title: plan.title }),
+    t('timeline:text.issued', { issuer: plan.issuer, date: formatDateVi(plan.issuedOn), calendar: plan.calendar, timezone: plan.timezone }),
   ];
   const countsFromApply = plan.tasks.some((task) => typeof task.deadline === 'object' && task.deadline.after === 'applied');
-  if (countsFromApply && !options.appliedAtKnown) {
-    lines.push('Thời hạn tính từ lúc áp dụng kế hoạch được tính tạm từ đầu ngày ban hành (dùng --applied-at để chọn thời điểm).');
-  }
+  if (countsFromApply && !options.appliedAtKnown) lines.push(t('timeline:text.appliedAtAssumed'));
   for (const task of tasks) {
-    const copy = [task.unitId ? `đơn vị ${task.unitId}` : '', task.occurrence ? `kỳ ${task.occurrence}` : ''].filter(Boolean).join(', ');
+    const copy = [
+      task.unitId ? t('timeline:text.unit', { unit: task.unitId }) : '',
+      task.occurrence ? t('timeline:text.occurrence', { occurrence: task.occurrence }) : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     lines.push('', `${task.taskId}${copy ? ` (${copy})` : ''}: ${task.title}`);
-    lines.push(`  Chủ trì: ${task.leadLabel}`);
-    lines.push(`  Thời hạn: ${task.deadlineLabel}`);
+    lines.push(`  ${t('timeline:text.lead', { lead: task.leadLabel })}`);
+    lines.push(`  ${t('timeline:text.deadline', { deadline: task.deadlineLabel })}`);
     if (task.projected) {
-      lines.push(
-        `  Nếu ${task.projected.prerequisite} hoàn thành đúng hạn (${formatLocal(task.projected.completedAt, plan.timezone)}), thời hạn là ${formatLocal(task.deadlineAt!, plan.timezone, true)}:`,
-      );
-    } else if (task.deadlineLabel.includes('sau khi') && task.entries.length === 0) {
-      lines.push('  Lịch nhắc và đôn đốc được tính khi nhiệm vụ tiên quyết hoàn thành.');
+      const completedAt = formatLocal(task.projected.completedAt, plan.timezone, false, t);
+      const deadline = formatLocal(task.deadlineAt!, plan.timezone, true, t);
+      lines.push(`  ${t('timeline:text.projected', { task: task.projected.prerequisite, completedAt, deadline })}`);
+    } else if (task.waitsForPrerequisite) {
+      lines.push(`  ${t('timeline:text.waitsForPrerequisite')}`);
     }
     const width = Math.max(0, ...task.entries.map((entry) => entry.local.length));
     for (const entry of task.entries) {
@@ -213,28 +221,29 @@ export function renderTimeline(plan: Plan, tasks: TimelineTask[], options: { app
   return `${lines.join('\n')}\n`;
 }
 
-function usageError(message: string): number {
-  return commandUsageError('timeline', message, USAGE);
+function usageError(message: string, t: Translate): number {
+  return commandUsageError('timeline', message, t('timeline:usage'));
 }
 
 export async function run(args: string[]): Promise<number> {
+  const t = translator();
   const parsed = parseCommandArgs(
     'timeline',
     args,
     { json: { type: 'boolean' }, task: { type: 'string', multiple: true }, 'applied-at': { type: 'string' } },
-    USAGE,
+    t('timeline:usage'),
   );
   if (!parsed.ok) return parsed.exitCode;
   const json = parsed.values.json ?? false;
   const appliedAt = parsed.values['applied-at'];
   const taskIds = parsed.values.task ?? [];
   const files = parsed.positionals;
-  if (files.length !== 1) return usageError(files.length === 0 ? 'name one plan file' : 'name only one plan file');
+  if (files.length !== 1) return usageError(t(files.length === 0 ? 'timeline:error.nameOneFile' : 'timeline:error.onlyOneFile'), t);
   let firstAppliedAt: string | undefined;
   if (appliedAt !== undefined) {
     const ms = Date.parse(appliedAt);
     if (!/^\d{4}-\d{2}-\d{2}T/.test(appliedAt) || Number.isNaN(ms)) {
-      return usageError(`--applied-at "${appliedAt}" is not a date-time; write it like 2023-01-12T09:00+07:00`);
+      return usageError(t('timeline:error.appliedAt', { value: appliedAt }), t);
     }
     firstAppliedAt = new Date(ms).toISOString();
   }
@@ -243,30 +252,31 @@ export async function run(args: string[]): Promise<number> {
   const { plan, diagnostics } = await loadPlanFile(file);
   for (const diagnostic of diagnostics) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
   if (!plan) {
-    process.stderr.write(`kehoach timeline: ${file} is not a valid plan; fix the problems above (see kehoach validate)\n`);
+    process.stderr.write(`kehoach timeline: ${t('timeline:error.invalidPlan', { file })}\n`);
     return 1;
   }
   const unknown = taskIds.filter((id) => !plan.tasks.some((task) => task.id === id));
   if (unknown.length > 0) {
-    return usageError(`no task ${unknown.map((id) => `"${id}"`).join(', ')} in ${file}; tasks: ${plan.tasks.map((task) => task.id).join(', ')}`);
+    const values = { tasks: unknown.map((id) => `"${id}"`).join(', '), file, known: plan.tasks.map((task) => task.id).join(', ') };
+    return usageError(t('timeline:error.unknownTask', values), t);
   }
 
   const calendar = loadCalendar(plan.calendar);
-  const tasks = buildTimeline(plan, calendar, { taskIds, firstAppliedAt });
+  const tasks = buildTimeline(plan, calendar, { taskIds, firstAppliedAt }, t);
   // Dates in a year whose holiday announcement is not recorded may still move (Tết, swapped days).
   const years = unannouncedYears(
     calendar,
     tasks.flatMap((task) => task.entries.map((entry) => entry.at)),
     plan.timezone,
   );
-  const warning = unannouncedYearsWarning(calendar, years);
+  const warning = unannouncedWarning(calendar, years, t);
   if (json) {
     process.stdout.write(
       `${JSON.stringify({ planId: plan.id, code: plan.code, timezone: plan.timezone, tasks, warnings: warning ? [warning] : [] }, null, 2)}\n`,
     );
   } else {
-    process.stdout.write(renderTimeline(plan, tasks, { appliedAtKnown: firstAppliedAt !== undefined }));
-    if (warning) process.stderr.write(`Cảnh báo: ${warning}\n`);
+    process.stdout.write(renderTimeline(plan, tasks, { appliedAtKnown: firstAppliedAt !== undefined }, t));
+    if (warning) process.stderr.write(`${t('timeline:text.warning', { warning })}\n`);
   }
   return 0;
 }

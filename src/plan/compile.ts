@@ -22,6 +22,7 @@ import {
 } from './schema';
 import { deadlineAfterDate, deadlineAfterInstant, deadlineInstant } from './timetable';
 import { canonicalJson } from '../canonical-json';
+import { translator, type Translate } from '../i18n';
 import { selectUnits } from './units';
 
 export interface CompileOptions {
@@ -66,56 +67,54 @@ export function resolveEscalationPolicy(plan: Plan, taskEscalation: Escalation |
 }
 
 // ---------------------------------------------------------------------------------------------
-// Vietnamese labels
+// Who a target is, in words
 
 /** The title of an agency's head: "Giám đốc Sở Tư pháp", "Chủ tịch UBND huyện Quỳnh Lưu". */
-export function headTitle(agency: Pick<Agency, 'name' | 'kind'>): string {
+export function headTitle(agency: Pick<Agency, 'name' | 'kind'>, t: Translate = translator()): string {
   const name = agency.name.replace(/^(Ủy|Uỷ) ban nhân dân/, 'UBND');
   switch (agency.kind) {
     case 'provincial_committee':
     case 'district_committee':
     case 'commune_committee':
-      return `Chủ tịch ${name}`;
+      return t('timeline:target.chairOf', { agency: name });
     case 'police':
-      return /^Công an (tỉnh|thành phố)/.test(name) ? `Giám đốc ${name}` : `Trưởng ${name}`;
+      return t(/^Công an (tỉnh|thành phố)/.test(name) ? 'timeline:target.directorOf' : 'timeline:target.chiefOf', { agency: name });
     case 'office':
-      return /^Văn phòng/.test(name) ? `Chánh ${name}` : `Thủ trưởng ${name}`;
+      return t(/^Văn phòng/.test(name) ? 'timeline:target.chiefOfOffice' : 'timeline:target.headOf', { agency: name });
     case 'department':
     case 'enterprise':
-      return /^Ban /.test(name) ? `Trưởng ${name}` : `Giám đốc ${name}`;
+      return t(/^Ban /.test(name) ? 'timeline:target.chiefOf' : 'timeline:target.directorOf', { agency: name });
     default:
-      return `Thủ trưởng ${name}`;
+      return t('timeline:target.headOf', { agency: name });
   }
 }
 
-const ROLE_LABELS: Record<string, string> = {
-  standing_office: 'Cơ quan thường trực',
-  chair: 'Tổ trưởng',
-};
-
 /**
- * Who a target is, in Vietnamese: "Giám đốc Sở Tư pháp", "Cơ quan thường trực (Công an tỉnh)",
- * "Tổ trưởng (Chủ tịch UBND tỉnh)". The chair is a person, so the head's title is shown; other
- * roles name the agency.
+ * Who a target is, in the catalogue's language: "Giám đốc Sở Tư pháp", "Cơ quan thường trực
+ * (Công an tỉnh)", "Tổ trưởng (Chủ tịch UBND tỉnh Nghệ An)". The chair is a person, so the head's
+ * title is shown; other roles name the agency.
  */
-export function describeTarget(target: ResolvedTarget, plan: Plan): string {
+export function describeTarget(target: ResolvedTarget, plan: Plan, t: Translate = translator()): string {
   const agencyOf = (id: string): Agency | undefined => plan.agencies.find((agency) => agency.id === id);
   const nameOf = (id: string): string => agencyOf(id)?.name ?? id;
   switch (target.kind) {
     case 'lead_staff':
-      return `Cán bộ phụ trách của ${nameOf(target.agency)}`;
+      return t('timeline:target.leadStaff', { agency: nameOf(target.agency) });
     case 'lead_head': {
       const agency = agencyOf(target.agency);
-      return agency ? headTitle(agency) : `Thủ trưởng ${target.agency}`;
+      return agency ? headTitle(agency, t) : t('timeline:target.headOf', { agency: target.agency });
     }
     case 'agency':
       return nameOf(target.agency);
     case 'role': {
-      const label = ROLE_LABELS[target.role] ?? `Vai trò "${target.role}"`;
-      if (target.contact) return `${label} (${target.contact.name})`;
+      const label =
+        target.role === 'standing_office' || target.role === 'chair'
+          ? t(`timeline:target.${target.role}`)
+          : t('timeline:target.otherRole', { role: target.role });
+      if (target.contact) return t('timeline:target.roleOf', { role: label, who: target.contact.name });
       const agency = target.agency ? agencyOf(target.agency) : undefined;
-      if (!agency) return target.agency ? `${label} (${target.agency})` : label;
-      return `${label} (${target.role === 'chair' ? headTitle(agency) : agency.name})`;
+      if (!agency) return target.agency ? t('timeline:target.roleOf', { role: label, who: target.agency }) : label;
+      return t('timeline:target.roleOf', { role: label, who: target.role === 'chair' ? headTitle(agency, t) : agency.name });
     }
   }
 }

@@ -10,8 +10,8 @@ import { DUPLICATE_SIGNAL_MS } from '../../src/cli/lifecycle';
 
 const child = path.join(__dirname, '..', 'fixtures', 'processes', 'lifecycle-child.ts');
 
-async function runUntilSignalled(signals: { signal: NodeJS.Signals; afterMs: number }[]) {
-  const process_ = spawn(process.execPath, ['--import', 'tsx', child], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function runUntilSignalled(signals: { signal: NodeJS.Signals; afterMs: number }[], env: NodeJS.ProcessEnv = {}) {
+  const process_ = spawn(process.execPath, ['--import', 'tsx', child], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   process_.stdout.on('data', (chunk) => (output += chunk));
   process_.stderr.on('data', (chunk) => (output += chunk));
@@ -49,4 +49,17 @@ t.test('SIGTERM stops the same way', async (t) => {
   const { code, output } = await runUntilSignalled([{ signal: 'SIGTERM', afterMs: 0 }]);
   t.equal(code, 0, output);
   t.match(output, /SIGTERM received, stopping[\s\S]*slow resource closed/);
+});
+
+t.test('an uncaught error while stopping is reported and the stop goes on to the end', async (t) => {
+  const { code, output } = await runUntilSignalled([{ signal: 'SIGINT', afterMs: 0 }], { LIFECYCLE_REJECT_WHILE_STOPPING: '1' });
+  t.equal(code, 0, output);
+  t.match(output, /another error while stopping: connection lost/);
+  t.match(output, /slow resource closed[\s\S]*stopped\./, 'what closes after it still closed');
+});
+
+t.test('an uncaught error while running closes everything and exits 1', async (t) => {
+  const { code, output } = await runUntilSignalled([], { LIFECYCLE_FAIL_AFTER_MS: '100' });
+  t.equal(code, 1, output);
+  t.match(output, /kehoach test: something broke[\s\S]*slow resource closed[\s\S]*stopped\./);
 });

@@ -13,9 +13,12 @@ const BIN = join(ROOT, 'bin', 'kehoach.js');
 const SAMPLE = join(ROOT, 'test', 'fixtures', 'plans', 'valid', 'timeline-sample.yaml');
 const TZ = 'Asia/Ho_Chi_Minh';
 
-function kehoach(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function kehoach(args: string[], language?: 'en'): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env };
+  delete env.KEHOACH_LANG;
+  if (language) env.KEHOACH_LANG = language;
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 99) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -120,17 +123,42 @@ t.test('exit 1 with the diagnostics when the plan is invalid, 2 on usage errors'
   const bad = await kehoach(['timeline', invalid]);
   t.equal(bad.code, 1);
   t.match(bad.stderr, /invalid\.yaml:\d+:\d+: error: /);
-  t.match(bad.stderr, /is not a valid plan/);
+  t.match(bad.stderr, /không phải là kế hoạch hợp lệ/);
   t.equal(bad.stdout, '');
 
   const noFile = await kehoach(['timeline']);
   t.equal(noFile.code, 2);
-  t.match(noFile.stderr, /name one plan file/);
+  t.match(noFile.stderr, /hãy ghi một tệp kế hoạch/);
+  t.match(noFile.stderr, /^Cách dùng: kehoach timeline/m, 'the usage in the same language');
   const unknownOption = await kehoach(['timeline', SAMPLE, '--tsk', 'x']);
   t.equal(unknownOption.code, 2);
   t.match(unknownOption.stderr, /không có tuỳ chọn "--tsk"/);
   const unknownTask = await kehoach(['timeline', SAMPLE, '--task', 'khong-co']);
   t.equal(unknownTask.code, 2);
+  t.match(unknownTask.stderr, /không có nhiệm vụ "khong-co"/);
+});
+
+// The words the timeline adds around the plan's own (titles, agency names, ladder actions).
+const VIETNAMESE_FRAME =
+  /Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ nhật|Cấp \d|Chủ trì|Thời hạn|Nhắc hạn|Sắp đến hạn|Đến hạn|Cơ quan thường trực|Cán bộ phụ trách|Tổ trưởng|Giám đốc|ngày làm việc|Cách dùng|Kế hoạch \d/;
+
+t.test("KEHOACH_LANG=en: the timeline, its usage and its errors in English; the plan's own words as written", async (t) => {
+  const { code, stdout, stderr } = await kehoach(['timeline', SAMPLE, '--task', 'lam-sach-ho-tich'], 'en');
+  t.equal(code, 0, stderr);
+  t.match(stdout, /^Plan 05\/KH-UBND: Kế hoạch mẫu kiểm tra thời hạn$/m, "the title is the plan's");
+  t.match(stdout, /^ {2}Lead: Sở Tư pháp$/m);
+  t.match(stdout, /Fri 13\/01\/2023 08:00\s+Reminder \(3 working days before\) → Staff in charge at Sở Tư pháp/);
+  t.match(stdout, /Tue 17\/01\/2023 08:00\s+Reminder \(1 working day before\)/, 'one day, singular');
+  t.match(stdout, /Mon 30\/01\/2023 24:00\s+Level 2: Đôn đốc → Standing office \(Công an tỉnh\)/, "the ladder action is the plan's");
+  t.match(stdout, /Level 3: Báo cáo Tổ trưởng → Steering group chair \(Chair of UBND tỉnh Nghệ An\)/);
+  t.notMatch(stdout.replace(/Kế hoạch mẫu kiểm tra thời hạn|Báo cáo Tổ trưởng/g, ''), VIETNAMESE_FRAME);
+
+  const usage = await kehoach(['timeline'], 'en');
+  t.equal(usage.code, 2);
+  t.match(usage.stderr, /name one plan file/);
+  t.match(usage.stderr, /^Usage: kehoach timeline/m);
+  t.notMatch(usage.stderr, VIETNAMESE_FRAME);
+  const unknownTask = await kehoach(['timeline', SAMPLE, '--task', 'khong-co'], 'en');
   t.match(unknownTask.stderr, /no task "khong-co"/);
 });
 

@@ -121,3 +121,46 @@ t.test('a process that exits without stop() leaves no server behind', async (t) 
   }
   t.ok(refused, 'the server went away with the process that started it');
 });
+
+t.test('in a process group of its own, Ctrl-C reaches only its parent, which stops it last', async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'kehoach-embedded-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const port = await freePort();
+  const script = path.join(dataDir, 'start-and-wait.ts');
+  // The parent notes the Ctrl-C, keeps running its work against the database, then stops it on "stop".
+  await writeFile(
+    script,
+    `import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve(__dirname, '../../src/db/embedded'))};
+    process.on('SIGINT', () => console.log('SIGINT'));
+    startEmbeddedPostgres({ dataDir: ${JSON.stringify(path.join(dataDir, 'data'))}, port: ${port}, ephemeral: true, ownProcessGroup: true }).then(
+      (server) => {
+        console.log(server.url);
+        process.stdin.on('data', () => server.stop().then(() => { console.log('stopped'); process.exit(0); }));
+      },
+      (error) => { console.error(error); process.exit(1); },
+    );`,
+  );
+  // A terminal's Ctrl-C signals the whole foreground process group: the parent gets one of its own.
+  const parent = spawn(process.execPath, ['--import', 'tsx', script], { cwd: path.resolve(__dirname, '../..'), detached: true });
+  t.teardown(() => {
+    if (parent.exitCode === null) parent.kill('SIGKILL');
+  });
+  let out = '';
+  parent.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  parent.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => parent.once('exit', (code) => resolve(code)));
+  while (!/postgres:\/\//.test(out) && parent.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+  const url = /postgres:\/\/\S+/.exec(out)?.[0];
+  t.ok(url, out);
+
+  process.kill(-parent.pid!, 'SIGINT');
+  while (!out.includes('SIGINT')) await new Promise((resolve) => setTimeout(resolve, 50));
+  // Long enough for a fast shutdown, had Postgres been signalled too.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  t.equal(await queryFromAnotherProcess(url!, 'select 1 as one'), '[{"one":1}]', 'Postgres still serves after the Ctrl-C');
+
+  parent.stdin.write('stop\n');
+  t.equal(await exited, 0, out);
+  t.match(out, /stopped/);
+  await t.rejects(queryFromAnotherProcess(url!, 'select 1'), 'and is gone once its parent stopped it');
+});

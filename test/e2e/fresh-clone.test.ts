@@ -39,7 +39,13 @@ async function stopKehoach(started: Started, t: Test, ports: number[]): Promise<
   try {
     // Nothing may be left behind in the process group.
     process.kill(-started.child.pid!, 0);
-    t.fail('a process of the group is still alive after stopping');
+    let left = '';
+    try {
+      left = execFileSync('ps', ['-o', 'pid,stat,args', '-g', String(started.child.pid)], { encoding: 'utf8' });
+    } catch {
+      // gone between the probe and ps
+    }
+    t.fail(`a process of the group is still alive after stopping (npm exited with ${String(code)})\n${left}\n${started.output().slice(-3000)}`);
     process.kill(-started.child.pid!, 'SIGKILL');
   } catch {
     t.pass('no process of the group is left');

@@ -1,4 +1,4 @@
-/** What the `kehoach` commands say to the person at the terminal (validate, apply and diff have their own namespaces). */
+/** What the `kehoach` commands say to the person at the terminal (validate, timeline, apply and diff have their own namespaces). */
 export const cli = {
   usage: {
     title: 'Cách dùng: kehoach <lệnh> [tuỳ chọn]',

@@ -5,7 +5,8 @@ import { cli } from './cli';
 import { common } from './common';
 import { labels } from './labels';
 import { rejection } from './rejection';
+import { timeline } from './timeline';
 import { validate } from './validate';
 import { web } from './web';
 
-export const vi = { common, api, apply, cli, labels, rejection, validate, web };
+export const vi = { common, api, apply, cli, labels, rejection, timeline, validate, web };

@@ -1,0 +1,75 @@
+/** What `kehoach timeline` prints: the dated timetable a plan implies, and who each step goes to. */
+export const timeline = {
+  usage: [
+    'Cách dùng: kehoach timeline <tệp kế hoạch> [--task mã] [--applied-at thời điểm] [--json]',
+    '',
+    'In, không cần máy chủ, lịch mà kế hoạch đặt ra cho từng nhiệm vụ (và từng đơn vị, từng kỳ): thời hạn,',
+    'sắp đến hạn, các lần nhắc và từng cấp đôn đốc kèm người nhận, theo múi giờ của kế hoạch.',
+    '',
+    'Tuỳ chọn:',
+    '  --task mã     chỉ nhiệm vụ này (ghi nhiều lần được)',
+    '  --applied-at  thời điểm kế hoạch được (hoặc đã được) áp dụng lần đầu, ví dụ 2023-01-12T09:00+07:00;',
+    '                các thời hạn "after: applied" tính từ đó (mặc định: đầu ngày ban hành)',
+    '  --json        in lịch dạng JSON',
+    '  -h, --help    in hướng dẫn này',
+    '',
+    'Mã thoát: 0 đã in, 1 kế hoạch không hợp lệ, 2 dùng sai lệnh.',
+  ].join('\n'),
+  weekday: { '1': 'Thứ Hai', '2': 'Thứ Ba', '3': 'Thứ Tư', '4': 'Thứ Năm', '5': 'Thứ Sáu', '6': 'Thứ Bảy', '7': 'Chủ nhật' },
+  /** "Thứ Tư 18/01/2023 17:00" */
+  localTime: '{{weekday}} {{date}} {{time}}',
+  duration: {
+    working_day_other: '{{count}} ngày làm việc',
+    day_other: '{{count}} ngày',
+    hour_other: '{{count}} giờ',
+    minute_other: '{{count}} phút',
+    second_other: '{{count}} giây',
+  },
+  entry: {
+    dueSoon: 'Sắp đến hạn (còn {{duration}})',
+    reminder: 'Nhắc hạn (trước {{duration}})',
+    deadline: 'Đến hạn',
+    level: 'Cấp {{level}}: {{action}}',
+  },
+  deadline: {
+    none: 'không thời hạn (thường xuyên)',
+    afterTask: '{{duration}} sau khi {{task}} hoàn thành',
+  },
+  target: {
+    leadStaff: 'Cán bộ phụ trách của {{agency}}',
+    chairOf: 'Chủ tịch {{agency}}',
+    directorOf: 'Giám đốc {{agency}}',
+    chiefOf: 'Trưởng {{agency}}',
+    chiefOfOffice: 'Chánh {{agency}}',
+    headOf: 'Thủ trưởng {{agency}}',
+    standing_office: 'Cơ quan thường trực',
+    chair: 'Tổ trưởng',
+    otherRole: 'Vai trò "{{role}}"',
+    roleOf: '{{role}} ({{who}})',
+  },
+  text: {
+    plan: 'Kế hoạch {{code}}: {{title}}',
+    issued: '{{issuer}}, ban hành ngày {{date}}; lịch làm việc "{{calendar}}", giờ {{timezone}}',
+    appliedAtAssumed: 'Thời hạn tính từ lúc áp dụng kế hoạch được tính tạm từ đầu ngày ban hành (dùng --applied-at để chọn thời điểm).',
+    unit: 'đơn vị {{unit}}',
+    occurrence: 'kỳ {{occurrence}}',
+    lead: 'Chủ trì: {{lead}}',
+    deadline: 'Thời hạn: {{deadline}}',
+    projected: 'Nếu {{task}} hoàn thành đúng hạn ({{completedAt}}), thời hạn là {{deadline}}:',
+    waitsForPrerequisite: 'Lịch nhắc và đôn đốc được tính khi nhiệm vụ tiên quyết hoàn thành.',
+    warning: 'Cảnh báo: {{warning}}',
+  },
+  unannounced: {
+    withStatutory:
+      'Lịch làm việc "{{calendar}}" chưa ghi thông báo nghỉ lễ, Tết của năm {{years}}: ngày nghỉ lễ theo Bộ luật Lao động 2019 vẫn được tính, nhưng các ngày nghỉ Tết Nguyên đán và ngày nghỉ liền kề Quốc khánh 2/9 đang tạm tính theo mặc định, chưa có ngày hoán đổi, làm bù. Bổ sung năm {{years}} vào calendars/{{calendar}}.yaml khi có thông báo chính thức.',
+    weekendsOnly:
+      'Lịch làm việc "{{calendar}}" chưa ghi thông báo nghỉ lễ, Tết của năm {{years}}: chỉ tính nghỉ cuối tuần, chưa có ngày nghỉ lễ, Tết. Bổ sung năm {{years}} vào calendars/{{calendar}}.yaml khi có thông báo chính thức.',
+  },
+  error: {
+    nameOneFile: 'hãy ghi một tệp kế hoạch',
+    onlyOneFile: 'chỉ ghi một tệp kế hoạch',
+    appliedAt: '--applied-at "{{value}}" không phải là một thời điểm; hãy ghi như 2023-01-12T09:00+07:00',
+    invalidPlan: '{{file}} không phải là kế hoạch hợp lệ; hãy sửa các lỗi ở trên (xem kehoach validate)',
+    unknownTask: 'không có nhiệm vụ {{tasks}} trong {{file}}; các nhiệm vụ: {{known}}',
+  },
+};
