@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { createTaskControlActivities } from './task-control';
-import type { CompletionLookup, DeliveryActivities, KehoachActivities, ProjectionActivities } from '../domain';
+import type { CompletionLookup, DeliveryActivities, KehoachActivities, PlanStore, ProjectionActivities } from '../domain';
 import type { Dispatcher } from '../notify/activities';
 
 export interface ActivityDeps {
@@ -13,6 +13,8 @@ export interface ActivityDeps {
   projection: ProjectionActivities;
   /** Which prerequisites the read model shows done, for releasing a task right after its start. */
   completions: CompletionLookup;
+  /** Applied versions by reference: specs, spec sets, documents, reconciliation progress. */
+  plans: PlanStore;
   /**
    * Notification delivery (src/notify): when given, every recorded notification is dispatched to
    * its delivery workflows right after the projection wrote it, and the delivery activities are
@@ -22,7 +24,7 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps): KehoachActivities & Partial<DeliveryActivities> {
-  const taskControl = createTaskControlActivities(deps.client, deps.completions);
+  const taskControl = createTaskControlActivities(deps.client, deps.completions, deps.plans);
   const delivery = deps.delivery;
   return {
     ...(delivery ? delivery.activities : {}),
@@ -33,13 +35,16 @@ export function createActivities(deps: ActivityDeps): KehoachActivities & Partia
       if (delivery && change.notifications.length > 0)
         await delivery.dispatcher.dispatch(change.notifications.map((request) => request.idempotencyKey));
     },
-    // A plan version can add or drop contacts that take a digest: their schedules follow it.
+    // The version's document is read from the plan store by content hash. A version can add or
+    // drop contacts that take a digest: their schedules follow it.
     recordPlanVersion: async (record) => {
-      await deps.projection.recordPlanVersion(record);
+      await deps.projection.recordPlanVersion({ ...record, document: await deps.plans.documentOf(record.contentHash) });
       if (delivery) await delivery.dispatcher.ensureDigests(record.planId);
     },
     startTasks: (input) => taskControl.startTasks(input),
     amendTasks: (input) => taskControl.amendTasks(input),
     cancelTasks: (input) => taskControl.cancelTasks(input),
+    beginReconciliation: (input) => taskControl.beginReconciliation(input),
+    finishReconciliation: (input) => taskControl.finishReconciliation(input),
   };
 }

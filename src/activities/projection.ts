@@ -75,6 +75,9 @@ async function failUnstorable<T>(write: () => Promise<T>): Promise<T> {
 
 const toDate = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);
 
+/** Agency rows per INSERT (six parameters each, well under Postgres's 65,535). */
+const AGENCY_CHUNK = 1_000;
+
 async function recordTaskChange(db: Database, change: TaskChange): Promise<void> {
   const { state } = change;
   const { facts } = state;
@@ -242,21 +245,22 @@ async function recordPlanVersion(db: Database, record: PlanVersionRecord): Promi
 
     const listed = document.agencies.map((agency) => agency.id);
     await tx.delete(agencies).where(and(eq(agencies.planId, record.planId), notInArray(agencies.id, listed)));
-    for (const agency of document.agencies) {
-      const values = {
-        planId: record.planId,
-        id: agency.id,
-        name: agency.name,
-        kind: agency.kind,
-        parent: agency.parent ?? null,
-        contacts: agency.contacts ?? [],
-      };
+    // In chunks, not a statement per agency: a national plan lists some 11,000 agencies.
+    const rows = document.agencies.map((agency) => ({
+      planId: record.planId,
+      id: agency.id,
+      name: agency.name,
+      kind: agency.kind,
+      parent: agency.parent ?? null,
+      contacts: agency.contacts ?? [],
+    }));
+    for (let index = 0; index < rows.length; index += AGENCY_CHUNK) {
       await tx
         .insert(agencies)
-        .values(values)
+        .values(rows.slice(index, index + AGENCY_CHUNK))
         .onConflictDoUpdate({
           target: [agencies.planId, agencies.id],
-          set: { name: values.name, kind: values.kind, parent: values.parent, contacts: values.contacts },
+          set: { name: sql`excluded.name`, kind: sql`excluded.kind`, parent: sql`excluded.parent`, contacts: sql`excluded.contacts` },
         });
     }
   });

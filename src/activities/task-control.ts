@@ -3,8 +3,10 @@
  * are started by ID through the client rather than as child workflows: a national plan carries tens
  * of thousands of tasks and Temporal caps a workflow's pending children at 2,000.
  *
- * Every call is safe to run twice: starts use USE_EXISTING, updates carry an update ID derived from
- * the plan version and the workflow, so a retried activity gets the first result back.
+ * Every call handles one page of a reconciliation, read from the plan store by spec set hash (the
+ * plan workflow never holds the specs), and is safe to run twice: starts use USE_EXISTING, updates
+ * carry an update ID derived from the plan version and the workflow, so a retried page gets the
+ * first results back.
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
@@ -14,7 +16,7 @@ import { TASK_QUEUE, taskWorkflowId } from '../workflows/ids';
 import { amend, cancelTask, release } from '../workflows/messages';
 import type { taskWorkflow } from '../workflows/task';
 import { categoryKey, deadlineKey, escalationLevelKey, leadAgencyKey, planIdKey, progressKey } from '../temporal/search-attributes';
-import type { Category, CompletionLookup, TaskControlActivities } from '../domain';
+import type { Actor, Category, CompletionLookup, PlanStore, ReconcilePageInput, ReconcilePageResult, TaskControlActivities } from '../domain';
 
 /** Heartbeats when running as an activity (with the index reached, for the UI); a no-op when called directly. */
 function heartbeat(details: unknown): void {
@@ -58,59 +60,141 @@ function isFinalRefusal(error: unknown): boolean {
   return error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError;
 }
 
-export function createTaskControlActivities(client: Client, completions: CompletionLookup): TaskControlActivities {
+/** Task workflows started, amended or cancelled at once within a page: Temporal takes them in parallel, the machine does not drown. */
+export const RECONCILE_CONCURRENCY = 16;
+
+/** Runs `work` over `items`, at most `limit` at a time; the first failure fails the whole once the others settle. */
+export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (next < items.length && !failure) {
+      const index = next++;
+      try {
+        await work(items[index] as T, index);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw failure.error;
+}
+
+export function createTaskControlActivities(client: Client, completions: CompletionLookup, store: PlanStore): TaskControlActivities {
+  async function start(spec: TaskSpec, planVersion: number): Promise<void> {
+    const workflowId = taskWorkflowId(spec);
+    await client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+      workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [{ spec, planVersion }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: initialSearchAttributes(spec),
+    });
+    // A prerequisite done before this task started released nobody: release it from the read
+    // model. A prerequisite's record lands before its own release signals go out, so no
+    // completion falls between the two paths. Repeated releases change nothing.
+    if (spec.dependsOn.length === 0) return;
+    const done = await completions.doneAt(spec.planId, spec.dependsOn);
+    for (const [prerequisite, doneAt] of Object.entries(done)) {
+      await client.workflow.getHandle(workflowId).signal(release, { taskId: prerequisite, doneAt });
+    }
+  }
+
+  async function amendOne(spec: TaskSpec, planVersion: number, actor: Actor): Promise<boolean> {
+    const workflowId = taskWorkflowId(spec);
+    try {
+      await client.workflow.getHandle(workflowId).executeUpdate(amend, {
+        args: [{ spec, planVersion, actor }],
+        updateId: `amend:v${planVersion}:${workflowId}`,
+      });
+      return true;
+    } catch (error) {
+      if (!isFinalRefusal(error)) throw error;
+      warn('task workflow did not take the amendment', { workflowId, planVersion, error: (error as Error).message });
+      return false;
+    }
+  }
+
+  async function cancelOne(workflowId: string, planVersion: number, actor: Actor): Promise<boolean> {
+    try {
+      await client.workflow.getHandle(workflowId).executeUpdate(cancelTask, {
+        args: [{ actor, planVersion, reason: `Nhiệm vụ đã được bỏ khỏi kế hoạch ở phiên bản ${planVersion}` }],
+        updateId: `cancel:v${planVersion}:${workflowId}`,
+      });
+      return true;
+    } catch (error) {
+      if (!isFinalRefusal(error)) throw error;
+      warn('task workflow did not take the cancellation', { workflowId, planVersion, error: (error as Error).message });
+      return false;
+    }
+  }
+
+  /**
+   * Loads one page of the reconciliation from the plan store, handles it with bounded
+   * concurrency and records the progress (absolute figures: a retried page writes the same). A
+   * failure is recorded as the reconciliation's last error, where the API shows it, and rethrown
+   * so that Temporal retries the page.
+   */
+  async function page(
+    input: ReconcilePageInput,
+    handle: (page: { specs: TaskSpec[]; workflowIds: string[] }) => Promise<number>,
+  ): Promise<ReconcilePageResult> {
+    const { planId, planVersion: version } = input;
+    try {
+      const found = await store.changesPage(input);
+      heartbeat({ kind: input.kind, after: input.after });
+      const refused = await handle(found);
+      const count = found.workflowIds.length;
+      const progress = { ...input.progress, errors: input.progress.errors + refused };
+      if (input.kind === 'start') progress.started += count;
+      if (input.kind === 'amend') progress.amended += count;
+      if (input.kind === 'cancel') progress.cancelled += count;
+      await store.recordProgress({ planId, version, progress });
+      const last = found.workflowIds.at(-1);
+      return { count, errors: refused, ...(last !== undefined ? { last } : {}) };
+    } catch (error) {
+      await store.recordFailure({ planId, version, message: (error as Error).message }).catch(() => undefined);
+      throw error;
+    }
+  }
+
   return {
-    async startTasks({ specs, planVersion }) {
-      for (const [index, spec] of specs.entries()) {
-        heartbeat(index);
-        const workflowId = taskWorkflowId(spec);
-        await client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
-          workflowId,
-          taskQueue: TASK_QUEUE,
-          args: [{ spec, planVersion }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          typedSearchAttributes: initialSearchAttributes(spec),
+    startTasks: (input) =>
+      page(input, async ({ specs }) => {
+        await forEachBounded(specs, RECONCILE_CONCURRENCY, async (spec, index) => {
+          await start(spec, input.planVersion);
+          heartbeat(index);
         });
-        // A prerequisite done before this task started released nobody: release it from the read
-        // model. A prerequisite's record lands before its own release signals go out, so no
-        // completion falls between the two paths. Repeated releases change nothing.
-        if (spec.dependsOn.length === 0) continue;
-        const done = await completions.doneAt(spec.planId, spec.dependsOn);
-        for (const [prerequisite, doneAt] of Object.entries(done)) {
-          await client.workflow.getHandle(workflowId).signal(release, { taskId: prerequisite, doneAt });
-        }
-      }
+        return 0;
+      }),
+
+    amendTasks: (input) =>
+      page(input, async ({ specs }) => {
+        let refused = 0;
+        await forEachBounded(specs, RECONCILE_CONCURRENCY, async (spec) => {
+          if (!(await amendOne(spec, input.planVersion, input.actor))) refused += 1;
+        });
+        return refused;
+      }),
+
+    cancelTasks: (input) =>
+      page(input, async ({ workflowIds }) => {
+        let refused = 0;
+        await forEachBounded(workflowIds, RECONCILE_CONCURRENCY, async (workflowId) => {
+          if (!(await cancelOne(workflowId, input.planVersion, input.actor))) refused += 1;
+        });
+        return refused;
+      }),
+
+    async beginReconciliation({ planId, planVersion, from, to }) {
+      const counts = await store.countChanges(from, to);
+      await store.beginReconciliation({ planId, version: planVersion, counts, at: new Date().toISOString() });
+      return counts;
     },
 
-    async amendTasks({ specs, planVersion, actor }) {
-      for (const [index, spec] of specs.entries()) {
-        heartbeat(index);
-        const workflowId = taskWorkflowId(spec);
-        try {
-          await client.workflow.getHandle(workflowId).executeUpdate(amend, {
-            args: [{ spec, planVersion, actor }],
-            updateId: `amend:v${planVersion}:${workflowId}`,
-          });
-        } catch (error) {
-          if (!isFinalRefusal(error)) throw error;
-          warn('task workflow did not take the amendment', { workflowId, planVersion, error: (error as Error).message });
-        }
-      }
-    },
-
-    async cancelTasks({ workflowIds, planVersion, actor }) {
-      for (const [index, workflowId] of workflowIds.entries()) {
-        heartbeat(index);
-        try {
-          await client.workflow.getHandle(workflowId).executeUpdate(cancelTask, {
-            args: [{ actor, planVersion, reason: `Nhiệm vụ đã được bỏ khỏi kế hoạch ở phiên bản ${planVersion}` }],
-            updateId: `cancel:v${planVersion}:${workflowId}`,
-          });
-        } catch (error) {
-          if (!isFinalRefusal(error)) throw error;
-          warn('task workflow did not take the cancellation', { workflowId, planVersion, error: (error as Error).message });
-        }
-      }
+    async finishReconciliation({ planId, planVersion, progress }) {
+      await store.recordProgress({ planId, version: planVersion, progress, finishedAt: new Date().toISOString() });
     },
   };
 }

@@ -40,10 +40,12 @@ export interface AppDeps {
   idempotencyStore?: IdempotencyStore;
   /** Rate limits; defaults in plugins/security.ts. */
   rateLimits?: Partial<RateLimits>;
+  /** How long a plan apply waits for its task workflows before answering 202 (default: APPLY_ANSWER_WAIT_MS in routes/plans.ts). */
+  applyAnswerWaitMs?: number;
 }
 
 /** What route plugins receive as options. */
-export type RouteDeps = Pick<AppDeps, 'db' | 'temporal' | 'config'>;
+export type RouteDeps = Pick<AppDeps, 'db' | 'temporal' | 'config' | 'applyAnswerWaitMs'>;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -82,7 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(openapi);
 
-  const routeDeps: RouteDeps = { db: deps.db, temporal: deps.temporal, config: deps.config };
+  const routeDeps: RouteDeps = { db: deps.db, temporal: deps.temporal, config: deps.config, applyAnswerWaitMs: deps.applyAnswerWaitMs };
   await app.register(healthRoutes, routeDeps);
   await app.register(plansRoutes, routeDeps);
   await app.register(tasksRoutes, routeDeps);

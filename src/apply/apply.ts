@@ -12,15 +12,17 @@ import { compilePlan } from '../plan/compile';
 import { loadCalendar } from '../plan/calendar-file';
 import type { TaskSpec } from '../plan/model';
 import type { Plan } from '../plan/schema';
-import { TASK_QUEUE, planWorkflowId } from '../workflows/ids';
-import { applyVersion, getPlanSpecs, getPlanState, type ApplyVersionResult, type PlanStateView } from '../workflows/messages';
-import type { Actor } from '../domain';
-import type { planWorkflow } from '../workflows/plan';
+import { TASK_QUEUE, planWorkflowId, taskWorkflowId } from '../workflows/ids';
+import { applyVersion, getPlanState, type ApplyVersionResult, type PlanStateView } from '../workflows/messages';
+import type { Actor, PlanStore, ReconciliationStatus } from '../domain';
+import { planChanges, type planWorkflow } from '../workflows/plan';
 import { diffSpecs, type PlanDiff } from './diff';
 import { canonicalJson } from '../canonical-json';
 
 export interface ApplyPlanOptions {
   client: Client;
+  /** Where the version's specs, spec set and document are stored before the plan workflow hears of it. */
+  plans: PlanStore;
   /** The validated plan (defaults filled in), as returned by loadPlanFile / loadPlanText. */
   plan: Plan;
   /**
@@ -42,6 +44,13 @@ export interface ApplyPlanOptions {
   requestId?: string;
   /** The clock, for the first apply's `after: applied` anchor; tests pass a fixed one. */
   now?: () => Date;
+  /**
+   * Wait until every task workflow of the version is started, amended or cancelled (the default),
+   * or answer once the version is recorded (`false`; follow it with `waitForReconciliation`).
+   */
+  wait?: boolean;
+  /** Called with the reconciliation's progress while waiting. */
+  onProgress?: (status: ReconciliationStatus) => void;
 }
 
 export interface ApplyPlanOutcome {
@@ -56,6 +65,8 @@ export interface ApplyPlanOutcome {
   gitCommit?: string;
   /** What the plan workflow did; absent on a dry run. */
   result?: ApplyVersionResult;
+  /** How far reconciling the version got when the apply answered; absent on a dry run or when nothing changed. */
+  reconciliation?: ReconciliationStatus;
 }
 
 /**
@@ -87,13 +98,12 @@ export interface AppliedPlan {
   specs: TaskSpec[];
 }
 
-/** The plan workflow's applied version and specs, or undefined when the plan was never applied. */
-export async function readAppliedPlan(client: Client, planId: string): Promise<AppliedPlan | undefined> {
+/** The plan workflow's applied version, its specs read from the plan store; undefined when the plan was never applied. */
+export async function readAppliedPlan(client: Client, plans: PlanStore, planId: string): Promise<AppliedPlan | undefined> {
   const handle = client.workflow.getHandle(planWorkflowId(planId));
+  let state: PlanStateView;
   try {
-    const state = await handle.query(getPlanState);
-    const specs = state.version > 0 ? await handle.query(getPlanSpecs) : [];
-    return { state, specs };
+    state = await handle.query(getPlanState);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return undefined;
     // A query waits for a worker to answer; with none running it times out after about 30 s.
@@ -103,33 +113,42 @@ export async function readAppliedPlan(client: Client, planId: string): Promise<A
       { cause: error },
     );
   }
+  return { state, specs: state.specSet ? await plans.specsOf(state.specSet) : [] };
 }
 
 /**
- * Temporal refuses payloads over 2 MB, and `applyVersion` carries the document and every compiled
- * spec (about 2 KB each). Past this bound a plan is refused before anything is started, with a
- * message saying what to do, instead of failing inside Temporal half-way.
+ * How often waiting reads the reconciliation's progress: soon at first (a small plan is running
+ * within tens of milliseconds), then less often, at most every half second for a long one.
  */
-export const MAX_APPLY_PAYLOAD_BYTES = 1_500_000;
+const PROGRESS_POLL_FIRST_MS = 20;
+const PROGRESS_POLL_MAX_MS = 500;
 
-export class PlanTooLargeError extends Error {
-  override name = 'PlanTooLargeError';
+/**
+ * Waits until the version's reconciliation is finished, or until `deadline` (epoch ms) passes, and
+ * returns its progress as last read. The progress is what the plan workflow's activities record.
+ */
+export async function waitForReconciliation(
+  plans: PlanStore,
+  planId: string,
+  version: number,
+  options: { deadline?: number; onProgress?: (status: ReconciliationStatus) => void } = {},
+): Promise<ReconciliationStatus | undefined> {
+  for (let pause = PROGRESS_POLL_FIRST_MS; ; pause = Math.min(pause * 2, PROGRESS_POLL_MAX_MS)) {
+    const status = await plans.reconciliation(planId, version);
+    if (status) options.onProgress?.(status);
+    if (status?.finishedAt) return status;
+    if (options.deadline !== undefined && Date.now() >= options.deadline) return status;
+    const wait = options.deadline === undefined ? pause : Math.min(pause, options.deadline - Date.now());
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }
 
 export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyPlanOutcome> {
-  const { client, plan } = options;
+  const { client, plan, plans } = options;
   const now = options.now ?? (() => new Date());
-  const applied = await readAppliedPlan(client, plan.id);
+  const applied = await readAppliedPlan(client, plans, plan.id);
   const firstAppliedAt = applied?.state.firstAppliedAt ?? now().toISOString();
   const specs = compilePlan(plan, loadCalendar(plan.calendar), { firstAppliedAt });
-  const payloadBytes = Buffer.byteLength(JSON.stringify({ document: plan, specs }));
-  if (payloadBytes > MAX_APPLY_PAYLOAD_BYTES) {
-    throw new PlanTooLargeError(
-      `plan ${plan.id} compiles to ${specs.length} task workflows (${(payloadBytes / 1e6).toFixed(1)} MB), more than one ` +
-        `apply can carry (${MAX_APPLY_PAYLOAD_BYTES / 1e6} MB). Split it into several plan files, for example one per district, ` +
-        'or fewer units per task. Nothing was applied.',
-    );
-  }
   const contentHash = planContentHash(plan);
   const gitCommit = options.gitCommit ?? (options.file ? gitCommitOf(options.file) : undefined);
   const unchanged = applied?.state.contentHash === contentHash;
@@ -138,6 +157,8 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyPlanOut
   if (gitCommit) outcome.gitCommit = gitCommit;
   if (options.dryRun) return outcome;
 
+  // The specs go to the plan store first; the plan workflow hears only their set's hash.
+  const stored = await plans.putVersion({ contentHash, document: plan, specs });
   const workflowId = planWorkflowId(plan.id);
   await client.workflow.start<typeof planWorkflow>('planWorkflow', {
     workflowId,
@@ -145,11 +166,32 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyPlanOut
     args: [{ planId: plan.id }],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
-  outcome.result = await client.workflow.getHandle(workflowId).executeUpdate(applyVersion, {
-    args: [{ actor: options.actor, requestId: options.requestId, document: plan, contentHash, gitCommit, specs, firstAppliedAt }],
+  const answer = await client.workflow.getHandle(workflowId).executeUpdate(applyVersion, {
+    args: [
+      {
+        actor: options.actor,
+        requestId: options.requestId,
+        contentHash,
+        gitCommit,
+        specSet: stored.specSet,
+        taskCount: stored.count,
+        firstAppliedAt,
+      },
+    ],
     // The update ID dedupes a retried request, but a request id alone can repeat (per-process
     // request counters restart), so the version it was made against and the content are part of it.
     ...(options.requestId ? { updateId: `apply:v${applied?.state.version ?? 0}:${contentHash}:${options.requestId}` } : {}),
   });
+  // Against the version the workflow reconciled from: another apply may have landed since we read it.
+  const fromSpecs = !answer.from ? [] : answer.from === applied?.state.specSet ? applied.specs : await plans.specsOf(answer.from);
+  const before = Object.fromEntries(fromSpecs.map((spec) => [taskWorkflowId(spec), spec]));
+  outcome.result = { ...answer, changes: answer.changed ? planChanges(before, specs).changes : [] };
+  if (answer.changed) {
+    const reconciliation =
+      options.wait === false
+        ? await plans.reconciliation(plan.id, answer.version)
+        : await waitForReconciliation(plans, plan.id, answer.version, options.onProgress ? { onProgress: options.onProgress } : {});
+    if (reconciliation) outcome.reconciliation = reconciliation;
+  }
   return outcome;
 }

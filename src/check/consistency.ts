@@ -10,6 +10,7 @@ import type { ProjectionActivities, TaskStateView } from '../domain';
 import { readAppliedPlan } from '../apply/apply';
 import type { Database } from '../db/client';
 import { plans, tasks } from '../db/schema';
+import { createPlanStore } from '../db/plan-store';
 import { taskWorkflowId } from '../workflows/ids';
 import { getState } from '../workflows/messages';
 import { cliText } from '../i18n';
@@ -70,7 +71,7 @@ export async function checkReadModel(options: CheckOptions): Promise<CheckReport
   for (const planRow of planRows) {
     if (options.planIds && !options.planIds.includes(planRow.id)) continue;
     report.plans += 1;
-    const applied = await readAppliedPlan(client, planRow.id);
+    const applied = await readAppliedPlan(client, createPlanStore(db), planRow.id);
     if (!applied) {
       report.differences.push({
         planId: planRow.id,

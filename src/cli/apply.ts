@@ -11,6 +11,10 @@ import { formatPlanDiff, hasChanges } from '../apply/diff';
 import { findPlanFiles, loadPlanFile } from '../plan/load';
 import type { Plan } from '../plan/schema';
 import { connectTemporal } from '../temporal/client';
+import { openDatabase } from '../db/client';
+import { createPlanStore } from '../db/plan-store';
+import { translator } from '../i18n';
+import { progressBar } from './progress';
 import type { Actor } from '../domain';
 import { formatDiagnostic } from './validate';
 import { httpTransport, PlanRejectedError } from './plan-transport-http';
@@ -21,13 +25,24 @@ export interface PlanTransport {
   close(): Promise<void>;
 }
 
-/** Straight to Temporal: the plan workflow does the work, no API process needed. */
+/**
+ * Straight to Temporal and the read model's Postgres (DATABASE_URL), where the version's specs are
+ * stored before the plan workflow hears of it: no API process needed.
+ */
 export async function temporalTransport(): Promise<PlanTransport> {
   const config = loadConfig();
+  if (!config.databaseUrl) {
+    throw new Error(translator()('apply:direct.databaseUrlMissing'));
+  }
   const temporal = await connectTemporal(config, { worker: false });
+  const database = openDatabase(config.databaseUrl, { maxConnections: 2 });
+  const plans = createPlanStore(database.db);
   return {
-    apply: (input) => applyPlan({ client: temporal.client, ...input }),
-    close: () => temporal.close(),
+    apply: (input) => applyPlan({ client: temporal.client, plans, ...input, onProgress: progressBar(translator()) }),
+    close: async () => {
+      await database.close();
+      await temporal.close();
+    },
   };
 }
 

@@ -9,6 +9,9 @@ import { ADMIN_TOKEN_FILE, loadConfig } from '../config';
 import type { TaskSpec } from '../plan/model';
 import type { Diagnostic } from '../plan/validate';
 import type { ApplyVersionResult } from '../workflows/messages';
+import type { ReconciliationStatus } from '../domain';
+import { translator } from '../i18n';
+import { progressBar } from './progress';
 import { ApiError, createApiClient } from './api-client';
 import type { PlanTransport } from './apply';
 
@@ -34,9 +37,13 @@ interface ApplyResponse {
   contentChanged?: boolean;
   gitCommit?: string;
   changes?: ApplyVersionResult['changes'];
+  reconciliation?: ReconciliationStatus;
 }
 
-export async function httpTransport(): Promise<PlanTransport> {
+/** How often the CLI reads the reconciliation's progress while task workflows start. */
+const FOLLOW_POLL_MS = 500;
+
+export async function httpTransport(onProgress: (status: ReconciliationStatus) => void = progressBar(translator())): Promise<PlanTransport> {
   const config = loadConfig();
   // Throws with what to do when there is neither KEHOACH_TOKEN nor the local admin token file.
   const api = createApiClient();
@@ -80,6 +87,22 @@ export async function httpTransport(): Promise<PlanTransport> {
     }
   }
 
+  /** Follows a reconciliation the API answered 202 for, until every task workflow is handled. */
+  async function follow(status: ReconciliationStatus): Promise<ReconciliationStatus> {
+    let current = status;
+    onProgress(current);
+    while (!current.finishedAt) {
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+      const response = await api.request('GET', `/api/plans/${encodeURIComponent(status.planId)}/reconciliation`);
+      const next = response.json() as ReconciliationStatus;
+      // A later apply of the same plan took over: this version's reconciliation was finished before it.
+      if (next.version !== status.version) break;
+      current = next;
+      onProgress(current);
+    }
+    return current;
+  }
+
   return {
     async apply({ file, text, dryRun }) {
       // The API acts as the token's holder; the local user name plays no part.
@@ -99,12 +122,14 @@ export async function httpTransport(): Promise<PlanTransport> {
           planId: body.planId,
           version: body.version,
           changed: body.changed,
+          total: body.reconciliation?.total ?? body.diff.added + body.diff.changed + body.diff.removed,
           // An API from before `changes` was sent: the diff it computed says the same.
           changes:
             body.changes ??
             body.diff.entries.map(({ workflowId, taskId, unitId, occurrence, change }) => ({ workflowId, taskId, unitId, occurrence, change })),
         };
       }
+      if (body.reconciliation) outcome.reconciliation = body.reconciliation.finishedAt ? body.reconciliation : await follow(body.reconciliation);
       return outcome;
     },
     close: async () => undefined,

@@ -16,9 +16,11 @@ import { createCompletionLookup, createProjectionActivities } from '../activitie
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrateDatabase } from '../db/migrate';
 import { openDatabase } from '../db/client';
+import { createPlanStore } from '../db/plan-store';
 import { ensureAdminToken } from '../db/tokens';
 import { buildApp } from '../api/app';
 import { applyPlan } from '../apply/apply';
+import type { PlanStore } from '../domain';
 import { findPlanFiles, loadPlanFile } from '../plan/load';
 import { formatDiagnostic } from './validate';
 import { createNotifier } from '../notify';
@@ -66,6 +68,7 @@ export async function run(args: string[]): Promise<number> {
         projection: createProjectionActivities(database.db),
         completions: createCompletionLookup(database.db),
         delivery: notifier,
+        plans: createPlanStore(database.db),
       }),
     });
     const workerRun = worker.run();
@@ -93,7 +96,7 @@ export async function run(args: string[]): Promise<number> {
     lifecycle.onClose('API', () => app.close());
 
     const apiUrl = `http://${config.host}:${config.port}`;
-    if (applyPlans) await applyPlanFolder(temporal.client);
+    if (applyPlans) await applyPlanFolder(temporal.client, createPlanStore(database.db));
 
     const banner: [string, string][] = [
       [cliText('up.api'), `${apiUrl}/api/plans`],
@@ -173,7 +176,7 @@ async function startPostgres(config: Config, lifecycle: Lifecycle): Promise<stri
   return postgres.url;
 }
 
-async function applyPlanFolder(client: Parameters<typeof applyPlan>[0]['client']): Promise<void> {
+async function applyPlanFolder(client: Parameters<typeof applyPlan>[0]['client'], plans: PlanStore): Promise<void> {
   const files = findPlanFiles(['plans']);
   for (const file of files) {
     const loaded = await loadPlanFile(file);
@@ -182,7 +185,7 @@ async function applyPlanFolder(client: Parameters<typeof applyPlan>[0]['client']
       for (const diagnostic of loaded.diagnostics) process.stderr.write(`  ${formatDiagnostic(diagnostic)}\n`);
       continue;
     }
-    const outcome = await applyPlan({ client, plan: loaded.plan, text: loaded.text, file, actor: SYSTEM_ACTOR, dryRun: false });
+    const outcome = await applyPlan({ client, plans, plan: loaded.plan, text: loaded.text, file, actor: SYSTEM_ACTOR, dryRun: false });
     const result = outcome.result;
     log(
       result && result.changed

@@ -9,6 +9,7 @@ import { readServiceConfig } from './service-config';
 import { createActivities } from '../activities';
 import { createCompletionLookup, createProjectionActivities } from '../activities/projection';
 import { openDatabase } from '../db/client';
+import { createPlanStore } from '../db/plan-store';
 import { connectTemporal, DEFAULT_TEMPORAL_ADDRESS } from '../temporal/client';
 import { createWorker, WORKER_LIMITS } from '../temporal/worker';
 import { createNotifier } from '../notify';
@@ -58,6 +59,7 @@ export async function run(args: string[]): Promise<number> {
         projection: createProjectionActivities(database.db),
         completions: createCompletionLookup(database.db),
         ...(notifier ? { delivery: notifier } : {}),
+        plans: createPlanStore(database.db),
       }),
     });
     const running = worker.run();

@@ -305,3 +305,63 @@ export const idempotencyRecords = pgTable(
   },
   (t) => [primaryKey({ columns: [t.key, t.principal] }), index('idempotency_records_created_idx').on(t.createdAt)],
 );
+
+/**
+ * The compiled task specs of every applied plan version, content-addressed by their spec hash and
+ * written by the apply path before any workflow starts: the plan workflow and its activities pass
+ * hashes, never the specs. The calendar is stored once in `plan_calendars`; `body` carries its
+ * hash (`calendarHash`) in place of the calendar.
+ */
+export const planSpecs = pgTable('plan_specs', {
+  hash: text('hash').primaryKey(),
+  body: jsonb('body').notNull(),
+});
+
+/** The working-day calendars the specs refer to, content-addressed (one row per calendar version). */
+export const planCalendars = pgTable('plan_calendars', {
+  hash: text('hash').primaryKey(),
+  body: jsonb('body').notNull(),
+});
+
+/** A version's task workflows: its spec set (hashed over its workflow ids and spec hashes). */
+export const planSpecSets = pgTable(
+  'plan_spec_sets',
+  {
+    setHash: text('set_hash').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    specHash: text('spec_hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.setHash, t.workflowId] })],
+);
+
+/** Plan documents by content hash, stored by the apply path; the version record reads them from here. */
+export const planDocuments = pgTable('plan_documents', {
+  contentHash: text('content_hash').primaryKey(),
+  body: jsonb('body').notNull(),
+});
+
+/**
+ * How far the plan workflow got reconciling each applied version: written by its activities as
+ * they start, amend and cancel task workflows, read by the API (`GET /api/plans/:id/reconciliation`).
+ */
+export const planReconciliations = pgTable(
+  'plan_reconciliations',
+  {
+    planId: text('plan_id').notNull(),
+    version: integer('version').notNull(),
+    total: integer('total').notNull(),
+    toStart: integer('to_start').notNull(),
+    toAmend: integer('to_amend').notNull(),
+    toCancel: integer('to_cancel').notNull(),
+    started: integer('started').notNull().default(0),
+    amended: integer('amended').notNull().default(0),
+    cancelled: integer('cancelled').notNull().default(0),
+    /** Task workflows that refused their amendment or cancellation (final; logged by the worker). */
+    errors: integer('errors').notNull().default(0),
+    /** The last failure of a page that is being retried, cleared by the next page that succeeds. */
+    lastError: text('last_error'),
+    beganAt: instant('began_at').notNull(),
+    finishedAt: instant('finished_at'),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.version] })],
+);

@@ -8,6 +8,9 @@ import type { TaskSpec } from '../plan/model';
 import type { PlanVersionRecord, TaskChange } from './records';
 import type { Actor } from './vocabulary';
 
+/** An applied version as the plan workflow hands it over: the document stays in the plan store. */
+export type PlanVersionRef = Omit<PlanVersionRecord, 'document'>;
+
 /** The ApplicationFailure type of a record Postgres refuses as data (retrying cannot help). */
 export const UNSTORABLE_RECORD = 'UnstorableRecord';
 
@@ -18,16 +21,116 @@ export interface ProjectionActivities {
   recordPlanVersion(record: PlanVersionRecord): Promise<void>;
 }
 
+/** What reconciling one spec set into another does to task workflows. */
+export type ReconcileKind = 'start' | 'amend' | 'cancel';
+
+/** How many task workflows a reconciliation starts, amends and cancels. */
+export interface ReconcileCounts {
+  start: number;
+  amend: number;
+  cancel: number;
+}
+
+/** How far a reconciliation got; absolute figures, so that writing them again changes nothing. */
+export interface ReconcileProgress {
+  started: number;
+  amended: number;
+  cancelled: number;
+  /** Task workflows that refused their amendment or cancellation. */
+  errors: number;
+}
+
+/** One page of a reconciliation, in workflow id order after `after`. */
+export interface ReconcilePageInput {
+  planId: string;
+  planVersion: number;
+  actor: Actor;
+  kind: ReconcileKind;
+  /** The applied spec set (absent on a first apply) and the new one. */
+  from?: string;
+  to: string;
+  after?: string;
+  limit: number;
+  /** The progress before this page; the activity records it with this page added. */
+  progress: ReconcileProgress;
+}
+
+export interface ReconcilePageResult {
+  /** Task workflows handled in this page; fewer than `limit` means the phase is over. */
+  count: number;
+  /** The last workflow id of the page: the next page's `after`. */
+  last?: string;
+  /** Of `count`, those that refused (amend, cancel). */
+  errors: number;
+}
+
 export interface TaskControlActivities {
   /**
-   * Starts task workflows that do not exist yet (by workflow ID; existing ones are left alone),
-   * then releases each one whose prerequisites the read model already shows done.
+   * Starts one page of the task workflows a version adds (bounded concurrency; existing ones are
+   * left alone), releases each one whose prerequisites the read model already shows done, and
+   * records the progress.
    */
-  startTasks(input: { specs: TaskSpec[]; planVersion: number; actor: Actor }): Promise<void>;
-  /** Sends the `amend` update to running task workflows with their new specs. */
-  amendTasks(input: { specs: TaskSpec[]; planVersion: number; actor: Actor }): Promise<void>;
-  /** Cancels (as the domain's `cancelled`, not a Temporal termination) task workflows removed from the plan. */
-  cancelTasks(input: { workflowIds: string[]; planVersion: number; actor: Actor }): Promise<void>;
+  startTasks(input: ReconcilePageInput): Promise<ReconcilePageResult>;
+  /** Sends the `amend` update with their new specs to one page of the task workflows a version changes. */
+  amendTasks(input: ReconcilePageInput): Promise<ReconcilePageResult>;
+  /** Cancels (as the domain's `cancelled`, not a Temporal termination) one page of the task workflows a version removes. */
+  cancelTasks(input: ReconcilePageInput): Promise<ReconcilePageResult>;
+  /** Counts what reconciling `from` into `to` does and records the reconciliation as begun. */
+  beginReconciliation(input: { planId: string; planVersion: number; from?: string; to: string }): Promise<ReconcileCounts>;
+  /** Records the reconciliation as finished with its final progress. */
+  finishReconciliation(input: { planId: string; planVersion: number; progress: ReconcileProgress }): Promise<void>;
+}
+
+/** A stored spec set: its hash and how many task workflows it holds. */
+export interface SpecSetRef {
+  specSet: string;
+  count: number;
+}
+
+/** A reconciliation as the read model holds it. */
+export interface ReconciliationStatus extends ReconcileProgress {
+  planId: string;
+  version: number;
+  total: number;
+  toStart: number;
+  toAmend: number;
+  toCancel: number;
+  lastError?: string;
+  beganAt: string;
+  finishedAt?: string;
+}
+
+/**
+ * Where applied plan versions live by reference (src/db/plan-store.ts): the compiled specs,
+ * content-addressed with the calendar stored once, each version's spec set, the plan document,
+ * and each reconciliation's progress. The apply path writes a version before the plan workflow
+ * hears of it; the workflow and its activities pass hashes only.
+ */
+export interface PlanStore {
+  /** Stores the specs, their calendars, the document and the spec set; idempotent. */
+  putVersion(input: { contentHash: string; document: unknown; specs: TaskSpec[] }): Promise<SpecSetRef>;
+  /** Every spec of a stored set, in workflow id order, calendar included. */
+  specsOf(specSet: string): Promise<TaskSpec[]>;
+  /** The document stored under a content hash. */
+  documentOf(contentHash: string): Promise<unknown>;
+  /** What reconciling `from` into `to` does. */
+  countChanges(from: string | undefined, to: string): Promise<ReconcileCounts>;
+  /** One page of it: specs of `to` to start or amend, or workflow ids of `from` to cancel. */
+  changesPage(input: {
+    kind: ReconcileKind;
+    from?: string;
+    to: string;
+    after?: string;
+    limit: number;
+  }): Promise<{ specs: TaskSpec[]; workflowIds: string[] }>;
+  /** Creates the progress record of a reconciliation (again: unchanged). */
+  beginReconciliation(input: { planId: string; version: number; counts: ReconcileCounts; at: string }): Promise<void>;
+  /** Sets its progress; `lastError` as given (undefined clears it); `finishedAt` once done. */
+  recordProgress(input: { planId: string; version: number; progress: ReconcileProgress; lastError?: string; finishedAt?: string }): Promise<void>;
+  /** Records a page's failure, kept until a later page succeeds. */
+  recordFailure(input: { planId: string; version: number; message: string }): Promise<void>;
+  /** The latest reconciliation of a plan (or of one version). */
+  reconciliation(planId: string, version?: number): Promise<ReconciliationStatus | undefined>;
 }
 
 /** What the start path reads back from the read model: which prerequisites are already done. */
@@ -63,4 +166,8 @@ export interface DeliveryActivities {
   markDead(input: { key?: string; summaryKey?: string; reason: string; attempts: number }): Promise<void>;
 }
 
-export type KehoachActivities = ProjectionActivities & TaskControlActivities;
+/** What workflows call: the projection (the version record by reference) and task control. */
+export type KehoachActivities = Omit<ProjectionActivities, 'recordPlanVersion'> & {
+  /** Records an applied version, its document read from the plan store by content hash. */
+  recordPlanVersion(record: PlanVersionRef): Promise<void>;
+} & TaskControlActivities;

@@ -57,12 +57,15 @@ export const getState = defineQuery<TaskStateView>('getState');
 // ---- Plan workflow messages ----
 
 export interface ApplyVersionInput extends WriteContext {
-  /** The validated plan document (defaults filled in), as JSON. */
-  document: unknown;
   contentHash: string;
   gitCommit?: string;
-  /** The task specs compiled from the document (see src/plan/compile.ts). */
-  specs: TaskSpec[];
+  /**
+   * The version's spec set, already in the plan store (src/db/plan-store.ts) with its specs and
+   * document: the update carries hashes, never the plan.
+   */
+  specSet: string;
+  /** Task workflows in the spec set. */
+  taskCount: number;
   /** The anchor used to compile `after: applied` deadlines: the plan state's firstAppliedAt, or now on a first apply. */
   firstAppliedAt: string;
 }
@@ -77,11 +80,20 @@ export interface TaskSpecChange {
   fields?: string[];
 }
 
-export interface ApplyVersionResult {
+/** What the plan workflow answers once the version is recorded; reconciling follows. */
+export interface ApplyVersionAnswer {
   planId: string;
   version: number;
-  /** False when the content hash equals the applied one: nothing was started or amended. */
+  /** False when the content hash equals the applied one: nothing will be started or amended. */
   changed: boolean;
+  /** Task workflows the reconciliation starts, amends and cancels (0 when unchanged). */
+  total: number;
+  /** The spec set the version was reconciled from (absent on a first apply or when unchanged). */
+  from?: string;
+}
+
+/** The answer with the changes the apply path computed from the two spec sets. */
+export interface ApplyVersionResult extends ApplyVersionAnswer {
   changes: TaskSpecChange[];
 }
 
@@ -93,13 +105,12 @@ export interface PlanStateView {
   appliedAt?: string;
   /** When the plan was first applied: the anchor of `after: applied` deadlines. */
   firstAppliedAt?: string;
-  /** workflowId → spec hash of every live task workflow. */
-  taskSpecHashes: Record<string, string>;
-  /** Reconciliation still to do (non-empty while an apply is in progress). */
-  pending: number;
+  /** The applied version's spec set in the plan store, and how many task workflows it holds. */
+  specSet?: string;
+  taskCount: number;
+  /** The version being reconciled, while a reconciliation is in progress. */
+  reconciling?: number;
 }
 
-export const applyVersion = defineUpdate<ApplyVersionResult, [ApplyVersionInput]>('applyVersion');
+export const applyVersion = defineUpdate<ApplyVersionAnswer, [ApplyVersionInput]>('applyVersion');
 export const getPlanState = defineQuery<PlanStateView>('getPlanState');
-/** The task specs of the applied version, so that `kehoach diff` can compare field by field. */
-export const getPlanSpecs = defineQuery<TaskSpec[]>('getPlanSpecs');

@@ -2,6 +2,8 @@
  * The plan workflow (`plan:<planId>`): a long-running controller that holds the applied version of
  * one plan and reconciles each newly applied version against the running task workflows, like a
  * Kubernetes controller: start the added tasks, amend the changed ones, cancel the removed ones.
+ * It holds the version by reference (the hash of its spec set in the plan store) and a cursor, so
+ * its state, its history and continue-as-new stay small whatever the plan's size.
  *
  * It does not hear task progress: tasks release their dependants and roll their units up
  * themselves (see src/workflows/README.md), so no write waits on this one workflow.
@@ -13,45 +15,50 @@ import type { TaskSpec } from '../plan/model';
 import { taskWorkflowId } from './ids';
 import {
   applyVersion,
-  getPlanSpecs,
   getPlanState,
+  type ApplyVersionAnswer,
   type ApplyVersionInput,
-  type ApplyVersionResult,
   type PlanStateView,
   type PlanWorkflowInput,
   type TaskSpecChange,
 } from './messages';
-import { RejectionType, type Actor, type KehoachActivities } from '../domain';
+import { RejectionType, type Actor, type KehoachActivities, type ReconcileCounts, type ReconcileKind, type ReconcileProgress } from '../domain';
 
 /**
- * Task workflows handled per activity call. Small enough that one call finishes well inside its
- * timeout and a retry repeats little; large enough that a 10,000-task plan needs ~200 calls, not
- * 10,000 events in this workflow's history.
+ * Task workflows handled per activity call (in parallel within the call, see
+ * src/activities/task-control.ts). A whole country's 20,000 task workflows take 100 calls: a few
+ * hundred events in this workflow's history, each carrying a cursor, never a spec.
  */
-export const RECONCILE_BATCH_SIZE = 50;
+export const RECONCILE_PAGE_SIZE = 200;
 
-const { recordPlanVersion } = proxyActivities<KehoachActivities>({
+const { recordPlanVersion, beginReconciliation, finishReconciliation } = proxyActivities<KehoachActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumInterval: '1 minute' },
 });
 
-// Each call goes through up to RECONCILE_BATCH_SIZE workflows one by one and heartbeats between them.
+// Each call handles up to RECONCILE_PAGE_SIZE workflows and heartbeats as it goes.
 const { startTasks, amendTasks, cancelTasks } = proxyActivities<KehoachActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
   retry: { maximumInterval: '1 minute' },
 });
 
-/** Reconciliation still to do for one applied version; each list shrinks as batches finish. */
+/** Reconciliation still to do for one applied version: where it stands, by reference. */
 export interface PendingReconciliation {
   version: number;
   actor: Actor;
-  toStart: TaskSpec[];
-  toAmend: TaskSpec[];
-  toCancel: string[];
+  /** The spec set applied before (absent on the first apply) and the one being applied. */
+  from?: string;
+  to: string;
+  /** Counted by the first activity; absent until then. */
+  counts?: ReconcileCounts;
+  phase: ReconcileKind;
+  /** The last workflow id handled in this phase. */
+  after?: string;
+  progress: ReconcileProgress;
 }
 
-/** Everything the plan workflow knows; carried whole across continue-as-new. */
+/** Everything the plan workflow knows; small whatever the plan's size, carried whole across continue-as-new. */
 export interface PlanWorkflowState {
   planId: string;
   version: number;
@@ -59,43 +66,34 @@ export interface PlanWorkflowState {
   gitCommit?: string;
   appliedAt?: string;
   firstAppliedAt?: string;
-  /** workflowId → spec of every task workflow of the applied version. */
-  specs: Record<string, TaskSpec>;
+  /** The applied version's spec set in the plan store. */
+  specSet?: string;
+  taskCount: number;
   pending?: PendingReconciliation;
 }
 
 function isPlanState(value: unknown): value is PlanWorkflowState {
-  return typeof value === 'object' && value !== null && 'specs' in value;
+  return typeof value === 'object' && value !== null && 'taskCount' in value;
 }
 
 function rejectInput(message: string): never {
   throw ApplicationFailure.create({ type: RejectionType.invalidInput, message, nonRetryable: true });
 }
 
-export function validateApplyInput(planId: string, input: ApplyVersionInput): void {
-  if (!input || !Array.isArray(input.specs) || input.specs.length === 0) {
-    rejectInput(`the applied version of plan "${planId}" has no tasks: compile the plan and send its task specs`);
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export function validateApplyInput(input: ApplyVersionInput): void {
+  if (!input || typeof input.specSet !== 'string' || !SHA256.test(input.specSet)) {
+    rejectInput('specSet is missing: store the compiled specs in the plan store first and send the hash of their set');
+  }
+  if (!Number.isInteger(input.taskCount) || input.taskCount <= 0) {
+    rejectInput('the applied version has no tasks: compile the plan and store its task specs');
   }
   if (typeof input.contentHash !== 'string' || input.contentHash === '') {
     rejectInput('contentHash is missing: send the sha256 of the normalised plan document');
   }
   if (Number.isNaN(Date.parse(input.firstAppliedAt))) {
     rejectInput(`firstAppliedAt "${String(input.firstAppliedAt)}" is not an ISO instant`);
-  }
-  const document = input.document as { id?: unknown } | null;
-  if (document && typeof document === 'object' && 'id' in document && document.id !== planId) {
-    rejectInput(
-      `this is the workflow of plan "${planId}", but the document is plan "${String(document.id)}": apply it to plan:${String(document.id)}`,
-    );
-  }
-  const seen = new Set<string>();
-  for (const spec of input.specs) {
-    if (spec.planId !== planId) {
-      rejectInput(`task "${spec.taskId}" belongs to plan "${spec.planId}", not "${planId}"`);
-    }
-    const workflowId = taskWorkflowId(spec);
-    if (seen.has(workflowId)) rejectInput(`two task specs share the workflow id ${workflowId}: each task, unit and occurrence must be unique`);
-    seen.add(workflowId);
   }
 }
 
@@ -156,9 +154,6 @@ export function planChanges(
 }
 
 function planStateView(state: PlanWorkflowState): PlanStateView {
-  const taskSpecHashes: Record<string, string> = {};
-  for (const [workflowId, spec] of Object.entries(state.specs)) taskSpecHashes[workflowId] = spec.specHash;
-  const pending = state.pending ? state.pending.toStart.length + state.pending.toAmend.length + state.pending.toCancel.length : 0;
   return {
     planId: state.planId,
     version: state.version,
@@ -166,62 +161,91 @@ function planStateView(state: PlanWorkflowState): PlanStateView {
     gitCommit: state.gitCommit,
     appliedAt: state.appliedAt,
     firstAppliedAt: state.firstAppliedAt,
-    taskSpecHashes,
-    pending,
+    specSet: state.specSet,
+    taskCount: state.taskCount,
+    ...(state.pending ? { reconciling: state.pending.version } : {}),
   };
 }
 
-/** Works through state.pending batch by batch; safe to call again after an interruption. */
+const PHASES: ReconcileKind[] = ['start', 'amend', 'cancel'];
+
+/** Works through state.pending page by page; safe to call again after an interruption. */
 async function reconcile(state: PlanWorkflowState): Promise<void> {
   const pending = state.pending;
   if (!pending) return;
-  const { version: planVersion, actor } = pending;
-  while (pending.toStart.length > 0) {
-    const batch = pending.toStart.slice(0, RECONCILE_BATCH_SIZE);
-    await startTasks({ specs: batch, planVersion, actor });
-    pending.toStart.splice(0, batch.length);
+  const { version: planVersion, actor, from, to } = pending;
+  pending.counts ??= await beginReconciliation({ planId: state.planId, planVersion, ...(from ? { from } : {}), to });
+  const activity = { start: startTasks, amend: amendTasks, cancel: cancelTasks };
+  for (const phase of PHASES.slice(PHASES.indexOf(pending.phase))) {
+    if (pending.phase !== phase) {
+      pending.phase = phase;
+      pending.after = undefined;
+    }
+    if (pending.counts[phase] === 0) continue;
+    for (;;) {
+      const page = await activity[phase]({
+        planId: state.planId,
+        planVersion,
+        actor,
+        kind: phase,
+        ...(from ? { from } : {}),
+        to,
+        ...(pending.after !== undefined ? { after: pending.after } : {}),
+        limit: RECONCILE_PAGE_SIZE,
+        progress: pending.progress,
+      });
+      if (phase === 'start') pending.progress.started += page.count;
+      if (phase === 'amend') pending.progress.amended += page.count;
+      if (phase === 'cancel') pending.progress.cancelled += page.count;
+      pending.progress.errors += page.errors;
+      if (page.last !== undefined) pending.after = page.last;
+      if (page.count < RECONCILE_PAGE_SIZE) break;
+    }
   }
-  while (pending.toAmend.length > 0) {
-    const batch = pending.toAmend.slice(0, RECONCILE_BATCH_SIZE);
-    await amendTasks({ specs: batch, planVersion, actor });
-    pending.toAmend.splice(0, batch.length);
-  }
-  while (pending.toCancel.length > 0) {
-    const batch = pending.toCancel.slice(0, RECONCILE_BATCH_SIZE);
-    await cancelTasks({ workflowIds: batch, planVersion, actor });
-    pending.toCancel.splice(0, batch.length);
-  }
+  await finishReconciliation({ planId: state.planId, planVersion, progress: pending.progress });
   state.pending = undefined;
 }
 
-async function applyNewVersion(state: PlanWorkflowState, input: ApplyVersionInput): Promise<ApplyVersionResult> {
+/** Records the new version and answers; the reconciliation runs after the answer. */
+async function applyNewVersion(state: PlanWorkflowState, input: ApplyVersionInput): Promise<ApplyVersionAnswer> {
+  // An apply that arrived while the previous version's answer was being sent finishes that
+  // reconciliation first, so that each version reconciles from the one before it.
+  if (state.pending) await reconcile(state);
   if (state.contentHash === input.contentHash) {
-    return { planId: state.planId, version: state.version, changed: false, changes: [] };
+    return { planId: state.planId, version: state.version, changed: false, total: 0 };
   }
-  const { changes, added, changed, removed } = planChanges(state.specs, input.specs);
   const version = state.version + 1;
   const appliedAt = new Date().toISOString();
   const firstAppliedAt = state.firstAppliedAt ?? input.firstAppliedAt;
-  const record = { planId: state.planId, version, contentHash: input.contentHash, appliedAt, appliedBy: input.actor, document: input.document };
+  const record = { planId: state.planId, version, contentHash: input.contentHash, appliedAt, appliedBy: input.actor };
   await recordPlanVersion(input.gitCommit ? { ...record, gitCommit: input.gitCommit } : record);
+  const from = state.specSet;
+  const counts = await beginReconciliation({ planId: state.planId, planVersion: version, ...(from ? { from } : {}), to: input.specSet });
 
   state.version = version;
   state.contentHash = input.contentHash;
   state.gitCommit = input.gitCommit;
   state.appliedAt = appliedAt;
   state.firstAppliedAt = firstAppliedAt;
-  const specs: Record<string, TaskSpec> = {};
-  for (const spec of input.specs) specs[taskWorkflowId(spec)] = spec;
-  state.specs = specs;
-  state.pending = { version, actor: input.actor, toStart: added, toAmend: changed, toCancel: removed };
-  await reconcile(state);
-  return { planId: state.planId, version, changed: true, changes };
+  state.specSet = input.specSet;
+  state.taskCount = input.taskCount;
+  state.pending = {
+    version,
+    actor: input.actor,
+    ...(from ? { from } : {}),
+    to: input.specSet,
+    counts,
+    phase: 'start',
+    progress: { started: 0, amended: 0, cancelled: 0, errors: 0 },
+  };
+  return { planId: state.planId, version, changed: true, total: counts.start + counts.amend + counts.cancel, ...(from ? { from } : {}) };
 }
 
 export async function planWorkflow(input: PlanWorkflowInput): Promise<void> {
-  const state: PlanWorkflowState = isPlanState(input.carried) ? input.carried : { planId: input.planId, version: 0, specs: {} };
+  const state: PlanWorkflowState = isPlanState(input.carried) ? input.carried : { planId: input.planId, version: 0, taskCount: 0 };
 
-  // Applies run one after another, never interleaved: each sees the state the previous one left.
+  // Applies and reconciliations run one after another, never interleaved: each sees the state the
+  // previous one left. An apply answers once its version is recorded; its reconciliation follows.
   let tail: Promise<unknown> = Promise.resolve();
   let running = 0;
   const serialised = <T>(work: () => Promise<T>): Promise<T> => {
@@ -234,10 +258,16 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<void> {
   };
 
   setHandler(getPlanState, () => planStateView(state));
-  setHandler(getPlanSpecs, () => Object.values(state.specs));
-  setHandler(applyVersion, (apply) => serialised(() => applyNewVersion(state, apply)), {
-    validator: (apply) => validateApplyInput(state.planId, apply),
-  });
+  setHandler(
+    applyVersion,
+    (apply) =>
+      serialised(async () => {
+        const answer = await applyNewVersion(state, apply);
+        if (answer.changed) void serialised(() => reconcile(state));
+        return answer;
+      }),
+    { validator: (apply) => validateApplyInput(apply) },
+  );
 
   // A reconciliation carried over (or cut short) resumes before anything else is applied.
   if (state.pending) void serialised(() => reconcile(state));

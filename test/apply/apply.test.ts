@@ -5,6 +5,7 @@ import path from 'node:path';
 import t from 'tap';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { applyPlan, gitCommitOf, planContentHash } from '../../src/apply/apply';
+import { createMemoryPlanStore } from '../helpers/plan-worker';
 import { canonicalJson } from '../../src/canonical-json';
 import { loadPlanText } from '../../src/plan/load';
 import type { Plan } from '../../src/plan/schema';
@@ -50,27 +51,40 @@ t.test('the git commit is recorded only for a committed, unmodified file', async
   t.equal(gitCommitOf(path.join(tmpdir(), 'not-a-repo', 'x.yaml')), undefined, 'outside a repository: no commit');
 });
 
-t.test('a plan too large for one apply is refused before anything starts', async (t) => {
+t.test('a plan goes to the plan workflow by reference: the update carries hashes, not 1,500 specs', async (t) => {
   const minimal = load(readFileSync(path.resolve(__dirname, '..', 'fixtures', 'plans', 'valid', 'minimal.yaml'), 'utf8'));
   const [template] = minimal.tasks;
   const huge: Plan = { ...minimal, tasks: Array.from({ length: 1500 }, (_, i) => ({ ...template!, id: `t${i}` })) };
   const started: string[] = [];
-  // The client's neighbours only: the plan was never applied, and nothing may be started.
+  const updates: unknown[] = [];
+  // The client's neighbours only: the plan was never applied; the plan workflow answers the update.
   const client = {
     workflow: {
       getHandle: () => ({
         query: async () => {
           throw new WorkflowNotFoundError('not found', 'plan:minimal', undefined);
         },
+        executeUpdate: async (_update: unknown, options: { args: [unknown] }) => {
+          updates.push(options.args[0]);
+          return { planId: minimal.id, version: 1, changed: true, total: 1500 };
+        },
       }),
       start: async (_type: string, options: { workflowId: string }) => started.push(options.workflowId),
     },
   } as unknown as Client;
-  await t.rejects(applyPlan({ client, plan: huge, text: '', actor: { id: 'test', role: 'admin' }, dryRun: false }), {
-    name: 'PlanTooLargeError',
-    message: /compiles to 1500 task workflows .* Split it into several plan files/,
-  });
-  t.same(started, [], 'no workflow was started');
-  const small = await applyPlan({ client, plan: minimal, text: '', actor: { id: 'test', role: 'admin' }, dryRun: true });
-  t.equal(small.diff.added, 1, 'a small plan still compiles and diffs');
+  const plans = createMemoryPlanStore();
+  const outcome = await applyPlan({ client, plans, plan: huge, text: '', actor: { id: 'test', role: 'admin' }, dryRun: false, wait: false });
+  t.same(started, ['plan:minimal'], 'only the plan workflow is started here; its activities start the tasks');
+  t.equal(updates.length, 1);
+  const input = updates[0] as { specSet: string; taskCount: number; contentHash: string };
+  t.ok(JSON.stringify(input).length < 1_000, `the update is ${JSON.stringify(input).length} bytes for 1,500 tasks`);
+  t.equal(input.taskCount, 1500);
+  t.notOk('specs' in input || 'document' in input, 'neither the specs nor the document travel in the update');
+  const stored = await plans.specsOf(input.specSet);
+  t.equal(stored.length, 1500, 'the specs are in the plan store under the hash the update names');
+  t.same(await plans.documentOf(input.contentHash), huge, 'and the document under its content hash');
+  t.equal(outcome.result?.changes.length, 1500, 'the changes are computed beside the store, not in the workflow');
+  const small = await applyPlan({ client, plans, plan: minimal, text: '', actor: { id: 'test', role: 'admin' }, dryRun: true });
+  t.equal(small.diff.added, 1, 'a dry run compiles and diffs');
+  t.equal(updates.length, 1, 'and sends nothing');
 });

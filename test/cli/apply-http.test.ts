@@ -159,3 +159,49 @@ t.test('diff and apply through the API', async (t) => {
   t.match(diagnostics[0], { file: 'rejected.yaml', severity: 'error', line: Number, col: Number });
   t.match(formatDiagnostic(diagnostics[0]!), /^rejected\.yaml:\d+:\d+: error: /);
 });
+
+t.test('an apply still starting its task workflows answers 202; the CLI follows it to the end with a progress bar', async (t) => {
+  // An API that answers as soon as the version is recorded, as it does for a province.
+  const stack = await startStack(t, { applyAnswerWaitMs: 0 });
+  const port = await freePort();
+  await stack.app.listen({ port, host: '127.0.0.1' });
+  const admin = await stack.token({ role: 'admin' });
+  const work = mkdtempSync(path.join(tmpdir(), 'kehoach-apply-202-'));
+  t.teardown(() => rmSync(work, { recursive: true, force: true }));
+  const file = path.join(work, 'nghe-an-771.yaml');
+  writeFileSync(file, readFileSync(path.join(root, 'plans', 'nghe-an-771.yaml'), 'utf8'));
+
+  const answer = await stack.inject({
+    method: 'POST',
+    url: '/api/plans/diff',
+    token: admin.token,
+    headers: { 'content-type': 'application/yaml' },
+    payload: readFileSync(file, 'utf8'),
+  });
+  t.equal(answer.statusCode, 200, 'a dry run answers at once, as before');
+
+  const applied = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, 'apply', file],
+      {
+        cwd: work,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, KEHOACH_URL: `http://127.0.0.1:${port}`, KEHOACH_TOKEN: admin.token },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr }),
+    );
+  });
+  t.equal(applied.code, 0, applied.stderr);
+  t.match(applied.stderr, /Kế hoạch nghe-an-771, phiên bản 1: \[[#.]{30}\] \d+\/42 nhiệm vụ/, 'a progress line while the tasks start');
+  t.match(applied.stderr, 'Kế hoạch nghe-an-771, phiên bản 1: đã xử lý xong 42 nhiệm vụ (khởi tạo 42, cập nhật 0, huỷ 0).', 'and the end');
+  t.match(applied.stdout, 'Kế hoạch nghe-an-771: đã áp dụng phiên bản 1');
+
+  const progress = await stack.inject({ method: 'GET', url: '/api/plans/nghe-an-771/reconciliation', token: admin.token });
+  t.equal(progress.statusCode, 200);
+  t.match(progress.json(), { version: 1, total: 42, started: 42, errors: 0, finishedAt: String });
+
+  const never = await stack.inject({ method: 'GET', url: '/api/plans/never-applied/reconciliation', token: admin.token });
+  t.equal(never.statusCode, 404);
+  t.match(never.json(), { detail: 'Kế hoạch "never-applied" chưa được áp dụng lần nào.' });
+});

@@ -7,16 +7,21 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { schemaPathFor } from '../../src/plan/load';
 import { planWorkflowId } from '../../src/workflows/ids';
 import { getPlanState } from '../../src/workflows/messages';
+import { createPlanStore } from '../../src/db/plan-store';
 import { freshPlanId, startPlanWorkerEnv, type PlanWorkerEnv } from '../helpers/plan-worker';
+import { withPostgres, type TestPostgres } from '../helpers/postgres';
 
 const root = path.resolve(__dirname, '..', '..');
 const bin = path.join(root, 'bin', 'kehoach.js');
 const fixtures = path.join(root, 'test', 'fixtures', 'plans');
 
 let env: PlanWorkerEnv;
+let postgres: TestPostgres;
 let work: string;
 t.before(async () => {
-  env = await startPlanWorkerEnv();
+  // The CLI stores each version in Postgres (DATABASE_URL) and the worker reads it from there.
+  postgres = await withPostgres(t);
+  env = await startPlanWorkerEnv({ plans: createPlanStore(postgres.db) });
   work = mkdtempSync(path.join(tmpdir(), 'kehoach-apply-'));
 });
 t.teardown(async () => {
@@ -43,7 +48,13 @@ function kehoach(args: string[]): Promise<{ code: number; stdout: string; stderr
       [bin, ...args],
       {
         cwd: work,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: env.server.address, TEMPORAL_NAMESPACE: env.server.namespace },
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          TEMPORAL_ADDRESS: env.server.address,
+          TEMPORAL_NAMESPACE: env.server.namespace,
+          DATABASE_URL: postgres.url,
+        },
         timeout: 60_000,
       },
       (error, stdout, stderr) => {
@@ -81,7 +92,8 @@ t.test('diff, apply, then nothing left to diff or apply', async (t) => {
   t.match(applied.stdout, `Kế hoạch ${planId}: đã áp dụng phiên bản 1`);
   t.match(applied.stdout, 'khởi tạo 6, cập nhật 0, huỷ 0 nhiệm vụ');
   const state = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanState);
-  t.equal(Object.keys(state.taskSpecHashes).length, 6);
+  t.equal(state.taskCount, 6);
+  t.equal((await env.plans.specsOf(state.specSet!)).length, 6, 'the specs are in Postgres under the spec set the plan workflow holds');
 
   const after = await kehoach(['diff', dir]);
   t.equal(after.code, 0, 'diff exits 0 when there is nothing to change');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import t from 'tap';
 import { Client, Connection } from '@temporalio/client';
 import { applyPlan } from '../../src/apply/apply';
+import { createPlanStore } from '../../src/db/plan-store';
 import { loadPlanText } from '../../src/plan/load';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { getState } from '../../src/workflows/messages';
@@ -54,7 +55,14 @@ t.test('the worker runs plans into Postgres and stops gracefully on SIGTERM', as
   const file = path.join(root, 'test', 'fixtures', 'plans', 'valid', 'drill-small.yaml');
   const { plan } = loadPlanText(readFileSync(file, 'utf8').replace(/^id: drill-small$/m, `id: ${planId}`), file);
   if (!plan) throw new Error('fixture is invalid');
-  const outcome = await applyPlan({ client, plan, text: '', actor: { id: 'test', role: 'admin' }, dryRun: false });
+  const outcome = await applyPlan({
+    client,
+    plans: createPlanStore(postgres.db),
+    plan,
+    text: '',
+    actor: { id: 'test', role: 'admin' },
+    dryRun: false,
+  });
   t.equal(outcome.result?.version, 1, 'the plan workflow ran on the worker process');
   const state = await client.workflow.getHandle(`task:${planId}:lam-sach-ho-tich`).query(getState);
   t.equal(state.progress, 'in_progress');

@@ -63,7 +63,23 @@ t.test('migrations apply to an empty database, and again without harm', async (t
     select table_name from information_schema.tables where table_schema = 'public' order by table_name`;
   t.same(
     rows.map((row) => row.table_name),
-    ['agencies', 'api_tokens', 'deliveries', 'escalations', 'idempotency_records', 'notifications', 'plan_versions', 'plans', 'task_events', 'tasks'],
+    [
+      'agencies',
+      'api_tokens',
+      'deliveries',
+      'escalations',
+      'idempotency_records',
+      'notifications',
+      'plan_calendars',
+      'plan_documents',
+      'plan_reconciliations',
+      'plan_spec_sets',
+      'plan_specs',
+      'plan_versions',
+      'plans',
+      'task_events',
+      'tasks',
+    ],
   );
   const [applied] = await sql<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`;
   const journal = JSON.parse(await readFile(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };

@@ -11,6 +11,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createCompletionLookup, createProjectionActivities } from '../../src/activities/projection';
 import { openDatabase } from '../../src/db/client';
+import { createPlanStore } from '../../src/db/plan-store';
 import { createNotifier } from '../../src/notify';
 import { TASK_QUEUE } from '../../src/workflows/ids';
 
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       client,
       projection: createProjectionActivities(database.db),
       completions: createCompletionLookup(database.db),
+      plans: createPlanStore(database.db),
       delivery: notifier,
     }),
     // A killed worker's sticky queue is abandoned quickly, so its replacement takes over in seconds.

@@ -1,19 +1,26 @@
 /**
  * A real Temporal dev server with a real kehoach worker (bundle built once per test file), an
- * in-memory projection in place of Postgres, and the real task-control activities.
+ * in-memory projection and plan store in place of Postgres (the Postgres plan store has its own
+ * test, test/db/plan-store.test.ts), and the real task-control activities.
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import {
   taskDoneAt,
+  taskWorkflowId,
   type CompletionLookup,
   type KehoachActivities,
+  type PlanStore,
+  type ReconcileKind,
+  type ReconciliationStatus,
   type PlanVersionRecord,
   type ProjectionActivities,
   type TaskChange,
   type TaskStateView,
 } from '../../src/domain';
+import { specSetHash } from '../../src/db/plan-store';
+import type { TaskSpec } from '../../src/plan/model';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { bundleWorkflows, createWorker } from '../../src/temporal/worker';
 import { freePort } from './ports';
@@ -52,11 +59,90 @@ export function createFakeProjection(): FakeProjection {
   };
 }
 
+/** The plan store in memory: spec sets as maps of workflow id → spec, in workflow id order. */
+export function createMemoryPlanStore(): PlanStore & { sets: Map<string, Map<string, TaskSpec>> } {
+  const sets = new Map<string, Map<string, TaskSpec>>();
+  const documents = new Map<string, unknown>();
+  const reconciliations: ReconciliationStatus[] = [];
+  const setOf = (hash: string | undefined) => (hash ? (sets.get(hash) ?? new Map<string, TaskSpec>()) : new Map<string, TaskSpec>());
+  const changes = (kind: ReconcileKind, from: string | undefined, to: string): [string, TaskSpec][] => {
+    const before = setOf(from);
+    const after = setOf(to);
+    if (kind === 'cancel') return [...before].filter(([id]) => !after.has(id));
+    if (kind === 'start') return [...after].filter(([id]) => !before.has(id));
+    return [...after].filter(([id, spec]) => before.has(id) && before.get(id)?.specHash !== spec.specHash);
+  };
+  const find = (planId: string, version: number) => reconciliations.find((r) => r.planId === planId && r.version === version);
+  return {
+    sets,
+    async putVersion({ contentHash, document, specs }) {
+      const specSet = specSetHash(specs);
+      const sorted = [...specs]
+        .map((spec) => [taskWorkflowId(spec), structuredClone(spec)] as [string, TaskSpec])
+        .sort(([a], [b]) => (a < b ? -1 : 1));
+      sets.set(specSet, new Map(sorted));
+      documents.set(contentHash, document);
+      return { specSet, count: specs.length };
+    },
+    async specsOf(specSet) {
+      return [...setOf(specSet).values()];
+    },
+    async documentOf(contentHash) {
+      if (!documents.has(contentHash)) throw new Error(`no document ${contentHash}`);
+      return documents.get(contentHash);
+    },
+    async countChanges(from, to) {
+      return { start: changes('start', from, to).length, amend: changes('amend', from, to).length, cancel: changes('cancel', from, to).length };
+    },
+    async changesPage({ kind, from, to, after, limit }) {
+      const page = changes(kind, from, to)
+        .filter(([id]) => after === undefined || id > after)
+        .slice(0, limit);
+      return { specs: kind === 'cancel' ? [] : page.map(([, spec]) => spec), workflowIds: page.map(([id]) => id) };
+    },
+    async beginReconciliation({ planId, version, counts, at }) {
+      if (find(planId, version)) return;
+      reconciliations.push({
+        planId,
+        version,
+        total: counts.start + counts.amend + counts.cancel,
+        toStart: counts.start,
+        toAmend: counts.amend,
+        toCancel: counts.cancel,
+        started: 0,
+        amended: 0,
+        cancelled: 0,
+        errors: 0,
+        beganAt: at,
+      });
+    },
+    async recordProgress({ planId, version, progress, lastError, finishedAt }) {
+      const found = find(planId, version);
+      if (!found) return;
+      Object.assign(found, progress);
+      if (lastError === undefined) delete found.lastError;
+      else found.lastError = lastError;
+      if (finishedAt) found.finishedAt = finishedAt;
+    },
+    async recordFailure({ planId, version, message }) {
+      const found = find(planId, version);
+      if (found) found.lastError = message;
+    },
+    async reconciliation(planId, version) {
+      const found = reconciliations
+        .filter((r) => r.planId === planId && (version === undefined || r.version === version))
+        .sort((a, b) => b.version - a.version)[0];
+      return found ? { ...found } : undefined;
+    },
+  };
+}
+
 export interface PlanWorkerEnv {
   server: DevServer;
   connection: Connection;
   client: Client;
   projection: FakeProjection;
+  plans: PlanStore;
   worker: Worker;
   stop(): Promise<void>;
 }
@@ -68,6 +154,8 @@ export interface PlanWorkerEnvOptions {
   wrapActivities?: (activities: KehoachActivities) => KehoachActivities;
   /** More dev server arguments, e.g. a low continue-as-new threshold. */
   devServerArgs?: string[];
+  /** The plan store the worker reads (default: in memory); tests that run the CLI pass Postgres's. */
+  plans?: PlanStore;
 }
 
 export async function startPlanWorkerEnv(options: PlanWorkerEnvOptions = {}): Promise<PlanWorkerEnv> {
@@ -84,10 +172,11 @@ export async function startPlanWorkerEnv(options: PlanWorkerEnvOptions = {}): Pr
   const client = new Client({ connection, namespace: server.namespace });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const projection = createFakeProjection();
+  const plans = options.plans ?? createMemoryPlanStore();
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: server.namespace,
-    activities: (options.wrapActivities ?? ((activities) => activities))(createActivities({ client, projection, completions: projection })),
+    activities: (options.wrapActivities ?? ((activities) => activities))(createActivities({ client, projection, completions: projection, plans })),
     workflowBundle,
   });
   const running = worker.run();
@@ -96,6 +185,7 @@ export async function startPlanWorkerEnv(options: PlanWorkerEnvOptions = {}): Pr
     connection,
     client,
     projection,
+    plans,
     worker,
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();

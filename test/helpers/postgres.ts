@@ -41,7 +41,8 @@ export async function withPostgres(t: Teardown): Promise<TestPostgres> {
     reset: async () => {
       await handle!.sql`
         truncate plans, plan_versions, agencies, tasks, task_events, escalations, notifications, deliveries,
-          api_tokens, idempotency_records restart identity`;
+          api_tokens, idempotency_records, plan_specs, plan_calendars, plan_spec_sets, plan_documents,
+          plan_reconciliations restart identity`;
     },
   };
 }

@@ -14,6 +14,7 @@ import { createCompletionLookup, createProjectionActivities } from '../../src/ac
 import type { ProjectionActivities } from '../../src/domain';
 import { buildApp } from '../../src/api/app';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
+import { createPlanStore } from '../../src/db/plan-store';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
 import { migrateDatabase } from '../../src/db/migrate';
 import { createToken } from '../../src/db/tokens';
@@ -35,6 +36,12 @@ export interface StackOptions {
   updateTimeoutMs?: number;
   /** Deliver notifications from the worker (src/notify), to this SMTP server and with this webhook secret. */
   delivery?: { smtpUrl: string; webhookSecret?: string; summaryCollectMs?: number; retry?: DeliveryRetry };
+  /**
+   * How long a plan apply waits for its task workflows before answering 202. Default 30 s: the
+   * tests' small plans are running when the apply answers, even on a loaded machine; undefined
+   * keeps the API's own default.
+   */
+  applyAnswerWaitMs?: number | undefined;
 }
 
 export interface TokenInput {
@@ -133,6 +140,7 @@ export async function startStack(t: Teardown, options: StackOptions = {}): Promi
         projection,
         completions: createCompletionLookup(db.db),
         ...(notifier ? { delivery: notifier } : {}),
+        plans: createPlanStore(db.db),
       }),
     });
     running = worker.run();
@@ -143,6 +151,7 @@ export async function startStack(t: Teardown, options: StackOptions = {}): Promi
     db,
     temporal: { client: temporal.client, connection: temporal.connection },
     config: { bodyLimit: 1_048_576, updateTimeoutMs: options.updateTimeoutMs ?? 10_000 },
+    applyAnswerWaitMs: 'applyAnswerWaitMs' in options ? options.applyAnswerWaitMs : 30_000,
   });
   stops.push(() => app.close());
   await app.ready();

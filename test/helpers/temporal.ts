@@ -115,9 +115,11 @@ export class RecordingActivities {
       this.changes.push(change);
     },
     recordPlanVersion: async () => {},
-    startTasks: async () => {},
-    amendTasks: async () => {},
-    cancelTasks: async () => {},
+    startTasks: async () => ({ count: 0, errors: 0 }),
+    amendTasks: async () => ({ count: 0, errors: 0 }),
+    cancelTasks: async () => ({ count: 0, errors: 0 }),
+    beginReconciliation: async () => ({ start: 0, amend: 0, cancel: 0 }),
+    finishReconciliation: async () => {},
   };
 
   events(workflowId?: string): TaskEventRecord[] {

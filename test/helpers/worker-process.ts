@@ -23,9 +23,11 @@ async function main(): Promise<void> {
       appendFileSync(recordsFile, JSON.stringify(change) + '\n');
     },
     recordPlanVersion: async () => {},
-    startTasks: async () => {},
-    amendTasks: async () => {},
-    cancelTasks: async () => {},
+    startTasks: async () => ({ count: 0, errors: 0 }),
+    amendTasks: async () => ({ count: 0, errors: 0 }),
+    cancelTasks: async () => ({ count: 0, errors: 0 }),
+    beginReconciliation: async () => ({ start: 0, amend: 0, cancel: 0 }),
+    finishReconciliation: async () => {},
   };
   const worker = await Worker.create({
     connection,

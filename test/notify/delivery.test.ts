@@ -14,6 +14,7 @@ import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { createActivities } from '../../src/activities';
 import { createCompletionLookup, createProjectionActivities } from '../../src/activities/projection';
+import { createPlanStore } from '../../src/db/plan-store';
 import { deliveries, notifications } from '../../src/db/schema';
 import type { NotificationRequest, TaskChange } from '../../src/domain';
 import { messageIdFor, webhookIdFor } from '../../src/notify/ids';
@@ -67,7 +68,13 @@ t.test('deliveries over SMTP and Standard Webhooks', async (t) => {
   );
   t.teardown(() => notifier.close());
   const projection = createProjectionActivities(pg.db);
-  const activities = createActivities({ client, projection, completions: createCompletionLookup(pg.db), delivery: notifier });
+  const activities = createActivities({
+    client,
+    projection,
+    completions: createCompletionLookup(pg.db),
+    plans: createPlanStore(pg.db),
+    delivery: notifier,
+  });
   const worker = await createWorker({ connection: native, namespace: server.namespace, activities, workflowBundle });
   const running = worker.run();
   t.teardown(async () => {

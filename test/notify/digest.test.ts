@@ -14,6 +14,7 @@ import { eq } from 'drizzle-orm';
 import { createActivities } from '../../src/activities';
 import { createCompletionLookup, createProjectionActivities } from '../../src/activities/projection';
 import { planReport } from '../../src/db/report';
+import { createPlanStore } from '../../src/db/plan-store';
 import { deliveries } from '../../src/db/schema';
 import type { NotificationRequest, Progress } from '../../src/domain';
 import { createNotifier } from '../../src/notify';
@@ -63,7 +64,13 @@ t.test('digests and the weekly giao ban summary', async (t) => {
   );
   t.teardown(() => notifier.close());
   const projection = createProjectionActivities(pg.db);
-  const activities = createActivities({ client, projection, completions: createCompletionLookup(pg.db), delivery: notifier });
+  const activities = createActivities({
+    client,
+    projection,
+    completions: createCompletionLookup(pg.db),
+    plans: createPlanStore(pg.db),
+    delivery: notifier,
+  });
   const worker = await createWorker({ connection: native, namespace: server.namespace, activities, workflowBundle });
   const running = worker.run();
   t.teardown(async () => {

@@ -9,7 +9,7 @@ import type { TaskSpec } from '../../src/plan/model';
 import type { Plan } from '../../src/plan/schema';
 import { deadlineInstant } from '../../src/plan/timetable';
 import { planWorkflowId, taskWorkflowId } from '../../src/workflows/ids';
-import { applyVersion, complete, getPlanSpecs, getPlanState, getState, reportProgress } from '../../src/workflows/messages';
+import { applyVersion, complete, getPlanState, getState, reportProgress } from '../../src/workflows/messages';
 import type { Actor, TaskStateView } from '../../src/domain';
 import { planChanges, planWorkflow, type PlanWorkflowState } from '../../src/workflows/plan';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
@@ -32,6 +32,11 @@ function loadPlanAs(file: string, fromId: string, planId: string): { plan: Plan;
 
 const taskState = (client: Client, workflowId: string) => client.workflow.getHandle(workflowId).query(getState);
 const planState = (client: Client, planId: string) => client.workflow.getHandle(planWorkflowId(planId)).query(getPlanState);
+/** The applied version's specs, from the plan store by the spec set the plan workflow holds. */
+async function appliedSpecs(on: PlanWorkerEnv, planId: string): Promise<TaskSpec[]> {
+  const { specSet } = await planState(on.client, planId);
+  return specSet ? on.plans.specsOf(specSet) : [];
+}
 
 async function countTaskWorkflows(client: Client, planId: string): Promise<{ ids: string[]; runIds: Record<string, string> }> {
   const runIds: Record<string, string> = {};
@@ -77,11 +82,12 @@ t.before(async () => {
       ...activities,
       async startTasks(input) {
         faults.startCalls += 1;
-        await activities.startTasks(input);
+        const page = await activities.startTasks(input);
         if (faults.failAfterNextStart) {
           faults.failAfterNextStart = false;
           throw new Error('simulated crash after the task workflows were started');
         }
+        return page;
       },
     }),
   });
@@ -90,7 +96,7 @@ t.teardown(() => env?.stop());
 
 async function applyDrill(planId: string, file = 'drill-small.yaml') {
   const { plan, text } = loadPlanAs(fixture(file), 'drill-small', planId);
-  return applyPlan({ client: env.client, plan, text, actor: admin, dryRun: false });
+  return applyPlan({ client: env.client, plans: env.plans, plan, text, actor: admin, dryRun: false });
 }
 
 t.test('applying a plan starts every task workflow with its deadline; the same content again starts nothing', async (t) => {
@@ -100,7 +106,7 @@ t.test('applying a plan starts every task workflow with its deadline; the same c
   t.equal(first.result?.version, 1);
   t.equal(first.result?.changes.filter((change) => change.change === 'added').length, 6, '4 tasks, one of them in 2 units with its roll-up');
 
-  const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
+  const specs = await appliedSpecs(env, planId);
   t.equal(specs.length, 6);
   for (const spec of specs) {
     const state = await taskState(env.client, taskWorkflowId(spec));
@@ -115,7 +121,14 @@ t.test('applying a plan starts every task workflow with its deadline; the same c
   const state = await planState(env.client, planId);
   t.equal(state.version, 1);
   t.equal(state.contentHash, first.contentHash);
-  t.equal(state.pending, 0, 'reconciliation finished');
+  t.equal(state.reconciling, undefined, 'reconciliation finished');
+  const progress = await env.plans.reconciliation(planId, 1);
+  t.same(
+    progress && { total: progress.total, started: progress.started, errors: progress.errors, finished: Boolean(progress.finishedAt) },
+    { total: 6, started: 6, errors: 0, finished: true },
+    'its progress is recorded: 6 of 6 started',
+  );
+  t.equal(state.taskCount, 6);
   t.ok(state.firstAppliedAt, 'the first apply instant is kept as the anchor of "after: applied"');
   t.equal(env.projection.planVersions.filter((record) => record.planId === planId).length, 1, 'the version was recorded');
 
@@ -142,7 +155,7 @@ t.test('an amended plan moves a deadline, adds a task and cancels a removed one'
   const original = await taskState(env.client, moved);
 
   const { plan, text } = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
-  const preview = await applyPlan({ client: env.client, plan, text, actor: admin, dryRun: true });
+  const preview = await applyPlan({ client: env.client, plans: env.plans, plan, text, actor: admin, dryRun: true });
   t.equal(preview.result, undefined, 'a dry run applies nothing');
   t.same(
     preview.diff.entries.map((entry) => [entry.change, entry.taskId]),
@@ -156,11 +169,11 @@ t.test('an amended plan moves a deadline, adds a task and cancels a removed one'
   t.equal(deadlineChange?.before, original.deadlineAt, 'the diff shows the old deadline');
   t.equal((await planState(env.client, planId)).version, 1, 'still version 1 after the dry run');
 
-  const applied = await applyPlan({ client: env.client, plan, text, actor: admin, dryRun: false });
+  const applied = await applyPlan({ client: env.client, plans: env.plans, plan, text, actor: admin, dryRun: false });
   t.equal(applied.result?.version, 2);
   t.same(applied.result?.changes.find((change) => change.taskId === 'lam-sach-ho-tich')?.fields, ['deadline', 'dependants']);
 
-  const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
+  const specs = await appliedSpecs(env, planId);
   const newSpec = specs.find((spec) => spec.taskId === 'lam-sach-ho-tich') as TaskSpec & { deadline: { kind: 'instant'; at: string } };
   const amended = await eventually(
     () => taskState(env.client, moved),
@@ -189,8 +202,17 @@ t.test('an amended plan moves a deadline, adds a task and cancels a removed one'
 
   const state = await planState(env.client, planId);
   t.equal(state.version, 2);
-  t.notOk(state.taskSpecHashes[`task:${planId}:tuyen-truyen`], 'the plan no longer holds the removed task');
-  t.equal(state.pending, 0);
+  t.notOk(
+    (await appliedSpecs(env, planId)).some((spec) => taskWorkflowId(spec) === `task:${planId}:tuyen-truyen`),
+    'the plan no longer holds the removed task',
+  );
+  t.equal(state.reconciling, undefined);
+  const progress = await env.plans.reconciliation(planId);
+  t.same(
+    progress && [progress.version, progress.started, progress.amended, progress.cancelled, progress.total],
+    [2, 1, 1, 1, 3],
+    'version 2: one started, one amended, one cancelled',
+  );
 });
 
 t.test('completing a prerequisite releases its dependants, counting from the completion', async (t) => {
@@ -224,7 +246,7 @@ t.test('completing a prerequisite releases its dependants, counting from the com
 
   // A task added later whose prerequisite is already done is released at once.
   const { plan, text } = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
-  await applyPlan({ client: env.client, plan, text, actor: admin, dryRun: false });
+  await applyPlan({ client: env.client, plans: env.plans, plan, text, actor: admin, dryRun: false });
   const late = await eventually(
     () => taskState(env.client, `task:${planId}:khai-thac-ho-tich`),
     (state) => state.progress === 'in_progress',
@@ -278,36 +300,48 @@ t.test('a start batch that runs twice (crash after starting) starts each task wo
   const callsBefore = faults.startCalls;
   const outcome = await applyDrill(planId);
   t.equal(outcome.result?.changed, true);
-  t.equal(faults.startCalls - callsBefore, 2, 'the batch ran twice');
+  t.equal(faults.startCalls - callsBefore, 2, 'the page ran twice');
   const executions: string[] = [];
   for await (const execution of env.client.workflow.list({ query: `WorkflowId STARTS_WITH 'task:${planId}:'` })) {
     executions.push(execution.workflowId);
   }
   t.equal(executions.length, 6, 'one run per task workflow, no duplicates');
-  t.equal((await planState(env.client, planId)).pending, 0, 'the reconciliation finished');
+  t.equal((await planState(env.client, planId)).reconciling, undefined, 'the reconciliation finished');
+  t.equal((await env.plans.reconciliation(planId, 1))?.started, 6, 'and counts each task workflow once');
 });
 
 t.test('a plan workflow continued as new finishes the reconciliation it carries', async (t) => {
   const planId = freshPlanId('carried');
   const { plan } = loadPlanAs(fixture('drill-small.yaml'), 'drill-small', planId);
   const specs = compilePlan(plan, loadCalendar(plan.calendar), { firstAppliedAt: new Date().toISOString() });
-  const [started, ...notYet] = specs as [TaskSpec, ...TaskSpec[]];
+  const { specSet } = await env.plans.putVersion({ contentHash: 'carried-hash', document: plan, specs });
+  // In the order the store pages them: the first is what the previous run had done.
+  const [started, ...notYet] = (await env.plans.specsOf(specSet)) as [TaskSpec, ...TaskSpec[]];
   const carried: PlanWorkflowState = {
     planId,
     version: 1,
     contentHash: 'carried-hash',
     appliedAt: new Date().toISOString(),
     firstAppliedAt: new Date().toISOString(),
-    specs: Object.fromEntries(specs.map((spec) => [taskWorkflowId(spec), spec])),
-    // As if the previous run stopped after the first batch of one.
-    pending: { version: 1, actor: admin, toStart: notYet, toAmend: [], toCancel: [] },
+    specSet,
+    taskCount: specs.length,
+    // As if the previous run stopped after a first page of one.
+    pending: {
+      version: 1,
+      actor: admin,
+      to: specSet,
+      counts: { start: specs.length, amend: 0, cancel: 0 },
+      phase: 'start',
+      after: taskWorkflowId(started),
+      progress: { started: 1, amended: 0, cancelled: 0, errors: 0 },
+    },
   };
   await env.client.workflow.start(planWorkflow, { workflowId: planWorkflowId(planId), taskQueue: 'kehoach', args: [{ planId, carried }] });
   const state = await eventually(
     () => planState(env.client, planId),
-    (view) => view.pending === 0,
+    (view) => view.reconciling === undefined,
   );
-  t.equal(state.pending, 0, 'the carried reconciliation finished');
+  t.equal(state.reconciling, undefined, 'the carried reconciliation finished');
   t.equal(state.version, 1);
   t.equal(state.contentHash, 'carried-hash', 'the applied version is kept');
   for (const spec of notYet) {
@@ -330,7 +364,7 @@ t.test('continue-as-new after a few dozen events loses nothing', async (t) => {
   t.teardown(() => small.stop());
   const planId = freshPlanId('can');
   const { plan, text } = loadPlanAs(fixture('drill-small.yaml'), 'drill-small', planId);
-  const first = await applyPlan({ client: small.client, plan, text, actor: admin, dryRun: false });
+  const first = await applyPlan({ client: small.client, plans: small.plans, plan, text, actor: admin, dryRun: false });
   t.equal(first.result?.version, 1);
   const handle = small.client.workflow.getHandle(planWorkflowId(planId));
   const firstRun = (await handle.describe()).runId;
@@ -352,11 +386,11 @@ t.test('continue-as-new after a few dozen events loses nothing', async (t) => {
   );
   t.equal(whole.progressValue, 200, 'the units roll up without the plan workflow');
   // Applying the same content again and an amendment push the plan workflow over its event limit.
-  const again = await applyPlan({ client: small.client, plan, text, actor: admin, dryRun: false });
+  const again = await applyPlan({ client: small.client, plans: small.plans, plan, text, actor: admin, dryRun: false });
   t.equal(again.result?.changed, false, 'the same content is recognised');
 
   const amended = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
-  const second = await applyPlan({ client: small.client, ...amended, actor: admin, dryRun: false });
+  const second = await applyPlan({ client: small.client, plans: small.plans, ...amended, actor: admin, dryRun: false });
   t.equal(second.result?.version, 2);
   const late = await eventually(
     () => taskState(small.client, `task:${planId}:khai-thac-ho-tich`),
@@ -369,7 +403,8 @@ t.test('continue-as-new after a few dozen events loses nothing', async (t) => {
   );
   t.not((await handle.describe()).runId, firstRun, 'the plan workflow continued as new');
   t.equal(state.contentHash, second.contentHash);
-  t.equal(Object.keys(state.taskSpecHashes).length, 6, 'the specs survive');
+  t.equal(state.taskCount, 6, 'the version survives');
+  t.equal((await small.plans.specsOf(state.specSet!)).length, 6, 'its spec set is the one stored');
 });
 
 t.test('two applies at once run one after the other', async (t) => {
@@ -377,8 +412,8 @@ t.test('two applies at once run one after the other', async (t) => {
   const base = loadPlanAs(fixture('drill-small.yaml'), 'drill-small', planId);
   const amended = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
   const [a, b] = await Promise.all([
-    applyPlan({ client: env.client, ...base, actor: admin, dryRun: false }),
-    applyPlan({ client: env.client, ...amended, actor: admin, dryRun: false }),
+    applyPlan({ client: env.client, plans: env.plans, ...base, actor: admin, dryRun: false }),
+    applyPlan({ client: env.client, plans: env.plans, ...amended, actor: admin, dryRun: false }),
   ]);
   t.same([a.result?.version, b.result?.version].sort(), [1, 2], 'two versions, one after the other');
   const [earlier, later] = a.result?.version === 1 ? [a, b] : [b, a];
@@ -389,30 +424,30 @@ t.test('two applies at once run one after the other', async (t) => {
   t.ok(later.result?.changes.length && later.result.changes.length < 6, 'the second sees what the first applied, not an empty plan');
   const state = await planState(env.client, planId);
   t.equal(state.contentHash, later.contentHash, 'the plan holds the version applied last');
-  t.equal(state.pending, 0);
+  t.equal(state.reconciling, undefined);
   const live = await countTaskWorkflows(env.client, planId);
-  const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
+  const specs = await appliedSpecs(env, planId);
   for (const spec of specs) t.ok(live.ids.includes(taskWorkflowId(spec)), `${taskWorkflowId(spec)} runs`);
 });
 
-t.test('applyVersion rejects specs that do not belong to the plan', async (t) => {
+t.test('applyVersion rejects a version without a stored spec set', async (t) => {
   const planId = freshPlanId('reject');
   await applyDrill(planId);
   const handle = env.client.workflow.getHandle(planWorkflowId(planId));
-  const specs = await handle.query(getPlanSpecs);
-  const base = { actor: admin, document: { id: planId }, contentHash: 'x', firstAppliedAt: new Date().toISOString() };
-  const rejection = async (specs: TaskSpec[]) => {
+  const { specSet } = await planState(env.client, planId);
+  const base = { actor: admin, contentHash: 'x', specSet: specSet!, taskCount: 6, firstAppliedAt: new Date().toISOString() };
+  const rejection = async (change: Partial<typeof base>) => {
     try {
-      await handle.executeUpdate(applyVersion, { args: [{ ...base, specs }] });
+      await handle.executeUpdate(applyVersion, { args: [{ ...base, ...change }] });
     } catch (error) {
       const cause = (error as Error & { cause?: Error & { type?: string } }).cause;
       return `${cause?.type}: ${cause?.message}`;
     }
     return 'accepted';
   };
-  t.match(await rejection([]), /^InvalidInput: .*no tasks/);
-  t.match(await rejection([specs[0]!, specs[0]!]), /^InvalidInput: .*share the workflow id/);
-  t.match(await rejection(specs.map((spec) => ({ ...spec, planId: 'other' }))), /^InvalidInput: .*belongs to plan "other"/);
+  t.match(await rejection({ taskCount: 0 }), /^InvalidInput: .*no tasks/);
+  t.match(await rejection({ specSet: 'not-a-hash' }), /^InvalidInput: specSet is missing/);
+  t.match(await rejection({ firstAppliedAt: 'yesterday' }), /^InvalidInput: .*not an ISO instant/);
   t.equal((await planState(env.client, planId)).version, 1, 'nothing was applied');
 });
 
@@ -420,9 +455,9 @@ t.test('the real Nghệ An plan 771: 42 task workflows with their deadlines', as
   const planId = freshPlanId('na771');
   const file = path.join(root, 'plans', 'nghe-an-771.yaml');
   const { plan, text } = loadPlanAs(file, 'nghe-an-771', planId);
-  const outcome = await applyPlan({ client: env.client, plan, text, actor: admin, dryRun: false });
+  const outcome = await applyPlan({ client: env.client, plans: env.plans, plan, text, actor: admin, dryRun: false });
   t.equal(outcome.result?.changes.length, 42);
-  const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
+  const specs = await appliedSpecs(env, planId);
   const states: TaskStateView[] = await Promise.all(specs.map((spec) => taskState(env.client, taskWorkflowId(spec))));
   const wrong = specs.filter((spec, index) => spec.deadline.kind === 'instant' && states[index]?.deadlineAt !== spec.deadline.at);
   t.same(
@@ -441,8 +476,8 @@ t.test('the real Thái Nguyên plan 827: unit and occurrence workflows roll up i
   const planId = freshPlanId('tn827');
   const file = path.join(root, 'plans', 'thai-nguyen-827.yaml');
   const { plan, text } = loadPlanAs(file, 'thai-nguyen-827', planId);
-  await applyPlan({ client: env.client, plan, text, actor: admin, dryRun: false });
-  const specs = await env.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanSpecs);
+  await applyPlan({ client: env.client, plans: env.plans, plan, text, actor: admin, dryRun: false });
+  const specs = await appliedSpecs(env, planId);
   t.ok(specs.some((spec) => spec.unitId) && specs.some((spec) => spec.occurrence), 'the plan has unit and occurrence workflows');
   const states = await Promise.all(specs.map((spec) => taskState(env.client, taskWorkflowId(spec))));
   const wrong = specs.filter((spec, index) => spec.deadline.kind === 'instant' && states[index]?.deadlineAt !== spec.deadline.at);

@@ -2,11 +2,14 @@
  * /api/plans — the plans, their status by reporting category, their reports as of a date, and
  * applying a plan file (or previewing what applying it would change).
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { applyPlan, PlanTooLargeError } from '../../apply/apply';
+import { applyPlan, waitForReconciliation } from '../../apply/apply';
+import { createPlanStore } from '../../db/plan-store';
+import { translator } from '../../i18n';
 import { loadPlanText } from '../../plan/load';
+import type { TaskSpec } from '../../plan/model';
 import { MAX_PLAN_BYTES } from '../../plan/bounds';
 import { PlanNotFoundError, planReport, reportCsv, REPORT_COUNT_FIELDS } from '../../db/report';
 import { actorOf, requireRole } from '../plugins/auth';
@@ -26,6 +29,35 @@ import { apiText } from '../../i18n';
 const PLAN_BODY_LIMIT = 2 * MAX_PLAN_BYTES;
 
 const planParams = z.strictObject({ planId: slug });
+
+function withoutCalendar(spec: TaskSpec): Omit<TaskSpec, 'calendar'> {
+  const { calendar: _calendar, ...rest } = spec;
+  return rest;
+}
+
+/**
+ * How long an apply waits for its task workflows before it answers 202 with where to follow them:
+ * a plan of a few dozen tasks answers done, a province answers at once and is followed.
+ */
+export const APPLY_ANSWER_WAIT_MS = 3_000;
+
+const reconciliationSchema = z
+  .object({
+    planId: z.string(),
+    version: z.number().int(),
+    total: z.number().int().describe('Task workflows this version starts, amends and cancels'),
+    toStart: z.number().int(),
+    toAmend: z.number().int(),
+    toCancel: z.number().int(),
+    started: z.number().int(),
+    amended: z.number().int(),
+    cancelled: z.number().int(),
+    errors: z.number().int().describe('Task workflows that refused their amendment or cancellation (see the worker log)'),
+    lastError: z.string().optional().describe('The failure the plan workflow is retrying, if any'),
+    beganAt: z.string(),
+    finishedAt: z.string().optional().describe('Absent while task workflows are still being started, amended or cancelled'),
+  })
+  .meta({ id: 'Reconciliation' });
 
 function summaryOf(row: Awaited<ReturnType<typeof listPlans>>[number]) {
   return {
@@ -60,7 +92,9 @@ const planDiffSchema = z
         spec: z
           .unknown()
           .optional()
-          .describe('The compiled task spec after the change (the applied one for removed tasks): deadline, timezone, escalation…'),
+          .describe(
+            "The compiled task spec after the change (the applied one for removed tasks): deadline, timezone, escalation…; without the calendar, which is the plan's",
+          ),
       }),
     ),
   })
@@ -93,7 +127,10 @@ const applyResponseSchema = z
         }),
       )
       .optional()
-      .describe('What the plan workflow started, amended or cancelled (absent for a dry run)'),
+      .describe('What the plan workflow starts, amends or cancels (absent for a dry run)'),
+    reconciliation: reconciliationSchema
+      .optional()
+      .describe('How far the task workflows are started, amended and cancelled; followed at `/api/plans/{planId}/reconciliation` until `finishedAt`'),
   })
   .meta({ id: 'ApplyResult' });
 
@@ -217,7 +254,26 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     },
   );
 
-  async function applyRoute(request: FastifyRequest, dryRun: boolean, gitCommit: string | undefined) {
+  const planStore = createPlanStore(deps.db.db);
+
+  app.get(
+    '/api/plans/:planId/reconciliation',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: "How far the plan's latest applied version has started, amended and cancelled its task workflows",
+        params: planParams,
+        response: { 200: reconciliationSchema, ...authProblems, 404: problemResponse('Kế hoạch chưa được áp dụng') },
+      },
+    },
+    async (request) => {
+      const status = await planStore.reconciliation(request.params.planId);
+      if (!status) throw new ProblemError('not-found', translator()('apply:reconciliation.notFound', { planId: request.params.planId }));
+      return status;
+    },
+  );
+
+  async function applyRoute(request: FastifyRequest, reply: FastifyReply, dryRun: boolean, gitCommit: string | undefined) {
     const principal = requireRole(request, dryRun ? ['admin', 'leader'] : ['admin'], dryRun ? 'previewPlan' : 'applyPlan');
     const text = typeof request.body === 'string' ? request.body : '';
     if (!text.trim()) {
@@ -232,20 +288,31 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       });
     }
     try {
-      // Reconciling a whole plan takes longer than one task update; still bounded, so an
-      // unreachable Temporal ends in a 503 rather than a hanging request.
+      // The plan workflow answers once the version is recorded, before its task workflows start;
+      // bounded, so an unreachable Temporal ends in a 503 rather than a hanging request.
       const client = deps.temporal.client;
       const outcome = await client.withDeadline(Date.now() + Math.max(deps.config.updateTimeoutMs, 60_000), () =>
         applyPlan({
           client,
+          plans: planStore,
           plan,
           text,
           gitCommit,
           actor: actorOf(principal),
           dryRun,
           requestId: scopedIdempotencyKey(request) ?? request.id,
+          wait: false,
         }),
       );
+      let reconciliation = outcome.reconciliation;
+      if (reconciliation && !reconciliation.finishedAt) {
+        const waitMs = deps.applyAnswerWaitMs ?? APPLY_ANSWER_WAIT_MS;
+        reconciliation = await waitForReconciliation(planStore, plan.id, reconciliation.version, { deadline: Date.now() + waitMs });
+      }
+      if (reconciliation && !reconciliation.finishedAt) {
+        // Recorded and under way: where to follow it, rather than a request held for minutes.
+        reply.code(202).header('location', `/api/plans/${encodeURIComponent(plan.id)}/reconciliation`);
+      }
       const diff = outcome.diff;
       return {
         planId: outcome.planId,
@@ -263,7 +330,8 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
             title: e.title,
             change: e.change,
             ...(e.fields ? { fields: e.fields } : {}),
-            spec: e.spec,
+            // The calendar is the plan's, the same in every spec: it stays out of the answer.
+            spec: withoutCalendar(e.spec),
           })),
         },
         ...(outcome.result ? { version: outcome.result.version } : {}),
@@ -272,9 +340,9 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         contentChanged: outcome.contentChanged,
         ...(outcome.gitCommit ? { gitCommit: outcome.gitCommit } : {}),
         ...(outcome.result ? { changes: outcome.result.changes } : {}),
+        ...(reconciliation ? { reconciliation } : {}),
       };
     } catch (error) {
-      if (error instanceof PlanTooLargeError) throw new ProblemError('validation', error.message, { status: 422 });
       throw temporalProblem(error, apiText('subjectPlan', { plan: plan.id }));
     }
   }
@@ -287,6 +355,8 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     body: z.string().describe('The plan file, YAML'),
     response: {
       200: applyResponseSchema,
+      // Recorded, task workflows still being started: `reconciliation` and the Location header say where to follow it.
+      202: applyResponseSchema,
       400: problemResponse('Nội dung rỗng hoặc không đọc được'),
       ...authProblems,
       413: problemResponse('Tệp quá lớn'),
@@ -299,13 +369,13 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   app.post(
     '/api/plans',
     { schema: applySchema('Apply a plan file (admin): validate, reconcile its task workflows, return the diff'), bodyLimit: PLAN_BODY_LIMIT },
-    async (request) => applyRoute(request, false, request.query.gitCommit),
+    async (request, reply) => applyRoute(request, reply, false, request.query.gitCommit),
   );
 
   app.post(
     '/api/plans/diff',
     { schema: applySchema('What applying a plan file would change, without applying it'), bodyLimit: PLAN_BODY_LIMIT },
-    async (request) => applyRoute(request, true, request.query.gitCommit),
+    async (request, reply) => applyRoute(request, reply, true, request.query.gitCommit),
   );
 };
 
