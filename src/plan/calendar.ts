@@ -55,6 +55,8 @@ export function isoWeek(date: string): { year: number; week: number } {
 // ---------------------------------------------------------------------------------------------
 // Local time in a timezone
 
+// Building a formatter costs far more than using one (the first loads the timezone data): one per
+// timezone for the life of the process, shared by every conversion and by the plan's timezone check.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timezone: string): Intl.DateTimeFormat {
@@ -73,6 +75,16 @@ function formatterFor(timezone: string): Intl.DateTimeFormat {
     formatters.set(timezone, formatter);
   }
   return formatter;
+}
+
+/** Whether `timezone` is an IANA name this runtime knows ("Asia/Ho_Chi_Minh"). */
+export function isKnownTimezone(timezone: string): boolean {
+  try {
+    formatterFor(timezone);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface LocalDateTime {

@@ -4,7 +4,7 @@
  * deadline vs recurrence, and calendar coverage of every instant (a warning).
  */
 import { isMap, isPair, isScalar, type YAMLMap } from 'yaml';
-import { formatDeadlineVi, unannouncedYears } from '../calendar';
+import { formatDeadlineVi, isKnownTimezone, unannouncedYears } from '../calendar';
 import { compilePlan } from '../compile';
 import { parseDuration } from '../duration';
 import type { CalendarData } from '../model';
@@ -331,12 +331,8 @@ export class SemanticChecks {
   }
 
   private checkTimezone(plan: Plain): void {
-    if (typeof plan.timezone !== 'string') return;
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: plan.timezone });
-    } catch {
-      this.plan.error('invalid-value', this.plan.nodeAt(['timezone']), this.t('validate:semantics.badTimezone', { timezone: plan.timezone }));
-    }
+    if (typeof plan.timezone !== 'string' || isKnownTimezone(plan.timezone)) return;
+    this.plan.error('invalid-value', this.plan.nodeAt(['timezone']), this.t('validate:semantics.badTimezone', { timezone: plan.timezone }));
   }
 
   private warnCalendarYear(calendar: CalendarData | undefined, year: number, path: Path, what: string): void {
