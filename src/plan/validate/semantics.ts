@@ -5,7 +5,7 @@
  */
 import { isMap, isPair, isScalar, type YAMLMap } from 'yaml';
 import { formatDeadlineVi, isKnownTimezone, unannouncedYears } from '../calendar';
-import { compilePlan } from '../compile';
+import { compileUnhashed } from '../compile';
 import { parseDuration } from '../duration';
 import type { CalendarData } from '../model';
 import { ISSUE_ANCHOR, RESERVED_ANCHORS, durationSchema, type Plan } from '../schema';
@@ -480,7 +480,7 @@ export class SemanticChecks {
     // The copies of a task with units share its deadline and its delays: check each once.
     const checked = new Set<string>();
     // Roll-ups (no ladder of their own) are left out: their copies carry the instants.
-    for (const spec of compilePlan(plan, calendar).filter((candidate) => !candidate.members)) {
+    for (const spec of compileUnhashed(plan, calendar).filter((candidate) => !candidate.members)) {
       if (spec.deadline.kind !== 'instant' || checked.has(`${spec.taskId}@${spec.deadline.at}`)) continue;
       checked.add(`${spec.taskId}@${spec.deadline.at}`);
       const index = indexOf.get(spec.taskId)!;
