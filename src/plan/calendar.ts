@@ -102,18 +102,33 @@ function toMs(instant: string | number): number {
   return ms;
 }
 
+// Deadlines, reminders and ladder steps convert the same few hundred instants again and again
+// (a plan's validation asks about 4 times per instant), and formatToParts is the costly step:
+// remembered per timezone, forgotten wholesale past a bound so a long-lived worker stays small.
+const MAX_REMEMBERED = 10_000;
+const remembered = new Map<string, Map<number, Readonly<LocalDateTime>>>();
+
 /** The wall-clock date and time of an instant in a timezone. */
 export function toLocal(instant: string | number, timezone: string): LocalDateTime {
   const ms = toMs(instant);
+  let known = remembered.get(timezone);
+  const hit = known?.get(ms);
+  if (hit) return { ...hit };
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timezone).formatToParts(ms)) parts[part.type] = part.value;
-  return {
+  const local: LocalDateTime = {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     hour: Number(parts.hour),
     minute: Number(parts.minute),
     second: Number(parts.second),
     millisecond: ((ms % 1000) + 1000) % 1000,
   };
+  if (!known || known.size >= MAX_REMEMBERED) {
+    known = new Map();
+    remembered.set(timezone, known);
+  }
+  known.set(ms, local);
+  return { ...local };
 }
 
 /** The local date of an instant in a timezone. */
