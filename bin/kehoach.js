@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `kehoach` command. It runs the JavaScript compiled into dist/ (`npm run build`, done by npm at
 // install) when that is newer than every source file, so that a call starts in a fraction of a
-// second (with a V8 code cache: bin/compile-cache.js); otherwise, as on a checkout with edits not
-// yet compiled, it runs the TypeScript sources through tsx.
+// second; otherwise, as on a checkout with edits not yet compiled, it runs the TypeScript sources
+// through tsx.
 'use strict';
 const { readdirSync, statSync } = require('node:fs');
 const path = require('node:path');
@@ -30,7 +30,6 @@ function compiledIsCurrent() {
 
 let main;
 if (compiledIsCurrent()) {
-  require('./compile-cache').enableCompileCache(root, process.argv[2]);
   main = require('../dist/cli/main.js').main;
 } else {
   require('tsx/cjs');
