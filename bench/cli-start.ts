@@ -64,7 +64,7 @@ function main(): void {
   const compiled = compiledIsCurrent();
   if (!compiled) console.log('Note: dist/ is older than src/, so kehoach runs the sources through tsx. Run `npm run build` first.');
 
-  // One run of each first, not counted: it fills the page cache and kehoach's code cache.
+  // One run of each first, not counted: it fills the page cache.
   for (const command of COMMANDS) timeOnce(command);
   const loadBefore = os.loadavg();
   const samples = COMMANDS.map(() => [] as number[]);
