@@ -3,7 +3,7 @@
  * tasks; a province of 460 communes × 5 tasks + 42) until every task workflow is started, and the
  * same number of bare workflows started in parallel (16 at a time, as the plan workflow's
  * activities start them), interleaved. Real Postgres (embedded) and the Temporal dev server.
- * Writes bench/results/apply.json. Run with `npm run bench` (not part of npm test).
+ * Writes bench/results/apply.json. Run with `npm run bench:apply` (`npm run bench` runs every benchmark; not part of npm test).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -55,6 +55,8 @@ export function isoWeek(date: string): { year: number; week: number } {
 // ---------------------------------------------------------------------------------------------
 // Local time in a timezone
 
+// Building a formatter costs far more than using one (the first loads the timezone data): one per
+// timezone for the life of the process, shared by every conversion and by the plan's timezone check.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timezone: string): Intl.DateTimeFormat {
@@ -75,6 +77,16 @@ function formatterFor(timezone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/** Whether `timezone` is an IANA name this runtime knows ("Asia/Ho_Chi_Minh"). */
+export function isKnownTimezone(timezone: string): boolean {
+  try {
+    formatterFor(timezone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface LocalDateTime {
   /** YYYY-MM-DD */
   date: string;
@@ -90,18 +102,33 @@ function toMs(instant: string | number): number {
   return ms;
 }
 
+// Deadlines, reminders and ladder steps convert the same few hundred instants again and again
+// (a plan's validation asks about 4 times per instant), and formatToParts is the costly step:
+// remembered per timezone, forgotten wholesale past a bound so a long-lived worker stays small.
+const MAX_REMEMBERED = 10_000;
+const remembered = new Map<string, Map<number, Readonly<LocalDateTime>>>();
+
 /** The wall-clock date and time of an instant in a timezone. */
 export function toLocal(instant: string | number, timezone: string): LocalDateTime {
   const ms = toMs(instant);
+  let known = remembered.get(timezone);
+  const hit = known?.get(ms);
+  if (hit) return { ...hit };
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timezone).formatToParts(ms)) parts[part.type] = part.value;
-  return {
+  const local: LocalDateTime = {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     hour: Number(parts.hour),
     minute: Number(parts.minute),
     second: Number(parts.second),
     millisecond: ((ms % 1000) + 1000) % 1000,
   };
+  if (!known || known.size >= MAX_REMEMBERED) {
+    known = new Map();
+    remembered.set(timezone, known);
+  }
+  known.set(ms, local);
+  return { ...local };
 }
 
 /** The local date of an instant in a timezone. */

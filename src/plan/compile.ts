@@ -248,7 +248,15 @@ export function hashSpec(spec: Omit<TaskSpec, 'specHash'> & { specHash?: string 
  * are real); `calendar` is the plan's calendar.
  */
 export function compilePlan(plan: Plan, calendar: CalendarData, options: CompileOptions = {}): TaskSpec[] {
-  const specs: TaskSpec[] = [];
+  return compileUnhashed(plan, calendar, options).map((spec) => ({ ...spec, specHash: hashSpec(spec) }));
+}
+
+/**
+ * The specs of compilePlan without their hash, for callers that only read the schedule (the
+ * validator): hashing serialises the whole calendar once per spec, most of the cost of compiling.
+ */
+export function compileUnhashed(plan: Plan, calendar: CalendarData, options: CompileOptions = {}): Omit<TaskSpec, 'specHash'>[] {
+  const specs: Omit<TaskSpec, 'specHash'>[] = [];
   const dependantsOf = new Map<string, string[]>();
   for (const task of plan.tasks) {
     for (const prerequisite of task.dependsOn) dependantsOf.set(prerequisite, [...(dependantsOf.get(prerequisite) ?? []), task.id]);
@@ -280,7 +288,7 @@ export function compilePlan(plan: Plan, calendar: CalendarData, options: Compile
         ),
         ...(dependants.length > 0 ? { dependants } : {}),
       };
-      specs.push({ ...rollup, specHash: hashSpec(rollup) });
+      specs.push(rollup);
     }
     for (const unitId of units) {
       const lead = unitId ?? task.lead;
@@ -309,7 +317,7 @@ export function compilePlan(plan: Plan, calendar: CalendarData, options: Compile
           // Members leave releasing dependants to their roll-up.
           ...(dependants.length > 0 && !task.units && !task.recurrence ? { dependants } : {}),
         };
-        specs.push({ ...spec, specHash: hashSpec(spec) });
+        specs.push(spec);
       }
     }
   }

@@ -75,8 +75,21 @@ export class PlanDocument {
 
   // ---- names for messages --------------------------------------------------------------------
 
+  /** Names already made: every check of a task names it, mostly for messages it never sends. */
+  private readonly described = new Map<string, string>();
+
   /** "task 't05'", "ladder level 2 of task 't05'", "the plan"… in the language of the diagnostics. */
   describe(path: Path): string {
+    const key = JSON.stringify(path);
+    let name = this.described.get(key);
+    if (name === undefined) {
+      name = this.name(path);
+      this.described.set(key, name);
+    }
+    return name;
+  }
+
+  private name(path: Path): string {
     const t = this.t;
     if (path.length === 0) return t('validate:place.plan');
     const last = path[path.length - 1]!;

@@ -4,8 +4,8 @@
  * deadline vs recurrence, and calendar coverage of every instant (a warning).
  */
 import { isMap, isPair, isScalar, type YAMLMap } from 'yaml';
-import { formatDeadlineVi, unannouncedYears } from '../calendar';
-import { compilePlan } from '../compile';
+import { formatDeadlineVi, isKnownTimezone, unannouncedYears } from '../calendar';
+import { compileUnhashed } from '../compile';
 import { parseDuration } from '../duration';
 import type { CalendarData } from '../model';
 import { ISSUE_ANCHOR, RESERVED_ANCHORS, durationSchema, type Plan } from '../schema';
@@ -38,7 +38,7 @@ export class SemanticChecks {
     const taskIds = this.collectIds(tasks, 'tasks', 'task');
     const roleNames = isPlain(plan.roles) ? new Set(Object.keys(plan.roles)) : new Set<string>();
 
-    const checkAgency = (path: Path, what: string): void => {
+    const checkAgency = (path: Path, what: () => string): void => {
       const value = this.plan.valueAt(path);
       if (!isSlug(value) || agencyIds.has(value)) return;
       const suggestion = closest(value, [...agencyIds.keys()]);
@@ -46,18 +46,21 @@ export class SemanticChecks {
         'unknown-reference',
         this.plan.nodeAt(path),
         suggestion
-          ? this.t('validate:semantics.unknownAgencySuggestion', { what, value, suggestion })
-          : this.t('validate:semantics.unknownAgency', { what, value }),
+          ? this.t('validate:semantics.unknownAgencySuggestion', { what: what(), value, suggestion })
+          : this.t('validate:semantics.unknownAgency', { what: what(), value }),
       );
     };
 
     agencies.forEach((agency, index) => {
       if (isPlain(agency) && agency.parent !== undefined)
-        checkAgency(['agencies', index, 'parent'], this.t('validate:semantics.agencyParent', { owner: this.plan.describe(['agencies', index]) }));
+        checkAgency(['agencies', index, 'parent'], () =>
+          this.t('validate:semantics.agencyParent', { owner: this.plan.describe(['agencies', index]) }),
+        );
     });
     if (isPlain(plan.roles)) {
       for (const [name, role] of Object.entries(plan.roles)) {
-        if (isPlain(role) && role.agency !== undefined) checkAgency(['roles', name, 'agency'], this.t('validate:semantics.rolePoints', { name }));
+        if (isPlain(role) && role.agency !== undefined)
+          checkAgency(['roles', name, 'agency'], () => this.t('validate:semantics.rolePoints', { name }));
       }
     }
     this.checkEscalation(['escalation'], checkAgency, roleNames);
@@ -72,12 +75,12 @@ export class SemanticChecks {
       if (!isPlain(task)) return;
       const path: Path = ['tasks', index];
       const name = this.plan.describe(path);
-      if (task.lead !== undefined) checkAgency([...path, 'lead'], this.t('validate:semantics.lead', { owner: name }));
+      if (task.lead !== undefined) checkAgency([...path, 'lead'], () => this.t('validate:semantics.lead', { owner: name }));
       if (Array.isArray(task.support)) {
-        task.support.forEach((_, i) => checkAgency([...path, 'support', i], this.t('validate:semantics.support', { owner: name })));
+        task.support.forEach((_, i) => checkAgency([...path, 'support', i], () => this.t('validate:semantics.support', { owner: name })));
       }
       if (Array.isArray(task.units)) {
-        task.units.forEach((_, i) => checkAgency([...path, 'units', i], this.t('validate:semantics.units', { owner: name })));
+        task.units.forEach((_, i) => checkAgency([...path, 'units', i], () => this.t('validate:semantics.units', { owner: name })));
       } else if (isPlain(task.units)) {
         this.checkUnitsSelector(task.units, [...path, 'units'], agencies, checkAgency);
       }
@@ -96,10 +99,10 @@ export class SemanticChecks {
   }
 
   /** A { kind, parent | within } selector that picks no agency would silently drop the task from every unit. */
-  private checkUnitsSelector(units: Plain, path: Path, agencies: unknown[], checkAgency: (path: Path, what: string) => void): void {
+  private checkUnitsSelector(units: Plain, path: Path, agencies: unknown[], checkAgency: (path: Path, what: () => string) => void): void {
     const name = this.plan.describe(path.slice(0, 2));
-    if (units.parent !== undefined) checkAgency([...path, 'parent'], this.t('validate:semantics.unitsUnder', { owner: name }));
-    if (units.within !== undefined) checkAgency([...path, 'within'], this.t('validate:semantics.unitsWithin', { owner: name }));
+    if (units.parent !== undefined) checkAgency([...path, 'parent'], () => this.t('validate:semantics.unitsUnder', { owner: name }));
+    if (units.within !== undefined) checkAgency([...path, 'within'], () => this.t('validate:semantics.unitsWithin', { owner: name }));
     if (typeof units.kind !== 'string') return;
     const { parent, within } = units;
     const exists = (id: unknown): boolean => agencies.some((agency) => isPlain(agency) && agency.id === id);
@@ -228,7 +231,7 @@ export class SemanticChecks {
     );
   }
 
-  private checkEscalation(path: Path, checkAgency: (path: Path, what: string) => void, roleNames: Set<string>): void {
+  private checkEscalation(path: Path, checkAgency: (path: Path, what: () => string) => void, roleNames: Set<string>): void {
     const escalation = this.plan.valueAt(path);
     if (!isPlain(escalation)) return;
     const owner = this.plan.describe(path);
@@ -286,7 +289,7 @@ export class SemanticChecks {
         }
         const to = level.to;
         if (isPlain(to) && to.agency !== undefined)
-          checkAgency([...levelPath, 'to', 'agency'], this.t('validate:semantics.ladderTo', { number: index + 1, owner }));
+          checkAgency([...levelPath, 'to', 'agency'], () => this.t('validate:semantics.ladderTo', { number: index + 1, owner }));
         if (isPlain(to) && isSlug(to.role) && !roleNames.has(to.role)) {
           const suggestion = closest(to.role, [...roleNames]);
           this.plan.error(
@@ -331,20 +334,16 @@ export class SemanticChecks {
   }
 
   private checkTimezone(plan: Plain): void {
-    if (typeof plan.timezone !== 'string') return;
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: plan.timezone });
-    } catch {
-      this.plan.error('invalid-value', this.plan.nodeAt(['timezone']), this.t('validate:semantics.badTimezone', { timezone: plan.timezone }));
-    }
+    if (typeof plan.timezone !== 'string' || isKnownTimezone(plan.timezone)) return;
+    this.plan.error('invalid-value', this.plan.nodeAt(['timezone']), this.t('validate:semantics.badTimezone', { timezone: plan.timezone }));
   }
 
-  private warnCalendarYear(calendar: CalendarData | undefined, year: number, path: Path, what: string): void {
+  private warnCalendarYear(calendar: CalendarData | undefined, year: number, path: Path, what: () => string): void {
     if (!calendar || calendar.years.includes(year)) return;
     const key = `${String(path[1])}:${year}`;
     if (this.warnedYears.has(key)) return;
     this.warnedYears.add(key);
-    const values = { what, year, calendar: calendar.name, years: calendar.years.join(', ') };
+    const values = { what: what(), year, calendar: calendar.name, years: calendar.years.join(', ') };
     this.plan.report(
       'warning',
       'calendar-year',
@@ -385,15 +384,14 @@ export class SemanticChecks {
           this.t('validate:semantics.deadlineBeforeIssue', { owner: name, date, issuedOn }),
         );
       }
-      this.warnCalendarYear(calendar, Number(date.slice(0, 4)), [...path, 'deadline'], this.t('validate:semantics.deadlineOf', { owner: name }));
+      this.warnCalendarYear(calendar, Number(date.slice(0, 4)), [...path, 'deadline'], () =>
+        this.t('validate:semantics.deadlineOf', { owner: name }),
+      );
     }
     if (isPlain(deadline) && deadline.after === ISSUE_ANCHOR && issuedOn && calendar) {
       const date = this.dateAfterIssue(issuedOn, deadline.within, calendar);
       if (date)
-        this.warnCalendarYear(
-          calendar,
-          Number(date.slice(0, 4)),
-          [...path, 'deadline'],
+        this.warnCalendarYear(calendar, Number(date.slice(0, 4)), [...path, 'deadline'], () =>
           this.t('validate:semantics.deadlineOfDate', { owner: name, date }),
         );
     }
@@ -463,10 +461,7 @@ export class SemanticChecks {
         return;
       }
       for (let year = Number(from.slice(0, 4)); year <= Number(until.slice(0, 4)); year++) {
-        this.warnCalendarYear(
-          calendar,
-          year,
-          [...recurrencePath, year === Number(from.slice(0, 4)) ? 'from' : 'until'],
+        this.warnCalendarYear(calendar, year, [...recurrencePath, year === Number(from.slice(0, 4)) ? 'from' : 'until'], () =>
           this.t('validate:semantics.recurrenceOf', { owner: name }),
         );
       }
@@ -484,7 +479,7 @@ export class SemanticChecks {
     // The copies of a task with units share its deadline and its delays: check each once.
     const checked = new Set<string>();
     // Roll-ups (no ladder of their own) are left out: their copies carry the instants.
-    for (const spec of compilePlan(plan, calendar).filter((candidate) => !candidate.members)) {
+    for (const spec of compileUnhashed(plan, calendar).filter((candidate) => !candidate.members)) {
       if (spec.deadline.kind !== 'instant' || checked.has(`${spec.taskId}@${spec.deadline.at}`)) continue;
       checked.add(`${spec.taskId}@${spec.deadline.at}`);
       const index = indexOf.get(spec.taskId)!;
@@ -493,13 +488,14 @@ export class SemanticChecks {
         const [year] = unannouncedYears(calendar, [entry.at], spec.timezone);
         if (year === undefined) continue;
         const where = plan.tasks[index]!.recurrence ? 'recurrence' : 'deadline';
-        const values = { owner: this.plan.describe(['tasks', index]), when: formatDeadlineVi(entry.at, spec.timezone) };
-        const what =
-          entry.kind === 'escalation'
+        const what = (): string => {
+          const values = { owner: this.plan.describe(['tasks', index]), when: formatDeadlineVi(entry.at, spec.timezone) };
+          return entry.kind === 'escalation'
             ? this.t('validate:semantics.timetableEscalation', { ...values, level: entry.level })
             : entry.kind === 'reminder'
               ? this.t('validate:semantics.timetableReminder', values)
               : this.t('validate:semantics.timetableDeadline', values);
+        };
         this.warnCalendarYear(calendar, year, ['tasks', index, where], what);
       }
     }
