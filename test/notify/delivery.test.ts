@@ -9,23 +9,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { createActivities } from '../../src/activities';
-import { createCompletionLookup, createProjectionActivities } from '../../src/activities/projection';
-import { createPlanStore } from '../../src/db/plan-store';
 import { deliveries, notifications } from '../../src/db/schema';
 import type { NotificationRequest, TaskChange } from '../../src/domain';
 import { messageIdFor, webhookIdFor } from '../../src/notify/ids';
-import { createNotifier } from '../../src/notify';
 import { startMailCatcher } from '../../src/notify/mail-catcher';
 import { deliveryWorkflowId, nextWorkingInstant, summaryWorkflowId } from '../../src/notify/rules';
-import { startDevServer } from '../../src/temporal/dev-server';
-import { bundleWorkflows, createWorker } from '../../src/temporal/worker';
-import { freePort } from '../helpers/ports';
 import { withPostgres } from '../helpers/postgres';
 import { change, event, planDocument, planVersion, taskState } from '../helpers/read-model';
+import { startDeliveryStack } from '../helpers/delivery-stack';
 import { readMailbox, startWebhookReceiver } from '../helpers/receivers';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -45,41 +38,10 @@ t.test('deliveries over SMTP and Standard Webhooks', async (t) => {
   t.teardown(() => hook.close());
   t.teardown(() => broken.close());
 
-  const [server, workflowBundle] = await Promise.all([startDevServer({ port: await freePort() }), bundleWorkflows()]);
-  t.teardown(() => server.stop());
-  const connection = await Connection.connect({ address: server.address });
-  t.teardown(() => connection.close());
-  const client = new Client({ connection, namespace: server.namespace });
-  const native = await NativeConnection.connect({ address: server.address });
-  t.teardown(() => native.close());
-
-  const notifier = createNotifier(
-    {
-      smtpUrl: catcher.url,
-      mailFrom: 'Văn phòng UBND tỉnh <kehoach@ubnd.example>',
-      webhookSecrets: {},
-      webhookSecret: secret,
-      publicUrl: 'https://kehoach.example',
-      catcherPort: 0,
-    },
-    pg.db,
-    client,
-    { retry: { maximumAttempts: 3, initialIntervalMs: 200 }, summaryCollectMs: 1500 },
-  );
-  t.teardown(() => notifier.close());
-  const projection = createProjectionActivities(pg.db);
-  const activities = createActivities({
-    client,
-    projection,
-    completions: createCompletionLookup(pg.db),
-    plans: createPlanStore(pg.db),
-    delivery: notifier,
-  });
-  const worker = await createWorker({ connection: native, namespace: server.namespace, activities, workflowBundle });
-  const running = worker.run();
-  t.teardown(async () => {
-    worker.shutdown();
-    await running;
+  const { client, notifier, projection, activities } = await startDeliveryStack(t, pg.db, {
+    smtpUrl: catcher.url,
+    webhookSecret: secret,
+    overrides: { retry: { maximumAttempts: 3, initialIntervalMs: 200 }, summaryCollectMs: 1500 },
   });
 
   const document = planDocument({

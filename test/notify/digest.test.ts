@@ -8,23 +8,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
-import { createActivities } from '../../src/activities';
-import { createCompletionLookup, createProjectionActivities } from '../../src/activities/projection';
 import { planReport } from '../../src/db/report';
-import { createPlanStore } from '../../src/db/plan-store';
-import { deliveries } from '../../src/db/schema';
+import { deliveries, planDocuments } from '../../src/db/schema';
 import type { NotificationRequest, Progress } from '../../src/domain';
-import { createNotifier } from '../../src/notify';
 import { startMailCatcher } from '../../src/notify/mail-catcher';
 import { deliveryWorkflowId, digestKey } from '../../src/notify/rules';
-import { startDevServer } from '../../src/temporal/dev-server';
-import { bundleWorkflows, createWorker } from '../../src/temporal/worker';
-import { freePort } from '../helpers/ports';
 import { withPostgres } from '../helpers/postgres';
 import { change, event, planDocument, planVersion, taskState } from '../helpers/read-model';
+import { startDeliveryStack } from '../helpers/delivery-stack';
 import { readMailbox, startWebhookReceiver } from '../helpers/receivers';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -42,70 +35,42 @@ t.test('digests and the weekly giao ban summary', async (t) => {
   const hook = await startWebhookReceiver({ secret });
   t.teardown(() => hook.close());
 
-  const [server, workflowBundle] = await Promise.all([startDevServer({ port: await freePort() }), bundleWorkflows()]);
-  t.teardown(() => server.stop());
-  const connection = await Connection.connect({ address: server.address });
-  t.teardown(() => connection.close());
-  const client = new Client({ connection, namespace: server.namespace });
-  const native = await NativeConnection.connect({ address: server.address });
-  t.teardown(() => native.close());
-  const notifier = createNotifier(
-    {
-      smtpUrl: catcher.url,
-      mailFrom: 'kehoach <kehoach@ubnd.example>',
-      webhookSecrets: {},
-      webhookSecret: secret,
-      publicUrl: 'https://kehoach.example',
-      catcherPort: 0,
-    },
-    pg.db,
-    client,
-    { now: () => NOW },
-  );
-  t.teardown(() => notifier.close());
-  const projection = createProjectionActivities(pg.db);
-  const activities = createActivities({
-    client,
-    projection,
-    completions: createCompletionLookup(pg.db),
-    plans: createPlanStore(pg.db),
-    delivery: notifier,
-  });
-  const worker = await createWorker({ connection: native, namespace: server.namespace, activities, workflowBundle });
-  const running = worker.run();
-  t.teardown(async () => {
-    worker.shutdown();
-    await running;
+  const { client, activities } = await startDeliveryStack(t, pg.db, {
+    smtpUrl: catcher.url,
+    webhookSecret: secret,
+    mailFrom: 'kehoach <kehoach@ubnd.example>',
+    overrides: { now: () => NOW },
   });
 
   const stpHead = { channel: 'email' as const, address: 'giamdoc@stp.example' };
   const officeMail = { channel: 'email' as const, address: 'giamdoc@congan.example' };
   const officeHook = { channel: 'webhook' as const, address: hook.url };
-  await activities.recordPlanVersion(
-    planVersion(
-      1,
-      planDocument({
-        agencies: [
-          {
-            id: 'cong-an-tinh',
-            name: 'Công an tỉnh',
-            kind: 'police',
-            contacts: [
-              { role: 'head', ...officeMail, name: 'Giám đốc Công an tỉnh', digest: 'weekly' },
-              { role: 'head', ...officeHook, digest: 'weekly' },
-            ],
-          },
-          {
-            id: 'so-tu-phap',
-            name: 'Sở Tư pháp',
-            kind: 'department',
-            contacts: [{ role: 'head', ...stpHead, name: 'Giám đốc Sở Tư pháp', digest: 'daily' }],
-          },
-        ],
-        roles: { standing_office: { agency: 'cong-an-tinh' }, chair: { agency: 'cong-an-tinh' } },
-      }),
-    ),
+  // As an apply does: the document goes to the plan store, the version record names it by hash.
+  const version = planVersion(
+    1,
+    planDocument({
+      agencies: [
+        {
+          id: 'cong-an-tinh',
+          name: 'Công an tỉnh',
+          kind: 'police',
+          contacts: [
+            { role: 'head', ...officeMail, name: 'Giám đốc Công an tỉnh', digest: 'weekly' },
+            { role: 'head', ...officeHook, digest: 'weekly' },
+          ],
+        },
+        {
+          id: 'so-tu-phap',
+          name: 'Sở Tư pháp',
+          kind: 'department',
+          contacts: [{ role: 'head', ...stpHead, name: 'Giám đốc Sở Tư pháp', digest: 'daily' }],
+        },
+      ],
+      roles: { standing_office: { agency: 'cong-an-tinh' }, chair: { agency: 'cong-an-tinh' } },
+    }),
   );
+  await pg.db.insert(planDocuments).values({ contentHash: version.contentHash, body: version.document });
+  await activities.recordPlanVersion(version);
 
   t.test('a plan version creates one Temporal Schedule per contact that takes a digest', async (t) => {
     for (const recipient of [stpHead, officeMail, officeHook]) {
