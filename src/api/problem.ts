@@ -87,9 +87,10 @@ export function problemResponse(description: string) {
   return { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } };
 }
 
-/** The error responses every authenticated route can give. */
-export const authProblems = {
+/** The error responses every authenticated route can give: the token's, the rate limits' and an over-long URL's. */
+export const commonProblems = {
   401: problemResponse('Thiếu hoặc sai mã truy cập (Authorization: Bearer …)'),
   403: problemResponse('Vai trò hoặc cơ quan của mã truy cập không được phép'),
+  414: problemResponse('Đường dẫn (kể cả tham số) dài quá 2048 ký tự'),
   429: problemResponse('Quá nhiều lần xác thực sai từ địa chỉ này, hoặc quá nhiều thao tác ghi; thử lại sau Retry-After giây'),
 } as const;

@@ -113,6 +113,16 @@ t.test('input at the edges', async (t) => {
       t.match(res.json(), { type: `${PROBLEM}uri-too-long`, status: 414 });
       t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
     }
+    // Any URL can be too long, so every operation that takes a token documents 414.
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[] }>>;
+    };
+    const undocumented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, operation]) => operation.responses['401'] && !operation.responses['414'])
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    t.same(undocumented, [], 'every authenticated operation declares 414');
   });
 
   await t.test('hostile plan files answer 422 with positions, never 500', async (t) => {

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../plugins/auth';
-import { authProblems, problemResponse } from '../problem';
+import { commonProblems, problemResponse } from '../problem';
 import { agencyOpenTasks } from '../read-model';
 import { taskSchema, toTaskOut } from '../schemas';
 import type { RouteDeps } from '../app';
@@ -21,7 +21,7 @@ const meRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
             items: z.array(taskSchema.extend({ involvement: z.enum(['lead', 'support']) })),
           }),
           400: problemResponse('Tham số không hợp lệ'),
-          ...authProblems,
+          ...commonProblems,
         },
       },
     },

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listDeliveries } from '../../db/notifications';
 import { requireRole } from '../plugins/auth';
-import { authProblems, ProblemError, problemResponse } from '../problem';
+import { commonProblems, ProblemError, problemResponse } from '../problem';
 import { DELIVERY_STATES, deliverySchema, slug, toDeliveryOut } from '../schemas';
 import type { RouteDeps } from '../app';
 import { apiText } from '../../i18n';
@@ -36,7 +36,7 @@ const notificationsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
         response: {
           200: z.object({ items: z.array(deliverySchema), nextCursor: z.string().optional() }),
           400: problemResponse('Tham số không hợp lệ'),
-          ...authProblems,
+          ...commonProblems,
         },
       },
     },

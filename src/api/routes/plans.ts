@@ -14,7 +14,7 @@ import { MAX_PLAN_BYTES } from '../../plan/bounds';
 import { PlanNotFoundError, planReport, reportCsv, REPORT_COUNT_FIELDS } from '../../db/report';
 import { actorOf, requireRole } from '../plugins/auth';
 import { scopedIdempotencyKey } from '../plugins/idempotency';
-import { authProblems, ProblemError, problemResponse } from '../problem';
+import { commonProblems, ProblemError, problemResponse } from '../problem';
 import { listPlans, planWithCounts } from '../read-model';
 import { agencyRowShape, AGENCY_ROLLUP_LEVELS, isoDate, planStatusSchema, planSummarySchema, rollupQueryShape, slug } from '../schemas';
 import { temporalProblem } from '../temporal-errors';
@@ -168,7 +168,7 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       schema: {
         tags: ['plans'],
         summary: 'Every applied plan',
-        response: { 200: z.object({ items: z.array(planSummarySchema) }), ...authProblems },
+        response: { 200: z.object({ items: z.array(planSummarySchema) }), ...commonProblems },
       },
     },
     async () => ({ items: (await listPlans(db)).map(summaryOf) }),
@@ -186,7 +186,7 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         response: {
           200: planStatusSchema,
           400: problemResponse('Tham số không hợp lệ'),
-          ...authProblems,
+          ...commonProblems,
           404: problemResponse('Không có kế hoạch này'),
         },
       },
@@ -228,7 +228,7 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
             },
           },
           400: problemResponse('Tham số không hợp lệ'),
-          ...authProblems,
+          ...commonProblems,
           404: problemResponse('Không có kế hoạch này'),
         },
       },
@@ -263,7 +263,12 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         tags: ['plans'],
         summary: "How far the plan's latest applied version has started, amended and cancelled its task workflows",
         params: planParams,
-        response: { 200: reconciliationSchema, ...authProblems, 404: problemResponse('Kế hoạch chưa được áp dụng') },
+        response: {
+          200: reconciliationSchema,
+          400: problemResponse('Mã kế hoạch không hợp lệ'),
+          ...commonProblems,
+          404: problemResponse('Kế hoạch chưa được áp dụng'),
+        },
       },
     },
     async (request) => {
@@ -358,7 +363,7 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       // Recorded, task workflows still being started: `reconciliation` and the Location header say where to follow it.
       202: applyResponseSchema,
       400: problemResponse('Nội dung rỗng hoặc không đọc được'),
-      ...authProblems,
+      ...commonProblems,
       413: problemResponse('Tệp quá lớn'),
       415: problemResponse('Gửi với Content-Type: application/yaml'),
       422: problemResponse('Tệp kế hoạch không hợp lệ: errors[] kèm dòng, cột; hoặc Idempotency-Key đã dùng'),

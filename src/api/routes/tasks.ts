@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { scopedIdempotencyKey } from '../plugins/idempotency';
 import { principalOf } from '../plugins/auth';
-import { authProblems, ProblemError, problemResponse } from '../problem';
+import { commonProblems, ProblemError, problemResponse } from '../problem';
 import { deadlineDayBounds, decodeCursor, getPlan, listTasks, tasksDirectedBy } from '../read-model';
 import { CATEGORIES, DEADLINE_STATES, isoDate, isoInstant, PROGRESS, slug, taskDetailSchema, taskSchema, toTaskOut } from '../schemas';
 import { performTaskWrite, readTaskDetail, TASK_WRITE_NAMES, TASK_WRITES, taskParams } from '../task-service';
@@ -43,7 +43,7 @@ const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 const writeResponses = {
   200: taskSchema,
   400: problemResponse('Yêu cầu không hợp lệ'),
-  ...authProblems,
+  ...commonProblems,
   404: problemResponse('Không có kế hoạch hoặc nhiệm vụ này'),
   409: problemResponse('Trạng thái nhiệm vụ không cho phép thao tác này'),
   413: problemResponse('Nội dung quá lớn'),
@@ -65,7 +65,7 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         response: {
           200: z.object({ items: z.array(taskSchema), nextCursor: z.string().optional() }),
           400: problemResponse('Tham số không hợp lệ'),
-          ...authProblems,
+          ...commonProblems,
           404: problemResponse('Không có kế hoạch này'),
         },
       },
@@ -116,7 +116,7 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         response: {
           200: taskDetailSchema,
           400: problemResponse('Mã nhiệm vụ không hợp lệ'),
-          ...authProblems,
+          ...commonProblems,
           404: problemResponse('Không có nhiệm vụ này'),
         },
       },

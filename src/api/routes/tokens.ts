@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { createToken, listTokens, revokeToken } from '../../db/tokens';
 import { requireRole } from '../plugins/auth';
 import type { StoredResponse } from '../../db/idempotency';
-import { authProblems, PROBLEM_CONTENT_TYPE, ProblemError, problemResponse } from '../problem';
+import { commonProblems, PROBLEM_CONTENT_TYPE, ProblemError, problemResponse } from '../problem';
 import { singleLineText } from '../fields';
 import { ROLES, slug, tokenSchema } from '../schemas';
 import type { RouteDeps } from '../app';
@@ -41,7 +41,7 @@ const tokensRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         response: {
           201: z.object({ id: z.string(), token: z.string(), name: z.string(), agency: z.string().optional(), role: z.enum(ROLES) }),
           400: problemResponse('Dữ liệu không hợp lệ'),
-          ...authProblems,
+          ...commonProblems,
           410: problemResponse('Lặp lại một yêu cầu đã tạo mã (cùng Idempotency-Key): mã chỉ hiển thị một lần'),
           422: problemResponse('Idempotency-Key đã dùng cho yêu cầu khác'),
         },
@@ -64,7 +64,7 @@ const tokensRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       schema: {
         tags: ['tokens'],
         summary: 'Every token, newest first, revoked ones included (admin)',
-        response: { 200: z.object({ items: z.array(tokenSchema) }), ...authProblems },
+        response: { 200: z.object({ items: z.array(tokenSchema) }), ...commonProblems },
       },
     },
     async (request) => {
@@ -83,7 +83,7 @@ const tokensRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         response: {
           204: z.null().describe('Revoked'),
           400: problemResponse('Mã không hợp lệ'),
-          ...authProblems,
+          ...commonProblems,
           404: problemResponse('Không có mã này'),
         },
       },
