@@ -102,6 +102,11 @@ t.test('notifications in the API', async (t) => {
     t.equal(bad.statusCode, 400);
     t.match(bad.json().detail, /cần có kế hoạch/);
     t.equal((await stack.inject({ method: 'GET', url: '/api/notifications?state=lost', token: admin.token })).statusCode, 400);
+    // Text Postgres cannot hold (a NUL byte) or no address has (a control character) is refused before any query.
+    for (const query of ['recipient=a%00b', 'plan=kh-test&task=t%00', 'recipient=a%07b']) {
+      const refused = await stack.inject({ method: 'GET', url: `/api/notifications?${query}`, token: admin.token });
+      t.equal(refused.statusCode, 400, query);
+    }
   });
 
   t.test("a task's detail shows its notifications with their delivery state", async (t) => {

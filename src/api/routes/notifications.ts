@@ -10,11 +10,12 @@ import { commonProblems, ProblemError, problemResponse } from '../problem';
 import { DELIVERY_STATES, deliverySchema, slug, toDeliveryOut } from '../schemas';
 import type { RouteDeps } from '../app';
 import { apiText } from '../../i18n';
+import { singleLineText } from '../fields';
 
 const query = z.strictObject({
   plan: slug.optional().describe('Only this plan'),
-  task: z.string().min(1).max(200).optional().describe('Only this task (with its units and occurrences); needs plan'),
-  recipient: z.string().min(1).max(500).optional().describe('Only this e-mail address or webhook URL'),
+  task: singleLineText(200).optional().describe('Only this task (with its units and occurrences); needs plan'),
+  recipient: singleLineText(500).optional().describe('Only this e-mail address or webhook URL'),
   state: z.enum(DELIVERY_STATES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z
