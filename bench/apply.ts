@@ -5,81 +5,21 @@
  * activities start them), interleaved. Real Postgres (embedded) and the Temporal dev server.
  * Writes bench/results/apply.json. Run with `npm run bench:apply` (`npm run bench` runs every benchmark; not part of npm test).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { createActivities } from '../src/activities';
 import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-control';
-import { createCompletionLookup, createProjectionActivities } from '../src/activities/projection';
 import { applyPlan } from '../src/apply/apply';
-import { openDatabase } from '../src/db/client';
-import { startEmbeddedPostgres } from '../src/db/embedded';
-import { migrateDatabase } from '../src/db/migrate';
-import { createPlanStore } from '../src/db/plan-store';
 import { loadPlanText } from '../src/plan/load';
-import { connectTemporal } from '../src/temporal/client';
-import { startDevServer } from '../src/temporal/dev-server';
-import { createWorker } from '../src/temporal/worker';
-import { freePort } from '../test/helpers/ports';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
+import { median, PRIMITIVE_TASK_QUEUE, startBenchStack, writeResults } from './harness';
 
 const root = path.resolve(__dirname, '..');
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
 
-function machine() {
-  return {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    loadAverage: os.loadavg(),
-    node: process.version,
-    platform: `${os.platform()} ${os.release()}`,
-  };
-}
-
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kehoach-bench-'));
-  const stops: (() => Promise<unknown>)[] = [];
+  const stack = await startBenchStack();
+  const { temporal, plans } = stack;
   try {
-    const [postgres, devServer] = await Promise.all([
-      freePort().then((port) => startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port, ephemeral: true })),
-      freePort().then((port) => startDevServer({ port })),
-    ]);
-    stops.push(
-      () => devServer.stop(),
-      () => postgres.stop(),
-    );
-    await migrateDatabase(postgres.url);
-    const database = openDatabase(postgres.url, { maxConnections: 20 });
-    stops.unshift(() => database.close());
-    const temporal = await connectTemporal({ address: devServer.address, namespace: devServer.namespace });
-    stops.unshift(() => temporal.close());
-    const plans = createPlanStore(database.db);
-    const worker = await createWorker({
-      connection: temporal.nativeConnection,
-      namespace: devServer.namespace,
-      activities: createActivities({
-        client: temporal.client,
-        projection: createProjectionActivities(database.db),
-        completions: createCompletionLookup(database.db),
-        plans,
-      }),
-    });
-    const bare = await Worker.create({
-      connection: temporal.nativeConnection,
-      namespace: devServer.namespace,
-      taskQueue: 'bench-bare',
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./bare-workflows') }),
-    });
-    const running = [worker.run(), bare.run()];
-    stops.unshift(async () => {
-      worker.shutdown();
-      bare.shutdown();
-      await Promise.all(running);
-    });
-
     let run = 0;
     const applyOnce = async (text: string): Promise<number> => {
       const id = `bench-${process.pid}-${++run}`;
@@ -99,7 +39,7 @@ async function main(): Promise<void> {
         Array.from({ length: count }, (_, index) => index),
         RECONCILE_CONCURRENCY,
         async (index) => {
-          await temporal.client.workflow.start('bareWorkflow', { taskQueue: 'bench-bare', workflowId: `${prefix}-${index}` });
+          await temporal.client.workflow.start('bareWorkflow', { taskQueue: PRIMITIVE_TASK_QUEUE, workflowId: `${prefix}-${index}` });
         },
       );
       return performance.now() - began;
@@ -127,7 +67,6 @@ async function main(): Promise<void> {
         ours.push(await applyOnce(benchCase.text));
         primitive.push(await startBare(benchCase.workflows));
       }
-      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
       const result = {
         case: benchCase.name,
         workflows: benchCase.workflows,
@@ -142,14 +81,9 @@ async function main(): Promise<void> {
           `${result.workflows} bare starts, ${RECONCILE_CONCURRENCY} at a time: ${result.bareStartsMs} ms; apply throughput = ${result.ratio}× the primitive`,
       );
     }
-    mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-    writeFileSync(
-      path.join(__dirname, 'results', 'apply.json'),
-      `${JSON.stringify({ at: new Date().toISOString(), machine: machine(), results }, null, 2)}\n`,
-    );
+    console.log(`Written to ${path.relative(root, writeResults('apply', results))}`);
   } finally {
-    for (const stop of stops) await stop().catch((error: unknown) => console.error(error));
-    rmSync(dataDir, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 

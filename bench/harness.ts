@@ -1,0 +1,169 @@
+/**
+ * What every benchmark stands on: the embedded Postgres (migrated, `ephemeral`: no fsync), the
+ * Temporal dev server, a kehoach worker with the real activities, and a second worker on its own
+ * task queue for the bare primitives (`bench/primitives.ts`), so that kehoach and its primitive run
+ * against the same servers in the same process. Also the small figures every benchmark prints:
+ * percentiles, the machine, the results file.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { createActivities } from '../src/activities';
+import { createCompletionLookup, createProjectionActivities } from '../src/activities/projection';
+import { openDatabase, type DatabaseHandle } from '../src/db/client';
+import { startEmbeddedPostgres } from '../src/db/embedded';
+import { migrateDatabase } from '../src/db/migrate';
+import { createPlanStore } from '../src/db/plan-store';
+import type { PlanStore } from '../src/domain';
+import { connectTemporal, type TemporalConnection } from '../src/temporal/client';
+import { startDevServer } from '../src/temporal/dev-server';
+import { createWorker } from '../src/temporal/worker';
+import { freePort } from '../test/helpers/ports';
+import { primitiveActivities } from './primitives-activities';
+
+/** The task queue of the bare primitives' worker. */
+export const PRIMITIVE_TASK_QUEUE = 'bench-primitive';
+
+export interface BenchStack {
+  dataDir: string;
+  databaseUrl: string;
+  database: DatabaseHandle;
+  temporal: TemporalConnection;
+  plans: PlanStore;
+  /** Stops the kehoach worker (the primitive's worker and the servers stay up). */
+  stopWorker(): Promise<void>;
+  /** Starts a kehoach worker again after stopWorker. */
+  startWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface BenchStackOptions {
+  /** Postgres connections of the worker's pool (default 20). */
+  maxConnections?: number;
+}
+
+export async function startBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kehoach-bench-'));
+  const stops: (() => Promise<unknown>)[] = [async () => rmSync(dataDir, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const step of stops.splice(0).reverse()) await step().catch((error: unknown) => console.error(error));
+  };
+  try {
+    const [postgres, devServer] = await Promise.all([
+      freePort()
+        .then((port) => startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port, ephemeral: true }))
+        .then((server) => (stops.push(() => server.stop()), server)),
+      freePort()
+        .then((port) => startDevServer({ port }))
+        .then((server) => (stops.push(() => server.stop()), server)),
+    ]);
+    await migrateDatabase(postgres.url);
+    const database = openDatabase(postgres.url, { maxConnections: options.maxConnections ?? 20 });
+    stops.push(() => database.close());
+    const temporal = await connectTemporal({ address: devServer.address, namespace: devServer.namespace });
+    stops.push(() => temporal.close());
+    const plans = createPlanStore(database.db);
+
+    const primitive = await Worker.create({
+      connection: temporal.nativeConnection,
+      namespace: devServer.namespace,
+      taskQueue: PRIMITIVE_TASK_QUEUE,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./primitives') }),
+      activities: primitiveActivities(),
+    });
+    const primitiveRunning = primitive.run();
+    stops.push(async () => {
+      primitive.shutdown();
+      await primitiveRunning;
+    });
+
+    let worker: Worker | undefined;
+    let running: Promise<void> | undefined;
+    const startWorker = async () => {
+      worker = await createWorker({
+        connection: temporal.nativeConnection,
+        namespace: devServer.namespace,
+        activities: createActivities({
+          client: temporal.client,
+          projection: createProjectionActivities(database.db),
+          completions: createCompletionLookup(database.db),
+          plans,
+        }),
+      });
+      running = worker.run();
+    };
+    const stopWorker = async () => {
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
+      await running?.catch((error: unknown) => console.error(error));
+      worker = undefined;
+      running = undefined;
+    };
+    await startWorker();
+    stops.push(stopWorker);
+
+    return { dataDir, databaseUrl: postgres.url, database, temporal, plans, startWorker, stopWorker, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export function machine() {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    loadAverage: os.loadavg(),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+}
+
+/** The value below which `fraction` of the samples lie (nearest rank). */
+export function percentile(samples: readonly number[], fraction: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
+}
+
+export function median(samples: readonly number[]): number {
+  return percentile(samples, 0.5);
+}
+
+/** p50/p95/p99/max, rounded to 0.1 ms. */
+export function latencySummary(samples: readonly number[]) {
+  const round = (value: number) => Math.round(value * 10) / 10;
+  return {
+    count: samples.length,
+    p50: round(percentile(samples, 0.5)),
+    p95: round(percentile(samples, 0.95)),
+    p99: round(percentile(samples, 0.99)),
+    max: round(percentile(samples, 1)),
+  };
+}
+
+/** Writes bench/results/<name>.json (git-ignored) with the machine described. */
+export function writeResults(name: string, results: unknown): string {
+  const file = path.join(__dirname, 'results', `${name}.json`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), machine: machine(), results }, null, 2)}\n`);
+  return file;
+}
+
+/** Runs `work` for every item with at most `concurrency` at once, timing each; returns the latencies in ms. */
+export async function timedConcurrently<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      const began = performance.now();
+      await work(item);
+      latencies.push(performance.now() - began);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  return latencies;
+}

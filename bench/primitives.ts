@@ -1,0 +1,33 @@
+/**
+ * The bare Temporal primitives each benchmark sets beside kehoach, run by the harness's second
+ * worker (task queue `bench-primitive`): what a task workflow does, without kehoach's rules,
+ * projection or signals.
+ */
+import { condition, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import type { PrimitiveActivities } from './primitives-activities';
+
+const { primitiveStep, primitiveFired } = proxyActivities<PrimitiveActivities>({ startToCloseTimeout: '1 minute' });
+
+/** Apply's primitive: a workflow that only sleeps, as a task does until its first instant. */
+export async function bareWorkflow(): Promise<void> {
+  await sleep('3650 days');
+}
+
+export const primitiveUpdate = defineUpdate<void>('primitiveUpdate');
+
+/** Completion's primitive: an Update that awaits one activity, then the workflow ends. */
+export async function updateWithActivityWorkflow(): Promise<void> {
+  let updated = false;
+  setHandler(primitiveUpdate, async () => {
+    await primitiveStep();
+    updated = true;
+  });
+  await condition(() => updated);
+}
+
+/** The deadline storm's primitive: one timer to an instant, then one activity that records the lag. */
+export async function timerWorkflow(instantMs: number): Promise<void> {
+  const wait = instantMs - Date.now();
+  if (wait > 0) await sleep(wait);
+  await primitiveFired(instantMs);
+}
