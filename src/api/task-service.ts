@@ -1,7 +1,7 @@
 /**
  * What a task read or write does, apart from HTTP: the JSON routes in routes/tasks.ts and the web
- * pages in src/web call these same functions, so both go through the same checks (permissions.ts
- * before the update, the workflow's validators inside it) and answer from the same rule.
+ * pages in src/web call these same functions, so both go through the same checks (the domain's
+ * role rule before the update, the workflow's validators inside it) and answer from the same rule.
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
@@ -9,16 +9,15 @@ import type { Database } from '../db/client';
 import { listDeliveries } from '../db/notifications';
 import { taskWorkflowId } from '../workflows/ids';
 import { complete, confirm, decideExtension, pause, reportProgress, requestExtension, resume, returnTask } from '../workflows/messages';
-import type { TaskStateView, WriteContext } from '../domain';
-import { rollUp, rollupCategory, rollupDeadlineState, rollupProgress } from '../domain';
+import type { TaskStateView, TaskWrite, WriteContext } from '../domain';
+import { roleRefusal, rollUp, rollupCategory, rollupDeadlineState, rollupProgress } from '../domain';
 import { apiText, labelsFor, rejectionText } from '../i18n';
 import { actorOf, type Principal } from './plugins/auth';
-import { assertMayWrite, type TaskWrite } from './permissions';
 import { ProblemError } from './problem';
 import { getPlan, getTask, taskEventsOf, taskMembers, type PlanRow, type TaskRow } from './read-model';
 import { isoDate, isoInstant, parseTaskKey, slug, toDeliveryOut, toTaskOut, issueMessage, type RollupOut, type TaskOut } from './schemas';
 import { multiLineText } from './fields';
-import { sendUpdate } from './temporal-errors';
+import { rejectionProblem, sendUpdate } from './temporal-errors';
 import type { RouteDeps } from './app';
 
 export const taskParams = z.strictObject({
@@ -221,8 +220,11 @@ export async function performTaskWrite(
   const spec = TASK_WRITES[name];
   const { db } = deps.db;
   const { state } = await loadTask(db, params.planId, params.taskId);
-  assertMayWrite(principal, spec.write, { lead: state.spec.lead, support: state.spec.support ?? [], key: params.taskId });
-  const context: WriteContext = { actor: actorOf(principal), requestId: ids.requestId };
+  const actor = actorOf(principal);
+  // The workflow checks the role again; asking first spares a caller without it the round trip.
+  const refusal = roleRefusal(actor, spec.write, { lead: state.spec.lead, support: state.spec.support ?? [] }, params.taskId);
+  if (refusal) throw rejectionProblem(refusal.type, refusal.key, refusal.values);
+  const context: WriteContext = { actor, requestId: ids.requestId };
   const result = await sendUpdate({
     client: deps.temporal.client,
     workflowId: state.workflowId,

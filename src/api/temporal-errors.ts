@@ -54,6 +54,22 @@ function applicationFailureOf(failure: unknown): ApplicationFailure | undefined 
   return undefined;
 }
 
+/** The problem for a refusal of src/domain/permissions.ts, worded from the catalogue by its key. */
+export function rejectionProblem(type: string | undefined | null, key: string, values: unknown, cause?: unknown): ProblemError {
+  const detail = rejectionText(key, values) ?? (key || apiText('rejected'));
+  const options = cause === undefined ? {} : { cause };
+  switch (type) {
+    case RejectionType.forbidden:
+      return new ProblemError('forbidden', detail, options);
+    case RejectionType.invalidState:
+      return new ProblemError('conflict', detail, options);
+    case RejectionType.notFound:
+      return new ProblemError('not-found', detail, options);
+    default:
+      return new ProblemError('update-rejected', detail, options);
+  }
+}
+
 /** Maps an error from a Temporal client call to a problem, or rethrows what it does not know. */
 export function temporalProblem(error: unknown, subject: string): ProblemError {
   if (error instanceof ProblemError) return error;
@@ -62,22 +78,8 @@ export function temporalProblem(error: unknown, subject: string): ProblemError {
     if (failure?.type === UNSTORABLE_RECORD) {
       return new ProblemError('update-rejected', apiText('unstorable'), { cause: error });
     }
-    if (failure) {
-      // A refusal names its message by key, with its values in the details (src/domain/permissions.ts).
-      const detail = rejectionText(failure.message, failure.details?.[0]) ?? (failure.message || apiText('rejected'));
-      switch (failure.type) {
-        case RejectionType.forbidden:
-          return new ProblemError('forbidden', detail, { cause: error });
-        case RejectionType.invalidState:
-          return new ProblemError('conflict', detail, { cause: error });
-        case RejectionType.invalidInput:
-          return new ProblemError('update-rejected', detail, { cause: error });
-        case RejectionType.notFound:
-          return new ProblemError('not-found', detail, { cause: error });
-        default:
-          return new ProblemError('update-rejected', detail, { cause: error });
-      }
-    }
+    // A refusal names its message by key, with its values in the details (src/domain/permissions.ts).
+    if (failure) return rejectionProblem(failure.type, failure.message, failure.details?.[0], error);
     return new ProblemError('update-rejected', error.cause?.message ?? error.message, { cause: error });
   }
   if (error instanceof WorkflowNotFoundError || grpcCode(error) === NOT_FOUND) {

@@ -1,7 +1,13 @@
 /**
  * Who may do what to a task, and in which state: each check returns the refusal (the catalogue key
  * of the message the caller sees, with its values) or undefined. The task workflow runs them as update
- * validators; tests call them directly.
+ * validators; the API asks `roleRefusal` before it sends an update, so that a caller without the
+ * role costs no Temporal round trip and hears the same words; tests call them directly.
+ *
+ * staff  — acts on tasks its agency leads; reports progress on tasks it leads or supports.
+ * leader — reads everything; confirms, returns, decides extensions, pauses and resumes; may also
+ *          note progress (the tracking office records what it hears at weekly meetings).
+ * admin  — everything, including back-dated completions and confirmations.
  */
 import { formatDateVi, localToInstantMs } from '../plan/calendar';
 import type { TaskSpec } from '../plan/model';
@@ -15,11 +21,42 @@ import type { Actor } from './vocabulary';
 function isAdmin(actor: Actor): boolean {
   return actor.role === 'admin';
 }
-function isLeadStaff(actor: Actor, spec: TaskSpec): boolean {
+function isLeadStaff(actor: Actor, spec: Pick<TaskSpec, 'lead'>): boolean {
   return actor.role === 'staff' && actor.agency === spec.lead;
 }
 function isLeader(actor: Actor): boolean {
   return actor.role === 'leader';
+}
+
+/** The writes a person may ask of a task, by the names the API and the dashboard give them. */
+export type TaskWrite = 'complete' | 'progress' | 'extension-request' | 'confirm' | 'return' | 'extension-decision' | 'pause' | 'resume';
+
+/** Whether `actor`'s role and agency allow `write` on the task, whatever state it is in; the refusal if not. */
+export function roleRefusal(actor: Actor, write: TaskWrite, spec: Pick<TaskSpec, 'lead' | 'support'>, taskId: string): Rejection | undefined {
+  if (isAdmin(actor)) return undefined;
+  const task = { lead: spec.lead, task: taskId };
+  switch (write) {
+    case 'complete':
+      if (isLeadStaff(actor, spec)) return undefined;
+      return actor.agency
+        ? reject(RejectionType.forbidden, 'completeForbidden', { ...task, agency: actor.agency })
+        : reject(RejectionType.forbidden, 'completeForbiddenWithoutAgency', task);
+    case 'extension-request':
+      return isLeadStaff(actor, spec) ? undefined : reject(RejectionType.forbidden, 'extensionForbidden', task);
+    case 'progress': {
+      const supporting = actor.role === 'staff' && actor.agency !== undefined && spec.support.includes(actor.agency);
+      return isLeader(actor) || isLeadStaff(actor, spec) || supporting ? undefined : reject(RejectionType.forbidden, 'progressForbidden', task);
+    }
+    case 'confirm':
+    case 'return':
+      return isLeader(actor) ? undefined : reject(RejectionType.forbidden, 'confirmForbidden');
+    case 'extension-decision':
+      return isLeader(actor) ? undefined : reject(RejectionType.forbidden, 'decideForbidden');
+    case 'pause':
+      return isLeader(actor) ? undefined : reject(RejectionType.forbidden, 'pauseForbidden');
+    case 'resume':
+      return isLeader(actor) ? undefined : reject(RejectionType.forbidden, 'resumeForbidden');
+  }
 }
 
 function notWritable(view: TaskStateView): Rejection | undefined {
@@ -73,12 +110,8 @@ function pausedRefusal(view: TaskStateView): Rejection {
 export function checkComplete(view: TaskStateView, input: CompleteInput, nowMs: number): Rejection | undefined {
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
-  if (!isAdmin(input.actor) && !isLeadStaff(input.actor, view.spec)) {
-    const { agency } = input.actor;
-    return agency
-      ? reject(RejectionType.forbidden, 'completeForbidden', { lead: view.spec.lead, task: view.taskId, agency })
-      : reject(RejectionType.forbidden, 'completeForbiddenWithoutAgency', { lead: view.spec.lead, task: view.taskId });
-  }
+  const forbidden = roleRefusal(input.actor, 'complete', view.spec, view.taskId);
+  if (forbidden) return forbidden;
   if (input.completedAt !== undefined) {
     const at = backdatedInstant(input.actor, 'completedAt', input.completedAt, '2023-01-20T10:00:00+07:00', nowMs);
     if (typeof at !== 'number') return at;
@@ -124,9 +157,8 @@ export function checkConfirm(view: TaskStateView, input: ConfirmInput, nowMs: nu
 export function checkConfirmOrReturn(view: TaskStateView, ctx: WriteContext, reason?: string | null): Rejection | undefined {
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
-  if (!isAdmin(ctx.actor) && !isLeader(ctx.actor)) {
-    return reject(RejectionType.forbidden, 'confirmForbidden');
-  }
+  const forbidden = roleRefusal(ctx.actor, reason === undefined ? 'confirm' : 'return', view.spec, view.taskId);
+  if (forbidden) return forbidden;
   if (reason !== undefined && (reason === null || reason.trim() === '')) {
     return reject(RejectionType.invalidInput, 'returnReasonRequired');
   }
@@ -141,11 +173,8 @@ export function checkConfirmOrReturn(view: TaskStateView, ctx: WriteContext, rea
 export function checkReportProgress(view: TaskStateView, ctx: WriteContext, value: unknown): Rejection | undefined {
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
-  const actor = ctx.actor;
-  const supporting = actor.role === 'staff' && actor.agency !== undefined && view.spec.support.includes(actor.agency);
-  if (!isAdmin(actor) && !isLeader(actor) && !isLeadStaff(actor, view.spec) && !supporting) {
-    return reject(RejectionType.forbidden, 'progressForbidden', { lead: view.spec.lead, task: view.taskId });
-  }
+  const forbidden = roleRefusal(ctx.actor, 'progress', view.spec, view.taskId);
+  if (forbidden) return forbidden;
   if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
     return reject(RejectionType.invalidInput, 'progressValueInvalid');
   }
@@ -174,9 +203,8 @@ export function checkRequestExtension(
 ): Rejection | undefined {
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
-  if (!isAdmin(ctx.actor) && !isLeadStaff(ctx.actor, view.spec)) {
-    return reject(RejectionType.forbidden, 'extensionForbidden', { lead: view.spec.lead, task: view.taskId });
-  }
+  const forbidden = roleRefusal(ctx.actor, 'extension-request', view.spec, view.taskId);
+  if (forbidden) return forbidden;
   const blocked = notWritable(view);
   if (blocked) return blocked;
   if (!reason || reason.trim() === '') return reject(RejectionType.invalidInput, 'extensionReasonRequired');
@@ -200,9 +228,8 @@ export function checkRequestExtension(
 export function checkDecideExtension(view: TaskStateView, ctx: WriteContext, extensionId: string): Rejection | undefined {
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
-  if (!isAdmin(ctx.actor) && !isLeader(ctx.actor)) {
-    return reject(RejectionType.forbidden, 'decideForbidden');
-  }
+  const forbidden = roleRefusal(ctx.actor, 'extension-decision', view.spec, view.taskId);
+  if (forbidden) return forbidden;
   const blocked = notWritable(view);
   if (blocked) return blocked;
   const request = view.extensionRequests.find((candidate) => candidate.id === extensionId);
@@ -218,9 +245,8 @@ export function checkDecideExtension(view: TaskStateView, ctx: WriteContext, ext
 export function checkPause(view: TaskStateView, ctx: WriteContext, reason: string | undefined): Rejection | undefined {
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
-  if (!isAdmin(ctx.actor) && !isLeader(ctx.actor)) {
-    return reject(RejectionType.forbidden, 'pauseForbidden');
-  }
+  const forbidden = roleRefusal(ctx.actor, 'pause', view.spec, view.taskId);
+  if (forbidden) return forbidden;
   if (!reason || reason.trim() === '') return reject(RejectionType.invalidInput, 'pauseReasonRequired');
   const blocked = notWritable(view);
   if (blocked) return blocked;
@@ -232,9 +258,8 @@ export function checkPause(view: TaskStateView, ctx: WriteContext, reason: strin
 export function checkResume(view: TaskStateView, ctx: WriteContext): Rejection | undefined {
   const rollup = rollupRefusal(view);
   if (rollup) return rollup;
-  if (!isAdmin(ctx.actor) && !isLeader(ctx.actor)) {
-    return reject(RejectionType.forbidden, 'resumeForbidden');
-  }
+  const forbidden = roleRefusal(ctx.actor, 'resume', view.spec, view.taskId);
+  if (forbidden) return forbidden;
   const blocked = notWritable(view);
   if (blocked) return blocked;
   if (view.progress !== 'paused') return reject(RejectionType.invalidState, 'notPaused', { task: view.taskId });

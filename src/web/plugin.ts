@@ -20,7 +20,7 @@ import { ProblemError } from '../api/problem';
 import { agencyOpenTasks, getPlan, listPlans, listTasks, planWithCounts, tasksDirectedBy } from '../api/read-model';
 import { toTaskOut, type TaskOut } from '../api/schemas';
 import { parseWriteBody, performTaskWrite, readTaskDetail } from '../api/task-service';
-import type { TaskWrite } from '../api/permissions';
+import type { TaskWrite } from '../domain';
 import { PlanNotFoundError, planReport, reportCsv } from '../db/report';
 import { CATEGORIES, type Category } from '../domain';
 import { translator, type Translate } from '../i18n';

@@ -6,7 +6,7 @@ import type { Translate } from '../i18n';
 import type { Principal } from '../api/plugins/auth';
 import type { CategoryCounts, TaskOut } from '../api/schemas';
 import type { AgencyCountsRow } from '../api/read-model';
-import type { TaskWrite } from '../api/permissions';
+import type { TaskWrite } from '../domain';
 import type { TaskStateView } from '../domain';
 import type { DeliveryState, NotificationStatus } from '../db/schema';
 import { CATEGORIES, TASK_EVENT_TYPES, type Category, type DeadlineState, type TaskEventType } from '../domain';

@@ -27,6 +27,7 @@ import {
   pauseTask,
   releaseTask,
   resumeTask,
+  roleRefusal,
   selectDue,
   setDeadline,
   taskFacts,
@@ -34,6 +35,7 @@ import {
   upcomingEntries,
   verdictAt,
   type TaskStateView,
+  type TaskWrite,
 } from '../../src/domain';
 import { actors, makeSpec, standardPolicy, TZ, vnCalendar } from '../helpers/temporal';
 import { rejectionText } from '../../src/i18n';
@@ -255,6 +257,38 @@ t.test('complete: who and when', async (t) => {
   t.equal(checkComplete(viewWith({ progress: 'returned' }), { actor: actors.leadStaff }, now), undefined, 'a returned task can be completed again');
   t.equal(checkComplete(viewWith({ progress: 'paused' }), { actor: actors.leadStaff }, now)?.type, 'InvalidState');
   t.equal(checkComplete(viewWith({ progress: 'cancelled' }), { actor: actors.leadStaff }, now)?.type, 'InvalidState');
+});
+
+t.test('the role rule: one table, asked by the API before an update and by every check inside it', async (t) => {
+  const view = viewWith();
+  const who = ['admin', 'leader', 'leadStaff', 'supportStaff', 'otherStaff'] as const;
+  const allowed: Record<TaskWrite, (typeof who)[number][]> = {
+    complete: ['admin', 'leadStaff'],
+    'extension-request': ['admin', 'leadStaff'],
+    progress: ['admin', 'leader', 'leadStaff', 'supportStaff'],
+    confirm: ['admin', 'leader'],
+    return: ['admin', 'leader'],
+    'extension-decision': ['admin', 'leader'],
+    pause: ['admin', 'leader'],
+    resume: ['admin', 'leader'],
+  };
+  for (const [write, roles] of Object.entries(allowed) as [TaskWrite, (typeof who)[number][]][]) {
+    for (const name of who) {
+      const refusal = roleRefusal(actors[name], write, view.spec, 't01');
+      t.equal(refusal === undefined, roles.includes(name), `${name} ${roles.includes(name) ? 'may' : 'may not'} ${write}`);
+      if (refusal) t.equal(refusal.type, 'Forbidden');
+    }
+  }
+  // The workflow's checks refuse with the very refusal the API gives before sending.
+  const awaiting = viewWith({ progress: 'awaiting_confirmation' });
+  t.same(
+    checkComplete(view, { actor: actors.otherStaff }, Date.parse('2023-01-20T00:00:00Z')),
+    roleRefusal(actors.otherStaff, 'complete', view.spec, 't01'),
+  );
+  t.same(checkReportProgress(view, { actor: actors.otherStaff }, 1), roleRefusal(actors.otherStaff, 'progress', view.spec, 't01'));
+  t.same(checkConfirmOrReturn(awaiting, { actor: actors.leadStaff }, 'lý do'), roleRefusal(actors.leadStaff, 'return', view.spec, 't01'));
+  t.same(checkPause(view, { actor: actors.leadStaff }, 'x'), roleRefusal(actors.leadStaff, 'pause', view.spec, 't01'));
+  t.match(wording(roleRefusal(actors.otherStaff, 'complete', view.spec, 't01')), /so-tu-phap.*t01.*so-tai-chinh/);
 });
 
 t.test('confirm, return, progress, pause, resume, amend: roles and states', async (t) => {

@@ -28,16 +28,6 @@ export const api: CatalogueOf<typeof vi> = {
   subjectPlan: 'plan {{plan}}',
   subjectTask: 'task {{task}} of plan {{plan}}',
   notFoundSubject: '{{subject}} was not found; check the plan and task ids.',
-  write: {
-    complete: 'report a task done',
-    progress: 'report progress',
-    'extension-request': 'request an extension',
-    confirm: 'confirm completion',
-    return: 'return a task',
-    'extension-decision': 'decide an extension',
-    pause: 'pause a task',
-    resume: 'resume a task',
-  },
   action: {
     previewPlan: 'preview a plan’s changes',
     applyPlan: 'apply a plan',
@@ -46,11 +36,6 @@ export const api: CatalogueOf<typeof vi> = {
     revokeToken: 'revoke access tokens',
     listNotifications: 'read the reminders and escalations sent',
   },
-  leaderOnly: 'Only leaders (role "leader") or an administrator may {{what}}.',
-  staffOnly: 'Only staff (role "staff") of the lead agency may {{what}}.',
-  noAgency: '(none)',
-  notYourTask: 'Task {{task}} does not belong to agency {{agency}}: only the lead agency ({{lead}}) may {{what}}.',
-  notYourTaskProgress: 'Task {{task}} does not belong to agency {{agency}}: only the lead agency ({{lead}}) or a supporting agency may {{what}}.',
   roleForbidden: 'Role "{{role}}" may not {{what}}; it needs role {{roles}}.',
   or: ' or ',
   tokenMissing:
