@@ -96,8 +96,8 @@ async function main(): Promise<void> {
     // Staff of the task's lead agency, as the API would see the bearer of their token.
     const staffOf = (agency: string): Principal => ({ tokenId: `bench-${agency}`, name: `Cán bộ ${agency}`, agency, role: 'staff' });
     let nextTask = 0;
-    const completeBatch = async (count: number, concurrency: number): Promise<Batch> => {
-      const ids = Array.from({ length: count }, () => ++nextTask);
+    const completeBatch = async (size: number, concurrency: number): Promise<Batch> => {
+      const ids = Array.from({ length: size }, () => ++nextTask);
       const began = performance.now();
       const latencies = await timedConcurrently(ids, concurrency, async (task) => {
         const taskId = `t${String(task).padStart(4, '0')}`;
@@ -114,10 +114,10 @@ async function main(): Promise<void> {
       return { latencies, ms: performance.now() - began };
     };
     let nextBare = 0;
-    const startBare = async (count: number): Promise<WorkflowHandle[]> => {
+    const startBare = async (size: number): Promise<WorkflowHandle[]> => {
       const handles: WorkflowHandle[] = [];
       await forEachBounded(
-        Array.from({ length: count }, () => `bare-update-${process.pid}-${++nextBare}`),
+        Array.from({ length: size }, () => `bare-update-${process.pid}-${++nextBare}`),
         RECONCILE_CONCURRENCY,
         async (workflowId) => {
           handles.push(await temporal.client.workflow.start('updateWithActivityWorkflow', { taskQueue: PRIMITIVE_TASK_QUEUE, workflowId }));
@@ -127,6 +127,7 @@ async function main(): Promise<void> {
     };
     const updateBatch = async (handles: WorkflowHandle[], concurrency: number): Promise<Batch> => {
       const began = performance.now();
+      // Named, not imported: bench/primitives.ts is workflow code, bundled for the worker.
       const latencies = await timedConcurrently(handles, concurrency, (handle) => handle.executeUpdate('primitiveUpdate'));
       return { latencies, ms: performance.now() - began };
     };
@@ -137,7 +138,6 @@ async function main(): Promise<void> {
       const primitive: Batch[] = [];
       const halves = [Math.floor(level.completions / 2), Math.ceil(level.completions / 2)];
       for (const [round, size] of halves.entries()) {
-        // Named, not imported: bench/primitives.ts is workflow code, bundled for the worker.
         const handles = await startBare(size);
         // The bare workflows run their first workflow task before the clock starts, as the task workflows did.
         await new Promise((resolve) => setTimeout(resolve, 1000));
