@@ -80,6 +80,12 @@ export async function getPlan(db: Database, planId: string) {
 }
 export type PlanRow = NonNullable<Awaited<ReturnType<typeof getPlan>>>;
 
+/** Whether the plan exists, without reading its document (tens of kilobytes for a province). */
+export async function planExists(db: Database, planId: string): Promise<boolean> {
+  const [row] = await db.select({ id: plans.id }).from(plans).where(eq(plans.id, planId));
+  return row !== undefined;
+}
+
 /** One owner agency's tasks by category at the instant, with the "of which" figures. */
 interface OwnerCounts {
   owner: string;

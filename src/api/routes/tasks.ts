@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { scopedIdempotencyKey } from '../plugins/idempotency';
 import { principalOf } from '../plugins/auth';
 import { commonProblems, ProblemError, problemResponse } from '../problem';
-import { deadlineDayBounds, decodeCursor, getPlan, listTasks, tasksDirectedBy } from '../read-model';
+import { deadlineDayBounds, decodeCursor, getPlan, listTasks, planExists, tasksDirectedBy } from '../read-model';
 import { CATEGORIES, DEADLINE_STATES, isoDate, isoInstant, PROGRESS, slug, taskDetailSchema, taskSchema, toTaskOut } from '../schemas';
 import { performTaskWrite, readTaskDetail, TASK_WRITE_NAMES, TASK_WRITES, taskParams } from '../task-service';
 import type { RouteDeps } from '../app';
@@ -100,8 +100,11 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         deadlineBefore: dayOrInstant(q.deadlineBefore, 'atOrBefore'),
         deadlineAfter: dayOrInstant(q.deadlineAfter, 'after'),
       };
-      const [plan, { rows, next }] = await Promise.all([planFirst ?? getPlan(db, planId), listTasks(db, planId, filters, now, q.limit, cursor)]);
-      if (!plan) throw notFound();
+      const [exists, { rows, next }] = await Promise.all([
+        planFirst !== undefined || planExists(db, planId),
+        listTasks(db, planId, filters, now, q.limit, cursor),
+      ]);
+      if (!exists) throw notFound();
       return { items: rows.map((row) => toTaskOut(row.state, row.facts, now)), ...(next ? { nextCursor: next } : {}) };
     },
   );
