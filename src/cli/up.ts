@@ -10,9 +10,6 @@ import { mkdirSync } from 'node:fs';
 import { loadConfig, type Config } from '../config';
 import { startDevServer } from '../temporal/dev-server';
 import { connectTemporal } from '../temporal/client';
-import { createWorker } from '../temporal/worker';
-import { createActivities } from '../activities';
-import { createCompletionLookup, createProjectionActivities } from '../activities/projection';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrateDatabase } from '../db/migrate';
 import { openDatabase } from '../db/client';
@@ -27,6 +24,7 @@ import { createNotifier } from '../notify';
 import { startMailCatcher } from '../notify/mail-catcher';
 import { parseCommandArgs } from './args';
 import { startLifecycle, type Lifecycle } from './lifecycle';
+import { runWorker } from './run-worker';
 import { cliText } from '../i18n';
 
 const SYSTEM_ACTOR = { id: 'system:up', name: 'kehoach up', role: 'admin' as const };
@@ -60,30 +58,7 @@ export async function run(args: string[]): Promise<number> {
     const notifier = createNotifier({ ...config.notify, smtpUrl: mail.smtpUrl }, database.db, temporal.client);
     lifecycle.onClose('mail sender', () => notifier.close());
 
-    const worker = await createWorker({
-      connection: temporal.nativeConnection,
-      namespace: temporalConfig.temporal.namespace,
-      activities: createActivities({
-        client: temporal.client,
-        projection: createProjectionActivities(database.db),
-        completions: createCompletionLookup(database.db),
-        delivery: notifier,
-        plans: createPlanStore(database.db),
-      }),
-    });
-    const workerRun = worker.run();
-    // Deliveries written while nothing could send them (an earlier run stopped mid-way) go out now.
-    notifier.dispatcher
-      .dispatchWaiting()
-      .catch((error: unknown) => process.stderr.write(`Could not dispatch waiting notifications: ${String(error)}\n`));
-    lifecycle.onClose('worker', async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun;
-    });
-    workerRun.then(
-      () => lifecycle.fail(new Error('the worker stopped unexpectedly')),
-      (error: unknown) => lifecycle.fail(error),
-    );
+    await runWorker(lifecycle, { temporal, namespace: temporalConfig.temporal.namespace, db: database.db, notifier });
 
     // Warnings and errors only, so the console stays readable; every 5xx is logged with its request id.
     const app = await buildApp({

@@ -5,13 +5,11 @@
  * the connections close.
  */
 import { startLifecycle } from './lifecycle';
+import { runWorker } from './run-worker';
 import { readServiceConfig } from './service-config';
-import { createActivities } from '../activities';
-import { createCompletionLookup, createProjectionActivities } from '../activities/projection';
 import { openDatabase } from '../db/client';
-import { createPlanStore } from '../db/plan-store';
 import { connectTemporal, DEFAULT_TEMPORAL_ADDRESS } from '../temporal/client';
-import { createWorker, WORKER_LIMITS } from '../temporal/worker';
+import { WORKER_LIMITS } from '../temporal/worker';
 import { createNotifier } from '../notify';
 import { cliText } from '../i18n';
 
@@ -51,34 +49,7 @@ export async function run(args: string[]): Promise<number> {
     lifecycle.onClose('database pool', () => database.close());
     const notifier = smtpUrl ? createNotifier({ ...config.notify, smtpUrl }, database.db, temporal.client) : undefined;
     if (notifier) lifecycle.onClose('mail sender', () => notifier.close());
-    const worker = await createWorker({
-      connection: temporal.nativeConnection,
-      namespace: config.temporal.namespace,
-      activities: createActivities({
-        client: temporal.client,
-        projection: createProjectionActivities(database.db),
-        completions: createCompletionLookup(database.db),
-        ...(notifier ? { delivery: notifier } : {}),
-        plans: createPlanStore(database.db),
-      }),
-    });
-    const running = worker.run();
-    // Deliveries written while no worker could send them (no SMTP_URL yet) go out now.
-    if (notifier) {
-      notifier.dispatcher.dispatchWaiting().then(
-        (count) => count > 0 && process.stderr.write(`${cliText('service.dispatchedWaiting', { count })}\n`),
-        (error: unknown) => process.stderr.write(`kehoach worker: could not dispatch waiting notifications: ${String(error)}\n`),
-      );
-    }
-    lifecycle.onClose('worker', async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    });
-    // The worker stopping by itself (a fatal error from the SDK) stops the process.
-    running.then(
-      () => lifecycle.fail(new Error('the worker stopped unexpectedly')),
-      (error: unknown) => lifecycle.fail(error),
-    );
+    await runWorker(lifecycle, { temporal, namespace: config.temporal.namespace, db: database.db, notifier });
     process.stderr.write(`kehoach worker: polling task queue on ${temporal.address} (namespace ${config.temporal.namespace})\n`);
   } catch (error) {
     return lifecycle.fail(error);
