@@ -48,6 +48,13 @@ const envSchema = z.object({
   KEHOACH_TOKEN: optionalText,
   /** Largest request body the API accepts, in bytes (plan files are the largest bodies). */
   KEHOACH_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
+  /** The API's log level; KEHOACH_DEBUG (any value) means debug when it is not set. */
+  KEHOACH_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'KEHOACH_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .optional(),
+  KEHOACH_DEBUG: optionalText,
   /** How long an update may wait for the task workflow before the API gives up with 503. */
   KEHOACH_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   SMTP_URL: optionalText.pipe(
@@ -107,6 +114,8 @@ export interface Config {
   apiToken?: string;
   bodyLimit: number;
   updateTimeoutMs: number;
+  /** The API's log level when one was asked for (KEHOACH_LOG_LEVEL, or debug for KEHOACH_DEBUG); each command has its own default. */
+  logLevel?: string;
   notify: {
     /** Where e-mail goes; undefined means the local mail catcher of `kehoach up` (the worker alone needs it). */
     smtpUrl?: string;
@@ -190,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     apiToken: e.KEHOACH_TOKEN,
     bodyLimit: e.KEHOACH_BODY_LIMIT,
     updateTimeoutMs: e.KEHOACH_UPDATE_TIMEOUT_MS,
+    logLevel: e.KEHOACH_LOG_LEVEL ?? (e.KEHOACH_DEBUG ? 'debug' : undefined),
     notify: {
       smtpUrl: e.SMTP_URL,
       mailFrom: e.KEHOACH_MAIL_FROM ?? 'kehoach <kehoach@localhost>',

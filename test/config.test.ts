@@ -168,3 +168,13 @@ t.test('notification delivery: SMTP, sender, webhook secrets, public URL', async
   t.throws(() => loadConfig({ KEHOACH_WEBHOOK_SECRETS: '{"https://x.example":"plain"}' }), /KEHOACH_WEBHOOK_SECRETS must be a JSON object/);
   t.throws(() => loadConfig({ KEHOACH_WEBHOOK_SECRETS: 'not json' }), ConfigError);
 });
+
+t.test('the API log level: KEHOACH_LOG_LEVEL, else debug for KEHOACH_DEBUG, else the command decides; a typo stops the start', async (t) => {
+  t.equal(loadConfig({}, '/srv/kehoach').logLevel, undefined);
+  t.equal(loadConfig({ KEHOACH_DEBUG: '1' }, '/srv/kehoach').logLevel, 'debug');
+  t.equal(loadConfig({ KEHOACH_DEBUG: '1', KEHOACH_LOG_LEVEL: 'error' }, '/srv/kehoach').logLevel, 'error');
+  t.throws(() => loadConfig({ KEHOACH_LOG_LEVEL: 'verbose' }, '/srv/kehoach'), {
+    name: 'ConfigError',
+    message: /KEHOACH_LOG_LEVEL must be one of fatal, error/,
+  });
+});

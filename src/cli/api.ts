@@ -48,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
         db: database,
         temporal: { client: temporal.client, connection: temporal.connection },
         config,
-        logger: { level: process.env.KEHOACH_LOG_LEVEL ?? (process.env.KEHOACH_DEBUG ? 'debug' : 'info') },
+        logger: { level: config.logLevel ?? 'info' },
       },
       { host: config.host, port: config.port },
     );

@@ -65,7 +65,7 @@ export async function run(args: string[]): Promise<number> {
       db: database,
       temporal: { client: temporal.client, connection: temporal.connection },
       config,
-      logger: { level: process.env.KEHOACH_LOG_LEVEL ?? (process.env.KEHOACH_DEBUG ? 'debug' : 'warn') },
+      logger: { level: config.logLevel ?? 'warn' },
     });
     await app.listen({ port: config.port, host: config.host });
     lifecycle.onClose('API', () => app.close());
