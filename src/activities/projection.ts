@@ -25,8 +25,9 @@ import {
 import { UNSTORABLE_RECORD } from '../domain/activity-contracts';
 
 export function createProjectionActivities(db: Database): ProjectionActivities {
+  const planContexts = createPlanContextCache(db);
   return {
-    recordTaskChange: (change) => failUnstorable(() => recordTaskChange(db, change)),
+    recordTaskChange: (change) => failUnstorable(() => recordTaskChange(db, change, planContexts)),
     recordPlanVersion: (record) => failUnstorable(() => recordPlanVersion(db, record)),
   };
 }
@@ -78,10 +79,10 @@ const toDate = (iso: string | undefined): Date | null => (iso ? new Date(iso) : 
 /** Agency rows per INSERT (six parameters each, well under Postgres's 65,535). */
 const AGENCY_CHUNK = 1_000;
 
-async function recordTaskChange(db: Database, change: TaskChange): Promise<void> {
+async function recordTaskChange(db: Database, change: TaskChange, planContexts: PlanContextCache): Promise<void> {
   const { state } = change;
   const { facts } = state;
-  const context = change.notifications.length > 0 ? await loadPlanContext(db, state.planId) : undefined;
+  const context = change.notifications.length > 0 ? await planContexts.load(state.planId) : undefined;
   const silenced = (request: NotificationRequest) => request.catchUp && context?.notify.catchUp === 'none';
 
   await db.transaction(async (tx) => {
@@ -273,6 +274,8 @@ export interface PlanContext {
   code: string;
   title: string;
   timezone: string;
+  /** The content hash of the applied version the context was read at. */
+  contentHash: string;
   agencies: Map<string, Pick<Agency, 'id' | 'name' | 'contacts'>>;
   roles: Record<string, Role>;
   notify: NotifyOptions;
@@ -283,7 +286,7 @@ export interface PlanContext {
 /** What notifying about a plan's tasks needs: its contacts, roles and options (the projection's and the digests'). */
 export async function loadPlanContext(db: Database, planId: string): Promise<PlanContext | undefined> {
   const [plan] = await db
-    .select({ code: plans.code, title: plans.title, timezone: plans.timezone, document: plans.document })
+    .select({ code: plans.code, title: plans.title, timezone: plans.timezone, contentHash: plans.contentHash, document: plans.document })
     .from(plans)
     .where(eq(plans.id, planId));
   if (!plan) return undefined;
@@ -295,10 +298,47 @@ export async function loadPlanContext(db: Database, planId: string): Promise<Pla
     code: plan.code,
     title: plan.title,
     timezone: plan.timezone,
+    contentHash: plan.contentHash,
     agencies: new Map(rows.map((row) => [row.id, row])),
     roles: ((plan.document as Partial<Plan>).roles ?? {}) as Record<string, Role>,
     notify: { catchUp: 'summary', workingHours: true, ...(plan.document as Partial<Plan>).notify },
     document: plan.document as Plan,
+  };
+}
+
+/** Plans whose notification context a worker keeps at once: a national plan's is megabytes (its document and ~11,000 agencies). */
+const PLAN_CONTEXTS_KEPT = 8;
+
+interface PlanContextCache {
+  load(planId: string): Promise<PlanContext | undefined>;
+}
+
+/**
+ * The notification context of the plans a worker is notifying about, kept per applied version (its
+ * content hash): a deadline shared by thousands of tasks otherwise reads the whole plan once per
+ * task. Asking for the current hash costs one indexed row; the agencies change only with the
+ * version, in the transaction that records it.
+ */
+function createPlanContextCache(db: Database): PlanContextCache {
+  const kept = new Map<string, { contentHash: string; context: PlanContext }>();
+  return {
+    async load(planId) {
+      const [current] = await db.select({ contentHash: plans.contentHash }).from(plans).where(eq(plans.id, planId));
+      if (!current) return undefined;
+      const cached = kept.get(planId);
+      if (cached?.contentHash === current.contentHash) {
+        // Most recently used last, so the oldest is the first to go.
+        kept.delete(planId);
+        kept.set(planId, cached);
+        return cached.context;
+      }
+      const context = await loadPlanContext(db, planId);
+      if (!context) return undefined;
+      kept.delete(planId);
+      if (kept.size >= PLAN_CONTEXTS_KEPT) kept.delete(kept.keys().next().value!);
+      kept.set(planId, { contentHash: context.contentHash, context });
+      return context;
+    },
   };
 }
 

@@ -268,6 +268,36 @@ t.test('projection into Postgres', async (t) => {
     ]);
   });
 
+  t.test('a re-applied plan is notified with its new contacts at once (the worker keeps contexts per version)', async (t) => {
+    const notifyHead = async (taskId: string, seq: number) => {
+      const state = taskState({ taskId }, { seq, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-12-01T01:00:00Z' });
+      const request: NotificationRequest = {
+        idempotencyKey: `${state.workflowId}:d1:r1`,
+        workflowId: state.workflowId,
+        planId: 'kh-test',
+        taskId,
+        kind: 'reminder',
+        level: 1,
+        deadlineVersion: 1,
+        deadlineAt: DEADLINE,
+        to: { kind: 'lead_head', agency: 'so-tu-phap' },
+        action: '',
+        catchUp: false,
+        at: state.updatedAt,
+      };
+      await projection.recordTaskChange(change(state, [event(state, 'reminder', state.updatedAt)], [request]));
+      const rows = await db.select().from(notifications);
+      return rows.find((row) => row.taskId === taskId)?.recipients;
+    };
+    t.same(await notifyHead('t31', 1), [{ channel: 'email', address: 'giamdoc@stp.example' }]);
+    const moved = planDocument();
+    moved.agencies = moved.agencies.map((agency) =>
+      agency.id === 'so-tu-phap' ? { ...agency, contacts: [{ role: 'head', channel: 'email', address: 'giamdoc.moi@stp.example' }] } : agency,
+    );
+    await projection.recordPlanVersion(planVersion(2, moved));
+    t.same(await notifyHead('t32', 1), [{ channel: 'email', address: 'giamdoc.moi@stp.example' }]);
+  });
+
   t.test('a change for a plan not yet projected still lands (no contacts to resolve)', async (t) => {
     await reset();
     const state = taskState({ taskId: 't09' }, { seq: 1, progress: 'not_started', deadlineAt: DEADLINE, updatedAt: '2022-11-07T03:00:00Z' });

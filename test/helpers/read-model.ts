@@ -2,6 +2,7 @@
  * Small factories for read-model tests: a plan version record and the task changes a task
  * workflow would hand to the projection.
  */
+import { createHash } from 'node:crypto';
 import {
   taskFacts,
   verdictAt,
@@ -62,7 +63,8 @@ export function planVersion(version: number, document: Record<string, unknown> =
   return {
     planId: String(document.id),
     version,
-    contentHash: `hash-${version}`,
+    // As a real apply's: another document, another hash (the projection keeps plan contexts by it).
+    contentHash: `hash-${version}-${createHash('sha256').update(JSON.stringify(document)).digest('hex').slice(0, 16)}`,
     appliedAt: '2022-11-07T02:00:00.000Z',
     appliedBy: { id: 'tok_admin', role: 'admin' },
     document,
