@@ -1,0 +1,328 @@
+/**
+ * Recovery beside its primitive: the kehoach worker, in a process of its own (`kehoach worker`),
+ * killed with SIGKILL while the national set of task workflows is live, their deadline (with a
+ * ladder level at it) falling due while no worker runs; a worker started again after it, and the
+ * time until every due event is recorded in Postgres. The set is 34 provinces, each one plan of
+ * 42 province tasks plus 100 communes × 5 tasks (547 task workflows with the roll-ups): 18,598 in
+ * all; BENCH_RECOVERY_PROVINCES takes fewer. Also the apply time of the set and the peak RSS
+ * (VmHWM) of the worker and of this process, which applies as the API does (`applyPlan`).
+ * The primitive: as many bare timer workflows sharing one instant, their worker (also a process
+ * of its own, bench/recovery-primitive-worker.ts) killed before the instant and started again
+ * after it. kehoach first, then the primitive. Writes bench/results/recovery.json.
+ * Run with `npm run bench:recovery`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-control';
+import { applyPlan } from '../src/apply/apply';
+import { loadPlanText } from '../src/plan/load';
+import { nationalPlanYaml } from '../test/helpers/national-plan';
+import { latencySummary, startBenchStack, writeResults, type BenchStack } from './harness';
+
+const root = path.resolve(__dirname, '..');
+const PROVINCES = Number(process.env.BENCH_RECOVERY_PROVINCES ?? 34);
+const PROVINCE_TASKS = 42;
+const COMMUNES = 100;
+const TASKS_PER_COMMUNE = 5;
+/** How long past the instant the worker stays dead, so that every timer has fired and no sticky queue is left to time out. */
+const DOWN_AFTER_MS = Number(process.env.BENCH_RECOVERY_DOWN_AFTER_SECONDS ?? 30) * 1000;
+const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_RECOVERY_TIMEOUT_MS ?? 30 * 60_000);
+const PRIMITIVE_QUEUE = 'bench-primitive-recovery';
+const VIETNAM_OFFSET_MS = 7 * 3600_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const load = () => os.loadavg().map((value) => Number(value.toFixed(2)));
+
+/** Peak resident set of a live process, in MiB. */
+function peakRssMiB(pid: number): number {
+  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Math.round(Number(match[1]) / 1024) : Number.NaN;
+}
+
+/**
+ * One province's plan: 100 communes each carrying 5 tasks (units, with their 5 roll-ups) and 42
+ * tasks of the province itself, every one due at `deadline` with one ladder level at it. No
+ * reminders, no due-soon line and no contacts, so that the instant is the only thing falling due
+ * and no delivery workflow joins the backlog.
+ */
+function provincePlan(id: string, deadline: string): string {
+  const text = nationalPlanYaml({ id, tasksPerCommune: TASKS_PER_COMMUNE, counts: { provinces: 1, districts: 8, communes: COMMUNES } });
+  const policy = [
+    'notify:',
+    '  catchUp: none',
+    '  workingHours: false',
+    'escalation:',
+    '  dueSoon: 0 minutes',
+    '  reminders: []',
+    '  ladder:',
+    '    - { after: 0 minutes, to: lead_head, action: Nhắc nhở }',
+    'tasks:',
+  ].join('\n');
+  const provinceTasks = Array.from({ length: PROVINCE_TASKS }, (_, index) => {
+    const id = `p${String(index + 1).padStart(2, '0')}`;
+    return [
+      `  - id: ${id}`,
+      `    title: Nhiệm vụ của tỉnh số ${index + 1}`,
+      '    lead: tinh-1',
+      `    deadline: ${deadline}`,
+      '    output: Báo cáo',
+    ].join('\n');
+  });
+  return `${text
+    .replace(/^tasks:$/m, policy)
+    .replace(/^ {4}deadline: .*$/gm, `    deadline: ${deadline}`)
+    .trimEnd()}\n${provinceTasks.join('\n')}\n`;
+}
+
+function vietnamMinuteAtOrAfter(instantMs: number): { text: string; instantMs: number } {
+  const minute = Math.ceil(instantMs / 60_000) * 60_000;
+  return { text: new Date(minute + VIETNAM_OFFSET_MS).toISOString().slice(0, 16), instantMs: minute };
+}
+
+async function applyText(stack: BenchStack, id: string, text: string): Promise<{ ms: number; workflows: number }> {
+  const { plan, diagnostics } = loadPlanText(text, `${id}.yaml`);
+  if (!plan) throw new Error(`the recovery plan is invalid: ${JSON.stringify(diagnostics.filter((d) => d.severity === 'error').slice(0, 3))}`);
+  const began = performance.now();
+  const outcome = await applyPlan({
+    client: stack.temporal.client,
+    plans: stack.plans,
+    plan,
+    text,
+    actor: { id: 'bench', role: 'admin' },
+    dryRun: false,
+  });
+  const ms = performance.now() - began;
+  if (outcome.reconciliation?.started !== outcome.result?.total)
+    throw new Error(`apply ${id} started ${outcome.reconciliation?.started} of ${outcome.result?.total}`);
+  return { ms, workflows: outcome.result?.total ?? 0 };
+}
+
+interface Child {
+  child: ChildProcess;
+  pid: number;
+  exited: Promise<void>;
+}
+
+/** Spawns a process and resolves once it has printed `ready` (on stdout or stderr). */
+async function spawnReady(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Child> {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const hear = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) resolve();
+    };
+    child.stdout?.on('data', hear);
+    child.stderr?.on('data', hear);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before it was ready:\n${output}`)));
+  });
+  return { child, pid: child.pid!, exited };
+}
+
+async function kill(worker: Child): Promise<void> {
+  worker.child.kill('SIGKILL');
+  await worker.exited;
+}
+
+async function kehoachRecovery(stack: BenchStack) {
+  const { sql } = stack.database;
+  const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_NAMESPACE: stack.temporal.namespace };
+  const startWorker = () => spawnReady([path.join(root, 'bin', 'kehoach.js'), 'worker'], env, /polling task queue/);
+  let worker = await startWorker();
+
+  // The instant is chosen from a measured apply: one province first, deadline far away, until its
+  // rows are visible; three times that rate, as the load on a shared machine changes within minutes.
+  const calibrationId = `recovery-calibration-${process.pid}`;
+  const calibrationBegan = Date.now();
+  const calibration = await applyText(stack, calibrationId, provincePlan(calibrationId, '2030-12-31'));
+  for (;;) {
+    const [row] = await sql<{ n: string }[]>`select count(*) as n from tasks where plan_id = ${calibrationId}`;
+    if (Number(row?.n) >= calibration.workflows) break;
+    await sleep(500);
+  }
+  const calibrationMs = Date.now() - calibrationBegan;
+  const expected = PROVINCES * (PROVINCE_TASKS + COMMUNES * TASKS_PER_COMMUNE + TASKS_PER_COMMUNE);
+  const leadMs = Number(process.env.BENCH_RECOVERY_LEAD_SECONDS ?? 0) * 1000 || 3 * (calibrationMs / calibration.workflows) * expected + 120_000;
+  const target = vietnamMinuteAtOrAfter(Date.now() + leadMs);
+  console.log(
+    `calibration: ${calibration.workflows} task workflows applied in ${Math.round(calibration.ms)} ms, visible after ${calibrationMs} ms; ${PROVINCES} provinces due at ` +
+      `${target.text} (Vietnam), ${Math.round((target.instantMs - Date.now()) / 1000)} s from now`,
+  );
+
+  const planIds = Array.from({ length: PROVINCES }, (_, index) => `recovery-${process.pid}-${index + 1}`);
+  const began = Date.now();
+  let workflows = 0;
+  for (const id of planIds) workflows += (await applyText(stack, id, provincePlan(id, target.text))).workflows;
+  const applyMs = Date.now() - began;
+  for (;;) {
+    const [row] = await sql<{ n: string }[]>`select count(*) as n from tasks where plan_id = any(${planIds})`;
+    if (Number(row?.n) >= workflows) break;
+    if (Date.now() > target.instantMs)
+      throw new Error(`only ${row?.n} of ${workflows} task rows visible at the instant: raise BENCH_RECOVERY_LEAD_SECONDS`);
+    await sleep(500);
+  }
+  const visibleMs = Date.now() - began;
+  const slackMs = target.instantMs - Date.now();
+  const rss = { worker: peakRssMiB(worker.pid), applyingProcess: peakRssMiB(process.pid) };
+  console.log(
+    `applied ${workflows} task workflows (${PROVINCES} plans) in ${Math.round(applyMs / 1000)} s, all visible after ${Math.round(visibleMs / 1000)} s ` +
+      `(${((workflows / visibleMs) * 1000).toFixed(1)} a second); peak RSS worker ${rss.worker} MiB, applying process ${rss.applyingProcess} MiB; ` +
+      `${Math.round(slackMs / 1000)} s before the instant (load ${load().join(' ')})`,
+  );
+  if (slackMs < 5_000) throw new Error('the set became visible too close to the instant: raise BENCH_RECOVERY_LEAD_SECONDS');
+
+  // Every task and unit copy is due at the instant (the roll-ups carry no ladder): its overdue and its escalation event.
+  const [due] = await sql<{ n: string }[]>`
+    select count(*) as n from tasks where plan_id = any(${planIds}) and (unit_id is not null or task_id like 'p%')`;
+  const dueTasks = Number(due?.n);
+  await kill(worker);
+  const killedAt = Date.now();
+  await sleep(Math.max(0, target.instantMs + DOWN_AFTER_MS - Date.now()));
+  const loadAtRestart = load();
+  const restartedAt = Date.now();
+  worker = await startWorker();
+  const readyMs = Date.now() - restartedAt;
+  const instant = new Date(target.instantMs).toISOString();
+  let recorded = 0;
+  while (recorded < 2 * dueTasks) {
+    if (Date.now() > restartedAt + DRAIN_TIMEOUT_MS)
+      throw new Error(`after ${DRAIN_TIMEOUT_MS} ms, ${recorded} of ${2 * dueTasks} due events recorded`);
+    await sleep(250);
+    const [row] = await sql<{ n: string }[]>`
+      select count(*) as n from task_events
+      where plan_id = any(${planIds}) and at = ${instant}::timestamptz and type in ('overdue', 'escalation')
+        and (unit_id is not null or task_id like 'p%')`;
+    recorded = Number(row?.n);
+  }
+  const polledDrainMs = Date.now() - restartedAt;
+  const [last] = await sql<{ last_ms: string }[]>`
+    select extract(epoch from max(recorded_at)) * 1000 as last_ms from task_events
+    where plan_id = any(${planIds}) and at = ${instant}::timestamptz and type in ('overdue', 'escalation')`;
+  const drainMs = Math.round(Number(last?.last_ms) - restartedAt);
+  const lags = await sql<{ lag_ms: string }[]>`
+    select extract(epoch from (recorded_at - at)) * 1000 as lag_ms from task_events
+    where plan_id = any(${planIds}) and at = ${instant}::timestamptz and type = 'overdue' and (unit_id is not null or task_id like 'p%')`;
+  const restartedRss = peakRssMiB(worker.pid);
+  await kill(worker);
+  return {
+    provinces: PROVINCES,
+    workflows,
+    calibration: { workflows: calibration.workflows, applyMs: Math.round(calibration.ms), visibleMs: calibrationMs },
+    applyMs,
+    allVisibleMs: visibleMs,
+    peakRssMiB: { firstWorker: rss.worker, applyingProcess: rss.applyingProcess, restartedWorker: restartedRss },
+    dueTasks,
+    deadline: target.text,
+    workerDownMs: restartedAt - killedAt,
+    restartedAfterInstantMs: restartedAt - target.instantMs,
+    workerReadyMs: readyMs,
+    drainMs,
+    polledDrainMs,
+    lagFromInstantMs: latencySummary(lags.map((row) => Number(row.lag_ms))),
+    loadAverage: { atRestart: loadAtRestart, drained: load() },
+  };
+}
+
+async function primitiveRecovery(stack: BenchStack, count: number, leadMs: number) {
+  const lagsFile = path.join(stack.dataDir, 'primitive-lags.txt');
+  const env = {
+    TEMPORAL_ADDRESS: stack.temporal.address,
+    TEMPORAL_NAMESPACE: stack.temporal.namespace,
+    RECOVERY_TASK_QUEUE: PRIMITIVE_QUEUE,
+    LAGS_FILE: lagsFile,
+  };
+  const startWorker = () => spawnReady(['--import', 'tsx', path.join(__dirname, 'recovery-primitive-worker.ts')], env, /ready/);
+  let worker = await startWorker();
+  const began = Date.now();
+  const instantMs = began + leadMs;
+  const prefix = `recovery-timer-${process.pid}`;
+  await forEachBounded(
+    Array.from({ length: count }, (_, index) => index),
+    RECONCILE_CONCURRENCY,
+    async (index) => {
+      await stack.temporal.client.workflow.start('timerWorkflow', {
+        taskQueue: PRIMITIVE_QUEUE,
+        workflowId: `${prefix}-${index}`,
+        args: [instantMs],
+      });
+    },
+  );
+  const startMs = Date.now() - began;
+  // As kehoach's set was visible before its worker died: the last workflows started have their timer.
+  for (;;) {
+    const lengths = await Promise.all(
+      Array.from({ length: 20 }, (_, offset) => stack.temporal.client.workflow.getHandle(`${prefix}-${count - 1 - offset}`).describe()),
+    ).then((all) => all.map((description) => description.historyLength));
+    if (lengths.every((length) => length >= 5)) break;
+    if (Date.now() > instantMs) throw new Error('the timer workflows did not all reach their timer before the instant');
+    await sleep(500);
+  }
+  const slackMs = instantMs - Date.now();
+  console.log(
+    `primitive: ${count} timer workflows started in ${Math.round(startMs / 1000)} s, ${Math.round(slackMs / 1000)} s before their instant (load ${load().join(' ')})`,
+  );
+  if (slackMs < 5_000) throw new Error('the timer workflows were started too close to their instant');
+  await kill(worker);
+  const killedAt = Date.now();
+  await sleep(Math.max(0, instantMs + DOWN_AFTER_MS - Date.now()));
+  const loadAtRestart = load();
+  const restartedAt = Date.now();
+  worker = await startWorker();
+  const readyMs = Date.now() - restartedAt;
+  const fired = () => (existsSync(lagsFile) ? readFileSync(lagsFile, 'utf8').split('\n').filter(Boolean).map(Number) : []);
+  let lags = fired();
+  while (lags.length < count) {
+    if (Date.now() > restartedAt + DRAIN_TIMEOUT_MS) throw new Error(`after ${DRAIN_TIMEOUT_MS} ms, ${lags.length} of ${count} timers fired`);
+    await sleep(250);
+    lags = fired();
+  }
+  const drainMs = Date.now() - restartedAt;
+  const rss = peakRssMiB(worker.pid);
+  await kill(worker);
+  rmSync(lagsFile, { force: true });
+  return {
+    workflows: count,
+    startMs,
+    workerDownMs: restartedAt - killedAt,
+    restartedAfterInstantMs: restartedAt - instantMs,
+    workerReadyMs: readyMs,
+    drainMs,
+    peakRssMiB: { restartedWorker: rss },
+    lagFromInstantMs: latencySummary(lags),
+    loadAverage: { atRestart: loadAtRestart, drained: load() },
+  };
+}
+
+async function main(): Promise<void> {
+  const stack = await startBenchStack();
+  try {
+    // The in-process kehoach worker stays stopped: the one measured runs as its own process.
+    await stack.stopWorker();
+    console.log(`recovery, ${PROVINCES} provinces; kehoach first, then the primitive (load ${load().join(' ')})`);
+    const kehoach = await kehoachRecovery(stack);
+    console.log(
+      `kehoach: worker restarted ${Math.round(kehoach.restartedAfterInstantMs / 1000)} s after the instant, polling after ${kehoach.workerReadyMs} ms; ` +
+        `${kehoach.dueTasks} overdue + ${kehoach.dueTasks} escalation events recorded ${kehoach.drainMs} ms after the restart (load ${load().join(' ')})`,
+    );
+    // Bare starts are much faster than applying (bench/apply.ts): the apply's time covers them.
+    const primitive = await primitiveRecovery(stack, kehoach.dueTasks, kehoach.applyMs + 60_000);
+    console.log(
+      `primitive: ${primitive.workflows} timers fired ${primitive.drainMs} ms after the restart (worker polling after ${primitive.workerReadyMs} ms)`,
+    );
+    const ratio = Number((kehoach.drainMs / primitive.drainMs).toFixed(2));
+    console.log(`time to drain: ${ratio}× the primitive's`);
+    console.log(
+      `Written to ${path.relative(root, writeResults('recovery', { order: 'kehoach, then primitive', kehoach, primitive, drainRatio: ratio }))}`,
+    );
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,221 @@
+/**
+ * The deadline storm beside its primitive: N task workflows (units of one task, one per commune)
+ * whose deadline is the same instant T, with a ladder level at the deadline, and N bare timer
+ * workflows (bench/primitives.ts `timerWorkflow`) sharing one instant. For kehoach, the lag of each
+ * task from T to its `overdue` event recorded in Postgres (`recorded_at - at`) and to the read
+ * model showing its escalation (polled); for the primitive, from the instant to its activity.
+ * kehoach's storm runs first, then the primitive's, never both at once.
+ * Writes bench/results/storm.json. Run with `npm run bench:storm` (BENCH_STORM_TASKS, default 5,000).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-control';
+import { applyPlan } from '../src/apply/apply';
+import { loadPlanText } from '../src/plan/load';
+import { nationalPlanYaml } from '../test/helpers/national-plan';
+import { latencySummary, PRIMITIVE_TASK_QUEUE, startBenchStack, writeResults, type BenchStack } from './harness';
+import { primitiveStormLags } from './primitives-activities';
+
+const root = path.resolve(__dirname, '..');
+const TASKS = Number(process.env.BENCH_STORM_TASKS ?? 5000);
+/** How long after T (or the primitive's instant) every record must be in before the run fails. */
+const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_STORM_TIMEOUT_MS ?? 15 * 60_000);
+const POLL_MS = 100;
+const VIETNAM_OFFSET_MS = 7 * 3600_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const load = () => os.loadavg().map((value) => Number(value.toFixed(2)));
+
+/**
+ * One task carried by every commune: N unit workflows and their roll-up. The deadline is a local
+ * date and time (minutes only, Asia/Ho_Chi_Minh); no reminder and no due-soon line before it, so
+ * that nothing else falls due near T, and one ladder level at the deadline itself. No contacts:
+ * the notifications are stored as failed and no delivery workflow joins the storm.
+ */
+function stormPlan(id: string, communes: number, deadline: string): string {
+  const text = nationalPlanYaml({
+    id,
+    tasksPerCommune: 1,
+    counts: { provinces: 1, districts: Math.max(1, Math.ceil(communes / 100)), communes },
+  });
+  const policy = [
+    'notify:',
+    '  catchUp: none',
+    '  workingHours: false',
+    'escalation:',
+    '  dueSoon: 0 minutes',
+    '  reminders: []',
+    '  ladder:',
+    '    - { after: 0 minutes, to: lead_head, action: Nhắc nhở }',
+    'tasks:',
+  ].join('\n');
+  return text.replace(/^tasks:$/m, policy).replace(/^ {4}deadline: .*$/m, `    deadline: ${deadline}`);
+}
+
+/** The local minute at or after `instantMs`, as a plan writes it ("2026-12-03T14:50"), and its instant. */
+function vietnamMinuteAtOrAfter(instantMs: number): { text: string; instantMs: number } {
+  const minute = Math.ceil(instantMs / 60_000) * 60_000;
+  return { text: new Date(minute + VIETNAM_OFFSET_MS).toISOString().slice(0, 16), instantMs: minute };
+}
+
+async function applyText(stack: BenchStack, id: string, text: string): Promise<number> {
+  const { plan, diagnostics } = loadPlanText(text, `${id}.yaml`);
+  if (!plan) throw new Error(`the storm plan is invalid: ${JSON.stringify(diagnostics.filter((d) => d.severity === 'error').slice(0, 3))}`);
+  const began = performance.now();
+  const outcome = await applyPlan({
+    client: stack.temporal.client,
+    plans: stack.plans,
+    plan,
+    text,
+    actor: { id: 'bench', role: 'admin' },
+    dryRun: false,
+  });
+  const ms = performance.now() - began;
+  if (outcome.reconciliation?.started !== outcome.result?.total)
+    throw new Error(`apply ${id} started ${outcome.reconciliation?.started} of ${outcome.result?.total}`);
+  return ms;
+}
+
+async function waitForRows(stack: BenchStack, planId: string, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await stack.database.sql<{ n: string }[]>`select count(*) as n from tasks where plan_id = ${planId} and unit_id is not null`;
+    if (Number(row?.n) >= count) return;
+    if (Date.now() > deadline) throw new Error(`only ${row?.n} of ${count} task rows of ${planId} are visible`);
+    await sleep(250);
+  }
+}
+
+async function kehoachStorm(stack: BenchStack) {
+  const { sql } = stack.database;
+  // T is chosen from a measured apply of the same size (deadline far away): a tenth of the plan
+  // first underestimated it under a changing load, and the storm's own apply ran past T.
+  const calibrationId = `storm-calibration-${process.pid}`;
+  const calibrationBegan = performance.now();
+  const calibrationApplyMs = await applyText(stack, calibrationId, stormPlan(calibrationId, TASKS, '2030-12-31'));
+  await waitForRows(stack, calibrationId, TASKS, DRAIN_TIMEOUT_MS);
+  const calibrationMs = performance.now() - calibrationBegan;
+  const leadMs = Number(process.env.BENCH_STORM_LEAD_SECONDS ?? 0) * 1000 || 1.5 * calibrationMs + 60_000;
+  const target = vietnamMinuteAtOrAfter(Date.now() + leadMs);
+  console.log(
+    `calibration: ${TASKS} tasks applied in ${Math.round(calibrationApplyMs)} ms, visible after ${Math.round(calibrationMs)} ms; storm at ${target.text} (Vietnam), ` +
+      `${Math.round((target.instantMs - Date.now()) / 1000)} s from now (load ${load().join(' ')})`,
+  );
+
+  const planId = `storm-${process.pid}`;
+  const applyMs = await applyText(stack, planId, stormPlan(planId, TASKS, target.text));
+  const appliedAt = Date.now();
+  await waitForRows(stack, planId, TASKS, Math.max(0, target.instantMs - Date.now()));
+  const visibleAt = Date.now();
+  const slackMs = target.instantMs - visibleAt;
+  console.log(
+    `applied ${TASKS} task workflows in ${Math.round(applyMs)} ms, every row visible ${visibleAt - appliedAt} ms later; ` +
+      `${Math.round(slackMs / 1000)} s before T (load ${load().join(' ')})`,
+  );
+  if (slackMs < 5_000) throw new Error('the apply ended too close to T: raise BENCH_STORM_LEAD_SECONDS');
+
+  await sleep(Math.max(0, target.instantMs - Date.now()));
+  const loadAtT = load();
+  // Visibility: when a poll of the read model first shows the task's escalation (level 1).
+  const visibleLag = new Map<string, number>();
+  let recorded = 0;
+  const giveUp = target.instantMs + DRAIN_TIMEOUT_MS;
+  while (visibleLag.size < TASKS || recorded < TASKS) {
+    if (Date.now() > giveUp)
+      throw new Error(`after ${DRAIN_TIMEOUT_MS} ms: ${recorded} overdue events, ${visibleLag.size} escalations visible of ${TASKS}`);
+    const rows = await sql<{ workflow_id: string }[]>`
+      select workflow_id from tasks where plan_id = ${planId} and unit_id is not null and escalation_level >= 1`;
+    const seenAt = Date.now();
+    for (const row of rows) if (!visibleLag.has(row.workflow_id)) visibleLag.set(row.workflow_id, seenAt - target.instantMs);
+    const [count] = await sql<{ n: string }[]>`
+      select count(*) as n from task_events where plan_id = ${planId} and unit_id is not null and type = 'overdue'`;
+    recorded = Number(count?.n);
+    await sleep(POLL_MS);
+  }
+  const drainedAt = Date.now();
+  const lags = await sql<{ lag_ms: string; on_time: boolean }[]>`
+    select extract(epoch from (recorded_at - at)) * 1000 as lag_ms, at = ${new Date(target.instantMs).toISOString()}::timestamptz as on_time
+    from task_events where plan_id = ${planId} and unit_id is not null and type = 'overdue'`;
+  if (lags.some((row) => !row.on_time)) throw new Error('an overdue event is not stamped with T');
+  const recordedLags = lags.map((row) => Number(row.lag_ms));
+  return {
+    tasks: TASKS,
+    calibration: { tasks: TASKS, applyMs: Math.round(calibrationApplyMs), visibleMs: Math.round(calibrationMs) },
+    applyMs: Math.round(applyMs),
+    rowsVisibleAfterApplyMs: visibleAt - appliedAt,
+    slackBeforeTMs: slackMs,
+    deadline: target.text,
+    instant: new Date(target.instantMs).toISOString(),
+    drainedAfterMs: drainedAt - target.instantMs,
+    recordedLagMs: latencySummary(recordedLags),
+    visibleLagMs: latencySummary([...visibleLag.values()]),
+    loadAverage: { atT: loadAtT, drained: load() },
+  };
+}
+
+async function primitiveStorm(stack: BenchStack, leadMs: number) {
+  primitiveStormLags.length = 0;
+  const began = Date.now();
+  const instantMs = began + leadMs;
+  const prefix = `timer-${process.pid}`;
+  await forEachBounded(
+    Array.from({ length: TASKS }, (_, index) => index),
+    RECONCILE_CONCURRENCY,
+    async (index) => {
+      await stack.temporal.client.workflow.start('timerWorkflow', {
+        taskQueue: PRIMITIVE_TASK_QUEUE,
+        workflowId: `${prefix}-${index}`,
+        args: [instantMs],
+      });
+    },
+  );
+  const startedMs = Date.now() - began;
+  const slackMs = instantMs - Date.now();
+  console.log(
+    `primitive: ${TASKS} timer workflows started in ${startedMs} ms, ${Math.round(slackMs / 1000)} s before their instant (load ${load().join(' ')})`,
+  );
+  if (slackMs < 5_000) throw new Error('the timer workflows were started too close to their instant');
+  await sleep(Math.max(0, instantMs - Date.now()));
+  const loadAtT = load();
+  while (primitiveStormLags.length < TASKS) {
+    if (Date.now() > instantMs + DRAIN_TIMEOUT_MS)
+      throw new Error(`after ${DRAIN_TIMEOUT_MS} ms: ${primitiveStormLags.length} of ${TASKS} timers fired`);
+    await sleep(POLL_MS);
+  }
+  return {
+    workflows: TASKS,
+    startMs: startedMs,
+    slackBeforeInstantMs: slackMs,
+    drainedAfterMs: Date.now() - instantMs,
+    lagMs: latencySummary(primitiveStormLags),
+    loadAverage: { atInstant: loadAtT, drained: load() },
+  };
+}
+
+async function main(): Promise<void> {
+  const stack = await startBenchStack();
+  try {
+    console.log(`deadline storm of ${TASKS} tasks; kehoach first, then the primitive (load ${load().join(' ')})`);
+    const kehoach = await kehoachStorm(stack);
+    console.log(
+      `kehoach: overdue event recorded p50 ${kehoach.recordedLagMs.p50} / p99 ${kehoach.recordedLagMs.p99} / max ${kehoach.recordedLagMs.max} ms after T; ` +
+        `escalation visible p50 ${kehoach.visibleLagMs.p50} / p99 ${kehoach.visibleLagMs.p99} / max ${kehoach.visibleLagMs.max} ms (polled every ${POLL_MS} ms)`,
+    );
+    // Starting bare workflows is no slower than applying as many tasks (bench/apply.ts): this lead covers the starts.
+    const primitive = await primitiveStorm(stack, Math.max(60_000, kehoach.applyMs * 1.2 + 30_000));
+    console.log(`primitive: activity ran p50 ${primitive.lagMs.p50} / p99 ${primitive.lagMs.p99} / max ${primitive.lagMs.max} ms after the instant`);
+    const ratio = Number((kehoach.recordedLagMs.p99 / primitive.lagMs.p99).toFixed(2));
+    const visibleRatio = Number((kehoach.visibleLagMs.p99 / primitive.lagMs.p99).toFixed(2));
+    console.log(`p99 ratio: recorded ${ratio}×, visible ${visibleRatio}× the primitive's (target ≤ 2×: ${ratio <= 2 ? 'reached' : 'not reached'})`);
+    console.log(
+      `Written to ${path.relative(root, writeResults('storm', { order: 'kehoach, then primitive', kehoach, primitive, p99Ratio: { recorded: ratio, visible: visibleRatio } }))}`,
+    );
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
