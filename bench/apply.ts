@@ -11,7 +11,7 @@ import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-co
 import { applyPlan } from '../src/apply/apply';
 import { loadPlanText } from '../src/plan/load';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
-import { median, PRIMITIVE_TASK_QUEUE, startBenchStack, writeResults } from './harness';
+import { median, PRIMITIVE_TASK_QUEUE, runBenchmark, startBenchStack, writeResults } from './harness';
 
 const root = path.resolve(__dirname, '..');
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
@@ -87,7 +87,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);

@@ -18,7 +18,7 @@ import { performTaskWrite } from '../src/api/task-service';
 import { applyPlan } from '../src/apply/apply';
 import { tasks } from '../src/db/schema';
 import { loadPlanText } from '../src/plan/load';
-import { latencySummary, PRIMITIVE_TASK_QUEUE, startBenchStack, timedConcurrently, writeResults } from './harness';
+import { latencySummary, PRIMITIVE_TASK_QUEUE, runBenchmark, startBenchStack, timedConcurrently, writeResults } from './harness';
 
 const root = path.resolve(__dirname, '..');
 const PLAN_ID = 'bench-completion';
@@ -186,7 +186,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);

@@ -48,7 +48,7 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kehoach-bench-'));
   const stops: (() => Promise<unknown>)[] = [async () => rmSync(dataDir, { recursive: true, force: true })];
   const stop = async () => {
-    for (const step of stops.splice(0).reverse()) await step().catch((error: unknown) => console.error(error));
+    for (const step of stops.splice(0).reverse()) await bounded(step);
   };
   try {
     const [postgres, devServer] = await Promise.all([
@@ -108,6 +108,33 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     await stop();
     throw error;
   }
+}
+
+/** How long one piece may take to stop before the benchmark goes on without it. */
+const STOP_STEP_MS = 30_000;
+
+/**
+ * One stop step, given at most STOP_STEP_MS: a worker's graceful shutdown has been seen to hang
+ * after a storm ("Workflow execution context should have been disposed first"), and a benchmark
+ * whose results are written must still end.
+ */
+async function bounded(step: () => Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_STEP_MS)));
+  const outcome = await Promise.race([step().catch((error: unknown) => console.error(error)), timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') console.error(`a part of the benchmark stack did not stop within ${STOP_STEP_MS / 1000} s; going on without it`);
+}
+
+/** Runs a benchmark's main and ends the process when it is done, whatever a stuck piece still holds open. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
 
 export function machine() {

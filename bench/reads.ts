@@ -23,7 +23,7 @@ import { CATEGORIES } from '../src/domain';
 import { loadPlanText } from '../src/plan/load';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
 import { freePort } from '../test/helpers/ports';
-import { startBenchStack, writeResults, type BenchStack } from './harness';
+import { type BenchStack, runBenchmark, startBenchStack, writeResults } from './harness';
 
 const root = path.resolve(__dirname, '..');
 const CONNECTIONS = 50;
@@ -195,7 +195,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);

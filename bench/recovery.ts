@@ -19,7 +19,7 @@ import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-co
 import { applyPlan } from '../src/apply/apply';
 import { loadPlanText } from '../src/plan/load';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
-import { latencySummary, startBenchStack, writeResults, type BenchStack } from './harness';
+import { type BenchStack, latencySummary, runBenchmark, startBenchStack, writeResults } from './harness';
 
 const root = path.resolve(__dirname, '..');
 const PROVINCES = Number(process.env.BENCH_RECOVERY_PROVINCES ?? 34);
@@ -322,7 +322,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);

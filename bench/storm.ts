@@ -13,7 +13,7 @@ import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-co
 import { applyPlan } from '../src/apply/apply';
 import { loadPlanText } from '../src/plan/load';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
-import { latencySummary, PRIMITIVE_TASK_QUEUE, startBenchStack, writeResults, type BenchStack } from './harness';
+import { type BenchStack, latencySummary, PRIMITIVE_TASK_QUEUE, runBenchmark, startBenchStack, writeResults } from './harness';
 import { primitiveStormLags } from './primitives-activities';
 
 const root = path.resolve(__dirname, '..');
@@ -215,7 +215,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);
