@@ -43,6 +43,7 @@ export interface NotificationRequest {
   deadlineVersion: number;
   deadlineAt: string;
   to: ResolvedTarget;
+  /** The ladder level's action as the plan words it; empty for a reminder, which its readers word. */
   action: string;
   /** True when the task was applied or resumed after this instant had passed: one event stands for the missed ones. */
   catchUp: boolean;

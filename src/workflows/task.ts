@@ -23,7 +23,6 @@ import {
 } from '@temporalio/workflow';
 import type { ResolvedTarget, TimetableEntry } from '../plan/model';
 import { endOfLocalDay } from '../plan/calendar';
-import { formatDurationVi } from '../plan/duration';
 import { taskTimetable } from '../plan/timetable';
 import {
   amend,
@@ -57,7 +56,6 @@ import {
   confirmTask,
   decideTaskExtension,
   eventKey,
-  formatDeadlineDate,
   hearMember,
   isMember,
   isRollup,
@@ -275,7 +273,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
       view.escalationLevel = Math.max(view.escalationLevel, level);
     } else {
       target = { kind: 'lead_staff', agency: view.spec.lead };
-      action = `Nhắc hạn: còn ${formatDurationVi(fire.entry.before)} đến hạn ${formatDeadlineDate(deadline, view.spec.timezone)}`;
+      // A reminder is worded where it is read (the message, the task page), in the reader's language.
+      action = '';
       level = fire.entry.index + 1;
     }
     const kind = fire.entry.kind === 'escalation' ? 'escalation' : 'reminder';
