@@ -7,43 +7,21 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-control';
-import { applyPlan } from '../src/apply/apply';
-import { loadPlanText } from '../src/plan/load';
+import { RECONCILE_CONCURRENCY } from '../src/activities/task-control';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
-import { median, PRIMITIVE_TASK_QUEUE, runBenchmark, startBenchStack, writeResults } from './harness';
+import { applyPlanText, median, runBenchmark, startBenchStack, startPrimitives, writeResults } from './harness';
 
 const root = path.resolve(__dirname, '..');
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
 
 async function main(): Promise<void> {
   const stack = await startBenchStack();
-  const { temporal, plans } = stack;
   try {
     let run = 0;
-    const applyOnce = async (text: string): Promise<number> => {
-      const id = `bench-${process.pid}-${++run}`;
-      const { plan } = loadPlanText(text.replace(/^id: .*$/m, `id: ${id}`), `${id}.yaml`);
-      if (!plan) throw new Error('the bench plan is invalid');
-      const began = performance.now();
-      const outcome = await applyPlan({ client: temporal.client, plans, plan, text, actor: { id: 'bench', role: 'admin' }, dryRun: false });
-      const ms = performance.now() - began;
-      if (outcome.reconciliation?.started !== outcome.result?.total)
-        throw new Error(`apply ${id} started ${outcome.reconciliation?.started} of ${outcome.result?.total}`);
-      return ms;
-    };
-    const startBare = async (count: number): Promise<number> => {
-      const prefix = `bare-${process.pid}-${++run}`;
-      const began = performance.now();
-      await forEachBounded(
-        Array.from({ length: count }, (_, index) => index),
-        RECONCILE_CONCURRENCY,
-        async (index) => {
-          await temporal.client.workflow.start('bareWorkflow', { taskQueue: PRIMITIVE_TASK_QUEUE, workflowId: `${prefix}-${index}` });
-        },
-      );
-      return performance.now() - began;
-    };
+    const applyOnce = async (text: string): Promise<number> =>
+      (await applyPlanText(stack, text.replace(/^id: .*$/m, `id: bench-${process.pid}-${++run}`))).ms;
+    const startBare = async (count: number): Promise<number> =>
+      (await startPrimitives(stack, 'bareWorkflow', count, `bare-${process.pid}-${++run}`)).ms;
 
     const cases = [
       {

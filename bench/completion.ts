@@ -11,14 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { and, count, eq, isNull } from 'drizzle-orm';
-import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-control';
 import type { RouteDeps } from '../src/api/app';
 import type { Principal } from '../src/api/plugins/auth';
 import { performTaskWrite } from '../src/api/task-service';
-import { applyPlan } from '../src/apply/apply';
 import { tasks } from '../src/db/schema';
-import { loadPlanText } from '../src/plan/load';
-import { latencySummary, PRIMITIVE_TASK_QUEUE, runBenchmark, startBenchStack, timedConcurrently, writeResults } from './harness';
+import { applyPlanText, latencySummary, runBenchmark, startBenchStack, startPrimitives, timedConcurrently, writeResults } from './harness';
 
 const root = path.resolve(__dirname, '..');
 const PLAN_ID = 'bench-completion';
@@ -68,15 +65,13 @@ interface Batch {
 
 async function main(): Promise<void> {
   const stack = await startBenchStack();
-  const { temporal, plans, database } = stack;
+  const { temporal, database } = stack;
   try {
     const total = LEVELS.reduce((sum, level) => sum + level.completions, 0);
     const text = planYaml(total);
-    const { plan } = loadPlanText(text, `${PLAN_ID}.yaml`);
-    if (!plan) throw new Error('the bench plan is invalid');
     const applied = performance.now();
-    const outcome = await applyPlan({ client: temporal.client, plans, plan, text, actor: { id: 'bench', role: 'admin' }, dryRun: false });
-    if (outcome.reconciliation?.started !== total) throw new Error(`apply started ${outcome.reconciliation?.started} of ${total}`);
+    const { workflows } = await applyPlanText(stack, text);
+    if (workflows !== total) throw new Error(`the plan has ${workflows} task workflows, not ${total}`);
     // Started is not yet projected: each task workflow writes its row in its first workflow task.
     for (;;) {
       const [row] = await database.db
@@ -115,15 +110,8 @@ async function main(): Promise<void> {
     };
     let nextBare = 0;
     const startBare = async (size: number): Promise<WorkflowHandle[]> => {
-      const handles: WorkflowHandle[] = [];
-      await forEachBounded(
-        Array.from({ length: size }, () => `bare-update-${process.pid}-${++nextBare}`),
-        RECONCILE_CONCURRENCY,
-        async (workflowId) => {
-          handles.push(await temporal.client.workflow.start('updateWithActivityWorkflow', { taskQueue: PRIMITIVE_TASK_QUEUE, workflowId }));
-        },
-      );
-      return handles;
+      const { workflowIds } = await startPrimitives(stack, 'updateWithActivityWorkflow', size, `bare-update-${process.pid}-${++nextBare}`);
+      return workflowIds.map((workflowId) => temporal.client.workflow.getHandle(workflowId));
     };
     const updateBatch = async (handles: WorkflowHandle[], concurrency: number): Promise<Batch> => {
       const began = performance.now();

@@ -10,6 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
+import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-control';
+import { applyPlan } from '../src/apply/apply';
+import { loadPlanText } from '../src/plan/load';
 import { createCompletionLookup, createProjectionActivities } from '../src/activities/projection';
 import { openDatabase, type DatabaseHandle } from '../src/db/client';
 import { startEmbeddedPostgres } from '../src/db/embedded';
@@ -135,6 +138,67 @@ export function runBenchmark(main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The load averages, rounded, to print beside a figure taken on a shared machine. */
+export const loadAverage = () => os.loadavg().map((value) => Number(value.toFixed(2)));
+
+const VIETNAM_OFFSET_MS = 7 * 3600_000;
+
+/** The local minute in Vietnam (UTC+7) at or after `instantMs`, as a plan writes it ("2026-12-03T14:50"), and its instant. */
+export function vietnamMinuteAtOrAfter(instantMs: number): { text: string; instantMs: number } {
+  const minute = Math.ceil(instantMs / 60_000) * 60_000;
+  return { text: new Date(minute + VIETNAM_OFFSET_MS).toISOString().slice(0, 16), instantMs: minute };
+}
+
+/**
+ * Validates a plan file's text and applies it as the API does (`applyPlan`), which returns once
+ * every task workflow is started; fails when the plan is invalid or a start is missing.
+ */
+export async function applyPlanText(
+  stack: Pick<BenchStack, 'temporal' | 'plans'>,
+  text: string,
+): Promise<{ planId: string; ms: number; workflows: number }> {
+  const { plan, diagnostics } = loadPlanText(text, 'bench.yaml');
+  if (!plan) throw new Error(`the bench plan is invalid: ${JSON.stringify(diagnostics.filter((d) => d.severity === 'error').slice(0, 3))}`);
+  const began = performance.now();
+  const outcome = await applyPlan({
+    client: stack.temporal.client,
+    plans: stack.plans,
+    plan,
+    text,
+    actor: { id: 'bench', role: 'admin' },
+    dryRun: false,
+  });
+  const ms = performance.now() - began;
+  if (outcome.reconciliation?.started !== outcome.result?.total)
+    throw new Error(`apply ${plan.id} started ${outcome.reconciliation?.started} of ${outcome.result?.total}`);
+  return { planId: plan.id, ms, workflows: outcome.result?.total ?? 0 };
+}
+
+/**
+ * Starts `count` primitive workflows (`<prefix>-0`, `<prefix>-1`, …), RECONCILE_CONCURRENCY at a
+ * time as the plan workflow starts task workflows; their ids, in order, and how long the starts took.
+ */
+export async function startPrimitives(
+  stack: Pick<BenchStack, 'temporal'>,
+  workflowType: string,
+  count: number,
+  prefix: string,
+  options: { args?: unknown[]; taskQueue?: string } = {},
+): Promise<{ workflowIds: string[]; ms: number }> {
+  const workflowIds = Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
+  const began = performance.now();
+  await forEachBounded(workflowIds, RECONCILE_CONCURRENCY, async (workflowId) => {
+    await stack.temporal.client.workflow.start(workflowType, {
+      taskQueue: options.taskQueue ?? PRIMITIVE_TASK_QUEUE,
+      workflowId,
+      args: options.args ?? [],
+    });
+  });
+  return { workflowIds, ms: performance.now() - began };
 }
 
 export function machine() {

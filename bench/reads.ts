@@ -16,14 +16,12 @@ import { promisify } from 'node:util';
 import { count, eq } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { buildApp } from '../src/api/app';
-import { applyPlan } from '../src/apply/apply';
 import { tasks } from '../src/db/schema';
 import { createToken } from '../src/db/tokens';
 import { CATEGORIES } from '../src/domain';
-import { loadPlanText } from '../src/plan/load';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
 import { freePort } from '../test/helpers/ports';
-import { type BenchStack, runBenchmark, startBenchStack, writeResults } from './harness';
+import { applyPlanText, type BenchStack, runBenchmark, startBenchStack, writeResults } from './harness';
 
 const root = path.resolve(__dirname, '..');
 const CONNECTIONS = 50;
@@ -70,7 +68,7 @@ async function waitProjected(stack: BenchStack, planId: string): Promise<number>
 
 async function main(): Promise<void> {
   const stack = await startBenchStack();
-  const { temporal, plans, database } = stack;
+  const { temporal, database } = stack;
   const app = await buildApp({
     db: database,
     temporal: { client: temporal.client, connection: temporal.connection },
@@ -87,13 +85,11 @@ async function main(): Promise<void> {
     }
     const applied: { name: string; planId: string; rows: number }[] = [];
     for (const benchCase of cases) {
-      const { plan } = loadPlanText(benchCase.text, `${benchCase.name}.yaml`);
-      if (!plan) throw new Error(`${benchCase.name} is invalid`);
       const began = performance.now();
-      await applyPlan({ client: temporal.client, plans, plan, text: benchCase.text, actor: { id: 'bench', role: 'admin' }, dryRun: false });
-      const rows = await waitProjected(stack, plan.id);
+      const { planId } = await applyPlanText(stack, benchCase.text);
+      const rows = await waitProjected(stack, planId);
       console.log(`${benchCase.name}: applied, ${rows} rows projected in ${Math.round(performance.now() - began)} ms`);
-      applied.push({ name: benchCase.name, planId: plan.id, rows });
+      applied.push({ name: benchCase.name, planId, rows });
     }
 
     const { token } = await createToken(database.db, { name: 'Lãnh đạo văn phòng (bench)', agency: null, role: 'leader' });

@@ -13,13 +13,20 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-control';
-import { applyPlan } from '../src/apply/apply';
-import { loadPlanText } from '../src/plan/load';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
-import { type BenchStack, latencySummary, runBenchmark, startBenchStack, writeResults } from './harness';
+import {
+  applyPlanText,
+  type BenchStack,
+  latencySummary,
+  loadAverage,
+  runBenchmark,
+  sleep,
+  startBenchStack,
+  startPrimitives,
+  vietnamMinuteAtOrAfter,
+  writeResults,
+} from './harness';
 
 const root = path.resolve(__dirname, '..');
 const PROVINCES = Number(process.env.BENCH_RECOVERY_PROVINCES ?? 34);
@@ -30,10 +37,6 @@ const TASKS_PER_COMMUNE = 5;
 const DOWN_AFTER_MS = Number(process.env.BENCH_RECOVERY_DOWN_AFTER_SECONDS ?? 30) * 1000;
 const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_RECOVERY_TIMEOUT_MS ?? 30 * 60_000);
 const PRIMITIVE_QUEUE = 'bench-primitive-recovery';
-const VIETNAM_OFFSET_MS = 7 * 3600_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const load = () => os.loadavg().map((value) => Number(value.toFixed(2)));
 
 /** Peak resident set of a live process, in MiB. */
 function peakRssMiB(pid: number): number {
@@ -76,29 +79,6 @@ function provincePlan(id: string, deadline: string): string {
     .trimEnd()}\n${provinceTasks.join('\n')}\n`;
 }
 
-function vietnamMinuteAtOrAfter(instantMs: number): { text: string; instantMs: number } {
-  const minute = Math.ceil(instantMs / 60_000) * 60_000;
-  return { text: new Date(minute + VIETNAM_OFFSET_MS).toISOString().slice(0, 16), instantMs: minute };
-}
-
-async function applyText(stack: BenchStack, id: string, text: string): Promise<{ ms: number; workflows: number }> {
-  const { plan, diagnostics } = loadPlanText(text, `${id}.yaml`);
-  if (!plan) throw new Error(`the recovery plan is invalid: ${JSON.stringify(diagnostics.filter((d) => d.severity === 'error').slice(0, 3))}`);
-  const began = performance.now();
-  const outcome = await applyPlan({
-    client: stack.temporal.client,
-    plans: stack.plans,
-    plan,
-    text,
-    actor: { id: 'bench', role: 'admin' },
-    dryRun: false,
-  });
-  const ms = performance.now() - began;
-  if (outcome.reconciliation?.started !== outcome.result?.total)
-    throw new Error(`apply ${id} started ${outcome.reconciliation?.started} of ${outcome.result?.total}`);
-  return { ms, workflows: outcome.result?.total ?? 0 };
-}
-
 interface Child {
   child: ChildProcess;
   pid: number;
@@ -137,7 +117,7 @@ async function kehoachRecovery(stack: BenchStack) {
   // rows are visible; three times that rate, as the load on a shared machine changes within minutes.
   const calibrationId = `recovery-calibration-${process.pid}`;
   const calibrationBegan = Date.now();
-  const calibration = await applyText(stack, calibrationId, provincePlan(calibrationId, '2030-12-31'));
+  const calibration = await applyPlanText(stack, provincePlan(calibrationId, '2030-12-31'));
   for (;;) {
     const [row] = await sql<{ n: string }[]>`select count(*) as n from tasks where plan_id = ${calibrationId}`;
     if (Number(row?.n) >= calibration.workflows) break;
@@ -155,7 +135,7 @@ async function kehoachRecovery(stack: BenchStack) {
   const planIds = Array.from({ length: PROVINCES }, (_, index) => `recovery-${process.pid}-${index + 1}`);
   const began = Date.now();
   let workflows = 0;
-  for (const id of planIds) workflows += (await applyText(stack, id, provincePlan(id, target.text))).workflows;
+  for (const id of planIds) workflows += (await applyPlanText(stack, provincePlan(id, target.text))).workflows;
   const applyMs = Date.now() - began;
   for (;;) {
     const [row] = await sql<{ n: string }[]>`select count(*) as n from tasks where plan_id = any(${planIds})`;
@@ -170,7 +150,7 @@ async function kehoachRecovery(stack: BenchStack) {
   console.log(
     `applied ${workflows} task workflows (${PROVINCES} plans) in ${Math.round(applyMs / 1000)} s, all visible after ${Math.round(visibleMs / 1000)} s ` +
       `(${((workflows / visibleMs) * 1000).toFixed(1)} a second); peak RSS worker ${rss.worker} MiB, applying process ${rss.applyingProcess} MiB; ` +
-      `${Math.round(slackMs / 1000)} s before the instant (load ${load().join(' ')})`,
+      `${Math.round(slackMs / 1000)} s before the instant (load ${loadAverage().join(' ')})`,
   );
   if (slackMs < 5_000) throw new Error('the set became visible too close to the instant: raise BENCH_RECOVERY_LEAD_SECONDS');
 
@@ -181,7 +161,7 @@ async function kehoachRecovery(stack: BenchStack) {
   await kill(worker);
   const killedAt = Date.now();
   await sleep(Math.max(0, target.instantMs + DOWN_AFTER_MS - Date.now()));
-  const loadAtRestart = load();
+  const loadAtRestart = loadAverage();
   const restartedAt = Date.now();
   worker = await startWorker();
   const readyMs = Date.now() - restartedAt;
@@ -222,7 +202,7 @@ async function kehoachRecovery(stack: BenchStack) {
     drainMs,
     polledDrainMs,
     lagFromInstantMs: latencySummary(lags.map((row) => Number(row.lag_ms))),
-    loadAverage: { atRestart: loadAtRestart, drained: load() },
+    loadAverage: { atRestart: loadAtRestart, drained: loadAverage() },
   };
 }
 
@@ -236,21 +216,9 @@ async function primitiveRecovery(stack: BenchStack, count: number, leadMs: numbe
   };
   const startWorker = () => spawnReady(['--import', 'tsx', path.join(__dirname, 'recovery-primitive-worker.ts')], env, /ready/);
   let worker = await startWorker();
-  const began = Date.now();
-  const instantMs = began + leadMs;
+  const instantMs = Date.now() + leadMs;
   const prefix = `recovery-timer-${process.pid}`;
-  await forEachBounded(
-    Array.from({ length: count }, (_, index) => index),
-    RECONCILE_CONCURRENCY,
-    async (index) => {
-      await stack.temporal.client.workflow.start('timerWorkflow', {
-        taskQueue: PRIMITIVE_QUEUE,
-        workflowId: `${prefix}-${index}`,
-        args: [instantMs],
-      });
-    },
-  );
-  const startMs = Date.now() - began;
+  const startMs = Math.round((await startPrimitives(stack, 'timerWorkflow', count, prefix, { args: [instantMs], taskQueue: PRIMITIVE_QUEUE })).ms);
   // As kehoach's set was visible before its worker died: the last workflows started have their timer.
   for (;;) {
     const lengths = await Promise.all(
@@ -262,13 +230,13 @@ async function primitiveRecovery(stack: BenchStack, count: number, leadMs: numbe
   }
   const slackMs = instantMs - Date.now();
   console.log(
-    `primitive: ${count} timer workflows started in ${Math.round(startMs / 1000)} s, ${Math.round(slackMs / 1000)} s before their instant (load ${load().join(' ')})`,
+    `primitive: ${count} timer workflows started in ${Math.round(startMs / 1000)} s, ${Math.round(slackMs / 1000)} s before their instant (load ${loadAverage().join(' ')})`,
   );
   if (slackMs < 5_000) throw new Error('the timer workflows were started too close to their instant');
   await kill(worker);
   const killedAt = Date.now();
   await sleep(Math.max(0, instantMs + DOWN_AFTER_MS - Date.now()));
-  const loadAtRestart = load();
+  const loadAtRestart = loadAverage();
   const restartedAt = Date.now();
   worker = await startWorker();
   const readyMs = Date.now() - restartedAt;
@@ -292,7 +260,7 @@ async function primitiveRecovery(stack: BenchStack, count: number, leadMs: numbe
     drainMs,
     peakRssMiB: { restartedWorker: rss },
     lagFromInstantMs: latencySummary(lags),
-    loadAverage: { atRestart: loadAtRestart, drained: load() },
+    loadAverage: { atRestart: loadAtRestart, drained: loadAverage() },
   };
 }
 
@@ -301,11 +269,11 @@ async function main(): Promise<void> {
   try {
     // The in-process kehoach worker stays stopped: the one measured runs as its own process.
     await stack.stopWorker();
-    console.log(`recovery, ${PROVINCES} provinces; kehoach first, then the primitive (load ${load().join(' ')})`);
+    console.log(`recovery, ${PROVINCES} provinces; kehoach first, then the primitive (load ${loadAverage().join(' ')})`);
     const kehoach = await kehoachRecovery(stack);
     console.log(
       `kehoach: worker restarted ${Math.round(kehoach.restartedAfterInstantMs / 1000)} s after the instant, polling after ${kehoach.workerReadyMs} ms; ` +
-        `${kehoach.dueTasks} overdue + ${kehoach.dueTasks} escalation events recorded ${kehoach.drainMs} ms after the restart (load ${load().join(' ')})`,
+        `${kehoach.dueTasks} overdue + ${kehoach.dueTasks} escalation events recorded ${kehoach.drainMs} ms after the restart (load ${loadAverage().join(' ')})`,
     );
     // Bare starts are much faster than applying (bench/apply.ts): the apply's time covers them.
     const primitive = await primitiveRecovery(stack, kehoach.dueTasks, kehoach.applyMs + 60_000);

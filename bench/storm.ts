@@ -7,13 +7,20 @@
  * kehoach's storm runs first, then the primitive's, never both at once.
  * Writes bench/results/storm.json. Run with `npm run bench:storm` (BENCH_STORM_TASKS, default 5,000).
  */
-import os from 'node:os';
 import path from 'node:path';
-import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-control';
-import { applyPlan } from '../src/apply/apply';
-import { loadPlanText } from '../src/plan/load';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
-import { type BenchStack, latencySummary, PRIMITIVE_TASK_QUEUE, runBenchmark, startBenchStack, writeResults } from './harness';
+import {
+  applyPlanText,
+  type BenchStack,
+  latencySummary,
+  loadAverage,
+  runBenchmark,
+  sleep,
+  startBenchStack,
+  startPrimitives,
+  vietnamMinuteAtOrAfter,
+  writeResults,
+} from './harness';
 import { primitiveStormLags } from './primitives-activities';
 
 const root = path.resolve(__dirname, '..');
@@ -21,10 +28,6 @@ const TASKS = Number(process.env.BENCH_STORM_TASKS ?? 5000);
 /** How long after T (or the primitive's instant) every record must be in before the run fails. */
 const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_STORM_TIMEOUT_MS ?? 15 * 60_000);
 const POLL_MS = 100;
-const VIETNAM_OFFSET_MS = 7 * 3600_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const load = () => os.loadavg().map((value) => Number(value.toFixed(2)));
 
 /**
  * One task carried by every commune: N unit workflows and their roll-up. The deadline is a local
@@ -52,30 +55,6 @@ function stormPlan(id: string, communes: number, deadline: string): string {
   return text.replace(/^tasks:$/m, policy).replace(/^ {4}deadline: .*$/m, `    deadline: ${deadline}`);
 }
 
-/** The local minute at or after `instantMs`, as a plan writes it ("2026-12-03T14:50"), and its instant. */
-function vietnamMinuteAtOrAfter(instantMs: number): { text: string; instantMs: number } {
-  const minute = Math.ceil(instantMs / 60_000) * 60_000;
-  return { text: new Date(minute + VIETNAM_OFFSET_MS).toISOString().slice(0, 16), instantMs: minute };
-}
-
-async function applyText(stack: BenchStack, id: string, text: string): Promise<number> {
-  const { plan, diagnostics } = loadPlanText(text, `${id}.yaml`);
-  if (!plan) throw new Error(`the storm plan is invalid: ${JSON.stringify(diagnostics.filter((d) => d.severity === 'error').slice(0, 3))}`);
-  const began = performance.now();
-  const outcome = await applyPlan({
-    client: stack.temporal.client,
-    plans: stack.plans,
-    plan,
-    text,
-    actor: { id: 'bench', role: 'admin' },
-    dryRun: false,
-  });
-  const ms = performance.now() - began;
-  if (outcome.reconciliation?.started !== outcome.result?.total)
-    throw new Error(`apply ${id} started ${outcome.reconciliation?.started} of ${outcome.result?.total}`);
-  return ms;
-}
-
 async function waitForRows(stack: BenchStack, planId: string, count: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -92,30 +71,30 @@ async function kehoachStorm(stack: BenchStack) {
   // first underestimated it under a changing load, and the storm's own apply ran past T.
   const calibrationId = `storm-calibration-${process.pid}`;
   const calibrationBegan = performance.now();
-  const calibrationApplyMs = await applyText(stack, calibrationId, stormPlan(calibrationId, TASKS, '2030-12-31'));
+  const calibrationApplyMs = (await applyPlanText(stack, stormPlan(calibrationId, TASKS, '2030-12-31'))).ms;
   await waitForRows(stack, calibrationId, TASKS, DRAIN_TIMEOUT_MS);
   const calibrationMs = performance.now() - calibrationBegan;
   const leadMs = Number(process.env.BENCH_STORM_LEAD_SECONDS ?? 0) * 1000 || 1.5 * calibrationMs + 60_000;
   const target = vietnamMinuteAtOrAfter(Date.now() + leadMs);
   console.log(
     `calibration: ${TASKS} tasks applied in ${Math.round(calibrationApplyMs)} ms, visible after ${Math.round(calibrationMs)} ms; storm at ${target.text} (Vietnam), ` +
-      `${Math.round((target.instantMs - Date.now()) / 1000)} s from now (load ${load().join(' ')})`,
+      `${Math.round((target.instantMs - Date.now()) / 1000)} s from now (load ${loadAverage().join(' ')})`,
   );
 
   const planId = `storm-${process.pid}`;
-  const applyMs = await applyText(stack, planId, stormPlan(planId, TASKS, target.text));
+  const applyMs = (await applyPlanText(stack, stormPlan(planId, TASKS, target.text))).ms;
   const appliedAt = Date.now();
   await waitForRows(stack, planId, TASKS, Math.max(0, target.instantMs - Date.now()));
   const visibleAt = Date.now();
   const slackMs = target.instantMs - visibleAt;
   console.log(
     `applied ${TASKS} task workflows in ${Math.round(applyMs)} ms, every row visible ${visibleAt - appliedAt} ms later; ` +
-      `${Math.round(slackMs / 1000)} s before T (load ${load().join(' ')})`,
+      `${Math.round(slackMs / 1000)} s before T (load ${loadAverage().join(' ')})`,
   );
   if (slackMs < 5_000) throw new Error('the apply ended too close to T: raise BENCH_STORM_LEAD_SECONDS');
 
   await sleep(Math.max(0, target.instantMs - Date.now()));
-  const loadAtT = load();
+  const loadAtT = loadAverage();
   // Visibility: when a poll of the read model first shows the task's escalation (level 1).
   const visibleLag = new Map<string, number>();
   let recorded = 0;
@@ -149,34 +128,21 @@ async function kehoachStorm(stack: BenchStack) {
     drainedAfterMs: drainedAt - target.instantMs,
     recordedLagMs: latencySummary(recordedLags),
     visibleLagMs: latencySummary([...visibleLag.values()]),
-    loadAverage: { atT: loadAtT, drained: load() },
+    loadAverage: { atT: loadAtT, drained: loadAverage() },
   };
 }
 
 async function primitiveStorm(stack: BenchStack, leadMs: number) {
   primitiveStormLags.length = 0;
-  const began = Date.now();
-  const instantMs = began + leadMs;
-  const prefix = `timer-${process.pid}`;
-  await forEachBounded(
-    Array.from({ length: TASKS }, (_, index) => index),
-    RECONCILE_CONCURRENCY,
-    async (index) => {
-      await stack.temporal.client.workflow.start('timerWorkflow', {
-        taskQueue: PRIMITIVE_TASK_QUEUE,
-        workflowId: `${prefix}-${index}`,
-        args: [instantMs],
-      });
-    },
-  );
-  const startedMs = Date.now() - began;
+  const instantMs = Date.now() + leadMs;
+  const startedMs = Math.round((await startPrimitives(stack, 'timerWorkflow', TASKS, `timer-${process.pid}`, { args: [instantMs] })).ms);
   const slackMs = instantMs - Date.now();
   console.log(
-    `primitive: ${TASKS} timer workflows started in ${startedMs} ms, ${Math.round(slackMs / 1000)} s before their instant (load ${load().join(' ')})`,
+    `primitive: ${TASKS} timer workflows started in ${startedMs} ms, ${Math.round(slackMs / 1000)} s before their instant (load ${loadAverage().join(' ')})`,
   );
   if (slackMs < 5_000) throw new Error('the timer workflows were started too close to their instant');
   await sleep(Math.max(0, instantMs - Date.now()));
-  const loadAtT = load();
+  const loadAtT = loadAverage();
   while (primitiveStormLags.length < TASKS) {
     if (Date.now() > instantMs + DRAIN_TIMEOUT_MS)
       throw new Error(`after ${DRAIN_TIMEOUT_MS} ms: ${primitiveStormLags.length} of ${TASKS} timers fired`);
@@ -188,14 +154,14 @@ async function primitiveStorm(stack: BenchStack, leadMs: number) {
     slackBeforeInstantMs: slackMs,
     drainedAfterMs: Date.now() - instantMs,
     lagMs: latencySummary(primitiveStormLags),
-    loadAverage: { atInstant: loadAtT, drained: load() },
+    loadAverage: { atInstant: loadAtT, drained: loadAverage() },
   };
 }
 
 async function main(): Promise<void> {
   const stack = await startBenchStack();
   try {
-    console.log(`deadline storm of ${TASKS} tasks; kehoach first, then the primitive (load ${load().join(' ')})`);
+    console.log(`deadline storm of ${TASKS} tasks; kehoach first, then the primitive (load ${loadAverage().join(' ')})`);
     const kehoach = await kehoachStorm(stack);
     console.log(
       `kehoach: overdue event recorded p50 ${kehoach.recordedLagMs.p50} / p99 ${kehoach.recordedLagMs.p99} / max ${kehoach.recordedLagMs.max} ms after T; ` +
