@@ -1,12 +1,30 @@
 import t from 'tap';
 import { asc, eq } from 'drizzle-orm';
 import { createProjectionActivities } from '../../src/activities/projection';
-import type { NotificationRequest } from '../../src/domain';
+import type { NotificationRequest, TaskStateView } from '../../src/domain';
 import { agencies, deliveries, escalations, notifications, plans, planVersions, taskEvents, tasks } from '../../src/db/schema';
 import { withPostgres } from '../helpers/postgres';
 import { change, event, planDocument, planVersion, SYSTEM, taskState } from '../helpers/read-model';
 
 const DEADLINE = '2022-11-30T17:00:00.000Z'; // the midnight that ends 30/11/2022 in Vietnam
+
+/** The first reminder of a task's first deadline version, to the head of the lead, at the state's instant. */
+function firstReminderToTheHead(state: TaskStateView): NotificationRequest {
+  return {
+    idempotencyKey: `${state.workflowId}:d1:r1`,
+    workflowId: state.workflowId,
+    planId: state.planId,
+    taskId: state.taskId,
+    kind: 'reminder',
+    level: 1,
+    deadlineVersion: 1,
+    deadlineAt: DEADLINE,
+    to: { kind: 'lead_head', agency: 'so-tu-phap' },
+    action: '',
+    catchUp: false,
+    at: state.updatedAt,
+  };
+}
 
 t.test('projection into Postgres', async (t) => {
   const { db, reset } = await withPostgres(t);
@@ -271,21 +289,7 @@ t.test('projection into Postgres', async (t) => {
   t.test('a re-applied plan is notified with its new contacts at once (the worker keeps contexts per version)', async (t) => {
     const notifyHead = async (taskId: string, seq: number) => {
       const state = taskState({ taskId }, { seq, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-12-01T01:00:00Z' });
-      const request: NotificationRequest = {
-        idempotencyKey: `${state.workflowId}:d1:r1`,
-        workflowId: state.workflowId,
-        planId: 'kh-test',
-        taskId,
-        kind: 'reminder',
-        level: 1,
-        deadlineVersion: 1,
-        deadlineAt: DEADLINE,
-        to: { kind: 'lead_head', agency: 'so-tu-phap' },
-        action: '',
-        catchUp: false,
-        at: state.updatedAt,
-      };
-      await projection.recordTaskChange(change(state, [event(state, 'reminder', state.updatedAt)], [request]));
+      await projection.recordTaskChange(change(state, [event(state, 'reminder', state.updatedAt)], [firstReminderToTheHead(state)]));
       const rows = await db.select().from(notifications);
       return rows.find((row) => row.taskId === taskId)?.recipients;
     };
@@ -301,28 +305,7 @@ t.test('projection into Postgres', async (t) => {
   t.test('a change for a plan not yet projected still lands (no contacts to resolve)', async (t) => {
     await reset();
     const state = taskState({ taskId: 't09' }, { seq: 1, progress: 'not_started', deadlineAt: DEADLINE, updatedAt: '2022-11-07T03:00:00Z' });
-    await projection.recordTaskChange(
-      change(
-        state,
-        [event(state, 'started', state.updatedAt, SYSTEM)],
-        [
-          {
-            idempotencyKey: 'k',
-            workflowId: state.workflowId,
-            planId: 'kh-test',
-            taskId: 't09',
-            kind: 'reminder',
-            level: 1,
-            deadlineVersion: 1,
-            deadlineAt: DEADLINE,
-            to: { kind: 'lead_head', agency: 'so-tu-phap' },
-            action: '',
-            catchUp: false,
-            at: state.updatedAt,
-          },
-        ],
-      ),
-    );
+    await projection.recordTaskChange(change(state, [event(state, 'started', state.updatedAt, SYSTEM)], [firstReminderToTheHead(state)]));
     const [row] = await db.select().from(notifications);
     t.equal(row?.status, 'failed');
     t.match(row?.subject ?? '', /^\[Nhắc hạn\] kh-test: /);
