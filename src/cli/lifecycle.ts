@@ -46,6 +46,20 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * postgres.js (3.4.9) flushes a connection's buffered query on the next tick; when the server died
+ * in between, that flush writes to a socket it has already dropped and throws outside any query.
+ * The query itself fails with CONNECTION_CLOSED and the pool reconnects, so nothing is lost: the
+ * process must not stop for it (a worker did, each time Postgres restarted under a burst).
+ */
+export function isWriteOnClosedPostgresSocket(error: unknown): boolean {
+  return (
+    error instanceof TypeError &&
+    /reading 'write'/.test(error.message) &&
+    /[/\\]postgres[/\\](cjs[/\\])?src[/\\]connection\.js/.test(error.stack ?? '')
+  );
+}
+
 export function startLifecycle(command: string, options: LifecycleOptions = {}): Lifecycle {
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const say = (line: string) => write(`kehoach ${command}: ${line}`);
@@ -104,6 +118,7 @@ export function startLifecycle(command: string, options: LifecycleOptions = {}):
   };
   const onUncaught = (error: unknown) => {
     if (stopping) say(`another error while stopping: ${messageOf(error)}`);
+    else if (isWriteOnClosedPostgresSocket(error)) say(`a Postgres connection closed under a pending write; it reconnects: ${messageOf(error)}`);
     else void fail(error);
   };
   for (const event of ERROR_EVENTS) process.on(event, onUncaught);

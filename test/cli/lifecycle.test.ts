@@ -6,7 +6,7 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { DUPLICATE_SIGNAL_MS } from '../../src/cli/lifecycle';
+import { DUPLICATE_SIGNAL_MS, isWriteOnClosedPostgresSocket } from '../../src/cli/lifecycle';
 
 const child = path.join(__dirname, '..', 'fixtures', 'processes', 'lifecycle-child.ts');
 
@@ -62,4 +62,17 @@ t.test('an uncaught error while running closes everything and exits 1', async (t
   const { code, output } = await runUntilSignalled([], { LIFECYCLE_FAIL_AFTER_MS: '100' });
   t.equal(code, 1, output);
   t.match(output, /kehoach test: something broke[\s\S]*slow resource closed[\s\S]*stopped\./);
+});
+
+t.test('postgres.js writing to a socket it dropped is reported, not fatal; the same words from elsewhere still are', async (t) => {
+  const flush = new TypeError("Cannot read properties of null (reading 'write')");
+  flush.stack = `${flush.message}\n    at nextWrite (/srv/kehoach/node_modules/postgres/cjs/src/connection.js:255:22)\n    at process.processImmediate (node:internal/timers:483:21)`;
+  t.ok(isWriteOnClosedPostgresSocket(flush));
+  const ours = new TypeError("Cannot read properties of null (reading 'write')");
+  ours.stack = `${ours.message}\n    at send (/srv/kehoach/dist/notify/transport.js:10:5)`;
+  t.notOk(isWriteOnClosedPostgresSocket(ours), 'the same TypeError from our code stops the process');
+  const other = new TypeError("Cannot read properties of undefined (reading 'length')");
+  other.stack = `${other.message}\n    at parse (/srv/kehoach/node_modules/postgres/cjs/src/connection.js:500:1)`;
+  t.notOk(isWriteOnClosedPostgresSocket(other), 'another error inside postgres.js stops the process');
+  t.notOk(isWriteOnClosedPostgresSocket(new Error("Cannot read properties of null (reading 'write')")));
 });
