@@ -31,8 +31,11 @@ t.test('one truth, written by the workflows', async (t) => {
     payload: text,
   });
   t.equal(applied.statusCode, 200, applied.payload);
-  for (let i = 0; (await keys('')).length < 5; i++) {
-    if (i > 240) throw new Error('the five task workflows were not projected within a minute');
+  // Every row, not a count of them: the roll-up and its two units make six, so "five" could leave one out.
+  const projected = (rows: string[]) =>
+    ['bao-cao', 'tam-dung', 'sau-bao-cao'].every((key) => rows.includes(key)) && rows.filter((key) => key.startsWith('cccd@')).length === 2;
+  for (let i = 0; !projected(await keys('')); i++) {
+    if (i > 240) throw new Error('the task workflows were not all projected within a minute');
     await sleep(250);
   }
 
