@@ -62,14 +62,24 @@ async function main() {
   const tapBin = path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
 
   // tap's output passes through untouched; its closing `# { total: N, pass: N, fail: N }` is also
-  // restated as a plain "N passed, N failed" line that any CI can read.
+  // restated as a plain "N passed, N failed" line that any CI can read, after the failures repeated
+  // with their diagnostics: a CI that keeps only the end of a long log still says what failed.
   const tap = spawn(process.execPath, [tapBin, ...extra], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] });
   let tail = '';
+  let pending = '';
+  const failures = createFailureCollector();
   tap.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);
-    tail = (tail + chunk.toString()).slice(-4000);
+    const text = chunk.toString();
+    tail = (tail + text).slice(-4000);
+    const lines = (pending + text).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) failures.add(line);
   });
   tap.on('close', (code, signal) => {
+    if (pending) failures.add(pending);
+    const report = failures.report();
+    if (report.length > 0) console.log(['', 'Failures:', ...report].join('\n'));
     const summaries = [...tail.matchAll(/^# \{ total: (\d+)(?:, pass: (\d+))?(?:, fail: (\d+))?(?:, skip: (\d+))?/gm)];
     const last = summaries[summaries.length - 1];
     if (last) {
@@ -78,6 +88,34 @@ async function main() {
     }
     process.exit(code ?? (signal ? 1 : 0));
   });
+}
+
+// Keeps every `not ok` line of tap's output with the diagnostics block that follows it (bounded, so
+// that a run with many failures still ends with a readable list).
+function createFailureCollector() {
+  const maxLines = 400;
+  const maxDiagnosticLines = 30;
+  const kept = [];
+  let diagnosticLines = -1; // -1: not inside a failure's diagnostics
+  return {
+    add(line) {
+      if (kept.length >= maxLines) return;
+      if (/^\s*not ok \d+/.test(line)) {
+        kept.push(line);
+        diagnosticLines = 0;
+        return;
+      }
+      if (diagnosticLines < 0) return;
+      if (/^\s*(ok \d+|# Subtest)/.test(line) || diagnosticLines >= maxDiagnosticLines) {
+        diagnosticLines = -1;
+        return;
+      }
+      kept.push(line);
+      diagnosticLines += 1;
+      if (/^\s*\.\.\.$/.test(line)) diagnosticLines = -1;
+    },
+    report: () => kept,
+  };
 }
 
 main().catch((error) => {
