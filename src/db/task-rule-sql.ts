@@ -67,6 +67,13 @@ export function deadlineStateSql(c: FactColumns, at: SQL): SQL<string> {
     else 'on_track' end)`;
 }
 
+/** nextJudgementChange: null when only a new fact can change the task's judgement. */
+export function nextJudgementChangeSql(c: FactColumns, at: SQL): SQL<Date | null> {
+  return sql<Date | null>`(case
+    when ${c.deadlineKind} = 'none' or ${c.deadlineAt} is null or ${c.progress} in ('done', 'awaiting_confirmation', 'cancelled') then null
+    else least(case when ${c.dueSoonAt} > ${at} then ${c.dueSoonAt} end, case when ${c.deadlineAt} > ${at} then ${c.deadlineAt} end) end)`;
+}
+
 /** The fact columns as drizzle reads them, from a task row or an event row's `*_after` columns. */
 export interface FactValues {
   progress: Progress;

@@ -106,3 +106,18 @@ export function deadlineStateAt(facts: TaskFacts, atMs: number): DeadlineState {
 export function isDueSoonAt(facts: TaskFacts, atMs: number): boolean {
   return isOpen(facts.progress) && deadlineStateAt(facts, atMs) === 'due_soon';
 }
+
+/**
+ * The first instant after `atMs` at which this task's category or deadline state may change
+ * without any new fact (the due-soon line, the deadline), or undefined when only a new fact can
+ * change it. A view computed at `atMs` therefore holds until then, which is how the API knows
+ * how long an answer it keeps stays true. It may be earlier than the real change (a paused task's
+ * stopped clock never reaches its deadline), never later.
+ */
+export function nextJudgementChange(facts: TaskFacts, atMs: number): number | undefined {
+  if (facts.deadlineKind === 'none' || facts.deadlineAt === undefined || isReported(facts.progress) || facts.progress === 'cancelled') {
+    return undefined;
+  }
+  const candidates = [facts.dueSoonAt, facts.deadlineAt].map((iso) => (iso === undefined ? NaN : Date.parse(iso))).filter((ms) => ms > atMs);
+  return candidates.length > 0 ? Math.min(...candidates) : undefined;
+}

@@ -7,8 +7,8 @@
  */
 import t from 'tap';
 import { sql } from 'drizzle-orm';
-import { categorySql, deadlineStateSql, type FactColumns } from '../../src/db/task-rule-sql';
-import { categoryAt, deadlineStateAt, DEADLINE_KINDS, PROGRESS, type TaskFacts } from '../../src/domain';
+import { categorySql, deadlineStateSql, nextJudgementChangeSql, type FactColumns } from '../../src/db/task-rule-sql';
+import { categoryAt, deadlineStateAt, DEADLINE_KINDS, nextJudgementChange, PROGRESS, type TaskFacts } from '../../src/domain';
 import { withPostgres } from '../helpers/postgres';
 
 const PAIRS = 12_000;
@@ -71,8 +71,9 @@ t.test('the SQL rule equals the pure rule on random facts and instants, boundari
     completedAt: sql.raw('u.completed'),
   };
   const at = sql.raw('u.at');
-  const result = await db.execute<{ i: number; category: string | null; state: string }>(sql`
-    select u.i, ${categorySql(columns, at)} as category, ${deadlineStateSql(columns, at)} as state
+  const result = await db.execute<{ i: number; category: string | null; state: string; next: string | null }>(sql`
+    select u.i, ${categorySql(columns, at)} as category, ${deadlineStateSql(columns, at)} as state,
+      to_char(${nextJudgementChangeSql(columns, at)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as next
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       as u(i int, progress text, kind text, deadline timestamptz, due timestamptz, paused timestamptz, completed timestamptz, at timestamptz)
     order by u.i`);
@@ -92,10 +93,12 @@ t.test('the SQL rule equals the pure rule on random facts and instants, boundari
     }
     const category = categoryAt(facts, atMs) ?? null;
     const state = deadlineStateAt(facts, atMs);
-    if (row.category !== category || row.state !== state) {
+    const nextMs = nextJudgementChange(facts, atMs);
+    const next = nextMs === undefined ? null : new Date(nextMs).toISOString();
+    if (row.category !== category || row.state !== state || row.next !== next) {
       mismatches += 1;
       if (mismatches <= 5) {
-        t.fail(`pair ${row.i}: SQL says ${row.category}/${row.state}, TypeScript ${category}/${state}`, {
+        t.fail(`pair ${row.i}: SQL says ${row.category}/${row.state}/${row.next}, TypeScript ${category}/${state}/${next}`, {
           facts,
           instant: new Date(atMs).toISOString(),
         });
