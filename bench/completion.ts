@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     }
     console.log(`${total} tasks applied and projected in ${Math.round(performance.now() - applied)} ms`);
 
-    const deps: RouteDeps = {
+    const deps: Omit<RouteDeps, 'readCache'> = {
       db: database,
       temporal: { client: temporal.client, connection: temporal.connection },
       config: { bodyLimit: 1_048_576, updateTimeoutMs: 60_000 },

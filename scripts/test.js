@@ -95,11 +95,13 @@ async function main() {
 function createFailureCollector() {
   const maxLines = 400;
   const maxDiagnosticLines = 30;
+  const maxLineLength = 400;
   const kept = [];
   let diagnosticLines = -1; // -1: not inside a failure's diagnostics
   return {
     add(line) {
       if (kept.length >= maxLines) return;
+      if (line.length > maxLineLength) line = `${line.slice(0, maxLineLength)} …`;
       if (/^\s*not ok \d+/.test(line)) {
         kept.push(line);
         diagnosticLines = 0;

@@ -1,7 +1,8 @@
 /**
  * The API as a function: `buildApp(deps)` returns a Fastify instance that tests `inject` into and
  * that src/api/server.ts only has to listen with. Connections are owned by the caller and passed
- * in; the app never opens or closes them.
+ * in; the one connection the app opens itself is the change feed of its kept answers
+ * (./read-cache.ts), closed when the app closes.
  */
 import type { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -25,6 +26,8 @@ import tokensRoutes from './routes/tokens';
 import { validatorCompiler } from './schemas';
 import { databaseIdempotencyStore, databaseTokenVerifier } from './stores';
 import { principalById } from '../db/tokens';
+import { openChangeFeed } from '../db/change-feed';
+import { ReadCache } from './read-cache';
 import webDashboard from '../web/plugin';
 
 export interface AppDeps {
@@ -42,10 +45,19 @@ export interface AppDeps {
   rateLimits?: Partial<RateLimits>;
   /** How long a plan apply waits for its task workflows before answering 202 (default: APPLY_ANSWER_WAIT_MS in routes/plans.ts). */
   applyAnswerWaitMs?: number;
+  /** Keep answers and principals while they hold (./read-cache.ts); default true. */
+  keepAnswers?: boolean;
 }
 
 /** What route plugins receive as options. */
-export type RouteDeps = Pick<AppDeps, 'db' | 'temporal' | 'config' | 'applyAnswerWaitMs'>;
+export type RouteDeps = Pick<AppDeps, 'db' | 'temporal' | 'config' | 'applyAnswerWaitMs'> & { readCache: ReadCache };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The API's kept answers; its counts tell tests and benchmarks how often they were served. */
+    readCache: ReadCache;
+  }
+}
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -75,7 +87,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(problemDetails);
   await app.register(inputGuards);
   await app.register(security, { rateLimits: deps.rateLimits });
-  const verifyToken = deps.verifyToken ?? databaseTokenVerifier(deps.db.db);
+  const readCache = new ReadCache();
+  app.decorate('readCache', readCache);
+  if (deps.keepAnswers ?? true) {
+    const feed = await openChangeFeed(deps.db.sql, readCache);
+    readCache.attach(feed);
+    app.addHook('onClose', async () => feed.close());
+  }
+  const verifyToken = deps.verifyToken ?? readCache.verifier(databaseTokenVerifier(deps.db.db));
   await app.register(auth, { verify: verifyToken });
   await app.register(idempotency, {
     store: deps.idempotencyStore ?? databaseIdempotencyStore(deps.db.db),
@@ -84,7 +103,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(openapi);
 
-  const routeDeps: RouteDeps = { db: deps.db, temporal: deps.temporal, config: deps.config, applyAnswerWaitMs: deps.applyAnswerWaitMs };
+  const routeDeps: RouteDeps = {
+    db: deps.db,
+    temporal: deps.temporal,
+    config: deps.config,
+    applyAnswerWaitMs: deps.applyAnswerWaitMs,
+    readCache,
+  };
   await app.register(healthRoutes, routeDeps);
   await app.register(plansRoutes, routeDeps);
   await app.register(tasksRoutes, routeDeps);

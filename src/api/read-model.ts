@@ -16,6 +16,7 @@ import {
   deadlineStateSql,
   factsFromColumns,
   instantParam,
+  nextJudgementChangeSql,
   taskFactColumns,
   taskFactSelection,
   type FactValues,
@@ -98,8 +99,26 @@ interface OwnerCounts {
 }
 
 /**
+ * The first instant after `at` at which any task of the plan may change category or deadline
+ * state by itself (nextJudgementChange, for every row: roll-ups and cancelled copies too, since
+ * lists show them), or null when only a new fact can change any of them.
+ */
+function planNextChangeSql(planId: string, instant: SQL): SQL<string | null> {
+  return sql<string | null>`(select min(${nextJudgementChangeSql(taskFactColumns, instant)}) from ${tasks} where ${tasks.planId} = ${planId})`;
+}
+
+const toMs = (value: string | Date | null): number | undefined => (value === null ? undefined : new Date(value).getTime());
+
+/** Until when what the plan's tasks show at `at` holds (Infinity when only a new fact changes it). */
+export async function planNextChange(db: Database, planId: string, at: Date): Promise<number> {
+  const [row] = await db.select({ next: planNextChangeSql(planId, instantParam(at)) }).from(sql`(select 1) as one`);
+  return toMs(row?.next ?? null) ?? Number.POSITIVE_INFINITY;
+}
+
+/**
  * The plan, its agencies and its tasks counted at `at`, in one round trip. Counts are per owner
  * agency (a unit's copy counts for the unit), rolled up along the agency tree as `rollup` asks.
+ * `nextChangeMs` says until when the counts hold (Infinity: until a new fact).
  */
 export async function planWithCounts(db: Database, planId: string, at: Date, rollup: TreeRollupOptions = {}) {
   const instant = instantParam(at);
@@ -118,7 +137,12 @@ export async function planWithCounts(db: Database, planId: string, at: Date, rol
   const agencyList = sql`(select coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind, 'parent', a.parent)), '[]'::json)
       from ${agencies} a where a.plan_id = ${planId})`;
   const [row] = await db
-    .select({ plan: plans, counts: sql<OwnerCounts[]>`${counts}`, agencies: sql<AgencyNode[]>`${agencyList}` })
+    .select({
+      plan: plans,
+      counts: sql<OwnerCounts[]>`${counts}`,
+      agencies: sql<AgencyNode[]>`${agencyList}`,
+      nextChange: planNextChangeSql(planId, instant),
+    })
     .from(plans)
     .where(eq(plans.id, planId));
   if (!row) return undefined;
@@ -140,7 +164,7 @@ export async function planWithCounts(db: Database, planId: string, at: Date, rol
   const agencyNodes = orderedAgencies(row.plan.document, row.agencies);
   const rows = rollUpAgencies(agencyNodes, byOwner, emptyCounts, addCounts, rollup);
   for (const r of rows) addCounts(overall, r.counts);
-  return { plan: row.plan, counts: overall, agencies: rows };
+  return { plan: row.plan, counts: overall, agencies: rows, nextChangeMs: toMs(row.nextChange) ?? Number.POSITIVE_INFINITY };
 }
 
 /** Agencies in the order the plan file lists them, as the published plan does. */

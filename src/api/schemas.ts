@@ -209,7 +209,7 @@ export const planSummarySchema = z
 
 export const planStatusSchema = planSummarySchema
   .extend({
-    asOf: z.string().describe('The instant the counts were taken'),
+    asOf: z.string().describe('The instant the counts are for: the instant of the answer'),
     counts: categoryCountsSchema,
     level: z.enum(AGENCY_ROLLUP_LEVELS),
     parent: z.string().optional(),

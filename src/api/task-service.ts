@@ -210,7 +210,7 @@ export function parseWriteBody(name: TaskWrite, body: unknown): unknown {
 
 /** One write: check the caller, send the update, answer with the new state. `body` is already parsed by the write's schema. */
 export async function performTaskWrite(
-  deps: RouteDeps,
+  deps: Omit<RouteDeps, 'readCache'>,
   principal: Principal,
   name: TaskWrite,
   params: Record<string, string> & { planId: string; taskId: string },

@@ -118,7 +118,7 @@ t.test('no judgement changes before the announced next change', async (t) => {
         if (failures <= 5)
           t.fail('the judgement changed before the announced change', {
             facts,
-            at: new Date(atMs).toISOString(),
+            instant: new Date(atMs).toISOString(),
             probe: new Date(probe).toISOString(),
           });
       }

@@ -23,8 +23,11 @@ export interface Principal {
 }
 
 export interface AuthOptions {
-  /** Resolves a bearer token to its principal; undefined when the token is unknown or revoked. */
-  verify(bearer: string): Promise<Principal | undefined>;
+  /**
+   * Resolves a bearer token to its principal; undefined when the token is unknown or revoked. The
+   * request lets a verifier that keeps principals know whether it may serve a kept one.
+   */
+  verify(bearer: string, request?: FastifyRequest): Promise<Principal | undefined>;
 }
 
 declare module 'fastify' {
@@ -68,7 +71,7 @@ async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
     if (!match?.[1]) {
       throw new ProblemError('unauthenticated', apiText('tokenMissing'));
     }
-    const principal = await options.verify(match[1]);
+    const principal = await options.verify(match[1], request);
     if (!principal) {
       // Counted per address: past the limit the answer is 429 and later guesses are not looked up.
       await app.authenticationFailed(request, reply);

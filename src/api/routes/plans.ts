@@ -18,6 +18,7 @@ import { commonProblems, ProblemError, problemResponse } from '../problem';
 import { listPlans, planWithCounts } from '../read-model';
 import { agencyRowShape, AGENCY_ROLLUP_LEVELS, isoDate, planStatusSchema, planSummarySchema, rollupQueryShape, slug } from '../schemas';
 import { temporalProblem } from '../temporal-errors';
+import { sendJsonText } from '../read-cache';
 import type { RouteDeps } from '../app';
 import { apiText } from '../../i18n';
 
@@ -159,6 +160,9 @@ const reportSchema = z
   })
   .meta({ id: 'PlanReport' });
 
+/** The summary as it is kept: everything but the instant of the answer, checked once. */
+const planStatusWithoutInstant = planStatusSchema.omit({ asOf: true });
+
 const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { db } = deps.db;
 
@@ -191,19 +195,26 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         },
       },
     },
-    async (request) => {
-      const at = new Date();
+    async (request, reply) => {
+      const { planId } = request.params;
       const { level, parent } = request.query;
-      const status = await planWithCounts(db, request.params.planId, at, { level, ...(parent ? { parent } : {}) });
-      if (!status) throw new ProblemError('not-found', apiText('planNotFound', { plan: request.params.planId }));
-      return {
-        ...summaryOf(status.plan),
-        asOf: at.toISOString(),
-        level,
-        ...(parent ? { parent } : {}),
-        counts: status.counts,
-        agencies: status.agencies.map(({ agency, counts, ...row }) => ({ id: agency, ...row, counts })),
-      };
+      const key = `summary\u0000${planId}\u0000${level}\u0000${parent ?? ''}`;
+      const answer = await deps.readCache.answer(request, key, planId, async (atMs) => {
+        const status = await planWithCounts(db, planId, new Date(atMs), { level, ...(parent ? { parent } : {}) });
+        if (!status) return undefined;
+        const body = planStatusWithoutInstant.parse({
+          ...summaryOf(status.plan),
+          level,
+          ...(parent ? { parent } : {}),
+          counts: status.counts,
+          agencies: status.agencies.map(({ agency, counts, ...row }) => ({ id: agency, ...row, counts })),
+        });
+        return { body: JSON.stringify(body), keepUntilMs: status.nextChangeMs };
+      });
+      if (!answer) throw new ProblemError('not-found', apiText('planNotFound', { plan: planId }));
+      // The instant of the answer goes in front: the rest holds until the kept answer's limit.
+      const text = `{"asOf":${JSON.stringify(new Date(answer.atMs).toISOString())},${answer.body.slice(1)}`;
+      return sendJsonText(reply, text);
     },
   );
 

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { scopedIdempotencyKey } from '../plugins/idempotency';
 import { principalOf } from '../plugins/auth';
 import { commonProblems, ProblemError, problemResponse } from '../problem';
-import { deadlineDayBounds, decodeCursor, getPlan, listTasks, planExists, tasksDirectedBy } from '../read-model';
+import { deadlineDayBounds, decodeCursor, getPlan, listTasks, planExists, planNextChange, tasksDirectedBy } from '../read-model';
+import { sendJsonText } from '../read-cache';
 import { CATEGORIES, DEADLINE_STATES, isoDate, isoInstant, PROGRESS, slug, taskDetailSchema, taskSchema, toTaskOut } from '../schemas';
 import { performTaskWrite, readTaskDetail, TASK_WRITE_NAMES, TASK_WRITES, taskParams } from '../task-service';
 import type { RouteDeps } from '../app';
@@ -38,6 +39,8 @@ const listQuery = z.strictObject({
   cursor: z.string().max(500).optional(),
 });
 
+const taskPage = z.object({ items: z.array(taskSchema), nextCursor: z.string().optional() });
+
 const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 
 const writeResponses = {
@@ -63,14 +66,14 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         params: planParams,
         querystring: listQuery,
         response: {
-          200: z.object({ items: z.array(taskSchema), nextCursor: z.string().optional() }),
+          200: taskPage,
           400: problemResponse('Tham số không hợp lệ'),
           ...commonProblems,
           404: problemResponse('Không có kế hoạch này'),
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
       if (q.cursor && !cursor) {
@@ -78,34 +81,43 @@ const tasksRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
           errors: [{ path: 'querystring.cursor', message: apiText('cursorInvalidField') }],
         });
       }
-      const now = new Date();
       const planId = request.params.planId;
       const notFound = () => new ProblemError('not-found', apiText('planNotFound', { plan: planId }));
-      // The plan's timezone and the tasks it directs shape only the day and agency filters; without
-      // them the plan is looked up beside the list rather than before it.
-      const needsPlan = Boolean(q.agency || (q.deadlineBefore && isDate(q.deadlineBefore)) || (q.deadlineAfter && isDate(q.deadlineAfter)));
-      const planFirst = needsPlan ? await getPlan(db, planId) : undefined;
-      if (needsPlan && !planFirst) throw notFound();
-      const dayOrInstant = (value: string | undefined, bound: 'after' | 'atOrBefore') => {
-        if (value === undefined) return undefined;
-        return isDate(value) ? deadlineDayBounds(value, planFirst!.timezone)[bound] : new Date(value);
-      };
-      const filters = {
-        ...(q.agency ? { agency: { id: q.agency, directs: tasksDirectedBy(planFirst!.document, q.agency) } } : {}),
-        category: q.category,
-        deadlineState: q.deadlineState,
-        dueSoon: q.dueSoon,
-        progress: q.progress,
-        escalationLevel: q.escalationLevel,
-        deadlineBefore: dayOrInstant(q.deadlineBefore, 'atOrBefore'),
-        deadlineAfter: dayOrInstant(q.deadlineAfter, 'after'),
-      };
-      const [exists, { rows, next }] = await Promise.all([
-        planFirst !== undefined || planExists(db, planId),
-        listTasks(db, planId, filters, now, q.limit, cursor),
-      ]);
-      if (!exists) throw notFound();
-      return { items: rows.map((row) => toTaskOut(row.state, row.facts, now)), ...(next ? { nextCursor: next } : {}) };
+      const key = `tasks\u0000${planId}\u0000${JSON.stringify(q)}`;
+      const answer = await deps.readCache.answer(request, key, planId, async (atMs) => {
+        const now = new Date(atMs);
+        // The plan's timezone and the tasks it directs shape only the day and agency filters; without
+        // them the plan is looked up beside the list rather than before it.
+        const needsPlan = Boolean(q.agency || (q.deadlineBefore && isDate(q.deadlineBefore)) || (q.deadlineAfter && isDate(q.deadlineAfter)));
+        const planFirst = needsPlan ? await getPlan(db, planId) : undefined;
+        if (needsPlan && !planFirst) return undefined;
+        const dayOrInstant = (value: string | undefined, bound: 'after' | 'atOrBefore') => {
+          if (value === undefined) return undefined;
+          return isDate(value) ? deadlineDayBounds(value, planFirst!.timezone)[bound] : new Date(value);
+        };
+        const filters = {
+          ...(q.agency ? { agency: { id: q.agency, directs: tasksDirectedBy(planFirst!.document, q.agency) } } : {}),
+          category: q.category,
+          deadlineState: q.deadlineState,
+          dueSoon: q.dueSoon,
+          progress: q.progress,
+          escalationLevel: q.escalationLevel,
+          deadlineBefore: dayOrInstant(q.deadlineBefore, 'atOrBefore'),
+          deadlineAfter: dayOrInstant(q.deadlineAfter, 'after'),
+        };
+        const [exists, { rows, next }, nextChangeMs] = await Promise.all([
+          planFirst !== undefined || planExists(db, planId),
+          listTasks(db, planId, filters, now, q.limit, cursor),
+          planNextChange(db, planId, now),
+        ]);
+        if (!exists) return undefined;
+        const body = taskPage.parse({ items: rows.map((row) => toTaskOut(row.state, row.facts, now)), ...(next ? { nextCursor: next } : {}) });
+        // A paused task's deadline moves on with the clock: a page that shows one is not kept.
+        const movesWithClock = rows.some((row) => row.facts.progress === 'paused' && row.facts.deadlineAt !== undefined);
+        return { body: JSON.stringify(body), keepUntilMs: movesWithClock ? undefined : nextChangeMs };
+      });
+      if (!answer) throw notFound();
+      return sendJsonText(reply, answer.body);
     },
   );
 
