@@ -60,8 +60,12 @@ export class ReadCache implements ChangeListener {
     max: 10_000,
     ttl: KEPT_PRINCIPAL_MAX_AGE_MS,
   });
-  /** Answers served from here, and computed, since the start (read by tests and benchmarks). */
-  readonly counts = { served: 0, computed: 0 };
+  private readonly computing = new Map<string, { planId: string; stamp: Stamp; answer: Promise<ComputedAnswer | undefined> }>();
+  /**
+   * Answers served from here, shared with a computation under way, and computed, since the start
+   * (read by tests and benchmarks).
+   */
+  readonly counts = { served: 0, shared: 0, computed: 0 };
 
   constructor(private feed?: ChangeFeed) {}
 
@@ -111,7 +115,28 @@ export class ReadCache implements ChangeListener {
       }
     }
     const stamp = this.planStamp(planId);
-    const computed = await compute(atMs);
+    // Requests that miss together (a burst right after a change) share one computation when
+    // nothing changed since it began and what it finds still holds when it ends.
+    const flying = fresh ? this.computing.get(key) : undefined;
+    if (flying && flying.planId === planId && sameStamp(flying.stamp, stamp)) {
+      const shared = await flying.answer.catch(() => undefined);
+      const nowMs = Date.now();
+      if (shared?.keepUntilMs !== undefined && nowMs < shared.keepUntilMs) {
+        this.counts.shared += 1;
+        return { body: shared.body, atMs: nowMs };
+      }
+    }
+    const answer = compute(atMs);
+    if (fresh) {
+      const entry = { planId, stamp, answer };
+      this.computing.set(key, entry);
+      void answer
+        .finally(() => {
+          if (this.computing.get(key) === entry) this.computing.delete(key);
+        })
+        .catch(() => undefined);
+    }
+    const computed = await answer;
     if (computed === undefined) return undefined;
     this.counts.computed += 1;
     if (fresh && computed.keepUntilMs !== undefined) {

@@ -70,6 +70,17 @@ t.test('kept answers', async (t) => {
     );
   });
 
+  t.test('requests that miss together share one computation', async (t) => {
+    await stack.db.sql`update tasks set progress = progress where task_id = 'cccd'`;
+    const before = { ...stack.app.readCache.counts };
+    const answers = await Promise.all(Array.from({ length: 20 }, () => get('/api/plans/kh-test')));
+    t.same(new Set(answers.map((a) => a.status)), new Set([200]));
+    const { computed, shared } = stack.app.readCache.counts;
+    t.ok(computed - before.computed < 20, `computed ${computed - before.computed} times for 20 requests`);
+    t.ok(shared > before.shared, 'the others shared it');
+    t.same(new Set(answers.map((a) => JSON.stringify(a.body.counts))).size, 1, 'one answer for all');
+  });
+
   t.test('a deadline passing changes the answer with no write at all', async (t) => {
     const deadline = new Date(Date.now() + 3_000).toISOString();
     for (const c of history({ taskId: 'sap-het-han', lead: 'so-tu-phap' }, [

@@ -4,26 +4,21 @@
 -- "tokens" (an API token changed, other than when it was last used) and "all" (a table was
 -- truncated). Postgres delivers one notification per distinct payload per transaction, so a bulk
 -- write announces each plan once.
+-- OLD is null on INSERT and NEW on DELETE; an update within one plan announces it once.
+CREATE FUNCTION kehoach_announce_plans(old_plan text, new_plan text) RETURNS void LANGUAGE sql AS $$
+  SELECT pg_notify('kehoach_read_model', 'plan:' || p) FROM unnest(ARRAY[old_plan, new_plan]) AS p WHERE p IS NOT NULL
+$$;
+--> statement-breakpoint
 CREATE FUNCTION kehoach_announce_plan_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    PERFORM pg_notify('kehoach_read_model', 'plan:' || OLD.id);
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    PERFORM pg_notify('kehoach_read_model', 'plan:' || NEW.id);
-  END IF;
+  PERFORM kehoach_announce_plans(OLD.id, NEW.id);
   RETURN NULL;
 END $$;
 --> statement-breakpoint
 -- The same for the rows that belong to a plan (agencies, tasks): their plan is plan_id.
 CREATE FUNCTION kehoach_announce_plan_row_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    PERFORM pg_notify('kehoach_read_model', 'plan:' || OLD.plan_id);
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    PERFORM pg_notify('kehoach_read_model', 'plan:' || NEW.plan_id);
-  END IF;
+  PERFORM kehoach_announce_plans(OLD.plan_id, NEW.plan_id);
   RETURN NULL;
 END $$;
 --> statement-breakpoint
