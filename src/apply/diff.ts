@@ -3,7 +3,8 @@
  * compiled specs of the applied version against the newly compiled ones. Pure functions, shared by
  * `kehoach diff`, `kehoach apply` and the API.
  */
-import { formatDeadlineVi } from '../plan/calendar';
+import { durationText, translator, type Translate } from '../i18n';
+import { deadlineParts } from '../plan/calendar';
 import type { Duration, TaskSpec } from '../plan/model';
 import { taskWorkflowId } from '../workflows/ids';
 
@@ -102,33 +103,33 @@ export function hasChanges(diff: PlanDiff): boolean {
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-const DURATION_WORDS: Record<Duration['unit'], string> = {
-  working_day: 'ngày làm việc',
-  day: 'ngày',
-  hour: 'giờ',
-  minute: 'phút',
-  second: 'giây',
-};
+const DURATION_UNITS: readonly Duration['unit'][] = ['working_day', 'day', 'hour', 'minute', 'second'];
 
 function isDuration(value: unknown): value is Duration {
   return (
     isPlainObject(value) &&
     typeof value.amount === 'number' &&
     typeof value.unit === 'string' &&
-    value.unit in DURATION_WORDS &&
+    (DURATION_UNITS as readonly string[]).includes(value.unit) &&
     Object.keys(value).length === 2
   );
 }
 
-export function formatValue(value: unknown, timeZone = 'Asia/Ho_Chi_Minh'): string {
-  if (value === undefined) return '(không có)';
-  if (typeof value === 'string') return ISO_INSTANT.test(value) ? formatDeadlineVi(value, timeZone) : JSON.stringify(value);
-  if (isDuration(value)) return `${value.amount} ${DURATION_WORDS[value.unit]}`;
+/** A deadline as people write it: the day alone when it ends the day, else with its time. */
+function deadlineWords(instant: string, timeZone: string, t: Translate): string {
+  const { date, time } = deadlineParts(instant, timeZone);
+  return time === undefined ? date : t('apply:diff.timeOfDay', { time, date });
+}
+
+export function formatValue(value: unknown, timeZone = 'Asia/Ho_Chi_Minh', t: Translate = translator()): string {
+  if (value === undefined) return t('apply:diff.absent');
+  if (typeof value === 'string') return ISO_INSTANT.test(value) ? deadlineWords(value, timeZone, t) : JSON.stringify(value);
+  if (isDuration(value)) return durationText(value, t);
   return JSON.stringify(value as Json);
 }
 
 /** One line per field; long lists (calendar days) show what was added and removed instead of both lists. */
-function formatFieldChange(change: FieldChange, timeZone: string): string {
+function formatFieldChange(change: FieldChange, timeZone: string, t: Translate): string {
   const { before, after } = change;
   if (Array.isArray(before) && Array.isArray(after) && before.length + after.length > 12) {
     const beforeSet = new Set(before.map((item) => JSON.stringify(item)));
@@ -136,11 +137,11 @@ function formatFieldChange(change: FieldChange, timeZone: string): string {
     const added = [...afterSet].filter((item) => !beforeSet.has(item));
     const removed = [...beforeSet].filter((item) => !afterSet.has(item));
     const pieces = [];
-    if (added.length) pieces.push(`thêm ${added.join(', ')}`);
-    if (removed.length) pieces.push(`bớt ${removed.join(', ')}`);
-    return `${change.field}: ${pieces.join('; ') || 'đổi thứ tự'}`;
+    if (added.length) pieces.push(t('apply:diff.listAdded', { items: added.join(', ') }));
+    if (removed.length) pieces.push(t('apply:diff.listRemoved', { items: removed.join(', ') }));
+    return `${change.field}: ${pieces.join('; ') || t('apply:diff.listReordered')}`;
   }
-  return `${change.field}: ${formatValue(before, timeZone)} → ${formatValue(after, timeZone)}`;
+  return `${change.field}: ${formatValue(before, timeZone, t)} → ${formatValue(after, timeZone, t)}`;
 }
 
 function label(entry: TaskDiffEntry): string {
@@ -150,27 +151,27 @@ function label(entry: TaskDiffEntry): string {
   return `${name}  ${entry.title}`;
 }
 
-function deadlineText(spec: TaskSpec): string {
+function deadlineText(spec: TaskSpec, t: Translate): string {
   switch (spec.deadline.kind) {
     case 'instant':
-      return `hạn ${formatDeadlineVi(spec.deadline.at, spec.timezone)}`;
+      return t('apply:diff.deadline', { deadline: deadlineWords(spec.deadline.at, spec.timezone, t) });
     case 'after_task':
-      return `hạn ${formatValue(spec.deadline.within)} sau khi xong ${spec.deadline.taskId}`;
+      return t('apply:diff.deadlineAfterTask', { duration: durationText(spec.deadline.within, t), task: spec.deadline.taskId });
     default:
-      return 'không thời hạn';
+      return t('apply:diff.noDeadline');
   }
 }
 
-/** The human-readable diff printed by `kehoach diff` and `kehoach apply`. */
-export function formatPlanDiff(diff: PlanDiff): string {
-  if (!hasChanges(diff)) return `Kế hoạch ${diff.planId}: không có thay đổi.`;
-  const lines = [`Kế hoạch ${diff.planId}: ${diff.added} nhiệm vụ thêm, ${diff.changed} sửa, ${diff.removed} bỏ.`];
+/** The human-readable diff printed by `kehoach diff` and `kehoach apply`, in the language of `t`. */
+export function formatPlanDiff(diff: PlanDiff, t: Translate = translator()): string {
+  if (!hasChanges(diff)) return t('apply:diff.none', { planId: diff.planId });
+  const lines = [t('apply:diff.summary', { planId: diff.planId, added: diff.added, changed: diff.changed, removed: diff.removed })];
   for (const entry of diff.entries) {
-    if (entry.change === 'added') lines.push(`+ ${label(entry)}  (${deadlineText(entry.spec)})`);
+    if (entry.change === 'added') lines.push(`+ ${label(entry)}  (${deadlineText(entry.spec, t)})`);
     else if (entry.change === 'removed') lines.push(`- ${label(entry)}`);
     else {
       lines.push(`~ ${label(entry)}`);
-      for (const field of entry.fields ?? []) lines.push(`    ${formatFieldChange(field, entry.spec.timezone)}`);
+      for (const field of entry.fields ?? []) lines.push(`    ${formatFieldChange(field, entry.spec.timezone, t)}`);
     }
   }
   return lines.join('\n');

@@ -13,7 +13,7 @@ import type { Plan } from '../plan/schema';
 import { connectTemporal } from '../temporal/client';
 import { openDatabase } from '../db/client';
 import { createPlanStore } from '../db/plan-store';
-import { translator } from '../i18n';
+import { translator, type Translate } from '../i18n';
 import { progressBar } from './progress';
 import type { Actor } from '../domain';
 import { formatDiagnostic } from './validate';
@@ -57,36 +57,9 @@ export function chooseTransport(direct: boolean, env: NodeJS.ProcessEnv = proces
 
 type Mode = 'diff' | 'apply';
 
-const TRANSPORT_HELP = [
-  '',
-  'Where it goes: through the kehoach API (KEHOACH_URL, default http://127.0.0.1:$PORT; token from',
-  'KEHOACH_TOKEN, else <KEHOACH_DATA_DIR>/admin.token written by `kehoach up`). With --direct, or when',
-  'TEMPORAL_ADDRESS is set and KEHOACH_URL is not, straight to Temporal (no API process needed).',
-  '',
-  'Options:',
-  '  --direct   talk to Temporal (TEMPORAL_ADDRESS, default 127.0.0.1:7233) instead of the API',
-];
-
-const USAGE: Record<Mode, string> = {
-  diff: [
-    'Usage: kehoach diff [files or folders…]   (default: plans/)',
-    '',
-    'Shows what applying the plans would change: tasks added, changed (field by field) and removed.',
-    'Exit status: 0 no changes, 1 changes, 2 or more on errors (invalid plan, API or Temporal',
-    'unreachable, token not allowed). Previewing takes an admin or leader token.',
-    ...TRANSPORT_HELP,
-  ].join('\n'),
-  apply: [
-    'Usage: kehoach apply [files or folders…]   (default: plans/)',
-    '',
-    'Validates every file, then applies each plan: starts new task workflows, amends changed ones,',
-    'cancels removed ones. Nothing is applied when any file is invalid (exit 1). Applying the same',
-    'content again changes nothing. The git commit of a committed, unmodified file is recorded.',
-    'Exit status: 0 applied (or nothing to change), 1 invalid plan, 2 other errors (API or Temporal',
-    'unreachable, token not allowed: applying takes an admin token).',
-    ...TRANSPORT_HELP,
-  ].join('\n'),
-};
+function usage(mode: Mode, t: Translate): string {
+  return `${t(`apply:usage.${mode}`)}\n${t('apply:usage.transport')}`;
+}
 
 function cliActor(): Actor {
   let name = 'unknown';
@@ -98,35 +71,40 @@ function cliActor(): Actor {
   return { id: `cli:${name}`, name, role: 'admin' };
 }
 
-function describeResult(outcome: ApplyPlanOutcome): string {
+function describeResult(outcome: ApplyPlanOutcome, t: Translate): string {
   const result = outcome.result;
   if (!result) return '';
-  if (!result.changed) return `Kế hoạch ${result.planId}: phiên bản ${result.version} đã được áp dụng, không có gì thay đổi.`;
+  if (!result.changed) return t('apply:result.unchanged', { planId: result.planId, version: result.version });
   const count = (kind: string) => result.changes.filter((change) => change.change === kind).length;
-  return (
-    `Kế hoạch ${result.planId}: đã áp dụng phiên bản ${result.version}` +
-    (outcome.gitCommit ? ` (commit ${outcome.gitCommit.slice(0, 12)})` : '') +
-    ` — khởi tạo ${count('added')}, cập nhật ${count('changed')}, huỷ ${count('removed')} nhiệm vụ.`
-  );
+  return t('apply:result.applied', {
+    planId: result.planId,
+    version: result.version,
+    commit: outcome.gitCommit ? t('apply:result.commit', { commit: outcome.gitCommit.slice(0, 12) }) : '',
+    added: count('added'),
+    changed: count('changed'),
+    removed: count('removed'),
+  });
 }
 
 export async function runPlanCommand(mode: Mode, args: string[], openTransport?: () => Promise<PlanTransport>): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const err = (line: string) => process.stderr.write(`${line}\n`);
+  const t = translator();
+  const words = { command: mode, nothing: t(mode === 'diff' ? 'apply:command.nothingCompared' : 'apply:command.nothingApplied') };
   // kubectl diff: 1 means "there are changes", so errors are 2 there; apply uses 1 for invalid plans.
   const invalidExit = mode === 'diff' ? 2 : 1;
-  const parsed = parseCommandArgs(mode, args, { direct: { type: 'boolean' } }, USAGE[mode]);
+  const parsed = parseCommandArgs(mode, args, { direct: { type: 'boolean' } }, usage(mode, t));
   if (!parsed.ok) return parsed.exitCode;
   const direct = parsed.values.direct ?? false;
   const paths = parsed.positionals.length > 0 ? parsed.positionals : ['plans'];
   const missing = paths.filter((path) => !existsSync(path));
   if (missing.length > 0) {
-    err(`kehoach ${mode}: not found: ${missing.join(', ')}. Name plan files or folders that exist. Nothing was applied.`);
+    err(t('apply:command.notFound', { ...words, paths: missing.join(', ') }));
     return invalidExit;
   }
   const files = findPlanFiles(paths);
   if (files.length === 0) {
-    err(`kehoach ${mode}: no plan files (*.yaml) in ${paths.join(', ')}. Nothing was applied.`);
+    err(t('apply:command.noPlanFiles', { ...words, paths: paths.join(', ') }));
     return invalidExit;
   }
 
@@ -143,13 +121,13 @@ export async function runPlanCommand(mode: Mode, args: string[], openTransport?:
     if (!plan) continue;
     const other = byId.get(plan.id);
     if (other) {
-      err(`${file}: plan id "${plan.id}" is also used by ${other}; each plan needs its own id.`);
+      err(t('apply:command.duplicateId', { file, planId: plan.id, other }));
       invalid = true;
     }
     byId.set(plan.id, file);
   }
   if (invalid) {
-    err(`kehoach ${mode}: some plan files have errors (above); nothing was ${mode === 'diff' ? 'compared' : 'applied'}.`);
+    err(t('apply:command.invalidFiles', words));
     return invalidExit;
   }
 
@@ -169,17 +147,17 @@ export async function runPlanCommand(mode: Mode, args: string[], openTransport?:
       if (mode === 'diff' || outcome.result?.changed) {
         out(
           outcome.contentChanged && !hasChanges(outcome.diff)
-            ? `Kế hoạch ${outcome.planId}: nội dung kế hoạch thay đổi, không nhiệm vụ nào thay đổi.`
-            : formatPlanDiff(outcome.diff),
+            ? t('apply:diff.contentOnly', { planId: outcome.planId })
+            : formatPlanDiff(outcome.diff, t),
         );
       }
-      if (mode === 'apply') out(describeResult(outcome));
+      if (mode === 'apply') out(describeResult(outcome, t));
     }
   } catch (error) {
     if (error instanceof PlanRejectedError) {
       // The API's validator disagreed with ours (another version): its findings, as `validate` prints them.
       for (const diagnostic of error.diagnostics) err(formatDiagnostic(diagnostic));
-      err(`kehoach ${mode}: the API found errors in ${error.file} (above); it was not ${mode === 'diff' ? 'compared' : 'applied'}.`);
+      err(t('apply:command.apiFoundErrors', { ...words, file: error.file }));
       return invalidExit;
     }
     err(`kehoach ${mode}: ${(error as Error).message}`);

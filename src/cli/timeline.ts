@@ -5,11 +5,11 @@
  * before applying it. No server is needed.
  */
 import { loadCalendar } from '../plan/calendar-file';
-import { translator, type Translate } from '../i18n';
+import { durationText, translator, unannouncedYearsText, type Translate } from '../i18n';
 import { formatDateVi, isoWeekday, toLocal, unannouncedYears } from '../plan/calendar';
 import { compilePlan, describeTarget } from '../plan/compile';
 import { loadPlanFile } from '../plan/load';
-import type { CalendarData, Duration, ResolvedTarget, TaskSpec, TimetableEntry } from '../plan/model';
+import type { CalendarData, ResolvedTarget, TaskSpec, TimetableEntry } from '../plan/model';
 import type { Plan } from '../plan/schema';
 import { deadlineInstant, taskTimetable } from '../plan/timetable';
 import { parseCommandArgs, usageError as commandUsageError } from './args';
@@ -61,18 +61,6 @@ export function formatLocal(at: string, timezone: string, midnightEndsDay = fals
   return t('timeline:localTime', { weekday, date: formatDateVi(local.date), time });
 }
 
-/** "3 ngày làm việc", "3 working days". */
-export function formatDuration(duration: Duration, t: Translate = translator()): string {
-  return t(`timeline:duration.${duration.unit}`, { count: duration.amount });
-}
-
-/** Why the dates of some years may still move, or undefined when every year's announcement is recorded. */
-function unannouncedWarning(calendar: CalendarData, years: readonly number[], t: Translate): string | undefined {
-  if (years.length === 0) return undefined;
-  const values = { calendar: calendar.name, years: years.join(', ') };
-  return calendar.statutoryHolidays ? t('timeline:unannounced.withStatutory', values) : t('timeline:unannounced.weekendsOnly', values);
-}
-
 function agencyName(plan: Plan, id: string): string {
   return plan.agencies.find((agency) => agency.id === id)?.name ?? id;
 }
@@ -82,7 +70,7 @@ function describeEntry(entry: TimetableEntry, spec: TaskSpec, plan: Plan, t: Tra
   const local = formatLocal(entry.at, spec.timezone, midnightEndsDay, t);
   switch (entry.kind) {
     case 'due_soon':
-      return { kind: entry.kind, at: entry.at, local, label: t('timeline:entry.dueSoon', { duration: formatDuration(spec.escalation.dueSoon, t) }) };
+      return { kind: entry.kind, at: entry.at, local, label: t('timeline:entry.dueSoon', { duration: durationText(spec.escalation.dueSoon, t) }) };
     case 'reminder': {
       // Reminders go to the lead's staff, as the task workflow sends them.
       const to: ResolvedTarget = { kind: 'lead_staff', agency: spec.lead };
@@ -90,7 +78,7 @@ function describeEntry(entry: TimetableEntry, spec: TaskSpec, plan: Plan, t: Tra
         kind: entry.kind,
         at: entry.at,
         local,
-        label: t('timeline:entry.reminder', { duration: formatDuration(entry.before, t) }),
+        label: t('timeline:entry.reminder', { duration: durationText(entry.before, t) }),
         to,
         toLabel: describeTarget(to, plan, t),
       };
@@ -169,7 +157,7 @@ export function buildTimeline(
       const { deadlineAt, prerequisiteDoneAt } = projectedDeadline(spec, specsByTask, calendar);
       const deadlineLabel =
         rule.kind === 'after_task'
-          ? t('timeline:deadline.afterTask', { duration: formatDuration(rule.within, t), task: rule.taskId })
+          ? t('timeline:deadline.afterTask', { duration: durationText(rule.within, t), task: rule.taskId })
           : formatLocal(rule.at, spec.timezone, true, t);
       const entries =
         deadlineAt === undefined
@@ -269,7 +257,7 @@ export async function run(args: string[]): Promise<number> {
     tasks.flatMap((task) => task.entries.map((entry) => entry.at)),
     plan.timezone,
   );
-  const warning = unannouncedWarning(calendar, years, t);
+  const warning = unannouncedYearsText(calendar, years, t);
   if (json) {
     process.stdout.write(
       `${JSON.stringify({ planId: plan.id, code: plan.code, timezone: plan.timezone, tasks, warnings: warning ? [warning] : [] }, null, 2)}\n`,

@@ -3,7 +3,7 @@
  * with permissions.ts, calls the transition, and only then records and signals. Every instant is
  * an argument; nothing here reads the clock.
  */
-import { unannouncedYears, unannouncedYearsWarning } from '../plan/calendar';
+import { unannouncedYears } from '../plan/calendar';
 import { deadlineInstant, taskTimetable } from '../plan/timetable';
 import type { TaskSpec, TimetableEntry } from '../plan/model';
 import type {
@@ -355,7 +355,7 @@ export function decideTaskExtension(memory: TaskMemory, input: DecideExtensionIn
   if (input.note) extension.note = input.note;
   const before = view.deadlineAt;
   if (input.approve) setDeadline(memory, extension.newDeadline, nowIso);
-  const warning = input.approve ? unannouncedYearWarningFor(view.spec, extension.newDeadline) : undefined;
+  const unannounced = input.approve ? unannouncedYearsFor(view.spec, extension.newDeadline) : [];
   return {
     drafts: [
       {
@@ -369,7 +369,10 @@ export function decideTaskExtension(memory: TaskMemory, input: DecideExtensionIn
           previousDeadline: before,
           deadlineAt: view.deadlineAt,
           deadlineVersion: view.deadlineVersion,
-          ...(warning ? { warning } : {}),
+          // Readers word the warning (src/i18n unannouncedYearsText); the record keeps the facts.
+          ...(unannounced.length > 0
+            ? { unannouncedYears: unannounced, calendar: view.spec.calendar.name, statutoryHolidays: Boolean(view.spec.calendar.statutoryHolidays) }
+            : {}),
         },
       },
     ],
@@ -379,14 +382,14 @@ export function decideTaskExtension(memory: TaskMemory, input: DecideExtensionIn
 
 /**
  * An extension granted at run time can carry the deadline, its reminders or its ladder into a year
- * whose holiday announcement the calendar does not have yet: say so in the decision's record.
+ * whose holiday announcement the calendar does not have yet: the decision's record names them.
  */
-export function unannouncedYearWarningFor(spec: TaskSpec, deadlineAt: string): string | undefined {
+export function unannouncedYearsFor(spec: TaskSpec, deadlineAt: string): number[] {
   const instants = [
     deadlineAt,
     ...taskTimetable({ deadlineAt, policy: spec.escalation, calendar: spec.calendar, timezone: spec.timezone }).map((entry) => entry.at),
   ];
-  return unannouncedYearsWarning(spec.calendar, unannouncedYears(spec.calendar, instants, spec.timezone));
+  return unannouncedYears(spec.calendar, instants, spec.timezone);
 }
 
 /** The clock stops: the task is judged at the instant the pause began. */

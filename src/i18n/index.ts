@@ -93,3 +93,25 @@ export function labelsFor(language: Language = languageFromEnv()): (typeof catal
 export function cliText(key: CliKey, values: Record<string, unknown> = {}): string {
   return translator()(`cli:${key}`, values);
 }
+
+/** A duration in words: "3 ngày làm việc", "3 working days". */
+export function durationText(
+  duration: { amount: number; unit: 'working_day' | 'day' | 'hour' | 'minute' | 'second' },
+  t: Translate = translator(),
+): string {
+  return t(`timeline:duration.${duration.unit}`, { count: duration.amount });
+}
+
+/**
+ * Why the dates of some years may still move (their holidays are not announced in the calendar),
+ * or undefined when there are no such years.
+ */
+export function unannouncedYearsText(
+  calendar: { name: string; statutoryHolidays?: unknown },
+  years: readonly number[],
+  t: Translate = translator(),
+): string | undefined {
+  if (years.length === 0) return undefined;
+  const values = { calendar: calendar.name, years: years.join(', ') };
+  return calendar.statutoryHolidays ? t('timeline:unannounced.withStatutory', values) : t('timeline:unannounced.weekendsOnly', values);
+}

@@ -304,19 +304,6 @@ export function unannouncedYears(calendar: CalendarData, instants: readonly (str
   return [...years].sort((a, b) => a - b);
 }
 
-/**
- * The warning, in Vietnamese, for instants in years the calendar has no announcement for
- * (from unannouncedYears); undefined when there are none.
- */
-export function unannouncedYearsWarning(calendar: CalendarData, years: readonly number[]): string | undefined {
-  if (years.length === 0) return undefined;
-  const list = years.join(', ');
-  const assumption = calendar.statutoryHolidays
-    ? 'ngày nghỉ lễ theo Bộ luật Lao động 2019 vẫn được tính, nhưng các ngày nghỉ Tết Nguyên đán và ngày nghỉ liền kề Quốc khánh 2/9 đang tạm tính theo mặc định, chưa có ngày hoán đổi, làm bù'
-    : 'chỉ tính nghỉ cuối tuần, chưa có ngày nghỉ lễ, Tết';
-  return `Lịch làm việc "${calendar.name}" chưa ghi thông báo nghỉ lễ, Tết của năm ${list}: ${assumption}. Bổ sung năm ${list} vào calendars/${calendar.name}.yaml khi có thông báo chính thức.`;
-}
-
 // ---------- dates shown to people ----------
 
 /** YYYY-MM-DD → dd/mm/yyyy, as Vietnamese documents write dates. */
@@ -326,12 +313,18 @@ export function formatDateVi(date: string): string {
 }
 
 /**
- * A deadline as Vietnamese documents write it, in the plan's timezone: dd/mm/yyyy when it is the
- * midnight that ends a day (how date deadlines are stored), "HH:mm ngày dd/mm/yyyy" otherwise.
+ * A deadline as documents write it, in the plan's timezone: the day (dd/mm/yyyy) it ends when it
+ * is the midnight that ends a day (how date deadlines are stored), else also its time (HH:mm).
  */
-export function formatDeadlineVi(instant: string, timezone: string): string {
+export function deadlineParts(instant: string, timezone: string): { date: string; time?: string } {
   const local = toLocal(instant, timezone);
   const endOfDay = local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0;
-  if (endOfDay) return formatDateVi(localDate(Date.parse(instant) - 1, timezone));
-  return `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')} ngày ${formatDateVi(local.date)}`;
+  if (endOfDay) return { date: formatDateVi(localDate(Date.parse(instant) - 1, timezone)) };
+  return { date: formatDateVi(local.date), time: `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}` };
+}
+
+/** A deadline as Vietnamese documents write it: dd/mm/yyyy, or "HH:mm ngày dd/mm/yyyy". */
+export function formatDeadlineVi(instant: string, timezone: string): string {
+  const { date, time } = deadlineParts(instant, timezone);
+  return time === undefined ? date : `${time} ngày ${date}`;
 }

@@ -26,14 +26,6 @@ const SINGULAR: Record<DurationUnitKey, string> = {
   second: 'second',
 };
 
-const VIETNAMESE: Record<DurationUnitKey, string> = {
-  working_day: 'ngày làm việc',
-  day: 'ngày',
-  hour: 'giờ',
-  minute: 'phút',
-  second: 'giây',
-};
-
 const MILLISECONDS: Partial<Record<DurationUnitKey, number>> = {
   hour: 3_600_000,
   minute: 60_000,
@@ -54,11 +46,6 @@ export function parseDuration(text: string): Duration {
 export function formatDuration(duration: Duration): string {
   const word = SINGULAR[duration.unit];
   return `${duration.amount} ${duration.amount === 1 ? word : `${word}s`}`;
-}
-
-/** Vietnamese wording for people reading a timeline: "3 ngày làm việc", "15 phút". */
-export function formatDurationVi(duration: Duration): string {
-  return `${duration.amount} ${VIETNAMESE[duration.unit]}`;
 }
 
 /** Length in milliseconds of an hour/minute/second duration; undefined for day-based units, which depend on the calendar. */

@@ -2,7 +2,7 @@
  * The pages, as functions from data to HTML. Every text comes from the catalogue (`web:` keys),
  * every value is escaped by `html`, every date is dd/mm/yyyy in the plan's timezone.
  */
-import type { Translate } from '../i18n';
+import { unannouncedYearsText, type Translate } from '../i18n';
 import type { Principal } from '../api/plugins/auth';
 import type { CategoryCounts, TaskOut } from '../api/schemas';
 import type { AgencyCountsRow } from '../api/read-model';
@@ -684,11 +684,17 @@ export function taskPage(ctx: PageContext, d: TaskPageData): string {
     actor: t('web:task.historyCols.actor'),
     detail: t('web:task.historyCols.detail'),
   };
-  const detailOf = (data: Record<string, unknown>) =>
-    ['note', 'reason', 'evidence', 'action', 'value', 'newDeadline']
-      .filter((k) => data[k] !== undefined && data[k] !== null && data[k] !== '')
-      .map((k) => String(data[k] as string | number))
-      .join(' — ');
+  const detailOf = (data: Record<string, unknown>) => {
+    const unannounced = Array.isArray(data.unannouncedYears)
+      ? unannouncedYearsText({ name: String(data.calendar), statutoryHolidays: data.statutoryHolidays }, data.unannouncedYears as number[], t)
+      : undefined;
+    return [
+      ...['note', 'reason', 'evidence', 'action', 'value', 'newDeadline']
+        .filter((k) => data[k] !== undefined && data[k] !== null && data[k] !== '')
+        .map((k) => String(data[k] as string | number)),
+      ...(unannounced ? [unannounced] : []),
+    ].join(' — ');
+  };
   const history = html`<div class="table-wrap">
     <table class="stack" id="history">
       <thead>

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { diffSpecs, diffValues, formatPlanDiff, hasChanges } from '../../src/apply/diff';
+import { translator } from '../../src/i18n';
 import { loadCalendar } from '../../src/plan/calendar-file';
 import { compilePlan } from '../../src/plan/compile';
 import { loadPlanText } from '../../src/plan/load';
@@ -62,6 +63,10 @@ t.test('the amended plan: changed field by field, added, removed', async (t) => 
   t.match(text, /~ lam-sach-ho-tich .*\n {4}deadline\.at: 01\/04\/2026 → 13\/04\/2026/);
   t.match(text, '+ khai-thac-ho-tich  Khai thác dữ liệu hộ tịch đã làm sạch cho dịch vụ công  (hạn 10 ngày làm việc sau khi xong lam-sach-ho-tich)');
   t.match(text, '- tuyen-truyen  Tuyên truyền');
+  const english = formatPlanDiff(diff, translator('en'));
+  t.match(english, 'Plan drill-small: tasks added 1, changed 1, removed 1.');
+  t.match(english, '(due 10 working days after lam-sach-ho-tich is done)');
+  t.notMatch(english, /hạn|nhiệm vụ/, 'no Vietnamese word of our own in English');
 });
 
 t.test('nested and list fields', async (t) => {

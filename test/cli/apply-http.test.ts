@@ -114,7 +114,7 @@ t.test('diff and apply through the API', async (t) => {
   const invalid = await kehoach(['apply', broken, file]);
   t.equal(invalid.code, 1, 'an invalid file: apply exits 1');
   t.match(invalid.stderr, /broken\.yaml:\d+:\d+: error: /);
-  t.match(invalid.stderr, 'nothing was applied');
+  t.match(invalid.stderr, 'có tệp kế hoạch bị lỗi (ở trên). Chưa áp dụng gì.');
   const unchanged = await stack.temporal.client.workflow.getHandle(planWorkflowId(PLAN)).query(getPlanState);
   t.equal(unchanged.version, 1, 'the valid file next to it was not applied either');
 

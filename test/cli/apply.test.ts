@@ -130,7 +130,7 @@ t.test('one invalid file: nothing is applied', async (t) => {
   const applied = await kehoach(['apply', dir]);
   t.equal(applied.code, 1, 'apply exits 1');
   t.match(applied.stderr, /broken\.yaml:\d+:\d+: error: /, 'the diagnostics name the file, line and column');
-  t.match(applied.stderr, 'nothing was applied');
+  t.match(applied.stderr, 'có tệp kế hoạch bị lỗi (ở trên). Chưa áp dụng gì.');
   t.equal(await planExists(validId), false, 'the valid plan next to it was not applied either');
 
   const diffed = await kehoach(['diff', dir]);
@@ -138,5 +138,5 @@ t.test('one invalid file: nothing is applied', async (t) => {
 
   const missing = await kehoach(['apply', path.join(dir, 'no-such-plan.yaml')]);
   t.equal(missing.code, 1);
-  t.match(missing.stderr, 'not found');
+  t.match(missing.stderr, 'không tìm thấy');
 });

@@ -1,6 +1,6 @@
 /** The task's rules as plain functions, without Temporal. */
 import t from 'tap';
-import { unannouncedYearWarningFor } from '../../src/domain/task-transitions';
+import { unannouncedYearsFor } from '../../src/domain/task-transitions';
 import { endOfLocalDay } from '../../src/plan/calendar';
 import type { TimetableEntry } from '../../src/plan/model';
 import { taskTimetable } from '../../src/plan/timetable';
@@ -378,8 +378,8 @@ t.test('initial state, anchors, changed fields and dates', async (t) => {
   t.equal(formatDeadlineDate(deadlineAt, TZ), '30/01/2023', 'a deadline is known by the day it ends');
 });
 
-t.test('an extension into a year whose holidays are not announced yet carries a warning', async (t) => {
+t.test('an extension into a year whose holidays are not announced yet names that year', async (t) => {
   const spec = makeSpec({ planId: 'p', taskId: 't1', deadline: { kind: 'instant', at: '2026-06-30T17:00:00.000Z' } });
-  t.equal(unannouncedYearWarningFor(spec, '2026-10-30T17:00:00.000Z'), undefined, 'within an announced year: nothing to say');
-  t.match(unannouncedYearWarningFor(spec, '2031-03-31T17:00:00.000Z'), /chưa ghi thông báo nghỉ lễ, Tết của năm 2031/);
+  t.same(unannouncedYearsFor(spec, '2026-10-30T17:00:00.000Z'), [], 'within an announced year: nothing to say');
+  t.same(unannouncedYearsFor(spec, '2031-03-31T17:00:00.000Z'), [2031]);
 });

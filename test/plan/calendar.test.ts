@@ -1,4 +1,5 @@
 import t from 'tap';
+import { translator, unannouncedYearsText } from '../../src/i18n';
 import {
   addDays,
   addWorkingDays,
@@ -17,7 +18,6 @@ import {
   timezoneOffsetMs,
   toLocal,
   unannouncedYears,
-  unannouncedYearsWarning,
   workingDayOnOrAfter,
   workingDaysBetween,
 } from '../../src/plan/calendar';
@@ -157,9 +157,9 @@ t.test('a warning names the years whose announcement is not recorded', async (t)
   ];
   t.same(unannouncedYears(vn, instants, TZ), [2027, 2028]);
   t.same(unannouncedYears(vn, ['2026-12-31T17:00:00.000Z', Date.parse('2022-01-03T01:00:00Z')], TZ), []);
-  t.equal(unannouncedYearsWarning(vn, []), undefined);
+  t.equal(unannouncedYearsText(vn, [], translator('vi')), undefined);
   t.equal(
-    unannouncedYearsWarning(vn, [2027, 2028]),
+    unannouncedYearsText(vn, [2027, 2028], translator('vi')),
     'Lịch làm việc "vn" chưa ghi thông báo nghỉ lễ, Tết của năm 2027, 2028: ngày nghỉ lễ theo Bộ luật Lao động 2019 vẫn được tính, nhưng các ngày nghỉ Tết Nguyên đán và ngày nghỉ liền kề Quốc khánh 2/9 đang tạm tính theo mặc định, chưa có ngày hoán đổi, làm bù. Bổ sung năm 2027, 2028 vào calendars/vn.yaml khi có thông báo chính thức.',
   );
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { fixedMilliseconds, formatDuration, formatDurationVi, parseDuration } from '../../src/plan/duration';
+import { fixedMilliseconds, formatDuration, parseDuration } from '../../src/plan/duration';
+import { durationText, translator } from '../../src/i18n';
 
 t.test('parses every unit, singular and plural', async (t) => {
   t.same(parseDuration('3 working days'), { amount: 3, unit: 'working_day' });
@@ -18,12 +19,13 @@ t.test('rejects anything else with a message that shows the expected form', asyn
   }
 });
 
-t.test('formats back to the plan wording and to Vietnamese', async (t) => {
+t.test('formats back to the plan wording, and in words for people', async (t) => {
   for (const text of ['3 working days', '1 working day', '30 days', '1 day', '4 hours', '1 minute', '20 seconds']) {
     t.equal(formatDuration(parseDuration(text)), text);
   }
-  t.equal(formatDurationVi(parseDuration('3 working days')), '3 ngày làm việc');
-  t.equal(formatDurationVi(parseDuration('15 minutes')), '15 phút');
+  t.equal(durationText(parseDuration('3 working days'), translator('vi')), '3 ngày làm việc');
+  t.equal(durationText(parseDuration('15 minutes'), translator('vi')), '15 phút');
+  t.equal(durationText(parseDuration('1 working day'), translator('en')), '1 working day');
 });
 
 t.test('fixed lengths exist only for hours, minutes and seconds', async (t) => {
