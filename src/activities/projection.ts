@@ -2,6 +2,13 @@
  * The projection: writes what the workflows decide into the Postgres read model. Temporal may run
  * an activity more than once and in any order relative to an older attempt, so every write here is
  * idempotent (unique idempotency keys) and the task row only ever moves forward (by state.seq).
+ *
+ * The task workflow records as a local activity, inside the workflow task that decided the change.
+ * When that workflow task is lost (its worker killed after the record, before the task completed),
+ * Temporal runs it again later and the workflow decides the same change anew: the same seq, a
+ * later `updatedAt` (the workflow's clock), perhaps other instants in it. Only the second decision
+ * is in the history, so a record of the same seq with a later `updatedAt` replaces the earlier one,
+ * events included, and an attempt older than the record in place changes nothing.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
@@ -76,6 +83,22 @@ async function failUnstorable<T>(write: () => Promise<T>): Promise<T> {
 
 const toDate = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);
 
+/** What a later decision of the same change may say differently in an event of the same key. */
+const REDECIDED_EVENT_COLUMNS = [
+  'at',
+  'actor',
+  'actorId',
+  'requestId',
+  'data',
+  'progressAfter',
+  'deadlineKindAfter',
+  'deadlineAtAfter',
+  'dueSoonAtAfter',
+  'pausedAtAfter',
+  'deadlineVersionAfter',
+  'completedAtAfter',
+] as const;
+
 /** Agency rows per INSERT (six parameters each, well under Postgres's 65,535). */
 const AGENCY_CHUNK = 1_000;
 
@@ -113,41 +136,76 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
       state,
       updatedAt: new Date(state.updatedAt),
     };
+    const decidedAt = new Date(state.updatedAt);
+    // The row as recorded so far, locked: a record of the same seq must know whether it replaces it.
+    const [recorded] = await tx
+      .select({ seq: tasks.seq, updatedAt: tasks.updatedAt })
+      .from(tasks)
+      .where(eq(tasks.workflowId, state.workflowId))
+      .for('update');
+    const sameSeq = recorded?.seq === state.seq;
+    // A lost attempt of this very change, decided earlier: the history holds the later decision.
+    if (sameSeq && recorded.updatedAt.getTime() > decidedAt.getTime()) return;
+    const redecided = sameSeq && recorded.updatedAt.getTime() < decidedAt.getTime();
+
     const { workflowId: _key, ...changes } = row;
     await tx
       .insert(tasks)
       .values(row)
-      .onConflictDoUpdate({ target: tasks.workflowId, set: changes, setWhere: sql`${tasks.seq} < excluded.seq` });
+      .onConflictDoUpdate({
+        target: tasks.workflowId,
+        set: changes,
+        setWhere: sql`${tasks.seq} < excluded.seq OR (${tasks.seq} = excluded.seq AND ${tasks.updatedAt} < excluded.updated_at)`,
+      });
+
+    if (redecided) {
+      // The lost attempt's events of this seq go; this decision's replace them below.
+      const keys = change.events.map((event) => event.idempotencyKey);
+      await tx
+        .delete(taskEvents)
+        .where(
+          and(
+            eq(taskEvents.workflowId, state.workflowId),
+            eq(taskEvents.seq, state.seq),
+            ...(keys.length > 0 ? [notInArray(taskEvents.idempotencyKey, keys)] : []),
+          ),
+        );
+    }
 
     if (change.events.length > 0) {
-      await tx
-        .insert(taskEvents)
-        .values(
-          change.events.map((event) => ({
-            idempotencyKey: event.idempotencyKey,
-            workflowId: event.workflowId,
-            planId: event.planId,
-            taskId: event.taskId,
-            unitId: event.unitId ?? null,
-            occurrence: event.occurrence ?? null,
-            seq: event.seq,
-            type: event.type,
-            at: new Date(event.at),
-            actor: event.actor,
-            actorId: event.actor.id,
-            requestId: event.requestId ?? null,
-            data: event.data,
-            // The facts after the change, so that reports as of any date need only this table.
-            progressAfter: facts.progress,
-            deadlineKindAfter: facts.deadlineKind,
-            deadlineAtAfter: toDate(facts.deadlineAt),
-            dueSoonAtAfter: toDate(facts.dueSoonAt),
-            pausedAtAfter: toDate(facts.pausedAt),
-            deadlineVersionAfter: state.deadlineVersion,
-            completedAtAfter: toDate(facts.completedAt),
-          })),
-        )
-        .onConflictDoNothing({ target: taskEvents.idempotencyKey });
+      const insertEvents = tx.insert(taskEvents).values(
+        change.events.map((event) => ({
+          idempotencyKey: event.idempotencyKey,
+          workflowId: event.workflowId,
+          planId: event.planId,
+          taskId: event.taskId,
+          unitId: event.unitId ?? null,
+          occurrence: event.occurrence ?? null,
+          seq: event.seq,
+          type: event.type,
+          at: new Date(event.at),
+          actor: event.actor,
+          actorId: event.actor.id,
+          requestId: event.requestId ?? null,
+          data: event.data,
+          // The facts after the change, so that reports as of any date need only this table.
+          progressAfter: facts.progress,
+          deadlineKindAfter: facts.deadlineKind,
+          deadlineAtAfter: toDate(facts.deadlineAt),
+          dueSoonAtAfter: toDate(facts.dueSoonAt),
+          pausedAtAfter: toDate(facts.pausedAt),
+          deadlineVersionAfter: state.deadlineVersion,
+          completedAtAfter: toDate(facts.completedAt),
+        })),
+      );
+      if (redecided) {
+        await insertEvents.onConflictDoUpdate({
+          target: taskEvents.idempotencyKey,
+          set: Object.fromEntries(REDECIDED_EVENT_COLUMNS.map((column) => [column, sql.raw(`excluded.${taskEvents[column].name}`)])),
+        });
+      } else {
+        await insertEvents.onConflictDoNothing({ target: taskEvents.idempotencyKey });
+      }
     }
 
     if (change.notifications.length > 0) {
@@ -219,7 +277,12 @@ async function recordPlanVersion(db: Database, record: PlanVersionRecord): Promi
         appliedBy: record.appliedBy,
         document: record.document,
       })
-      .onConflictDoNothing();
+      // Recorded again by a later attempt of a lost workflow task: the later decision is the one kept.
+      .onConflictDoUpdate({
+        target: [planVersions.planId, planVersions.version],
+        set: { appliedAt: sql`excluded.applied_at`, appliedBy: sql`excluded.applied_by`, gitCommit: sql`excluded.git_commit` },
+        setWhere: sql`${planVersions.appliedAt} < excluded.applied_at`,
+      });
 
     const plan = {
       id: record.planId,
@@ -240,7 +303,11 @@ async function recordPlanVersion(db: Database, record: PlanVersionRecord): Promi
     const [current] = await tx
       .insert(plans)
       .values(plan)
-      .onConflictDoUpdate({ target: plans.id, set: changes, setWhere: sql`${plans.currentVersion} <= excluded.current_version` })
+      .onConflictDoUpdate({
+        target: plans.id,
+        set: changes,
+        setWhere: sql`${plans.currentVersion} < excluded.current_version OR (${plans.currentVersion} = excluded.current_version AND ${plans.appliedAt} <= excluded.applied_at)`,
+      })
       .returning({ version: plans.currentVersion });
     if (!current) return;
 

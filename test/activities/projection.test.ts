@@ -105,6 +105,64 @@ t.test('projection into Postgres', async (t) => {
     t.equal(returned?.actorId, 'tok_leader', 'the actor is recorded');
   });
 
+  t.test('a change decided again after its workflow task was lost replaces the lost attempt, never the other way round', async (t) => {
+    // The record runs inside the workflow task (a local activity): a worker killed after the record
+    // and before the task completed leaves the first decision in Postgres, and Temporal's next
+    // attempt decides the same change (the same seq) later, which is the one in the history.
+    const ref = { taskId: 't09' };
+    const s1 = taskState(ref, { seq: 1, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-11-30T16:00:00.000Z' });
+    const lost = taskState(ref, {
+      seq: 2,
+      progress: 'done',
+      deadlineAt: DEADLINE,
+      completedAt: '2022-11-30T16:59:55.000Z',
+      updatedAt: '2022-11-30T16:59:55.000Z',
+    });
+    const decided = taskState(ref, {
+      seq: 2,
+      progress: 'done',
+      deadlineAt: DEADLINE,
+      completedAt: '2022-11-30T17:00:05.000Z',
+      updatedAt: '2022-11-30T17:00:05.000Z',
+    });
+    await projection.recordTaskChange(change(s1, [event(s1, 'progress_reported', s1.updatedAt)]));
+    // The lost attempt said more than the later one (a reminder event the second did not make).
+    await projection.recordTaskChange(change(lost, [event(lost, 'completed', lost.updatedAt), event(lost, 'reminder', lost.updatedAt)]));
+    await projection.recordTaskChange(change(decided, [event(decided, 'completed', decided.updatedAt)]));
+
+    const rowOf = async () => (await db.select().from(tasks).where(eq(tasks.workflowId, s1.workflowId)))[0];
+    const eventsOf = async () =>
+      (await db.select().from(taskEvents).where(eq(taskEvents.workflowId, s1.workflowId)).orderBy(asc(taskEvents.seq))).map((e) => [
+        e.seq,
+        e.type,
+        e.at.toISOString(),
+        e.completedAtAfter?.toISOString() ?? null,
+      ]);
+    const expectedEvents = [
+      [1, 'progress_reported', '2022-11-30T16:00:00.000Z', null],
+      [2, 'completed', '2022-11-30T17:00:05.000Z', '2022-11-30T17:00:05.000Z'],
+    ];
+    t.equal((await rowOf())?.completedAt?.toISOString(), '2022-11-30T17:00:05.000Z', 'the row holds the later decision');
+    t.same(await eventsOf(), expectedEvents, "the lost attempt's events of that seq are replaced, the one it alone made is gone");
+
+    // The lost attempt's record retried late (a partitioned worker) changes nothing.
+    await projection.recordTaskChange(change(lost, [event(lost, 'completed', lost.updatedAt), event(lost, 'reminder', lost.updatedAt)]));
+    t.equal((await rowOf())?.completedAt?.toISOString(), '2022-11-30T17:00:05.000Z');
+    t.same(await eventsOf(), expectedEvents);
+    // And the same record again is still a no-op.
+    await projection.recordTaskChange(change(decided, [event(decided, 'completed', decided.updatedAt)]));
+    t.same(await eventsOf(), expectedEvents);
+
+    // A plan version recorded again by a later attempt keeps the later instant, not the other way round.
+    const later = { ...planVersion(1), appliedAt: '2022-11-07T02:00:10.000Z' };
+    await projection.recordPlanVersion(later);
+    await projection.recordPlanVersion(planVersion(1));
+    const [version] = await db.select().from(planVersions).where(eq(planVersions.version, 1));
+    t.equal(version?.appliedAt.toISOString(), '2022-11-07T02:00:10.000Z');
+    const [plan] = await db.select().from(plans);
+    t.equal(plan?.appliedAt.toISOString(), '2022-11-07T02:00:10.000Z');
+  });
+
   t.test('one outbox row per notification, addressed from the plan contacts, in Vietnamese', async (t) => {
     const state = taskState(
       { taskId: 't03', title: 'Số hoá dữ liệu hộ tịch' },
