@@ -44,7 +44,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     const temporal = await connectTemporal(config);
     lifecycle.onClose('Temporal connection', () => temporal.close());
-    // One connection per concurrent activity, so projection writes never queue for the pool.
+    // One connection per concurrent activity; the local activities (task records) share them.
     const database = openDatabase(config.databaseUrl, { maxConnections: WORKER_LIMITS.maxConcurrentActivityTaskExecutions });
     lifecycle.onClose('database pool', () => database.close());
     const notifier = smtpUrl ? createNotifier({ ...config.notify, smtpUrl }, database.db, temporal.client) : undefined;

@@ -19,11 +19,15 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
  *   more in flight only queue behind each other and stretch update latency.
  * - maxConcurrentActivityTaskExecutions 20: activities are Postgres transactions and calls to Temporal;
  *   20 matches the database pool, so activities wait on the worker rather than on the pool.
+ * - maxConcurrentLocalActivityExecutions 20: the task workflows' records (one short transaction
+ *   each) run as local activities; they share the pool with the activities, and a record waiting
+ *   for a connection holds only its own workflow task.
  */
 export const WORKER_LIMITS = {
   maxCachedWorkflows: 1000,
   maxConcurrentWorkflowTaskExecutions: 40,
   maxConcurrentActivityTaskExecutions: 20,
+  maxConcurrentLocalActivityExecutions: 20,
 } as const;
 
 let bundling: Promise<WorkflowBundle> | undefined;

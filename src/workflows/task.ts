@@ -16,7 +16,9 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -96,10 +98,30 @@ import { categoryKey, deadlineKey, escalationLevelKey, leadAgencyKey, planIdKey,
 // The projection is idempotent (keys on every record), so retrying forever is safe; a database
 // outage delays the read model instead of failing the task.
 // One short transaction: a worker killed mid-write holds the task's records back by at most 10 s.
-const { recordTaskChange } = proxyActivities<KehoachActivities>({
+const PROJECTION_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+const { recordTaskChange: recordTaskChangeAsActivity } = proxyActivities<KehoachActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: PROJECTION_RETRY,
 });
+// As a local activity the record runs inside the workflow task that decided it: an update or a
+// timer costs one workflow task and no activity task (two round trips to Temporal fewer). A worker
+// killed mid-record fails the workflow task, which Temporal retries on another worker after its
+// 10 s timeout; the record is idempotent. Retries past a minute's backoff wait on a durable timer.
+const { recordTaskChange: recordTaskChangeLocally } = proxyLocalActivities<KehoachActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: PROJECTION_RETRY,
+});
+
+/**
+ * Histories recorded before the record became a local activity (workflows running when the worker
+ * is upgraded) replay with the activity they scheduled; everything after takes the local path.
+ * A roll-up keeps the activity: its members' signals arrive in bursts (a whole province's communes
+ * at an apply), each heard one is a record, and hundreds of records in a row inside one workflow
+ * task would hold it past its timeout. Nobody waits on a roll-up's record.
+ */
+const LOCAL_PROJECTION_PATCH = 'projection-as-local-activity';
+const recordTaskChange: KehoachActivities['recordTaskChange'] = (change) =>
+  !isRollup(change.state.spec) && patched(LOCAL_PROJECTION_PATCH) ? recordTaskChangeLocally(change) : recordTaskChangeAsActivity(change);
 
 function fail(rejection: Rejection | undefined): void {
   // The message is the catalogue key and the details its values: the API words it in the user's language.
