@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { compilePlan } from '../plan/compile';
 import { loadCalendar } from '../plan/calendar-file';
 import type { TaskSpec } from '../plan/model';
@@ -161,14 +161,15 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyPlanOut
 
   // The specs go to the plan store first; the plan workflow hears only their set's hash.
   const stored = await plans.putVersion({ contentHash, document: plan, specs });
-  const workflowId = planWorkflowId(plan.id);
-  await client.workflow.start<typeof planWorkflow>('planWorkflow', {
-    workflowId,
+  // Started if need be and updated in one call: a first apply's update rides on the workflow's first task.
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof planWorkflow>('planWorkflow', {
+    workflowId: planWorkflowId(plan.id),
     taskQueue: TASK_QUEUE,
     args: [{ planId: plan.id }],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
-  const answer = await client.workflow.getHandle(workflowId).executeUpdate(applyVersion, {
+  const answer = await client.workflow.executeUpdateWithStart(applyVersion, {
+    startWorkflowOperation,
     args: [
       {
         actor: options.actor,

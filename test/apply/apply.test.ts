@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WithStartWorkflowOperation } from '@temporalio/client';
 import { applyPlan, gitCommitOf, planContentHash } from '../../src/apply/apply';
 import { createMemoryPlanStore } from '../helpers/plan-worker';
 import { canonicalJson } from '../../src/canonical-json';
@@ -64,12 +64,13 @@ t.test('a plan goes to the plan workflow by reference: the update carries hashes
         query: async () => {
           throw new WorkflowNotFoundError('not found', 'plan:minimal', undefined);
         },
-        executeUpdate: async (_update: unknown, options: { args: [unknown] }) => {
-          updates.push(options.args[0]);
-          return { planId: minimal.id, version: 1, changed: true, total: 1500 };
-        },
       }),
-      start: async (_type: string, options: { workflowId: string }) => started.push(options.workflowId),
+      // Update-with-start: the plan workflow is started if need be and updated in the same call.
+      executeUpdateWithStart: async (_update: unknown, options: { args: [unknown]; startWorkflowOperation: WithStartWorkflowOperation<never> }) => {
+        started.push(options.startWorkflowOperation.options.workflowId);
+        updates.push(options.args[0]);
+        return { planId: minimal.id, version: 1, changed: true, total: 1500 };
+      },
     },
   } as unknown as Client;
   const plans = createMemoryPlanStore();
