@@ -136,7 +136,6 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
       state,
       updatedAt: new Date(state.updatedAt),
     };
-    const decidedAt = new Date(state.updatedAt);
     // The row as recorded so far, locked: a record of the same seq must know whether it replaces it.
     const [recorded] = await tx
       .select({ seq: tasks.seq, updatedAt: tasks.updatedAt })
@@ -145,8 +144,8 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
       .for('update');
     const sameSeq = recorded?.seq === state.seq;
     // A lost attempt of this very change, decided earlier: the history holds the later decision.
-    if (sameSeq && recorded.updatedAt.getTime() > decidedAt.getTime()) return;
-    const redecided = sameSeq && recorded.updatedAt.getTime() < decidedAt.getTime();
+    if (sameSeq && recorded.updatedAt.getTime() > row.updatedAt.getTime()) return;
+    const redecided = sameSeq && recorded.updatedAt.getTime() < row.updatedAt.getTime();
 
     const { workflowId: _key, ...changes } = row;
     await tx
