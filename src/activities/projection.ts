@@ -148,27 +148,33 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
     const redecided = sameSeq && recorded.updatedAt.getTime() < row.updatedAt.getTime();
 
     const { workflowId: _key, ...changes } = row;
-    await tx
-      .insert(tasks)
-      .values(row)
-      .onConflictDoUpdate({
-        target: tasks.workflowId,
-        set: changes,
-        setWhere: sql`${tasks.seq} < excluded.seq OR (${tasks.seq} = excluded.seq AND ${tasks.updatedAt} < excluded.updated_at)`,
-      });
+    // The statements below do not depend on each other's results: sent together, they cost one
+    // round trip to Postgres instead of one each, and Postgres runs them in the order sent.
+    const statements: PromiseLike<unknown>[] = [
+      tx
+        .insert(tasks)
+        .values(row)
+        .onConflictDoUpdate({
+          target: tasks.workflowId,
+          set: changes,
+          setWhere: sql`${tasks.seq} < excluded.seq OR (${tasks.seq} = excluded.seq AND ${tasks.updatedAt} < excluded.updated_at)`,
+        }),
+    ];
 
     if (redecided) {
       // The lost attempt's events of this seq go; this decision's replace them below.
       const keys = change.events.map((event) => event.idempotencyKey);
-      await tx
-        .delete(taskEvents)
-        .where(
-          and(
-            eq(taskEvents.workflowId, state.workflowId),
-            eq(taskEvents.seq, state.seq),
-            ...(keys.length > 0 ? [notInArray(taskEvents.idempotencyKey, keys)] : []),
+      statements.push(
+        tx
+          .delete(taskEvents)
+          .where(
+            and(
+              eq(taskEvents.workflowId, state.workflowId),
+              eq(taskEvents.seq, state.seq),
+              ...(keys.length > 0 ? [notInArray(taskEvents.idempotencyKey, keys)] : []),
+            ),
           ),
-        );
+      );
     }
 
     if (change.events.length > 0) {
@@ -197,43 +203,45 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
           completedAtAfter: toDate(facts.completedAt),
         })),
       );
-      if (redecided) {
-        await insertEvents.onConflictDoUpdate({
-          target: taskEvents.idempotencyKey,
-          set: Object.fromEntries(REDECIDED_EVENT_COLUMNS.map((column) => [column, sql.raw(`excluded.${taskEvents[column].name}`)])),
-        });
-      } else {
-        await insertEvents.onConflictDoNothing({ target: taskEvents.idempotencyKey });
-      }
+      statements.push(
+        redecided
+          ? insertEvents.onConflictDoUpdate({
+              target: taskEvents.idempotencyKey,
+              set: Object.fromEntries(REDECIDED_EVENT_COLUMNS.map((column) => [column, sql.raw(`excluded.${taskEvents[column].name}`)])),
+            })
+          : insertEvents.onConflictDoNothing({ target: taskEvents.idempotencyKey }),
+      );
     }
 
     if (change.notifications.length > 0) {
-      await tx
-        .insert(escalations)
-        .values(
-          change.notifications.map((request) => ({
-            idempotencyKey: request.idempotencyKey,
-            workflowId: request.workflowId,
-            planId: request.planId,
-            taskId: request.taskId,
-            kind: request.kind,
-            level: request.level,
-            deadlineVersion: request.deadlineVersion,
-            deadlineAt: new Date(request.deadlineAt),
-            target: request.to,
-            action: request.action,
-            catchUp: request.catchUp,
-            at: new Date(request.at),
-          })),
-        )
-        .onConflictDoNothing({ target: escalations.idempotencyKey });
+      statements.push(
+        tx
+          .insert(escalations)
+          .values(
+            change.notifications.map((request) => ({
+              idempotencyKey: request.idempotencyKey,
+              workflowId: request.workflowId,
+              planId: request.planId,
+              taskId: request.taskId,
+              kind: request.kind,
+              level: request.level,
+              deadlineVersion: request.deadlineVersion,
+              deadlineAt: new Date(request.deadlineAt),
+              target: request.to,
+              action: request.action,
+              catchUp: request.catchUp,
+              at: new Date(request.at),
+            })),
+          )
+          .onConflictDoNothing({ target: escalations.idempotencyKey }),
+      );
 
-      await tx
-        .insert(notifications)
-        .values(
-          change.notifications.map((request) => {
-            const message = composeNotification(request, state, context);
-            return {
+      const composed = change.notifications.map((request) => ({ request, message: composeNotification(request, state, context) }));
+      statements.push(
+        tx
+          .insert(notifications)
+          .values(
+            composed.map(({ request, message }) => ({
               idempotencyKey: request.idempotencyKey,
               escalationKey: request.idempotencyKey,
               workflowId: request.workflowId,
@@ -249,17 +257,28 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
               // A catch-up the plan asked not to send is kept as skipped.
               status: silenced(request) ? ('skipped' as const) : message.recipients.length > 0 ? ('pending' as const) : ('failed' as const),
               lastError: silenced(request) ? message.skipped : message.recipients.length > 0 ? null : message.missingContact,
-            };
-          }),
-        )
-        .onConflictDoNothing({ target: notifications.idempotencyKey });
-
-      const rows = change.notifications.flatMap((request) =>
-        deliveryRows(request, state, composeNotification(request, state, context), new Date().toISOString(), context?.notify),
+            })),
+          )
+          .onConflictDoNothing({ target: notifications.idempotencyKey }),
       );
-      if (rows.length > 0) await tx.insert(deliveries).values(rows).onConflictDoNothing({ target: deliveries.key });
+
+      const nowIso = new Date().toISOString();
+      const rows = composed.flatMap(({ request, message }) => deliveryRows(request, state, message, nowIso, context?.notify));
+      if (rows.length > 0) statements.push(tx.insert(deliveries).values(rows).onConflictDoNothing({ target: deliveries.key }));
     }
+    await allInOrder(statements);
   });
+}
+
+/**
+ * Waits for statements sent together in one transaction. When one fails, Postgres refuses every
+ * later one of the transaction (it is aborted), so the first failure is the cause: that is the
+ * one thrown, after all have answered, before the transaction rolls back.
+ */
+async function allInOrder(statements: readonly PromiseLike<unknown>[]): Promise<void> {
+  const outcomes = await Promise.allSettled(statements);
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 async function recordPlanVersion(db: Database, record: PlanVersionRecord): Promise<void> {
