@@ -9,10 +9,75 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RECONCILE_CONCURRENCY } from '../src/activities/task-control';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
-import { applyPlanText, median, runBenchmark, startBenchStack, startPrimitives, writeResults } from './harness';
+import { applyPlanText, type BenchStack, loadAverage, median, runBenchmark, sleep, startBenchStack, startPrimitives, writeResults } from './harness';
 
 const root = path.resolve(__dirname, '..');
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
+/** Provinces of the national set (each 547 task workflows); 0 leaves the national case out. */
+const NATIONAL_PROVINCES = Number(process.env.BENCH_APPLY_PROVINCES ?? 0);
+
+/** Peak resident set of this process (the worker runs in it), in MiB. */
+function peakRssMiB(): number {
+  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Math.round(Number(match[1]) / 1024) : Number.NaN;
+}
+
+/**
+ * The national set: one plan a province, each 42 tasks of the province and 100 communes × 5 tasks
+ * (547 task workflows with the roll-ups), applied one after the other as plan authors would, each
+ * plan's apply timed, then until every task row is visible; then as many bare starts.
+ */
+async function nationalCase(stack: BenchStack, provinces: number) {
+  const planIds: string[] = [];
+  const perPlanMs: number[] = [];
+  let workflows = 0;
+  const began = performance.now();
+  for (let index = 1; index <= provinces; index++) {
+    const id = `national-${process.pid}-${index}`;
+    const applied = await applyPlanText(
+      stack,
+      nationalPlanYaml({ id, tasksPerCommune: 5, counts: { provinces: 1, districts: 8, communes: 100 } }).replace(/^tasks:$/m, provinceTasksBlock()),
+    );
+    planIds.push(id);
+    perPlanMs.push(Math.round(applied.ms));
+    workflows += applied.workflows;
+    console.log(
+      `  plan ${index}: ${applied.workflows} task workflows applied in ${Math.round(applied.ms)} ms (${workflows} in all, load ${loadAverage().join(' ')})`,
+    );
+  }
+  const appliedMs = performance.now() - began;
+  for (;;) {
+    const [row] = await stack.database.sql<{ n: string }[]>`select count(*) as n from tasks where plan_id = any(${planIds})`;
+    if (Number(row?.n) >= workflows) break;
+    await sleep(500);
+  }
+  const visibleMs = performance.now() - began;
+  const bare = await startPrimitives(stack, 'bareWorkflow', workflows, `bare-national-${process.pid}`);
+  return {
+    case: `the national set: ${provinces} plans of 547 task workflows`,
+    workflows,
+    applyMs: Math.round(appliedMs),
+    allVisibleMs: Math.round(visibleMs),
+    bareStartsMs: Math.round(bare.ms),
+    ratio: Number((bare.ms / visibleMs).toFixed(2)),
+    perPlanMs,
+    peakRssMiB: peakRssMiB(),
+  };
+}
+
+/** 42 tasks of the province itself, due far away, before the communes' tasks. */
+function provinceTasksBlock(): string {
+  const tasks = Array.from({ length: 42 }, (_, index) =>
+    [
+      `  - id: p${String(index + 1).padStart(2, '0')}`,
+      `    title: Nhiệm vụ của tỉnh số ${index + 1}`,
+      '    lead: tinh-1',
+      '    deadline: 2030-12-31',
+      '    output: Báo cáo',
+    ].join('\n'),
+  );
+  return `tasks:\n${tasks.join('\n')}`;
+}
 
 async function main(): Promise<void> {
   const stack = await startBenchStack();
@@ -57,6 +122,15 @@ async function main(): Promise<void> {
       console.log(
         `${result.case}: apply ${result.applyMs} ms (${((result.workflows / result.applyMs) * 1000).toFixed(0)}/s) — ` +
           `${result.workflows} bare starts, ${RECONCILE_CONCURRENCY} at a time: ${result.bareStartsMs} ms; apply throughput = ${result.ratio}× the primitive`,
+      );
+    }
+    if (NATIONAL_PROVINCES > 0) {
+      const national = await nationalCase(stack, NATIONAL_PROVINCES);
+      results.push(national);
+      console.log(
+        `${national.case}: applied in ${national.applyMs} ms, all visible after ${national.allVisibleMs} ms ` +
+          `(${((national.workflows / national.allVisibleMs) * 1000).toFixed(0)}/s), peak RSS ${national.peakRssMiB} MiB — ` +
+          `${national.workflows} bare starts: ${national.bareStartsMs} ms; apply throughput = ${national.ratio}× the primitive`,
       );
     }
     console.log(`Written to ${path.relative(root, writeResults('apply', results))}`);
