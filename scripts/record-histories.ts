@@ -27,6 +27,7 @@ import {
   requestExtension,
   resume,
   returnTask,
+  taskWorkflowInput,
 } from '../src/workflows/messages';
 import type { taskWorkflow } from '../src/workflows/task';
 import { actors, bundleWorkflows, makeSpec, RecordingActivities, startTimeSkipping, TZ } from '../test/helpers/temporal';
@@ -56,7 +57,11 @@ async function main(): Promise<void> {
   const deadlineInDays = async (days: number) =>
     endOfLocalDay(new Date((await env.currentTimeMs()) + days * DAY).toLocaleDateString('en-CA', { timeZone: TZ }), TZ);
   const start = (spec: TaskSpec) =>
-    env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', { taskQueue, workflowId: taskWorkflowId(spec), args: [{ spec, planVersion: 1 }] });
+    env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+      taskQueue,
+      workflowId: taskWorkflowId(spec),
+      args: [taskWorkflowInput(spec, 1)],
+    });
   const scenarios: Record<string, () => Promise<WorkflowHandle<typeof taskWorkflow>>> = {
     'whole-life-late': async () => {
       const handle = await start(makeSpec({ planId, taskId: 'whole-life', deadline: { kind: 'instant', at: await deadlineInDays(10) } }));

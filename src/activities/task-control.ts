@@ -13,10 +13,11 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import type { SearchAttributePair } from '@temporalio/common';
 import type { TaskSpec } from '../plan/model';
 import { TASK_QUEUE, taskWorkflowId } from '../workflows/ids';
-import { amend, cancelTask, release } from '../workflows/messages';
+import { amend, cancelTask, release, taskWorkflowInput } from '../workflows/messages';
 import type { taskWorkflow } from '../workflows/task';
-import { categoryKey, deadlineKey, escalationLevelKey, leadAgencyKey, planIdKey, progressKey } from '../temporal/search-attributes';
-import type { Actor, Category, CompletionLookup, PlanStore, ReconcilePageInput, ReconcilePageResult, TaskControlActivities } from '../domain';
+import { taskSearchValues, taskStartSearchAttributes } from '../temporal/search-attributes';
+import { initialMemory } from '../domain/task-transitions';
+import type { Actor, CompletionLookup, PlanStore, ReconcilePageInput, ReconcilePageResult, TaskControlActivities } from '../domain';
 
 /** Heartbeats when running as an activity (with the index reached, for the UI); a no-op when called directly. */
 function heartbeat(details: unknown): void {
@@ -37,18 +38,12 @@ function warn(message: string, meta: Record<string, unknown>): void {
   }
 }
 
-/** The search attributes a task has before its workflow first runs; the workflow keeps them current. */
-export function initialSearchAttributes(spec: TaskSpec): SearchAttributePair[] {
-  const category: Category = spec.deadline.kind === 'none' ? 'no_deadline' : 'open_on_time';
-  const pairs: SearchAttributePair[] = [
-    { key: planIdKey, value: spec.planId },
-    { key: leadAgencyKey, value: spec.lead },
-    { key: progressKey, value: 'not_started' },
-    { key: categoryKey, value: category },
-    { key: escalationLevelKey, value: 0 },
-  ];
-  if (spec.deadline.kind === 'instant') pairs.push({ key: deadlineKey, value: new Date(spec.deadline.at) });
-  return pairs;
+/**
+ * The search attributes a task has before its workflow first runs: those of its starting state,
+ * so that its first workflow task need not upsert them. The workflow keeps them current.
+ */
+export function initialSearchAttributes(spec: TaskSpec, planVersion: number, nowIso: string): SearchAttributePair[] {
+  return taskStartSearchAttributes(taskSearchValues(initialMemory(spec, planVersion, nowIso).view));
 }
 
 /**
@@ -87,9 +82,9 @@ export function createTaskControlActivities(client: Client, completions: Complet
     await client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
       workflowId,
       taskQueue: TASK_QUEUE,
-      args: [{ spec, planVersion }],
+      args: [taskWorkflowInput(spec, planVersion)],
       workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: initialSearchAttributes(spec),
+      typedSearchAttributes: initialSearchAttributes(spec, planVersion, new Date().toISOString()),
     });
     // A prerequisite done before this task started released nobody: release it from the read
     // model. A prerequisite's record lands before its own release signals go out, so no

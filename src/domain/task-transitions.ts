@@ -24,7 +24,7 @@ import { categoryAt, deadlineStateAt, isReported, type TaskFacts } from './facts
 import { rollUp, rollupProgress, type RollupMember } from './rollup';
 import type { TaskStateView } from './task-view';
 import { taskWorkflowId } from './task-ref';
-import { SYSTEM_ACTOR, type Actor, type Category, type DeadlineKind, type DeadlineState, type TaskEventType } from './vocabulary';
+import { SYSTEM_ACTOR, type Actor, type Category, type DeadlineKind, type DeadlineState, type Progress, type TaskEventType } from './vocabulary';
 
 /**
  * What the workflow remembers beyond the view, carried across continue-as-new. firedKeys:
@@ -36,6 +36,12 @@ export interface TaskClock {
   prerequisitesDoneAt: Record<string, string>;
   /** A roll-up's members as they last signalled, by workflow id. */
   members?: Record<string, RollupMember>;
+  /**
+   * A roll-up takes a member it has not heard from to be as every member starts (startingProgress),
+   * so that members need not announce their start. Roll-ups started before that rule (without this
+   * mark) take it to be not started, and their members announce themselves.
+   */
+  unheardAsStarting?: true;
 }
 
 export interface TaskMemory {
@@ -111,7 +117,17 @@ export function verdictAt(facts: TaskFacts, previous: Category, atMs: number): V
 
 // ---------- start ----------
 
-export function initialMemory(spec: TaskSpec, planVersion: number, nowIso: string): TaskMemory {
+/** How every copy of a task starts: in progress, or not started while its prerequisites wait. */
+export function startingProgress(spec: TaskSpec): Progress {
+  return spec.dependsOn.length > 0 ? 'not_started' : 'in_progress';
+}
+
+export interface StartOptions {
+  /** For a roll-up: take unheard members to be as they start (TaskClock.unheardAsStarting). */
+  unheardAsStarting?: boolean;
+}
+
+export function initialMemory(spec: TaskSpec, planVersion: number, nowIso: string, options: StartOptions = {}): TaskMemory {
   const waitingFor = [...spec.dependsOn];
   const deadlineAt = spec.deadline.kind === 'instant' ? spec.deadline.at : undefined;
   const view: TaskStateView = {
@@ -121,7 +137,7 @@ export function initialMemory(spec: TaskSpec, planVersion: number, nowIso: strin
     ...(spec.unitId ? { unitId: spec.unitId } : {}),
     ...(spec.occurrence ? { occurrence: spec.occurrence } : {}),
     spec,
-    progress: waitingFor.length > 0 ? 'not_started' : 'in_progress',
+    progress: startingProgress(spec),
     facts: { progress: 'in_progress', deadlineKind: deadlineKindOf(spec) },
     deadlineState: 'on_track',
     category: 'open_on_time',
@@ -135,7 +151,11 @@ export function initialMemory(spec: TaskSpec, planVersion: number, nowIso: strin
     seq: 0,
     updatedAt: nowIso,
   };
-  const memory: TaskMemory = { view, clock: { firedKeys: [], prerequisitesDoneAt: {} }, planVersion };
+  const memory: TaskMemory = {
+    view,
+    clock: { firedKeys: [], prerequisitesDoneAt: {}, ...(isRollup(spec) && options.unheardAsStarting ? { unheardAsStarting: true as const } : {}) },
+    planVersion,
+  };
   if (isRollup(spec)) settleRollup(memory, nowIso);
   view.facts = taskFacts(view, []);
   Object.assign(view, verdictAt(view.facts, view.category, Date.parse(nowIso)));
@@ -156,6 +176,19 @@ export function isMember(spec: TaskSpec): boolean {
 
 export function memberWorkflowIds(spec: TaskSpec): string[] {
   return (spec.members ?? []).map((member) => taskWorkflowId({ planId: spec.planId, taskId: spec.taskId, ...member }));
+}
+
+/**
+ * Whether a member must tell its roll-up how it started: not when it started as every member does
+ * (the roll-up takes it so unheard), with nothing done, no value and no target of its own.
+ */
+export function announcesStart(view: TaskStateView): boolean {
+  return (
+    view.progress !== startingProgress(view.spec) ||
+    view.completedAt !== undefined ||
+    view.progressValue !== undefined ||
+    view.spec.target !== undefined
+  );
 }
 
 /** What a member tells its roll-up. */
@@ -181,7 +214,8 @@ export function memberSignal(view: TaskStateView): MemberProgressInput {
 export function settleRollup(memory: TaskMemory, nowIso: string): Transition {
   const { view, clock } = memory;
   const heard = clock.members ?? {};
-  const members = memberWorkflowIds(view.spec).map((workflowId) => heard[workflowId] ?? { workflowId, progress: 'not_started' as const, seq: 0 });
+  const unheard: Progress = clock.unheardAsStarting ? startingProgress(view.spec) : 'not_started';
+  const members = memberWorkflowIds(view.spec).map((workflowId) => heard[workflowId] ?? { workflowId, progress: unheard, seq: 0 });
   const summary = rollUp(members, view.spec.target);
   view.rollup = summary;
   if (summary.value !== undefined) view.progressValue = summary.value;

@@ -29,6 +29,25 @@ export interface TaskWorkflowInput {
   carried?: TaskStateView;
   /** Timer bookkeeping carried over by continue-as-new, so no reminder or level fires twice. */
   carriedClock?: TaskClock;
+  /**
+   * The generation of task workflow this run was started as (TASK_WORKFLOW_GENERATION by every
+   * start and continue-as-new of today's code). It tells a run how it decides without a patch
+   * marker, each of which costs a history event and a visibility write (the SDK upserts
+   * `TemporalChangeVersion`) in every workflow. Absent in histories from before: those decide by
+   * their patch markers as they always did.
+   */
+  generation?: number;
+}
+
+/**
+ * 2: records as a local activity, starts with the search attributes of its starting state, and a
+ * roll-up takes members it has not heard from to be as they start, so members do not announce it.
+ */
+export const TASK_WORKFLOW_GENERATION = 2;
+
+/** A fresh task workflow's input, as every start of today's code gives it. */
+export function taskWorkflowInput(spec: TaskSpec, planVersion: number): TaskWorkflowInput {
+  return { spec, planVersion, generation: TASK_WORKFLOW_GENERATION };
 }
 
 export interface PlanWorkflowInput {

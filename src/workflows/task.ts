@@ -40,6 +40,7 @@ import {
   resume,
   returnTask,
   memberProgress,
+  TASK_WORKFLOW_GENERATION,
   type TaskWorkflowInput,
 } from './messages';
 import {
@@ -59,6 +60,7 @@ import {
   decideTaskExtension,
   eventKey,
   hearMember,
+  announcesStart,
   isMember,
   isRollup,
   memberSignal,
@@ -94,7 +96,7 @@ import {
   type Transition,
 } from '../domain';
 import { UNSTORABLE_RECORD } from '../domain/activity-contracts';
-import { categoryKey, deadlineKey, escalationLevelKey, leadAgencyKey, planIdKey, progressKey } from '../temporal/search-attributes';
+import { startedSearchValues, taskSearchAttributePairs, taskSearchValues } from '../temporal/search-attributes';
 // The projection is idempotent (keys on every record), so retrying forever is safe; a database
 // outage delays the read model instead of failing the task.
 // One short transaction: a worker killed mid-write holds the task's records back by at most 10 s.
@@ -114,14 +116,18 @@ const { recordTaskChange: recordTaskChangeLocally } = proxyLocalActivities<Kehoa
 
 /**
  * Histories recorded before the record became a local activity (workflows running when the worker
- * is upgraded) replay with the activity they scheduled; everything after takes the local path.
- * A roll-up keeps the activity: its members' signals arrive in bursts (a whole province's communes
- * at an apply), each heard one is a record, and hundreds of records in a row inside one workflow
- * task would hold it past its timeout. Nobody waits on a roll-up's record.
+ * is upgraded) replay with the activity they scheduled; runs of generation 2 and later
+ * (TaskWorkflowInput.generation) and runs that found the patch take the local path. A roll-up
+ * keeps the activity: its members' signals arrive in bursts, each heard one is a record, and
+ * hundreds of records in a row inside one workflow task would hold it past its timeout. Nobody
+ * waits on a roll-up's record.
  */
 const LOCAL_PROJECTION_PATCH = 'projection-as-local-activity';
-const recordTaskChange: KehoachActivities['recordTaskChange'] = (change) =>
-  !isRollup(change.state.spec) && patched(LOCAL_PROJECTION_PATCH) ? recordTaskChangeLocally(change) : recordTaskChangeAsActivity(change);
+function recorder(generation: number): KehoachActivities['recordTaskChange'] {
+  const local = (change: Parameters<KehoachActivities['recordTaskChange']>[0]) =>
+    !isRollup(change.state.spec) && (generation >= 2 || patched(LOCAL_PROJECTION_PATCH));
+  return (change) => (local(change) ? recordTaskChangeLocally(change) : recordTaskChangeAsActivity(change));
+}
 
 function fail(rejection: Rejection | undefined): void {
   // The message is the catalogue key and the details its values: the API words it in the user's language.
@@ -152,13 +158,21 @@ function memberKey(view: TaskStateView): string {
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateView> {
   const nowMs = () => Date.now();
   const nowIso = () => new Date().toISOString();
+  const startsNew = !input.carried;
+  // What a run of generation 2 or later assumes of its start instead of announcing it (see
+  // TASK_WORKFLOW_GENERATION); older histories replay as they were recorded.
+  const generation = input.generation ?? 1;
+  const assumesStart = startsNew && generation >= 2;
+  const recordTaskChange = recorder(generation);
   const memory: TaskMemory = input.carried
     ? {
         view: { ...input.carried, spec: input.spec },
         clock: input.carriedClock ?? { firedKeys: [], prerequisitesDoneAt: {} },
         planVersion: input.planVersion,
       }
-    : initialMemory(input.spec, input.planVersion, nowIso());
+    : initialMemory(input.spec, input.planVersion, nowIso(), {
+        unheardAsStarting: assumesStart,
+      });
   const { clock } = memory;
   const view = memory.view;
   const workflowId = view.workflowId;
@@ -166,10 +180,15 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   // progressValue is included so that the plan workflow can sum unit values into the task.
   // What this task last told its roll-up (members) or its dependants (plain tasks and roll-ups).
   let toldRollup = input.carried ? memberKey(view) : '';
+  // A member as it started has nothing to tell a roll-up that assumes it (announcesStart): a
+  // province's commune copies would otherwise send their roll-ups hundreds of signals at an apply.
+  if (assumesStart && isMember(input.spec) && !announcesStart(view)) toldRollup = memberKey(view);
   let releasedAt = input.carried && view.progress === 'done' ? view.completedAt : undefined;
   // Signals to other tasks go out after the record they follow, in order, off the caller's path.
   let signalling: Promise<void> = Promise.resolve();
-  let lastSearchAttributes = '';
+  // What the search attributes hold: a workflow started with those of its starting state (the
+  // plan workflow's start sets them) upserts nothing until its state moves on.
+  let lastSearchAttributes = assumesStart ? JSON.stringify(startedSearchValues(workflowInfo().typedSearchAttributes)) : '';
   // Records are written strictly in seq order, even when handlers overlap.
   let recording: Promise<void> = Promise.resolve();
   // The seqs whose record failed: what follows them (signals to other tasks) is not sent.
@@ -189,26 +208,11 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   }
 
   function keepSearchAttributesCurrent(): void {
-    const deadline = view.facts.deadlineAt;
-    const wanted = {
-      plan: view.planId,
-      lead: view.spec.lead,
-      progress: view.progress,
-      category: view.category,
-      deadline: deadline ?? null,
-      level: view.escalationLevel,
-    };
+    const wanted = taskSearchValues(view);
     const serialized = JSON.stringify(wanted);
     if (serialized === lastSearchAttributes) return;
     lastSearchAttributes = serialized;
-    upsertSearchAttributes([
-      { key: planIdKey, value: wanted.plan },
-      { key: leadAgencyKey, value: wanted.lead },
-      { key: progressKey, value: wanted.progress },
-      { key: categoryKey, value: wanted.category },
-      { key: deadlineKey, value: wanted.deadline ? new Date(wanted.deadline) : null },
-      { key: escalationLevelKey, value: wanted.level },
-    ]);
+    upsertSearchAttributes(taskSearchAttributePairs(wanted));
   }
 
   async function signalTask(
@@ -525,6 +529,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
           planVersion: memory.planVersion,
           carried: clone(view),
           carriedClock: clone(clock),
+          // A new run has no history to replay: it takes today's generation.
+          generation: TASK_WORKFLOW_GENERATION,
         });
       }
       break;

@@ -6,6 +6,7 @@ import type { TimetableEntry } from '../../src/plan/model';
 import { taskTimetable } from '../../src/plan/timetable';
 import {
   amendTask,
+  announcesStart,
   changedFields,
   checkComplete,
   checkConfirm,
@@ -382,4 +383,28 @@ t.test('an extension into a year whose holidays are not announced yet names that
   const spec = makeSpec({ planId: 'p', taskId: 't1', deadline: { kind: 'instant', at: '2026-06-30T17:00:00.000Z' } });
   t.same(unannouncedYearsFor(spec, '2026-10-30T17:00:00.000Z'), [], 'within an announced year: nothing to say');
   t.same(unannouncedYearsFor(spec, '2031-03-31T17:00:00.000Z'), [2031]);
+});
+
+t.test('a roll-up takes unheard members to be as they start; a member announces only what its roll-up cannot assume', async (t) => {
+  const now = '2023-01-01T00:00:00.000Z';
+  const whole = makeSpec({ planId: 'kh-771', taskId: 't05', members: [{ unitId: 'ubnd-a' }, { unitId: 'ubnd-b' }] });
+  const summary = (memory: ReturnType<typeof initialMemory>) => [memory.view.progress, memory.view.rollup?.started, memory.view.rollup?.total];
+  t.same(
+    summary(initialMemory(whole, 1, now, { unheardAsStarting: true })),
+    ['in_progress', 2, 2],
+    'members without prerequisites start in progress',
+  );
+  t.same(summary(initialMemory(whole, 1, now)), ['not_started', 0, 2], 'a roll-up started before the rule still waits to hear');
+  const waiting = makeSpec({ planId: 'kh-771', taskId: 't05', dependsOn: ['t01'], members: [{ unitId: 'ubnd-a' }] });
+  t.same(
+    summary(initialMemory(waiting, 1, now, { unheardAsStarting: true })),
+    ['not_started', 0, 1],
+    'members waiting on a prerequisite start not started',
+  );
+
+  const member = initialMemory(makeSpec({ planId: 'kh-771', taskId: 't05', unitId: 'ubnd-a' }), 1, now).view;
+  t.notOk(announcesStart(member), 'a member as it started has nothing to tell');
+  t.ok(announcesStart({ ...member, spec: { ...member.spec, target: { metric: 'Hồ sơ', unit: 'hồ sơ', value: 10 } } }), 'its own target is news');
+  t.ok(announcesStart({ ...member, progressValue: 3 }), 'a value is news');
+  t.ok(announcesStart({ ...member, progress: 'done', completedAt: now }), 'done is news');
 });

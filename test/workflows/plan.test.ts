@@ -13,6 +13,7 @@ import { applyVersion, complete, getPlanState, getState, reportProgress } from '
 import type { Actor, TaskStateView } from '../../src/domain';
 import { planChanges, planWorkflow, type PlanWorkflowState } from '../../src/workflows/plan';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
+import { categoryKey, planIdKey, progressKey } from '../../src/temporal/search-attributes';
 import { loadCalendar } from '../../src/plan/calendar-file';
 import { compilePlan } from '../../src/plan/compile';
 import { eventually, freshPlanId, startPlanWorkerEnv, type PlanWorkerEnv } from '../helpers/plan-worker';
@@ -291,6 +292,71 @@ t.test('unit progress rolls up into the task as a whole, which releases its depe
   t.equal(done.category, 'done_on_time');
   const recorded = env.projection.taskChanges.filter((change) => change.state.workflowId === whole);
   t.ok(recorded.length > 0, 'the whole is a task row of its own in the read model');
+});
+
+t.test('units that start as every unit does are not announced: their roll-up counts them started unheard', async (t) => {
+  const planId = freshPlanId('unheard');
+  // Without its target, a unit's start tells its roll-up nothing the roll-up cannot assume.
+  const text = readFileSync(fixture('drill-small.yaml'), 'utf8')
+    .replace(/^id: drill-small$/m, `id: ${planId}`)
+    .replace(/^ {4}target: .*\n/m, '');
+  const { plan } = loadPlanText(text, 'unheard.yaml');
+  if (!plan) throw new Error('the fixture without its target is invalid');
+  await applyPlan({ client: env.client, plans: env.plans, plan, text, actor: admin, dryRun: false });
+  const vinh = `task:${planId}:so-hoa-ho-khau@ubnd-tp-vinh`;
+  const whole = `task:${planId}:so-hoa-ho-khau`;
+  const rollup = () => taskState(env.client, whole);
+  // Both units have recorded their start, so any announcement would have been sent by now.
+  await eventually(
+    async () => env.projection.taskChanges.filter((change) => change.state.taskId === 'so-hoa-ho-khau' && change.state.unitId).length,
+    (count) => count >= 2,
+  );
+  const initial = await rollup();
+  t.same(
+    { progress: initial.progress, total: initial.rollup?.total, started: initial.rollup?.started },
+    { progress: 'in_progress', total: 2, started: 2 },
+    'both units counted as running from the start',
+  );
+  const signalled = async () => {
+    const history = await env.client.workflow.getHandle(whole).fetchHistory();
+    return (history.events ?? []).filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'memberProgress').length;
+  };
+  t.equal(await signalled(), 0, 'no unit announced its start');
+
+  await env.client.workflow.getHandle(vinh).executeUpdate(complete, { args: [{ actor: staffOf('ubnd-tp-vinh') }] });
+  const half = await eventually(rollup, (state) => state.rollup?.done === 1);
+  t.same({ progress: half.progress, done: half.rollup?.done, started: half.rollup?.started }, { progress: 'in_progress', done: 1, started: 2 });
+  t.equal(await signalled(), 1, 'a unit that changes tells its roll-up');
+});
+
+t.test('a task starts with the search attributes of its starting state and does not upsert them again', async (t) => {
+  const planId = freshPlanId('attrs');
+  await applyDrill(planId);
+  const cases = [
+    { taskId: 'lam-sach-ho-tich', progress: 'in_progress', category: 'open_on_time' },
+    { taskId: 'so-hoa-ho-tich', progress: 'not_started', category: 'open_on_time' },
+    { taskId: 'tuyen-truyen', progress: 'in_progress', category: 'no_deadline' },
+  ];
+  for (const expected of cases) {
+    const workflowId = `task:${planId}:${expected.taskId}`;
+    await eventually(
+      () => taskState(env.client, workflowId),
+      (state) => state.seq >= 1,
+    );
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const upserts = (history.events ?? []).filter((event) => event.upsertWorkflowSearchAttributesEventAttributes);
+    t.equal(upserts.length, 0, `${expected.taskId}: its first workflow task upserts nothing`);
+    const description = await env.client.workflow.getHandle(workflowId).describe();
+    t.same(
+      {
+        progress: description.typedSearchAttributes.get(progressKey),
+        category: description.typedSearchAttributes.get(categoryKey),
+        plan: description.typedSearchAttributes.get(planIdKey),
+      },
+      { progress: expected.progress, category: expected.category, plan: planId },
+      `${expected.taskId}: listed as it is`,
+    );
+  }
 });
 
 t.test('a start batch that runs twice (crash after starting) starts each task workflow once', async (t) => {

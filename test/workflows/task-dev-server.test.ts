@@ -14,7 +14,7 @@ import type { TaskChange } from '../../src/domain';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { taskWorkflowId } from '../../src/workflows/ids';
-import { amend, complete, confirm, getState } from '../../src/workflows/messages';
+import { amend, complete, confirm, getState, taskWorkflowInput } from '../../src/workflows/messages';
 import type { taskWorkflow } from '../../src/workflows/task';
 import type { TaskSpec } from '../../src/plan/model';
 import { freePort } from '../helpers/ports';
@@ -56,7 +56,7 @@ async function start(spec: TaskSpec, queue = taskQueue) {
   return client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
     taskQueue: queue,
     workflowId: taskWorkflowId(spec),
-    args: [{ spec, planVersion: 1 }],
+    args: [taskWorkflowInput(spec, 1)],
   });
 }
 

@@ -23,6 +23,7 @@ import {
   requestExtension,
   resume,
   returnTask,
+  taskWorkflowInput,
 } from '../../src/workflows/messages';
 import type { TaskStateView } from '../../src/domain';
 import type { taskWorkflow } from '../../src/workflows/task';
@@ -71,7 +72,7 @@ async function startTask(spec: TaskSpec): Promise<WorkflowHandle<typeof taskWork
   const handle = await env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
     taskQueue,
     workflowId: taskWorkflowId(spec),
-    args: [{ spec, planVersion: 1 }],
+    args: [taskWorkflowInput(spec, 1)],
   });
   // The first record is written before anything else happens.
   await eventually(() => recorder.changes.some((change) => change.state.workflowId === handle.workflowId), 15_000, 'the start record');
@@ -537,7 +538,9 @@ t.test('state carried by continue-as-new: nothing fires twice, the ladder and se
   const second = await env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
     taskQueue,
     workflowId: first.workflowId,
-    args: [{ spec, planVersion: 1, carried, carriedClock: { firedKeys: firedBefore.map((key) => key.split(':')[1]!), prerequisitesDoneAt: {} } }],
+    args: [
+      { ...taskWorkflowInput(spec, 1), carried, carriedClock: { firedKeys: firedBefore.map((key) => key.split(':')[1]!), prerequisitesDoneAt: {} } },
+    ],
   });
   const timetable = taskTimetable({ deadlineAt, policy: standardPolicy, calendar: vnCalendar, timezone: TZ });
   const levelTwo = timetable.find((entry) => entry.kind === 'escalation' && entry.level === 2)!;
