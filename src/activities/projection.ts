@@ -32,7 +32,7 @@ import {
 import { UNSTORABLE_RECORD } from '../domain/activity-contracts';
 
 export function createProjectionActivities(db: Database): ProjectionActivities {
-  const planContexts = createPlanContextCache(db);
+  const planContexts = createPlanContextCache();
   return {
     recordTaskChange: (change) => failUnstorable(() => recordTaskChange(db, change, planContexts)),
     recordPlanVersion: (record) => failUnstorable(() => recordPlanVersion(db, record)),
@@ -105,9 +105,6 @@ const AGENCY_CHUNK = 1_000;
 async function recordTaskChange(db: Database, change: TaskChange, planContexts: PlanContextCache): Promise<void> {
   const { state } = change;
   const { facts } = state;
-  const context = change.notifications.length > 0 ? await planContexts.load(state.planId) : undefined;
-  const silenced = (request: NotificationRequest) => request.catchUp && context?.notify.catchUp === 'none';
-
   await db.transaction(async (tx) => {
     const row = {
       workflowId: state.workflowId,
@@ -136,16 +133,20 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
       state,
       updatedAt: new Date(state.updatedAt),
     };
-    // The row as recorded so far, locked: a record of the same seq must know whether it replaces it.
-    const [recorded] = await tx
-      .select({ seq: tasks.seq, updatedAt: tasks.updatedAt })
-      .from(tasks)
-      .where(eq(tasks.workflowId, state.workflowId))
-      .for('update');
+    // The row as recorded so far, locked: a record of the same seq must know whether it replaces
+    // it. Sent together with the plan's applied version, which says whether the notification
+    // context this worker keeps is still the plan's.
+    const needsContext = change.notifications.length > 0;
+    const [[recorded], [applied]] = await Promise.all([
+      tx.select({ seq: tasks.seq, updatedAt: tasks.updatedAt }).from(tasks).where(eq(tasks.workflowId, state.workflowId)).for('update'),
+      needsContext ? tx.select({ contentHash: plans.contentHash }).from(plans).where(eq(plans.id, state.planId)) : [],
+    ]);
     const sameSeq = recorded?.seq === state.seq;
     // A lost attempt of this very change, decided earlier: the history holds the later decision.
     if (sameSeq && recorded.updatedAt.getTime() > row.updatedAt.getTime()) return;
     const redecided = sameSeq && recorded.updatedAt.getTime() < row.updatedAt.getTime();
+    const context = needsContext && applied ? await planContexts.at(tx, state.planId, applied.contentHash) : undefined;
+    const silenced = (request: NotificationRequest) => request.catchUp && context?.notify.catchUp === 'none';
 
     const { workflowId: _key, ...changes } = row;
     // The statements below do not depend on each other's results: sent together, they cost one
@@ -395,23 +396,25 @@ export async function loadPlanContext(db: Database, planId: string): Promise<Pla
 const PLAN_CONTEXTS_KEPT = 8;
 
 interface PlanContextCache {
-  load(planId: string): Promise<PlanContext | undefined>;
+  /**
+   * The context of the plan as applied at `contentHash`, read with `db` (the record's own
+   * transaction: a record waiting for a second connection while holding one could exhaust the pool).
+   */
+  at(db: Database, planId: string, contentHash: string): Promise<PlanContext | undefined>;
 }
 
 /**
  * The notification context of the plans a worker is notifying about, kept per applied version (its
  * content hash): a deadline shared by thousands of tasks otherwise reads the whole plan once per
- * task. Asking for the current hash costs one indexed row; the agencies change only with the
- * version, in the transaction that records it.
+ * task. The record reads the current hash in the round trip that locks its row; the agencies
+ * change only with the version, in the transaction that records it.
  */
-function createPlanContextCache(db: Database): PlanContextCache {
+function createPlanContextCache(): PlanContextCache {
   const kept = new Map<string, { contentHash: string; context: PlanContext }>();
   return {
-    async load(planId) {
-      const [current] = await db.select({ contentHash: plans.contentHash }).from(plans).where(eq(plans.id, planId));
-      if (!current) return undefined;
+    async at(db, planId, contentHash) {
       const cached = kept.get(planId);
-      if (cached?.contentHash === current.contentHash) {
+      if (cached?.contentHash === contentHash) {
         // Most recently used last, so the oldest is the first to go.
         kept.delete(planId);
         kept.set(planId, cached);
