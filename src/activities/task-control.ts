@@ -43,7 +43,8 @@ function warn(message: string, meta: Record<string, unknown>): void {
  * so that its first workflow task need not upsert them. The workflow keeps them current.
  */
 export function initialSearchAttributes(spec: TaskSpec, planVersion: number, nowIso: string): SearchAttributePair[] {
-  return taskStartSearchAttributes(taskSearchValues(initialMemory(spec, planVersion, nowIso).view));
+  // As the workflow of today's generation starts (a roll-up takes its unheard members as starting).
+  return taskStartSearchAttributes(taskSearchValues(initialMemory(spec, planVersion, nowIso, { unheardAsStarting: true }).view));
 }
 
 /**

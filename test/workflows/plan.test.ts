@@ -336,6 +336,7 @@ t.test('a task starts with the search attributes of its starting state and does 
     { taskId: 'lam-sach-ho-tich', progress: 'in_progress', category: 'open_on_time' },
     { taskId: 'so-hoa-ho-tich', progress: 'not_started', category: 'open_on_time' },
     { taskId: 'tuyen-truyen', progress: 'in_progress', category: 'no_deadline' },
+    { taskId: 'so-hoa-ho-khau', progress: 'in_progress', category: 'open_on_time' },
   ];
   for (const expected of cases) {
     const workflowId = `task:${planId}:${expected.taskId}`;
