@@ -21,6 +21,7 @@ import { describeTarget } from '../plan/compile';
 import type { ResolvedTarget } from '../plan/model';
 import type { Agency, Contact, NotifyOptions, Plan, Role } from '../plan/schema';
 import {
+  storedTaskState,
   taskDoneAt,
   type CompletionLookup,
   type NotificationRequest,
@@ -130,7 +131,7 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
       progressValue: state.progressValue ?? null,
       confirmedAt: toDate(state.confirmedAt),
       seq: state.seq,
-      state,
+      state: storedTaskState(state),
       updatedAt: new Date(state.updatedAt),
     };
     // The row as recorded so far, locked: a record of the same seq must know whether it replaces

@@ -36,7 +36,7 @@ import {
   type TaskFacts,
   type TreeRollupOptions,
 } from '../domain';
-import type { TaskStateView } from '../domain';
+import type { StoredTaskState } from '../domain';
 import type { CategoryCounts } from './schemas';
 
 const OPEN_PROGRESS: Progress[] = PROGRESS.filter(isOpen);
@@ -45,12 +45,12 @@ const UNFINISHED_PROGRESS: Progress[] = PROGRESS.filter((p) => isCounted(p) && p
 
 /** A task as the API reads it: the workflow's view and the facts the rule judges. */
 export interface TaskRow {
-  state: TaskStateView;
+  state: StoredTaskState;
   facts: TaskFacts;
 }
 
 const taskRowSelection = { state: tasks.state, ...taskFactSelection };
-const toTaskRow = (row: { state: TaskStateView } & FactValues): TaskRow => ({ state: row.state, facts: factsFromColumns(row) });
+const toTaskRow = (row: { state: StoredTaskState } & FactValues): TaskRow => ({ state: row.state, facts: factsFromColumns(row) });
 
 export function emptyCounts(): CategoryCounts {
   return {

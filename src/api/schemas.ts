@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { DeliveryListRow } from '../db/notifications';
 import { CATEGORIES, DEADLINE_STATES, PROGRESS, categoryAt, deadlineAtInstant, deadlineStateAt, type TaskFacts } from '../domain';
-import type { TaskStateView } from '../domain';
+import type { StoredTaskState } from '../domain';
 import { apiText } from '../i18n';
 import { labelsFor } from '../i18n';
 
@@ -110,7 +110,7 @@ export function parseTaskKey(key: string): { taskId: string; unitId?: string; oc
  * task stands is the rule over its stored facts at `at` (the request's instant), never a verdict
  * stored earlier.
  */
-export function toTaskOut(state: TaskStateView, facts: TaskFacts, at: Date = new Date()): TaskOut {
+export function toTaskOut(state: StoredTaskState, facts: TaskFacts, at: Date = new Date()): TaskOut {
   const atMs = at.getTime();
   const category = categoryAt(facts, atMs);
   const deadlineState = deadlineStateAt(facts, atMs);

@@ -22,7 +22,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { ResolvedTarget } from '../plan/model';
-import type { Actor, Category, DeadlineKind, DeadlineState, Progress, TaskEventType, TaskStateView } from '../domain';
+import type { Actor, Category, DeadlineKind, DeadlineState, Progress, TaskEventType, StoredTaskState } from '../domain';
 import type { Contact } from '../plan/schema';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -104,7 +104,7 @@ export const tasks = pgTable(
     completedAt: instant('completed_at'),
     confirmedAt: instant('confirmed_at'),
     seq: integer('seq').notNull(),
-    state: jsonb('state').$type<TaskStateView>().notNull(),
+    state: jsonb('state').$type<StoredTaskState>().notNull(),
     updatedAt: instant('updated_at').notNull(),
   },
   (t) => [

@@ -1,6 +1,7 @@
 /**
  * The state of one task workflow as every layer sees it: returned by the workflow's updates and
- * query, handed to the projection and stored whole in the read model's `tasks.state`.
+ * query, handed to the projection and stored in the read model's `tasks.state` (without the spec's
+ * calendar: StoredTaskState).
  */
 import type { TaskSpec, TimetableEntry } from '../plan/model';
 import type { TaskFacts } from './facts';
@@ -62,4 +63,27 @@ export interface TaskStateView {
   /** Monotonic per-task sequence of state changes; the read model never moves backwards. */
   seq: number;
   updatedAt: string;
+}
+
+/** A task's spec as the read model keeps it: the calendar is the plan's, stored once in the plan store. */
+export type StoredTaskSpec = Omit<TaskSpec, 'calendar'>;
+
+/**
+ * A task's state as the read model keeps it in `tasks.state`: the workflow's state without the
+ * spec's calendar (a third of the spec, the same in every task of a plan version), which no reader
+ * of a stored row needs; every record and every task list would otherwise move it.
+ */
+export interface StoredTaskState extends Omit<TaskStateView, 'spec'> {
+  spec: StoredTaskSpec;
+}
+
+/** A spec without its calendar: as the read model stores it and as the API shows a change. */
+export function withoutCalendar(spec: TaskSpec): StoredTaskSpec {
+  const { calendar: _calendar, ...rest } = spec;
+  return rest;
+}
+
+/** The state to store for a task: everything but the spec's calendar. */
+export function storedTaskState(view: TaskStateView): StoredTaskState {
+  return { ...view, spec: withoutCalendar(view.spec) };
 }

@@ -7,7 +7,7 @@ import type { Principal } from '../api/plugins/auth';
 import type { CategoryCounts, TaskOut } from '../api/schemas';
 import type { AgencyCountsRow } from '../api/read-model';
 import type { TaskWrite } from '../domain';
-import type { TaskStateView } from '../domain';
+import type { StoredTaskState } from '../domain';
 import type { DeliveryState, NotificationStatus } from '../db/schema';
 import { CATEGORIES, TASK_EVENT_TYPES, type Category, type DeadlineState, type TaskEventType } from '../domain';
 import { html, type SafeHtml } from './html';
@@ -406,7 +406,7 @@ export interface NotificationRow {
 
 export interface TaskPageData {
   task: TaskOut;
-  state?: TaskStateView;
+  state?: StoredTaskState;
   rollup?: {
     total: number;
     done: number;

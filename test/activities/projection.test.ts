@@ -67,6 +67,16 @@ t.test('projection into Postgres', async (t) => {
     t.equal(row?.state.spec.title, 'Nhiệm vụ t01');
   });
 
+  t.test("the stored state is the workflow's without the spec's calendar, which the plan store keeps", async (t) => {
+    const state = taskState({ taskId: 't01' }, { seq: 1, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-11-07T03:00:00Z' });
+    t.ok(state.spec.calendar, 'the workflow state carries its calendar');
+    await projection.recordTaskChange(change(state, [event(state, 'started', '2022-11-07T03:00:00Z')]));
+    const [row] = await db.select({ state: tasks.state }).from(tasks);
+    t.notOk(row && 'calendar' in row.state.spec, 'no calendar in the stored spec');
+    const { calendar: _calendar, ...specWithoutCalendar } = state.spec;
+    t.same(row?.state, { ...state, spec: specWithoutCalendar }, 'everything else as the workflow had it');
+  });
+
   t.test('an older change arriving late never moves the task backwards', async (t) => {
     const ref = { taskId: 't02' };
     const s1 = taskState(ref, { seq: 1, progress: 'not_started', deadlineAt: DEADLINE, updatedAt: '2022-11-07T03:00:00Z' });

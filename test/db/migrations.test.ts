@@ -8,7 +8,9 @@ import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrateDatabase, MIGRATIONS_FOLDER } from '../../src/db/migrate';
+import { createProjectionActivities } from '../../src/activities/projection';
 import { withPostgres } from '../helpers/postgres';
+import { change, event, planVersion, taskState } from '../helpers/read-model';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DRIZZLE_KIT = path.join(ROOT, 'node_modules', 'drizzle-kit', 'bin.cjs');
@@ -84,4 +86,21 @@ t.test('migrations apply to an empty database, and again without harm', async (t
   const [applied] = await sql<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`;
   const journal = JSON.parse(await readFile(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
   t.equal(applied?.n, journal.entries.length, 'each migration recorded once');
+});
+
+t.test('0006 takes the calendar out of task states recorded before it, and nothing else', async (t) => {
+  const { db, sql } = await withPostgres(t);
+  const projection = createProjectionActivities(db);
+  await projection.recordPlanVersion(planVersion(1));
+  const state = taskState({ taskId: 't01' }, { seq: 1, progress: 'in_progress', updatedAt: '2022-11-07T03:00:00Z' });
+  await projection.recordTaskChange(change(state, [event(state, 'started', '2022-11-07T03:00:00Z')]));
+  const [stored] = await sql<{ state: object }[]>`select state from tasks`;
+  // A row as the projection wrote it before 0006: the calendar inside the spec.
+  await sql`update tasks set state = jsonb_set(state, '{spec,calendar}', ${JSON.stringify(state.spec.calendar)}::jsonb)`;
+  const [before] = await sql<{ has: boolean }[]>`select (state #> '{spec,calendar}') is not null as has from tasks`;
+  t.ok(before?.has, 'the old row carries a calendar');
+
+  await sql.unsafe(await readFile(path.join(MIGRATIONS_FOLDER, '0006_stored_state_without_calendar.sql'), 'utf8'));
+  const [after] = await sql<{ state: object }[]>`select state from tasks`;
+  t.same(after?.state, stored?.state, 'the row is as the projection stores it now');
 });

@@ -9,7 +9,7 @@ import { applyPlan, waitForReconciliation } from '../../apply/apply';
 import { createPlanStore } from '../../db/plan-store';
 import { translator } from '../../i18n';
 import { loadPlanText } from '../../plan/load';
-import type { TaskSpec } from '../../plan/model';
+import { withoutCalendar } from '../../domain';
 import { MAX_PLAN_BYTES } from '../../plan/bounds';
 import { PlanNotFoundError, planReport, reportCsv, REPORT_COUNT_FIELDS } from '../../db/report';
 import { actorOf, requireRole } from '../plugins/auth';
@@ -30,11 +30,6 @@ import { apiText } from '../../i18n';
 const PLAN_BODY_LIMIT = 2 * MAX_PLAN_BYTES;
 
 const planParams = z.strictObject({ planId: slug });
-
-function withoutCalendar(spec: TaskSpec): Omit<TaskSpec, 'calendar'> {
-  const { calendar: _calendar, ...rest } = spec;
-  return rest;
-}
 
 /**
  * How long an apply waits for its task workflows before it answers 202 with where to follow them:
