@@ -232,6 +232,18 @@ export function settleRollup(memory: TaskMemory, nowIso: string): Transition {
   return { drafts, timetableMoved: wasDone !== (view.progress === 'done') };
 }
 
+/**
+ * A roll-up forgets what it heard from a member the plan no longer has. A unit removed and later
+ * added back runs again under the same workflow id from seq 1: remembered, its old run's last
+ * word (cancelled, at a higher seq) would outweigh everything the new run says.
+ */
+function forgetFormerMembers(memory: TaskMemory): void {
+  const heard = memory.clock.members;
+  if (!heard) return;
+  const current = new Set(memberWorkflowIds(memory.view.spec));
+  for (const workflowId of Object.keys(heard)) if (!current.has(workflowId)) delete heard[workflowId];
+}
+
 /** A member's latest state; a late or repeated signal (by the member's seq) changes nothing. */
 export function hearMember(memory: TaskMemory, signal: MemberProgressInput, nowIso: string): Transition | undefined {
   const { clock } = memory;
@@ -502,6 +514,7 @@ export function amendTask(memory: TaskMemory, input: AmendInput, nowIso: string)
     setDeadline(memory, ruleDeadline(input.spec, clock.prerequisitesDoneAt), nowIso);
   }
   settlePrerequisites(memory, nowIso);
+  if (isRollup(input.spec)) forgetFormerMembers(memory);
   const rollup = isRollup(input.spec) ? settleRollup(memory, nowIso) : undefined;
   return {
     drafts: [

@@ -20,6 +20,7 @@ import {
   completeTask,
   confirmTask,
   deadlineAnchor,
+  hearMember,
   formatDeadlineDate,
   formatLocalDate,
   initialMemory,
@@ -407,4 +408,21 @@ t.test('a roll-up takes unheard members to be as they start; a member announces 
   t.ok(announcesStart({ ...member, spec: { ...member.spec, target: { metric: 'Hồ sơ', unit: 'hồ sơ', value: 10 } } }), 'its own target is news');
   t.ok(announcesStart({ ...member, progressValue: 3 }), 'a value is news');
   t.ok(announcesStart({ ...member, progress: 'done', completedAt: now }), 'done is news');
+});
+
+t.test('a unit removed and added back is heard afresh: its new run counts from seq 1', async (t) => {
+  const now = '2023-01-01T00:00:00.000Z';
+  const both = makeSpec({ planId: 'kh-771', taskId: 't05', members: [{ unitId: 'ubnd-a' }, { unitId: 'ubnd-b' }] });
+  const onlyB = makeSpec({ ...both, members: [{ unitId: 'ubnd-b' }] });
+  const memberA = 'task:kh-771:t05@ubnd-a';
+  const memory = initialMemory(both, 1, now, { unheardAsStarting: true });
+  const counts = () => [memory.view.rollup?.total, memory.view.rollup?.started];
+  hearMember(memory, { workflowId: memberA, progress: 'in_progress', progressValue: 4, seq: 6 }, now);
+  hearMember(memory, { workflowId: memberA, progress: 'cancelled', seq: 7 }, now);
+  t.same(counts(), [1, 1], 'the cancelled unit is counted nowhere');
+  amendTask(memory, { actor: actors.system, spec: onlyB, planVersion: 2 }, now);
+  amendTask(memory, { actor: actors.system, spec: both, planVersion: 3 }, now);
+  t.same(counts(), [2, 2], 'added back, it starts as every unit does');
+  hearMember(memory, { workflowId: memberA, progress: 'done', completedAt: now, seq: 2 }, now);
+  t.equal(memory.view.rollup?.done, 1, "its new run's report is heard although its seq is lower than the old run's");
 });
