@@ -75,6 +75,20 @@ const envSchema = z.object({
     z.url({ message: 'KEHOACH_PUBLIC_URL must be a URL, for example https://kehoach.example.gov.vn' }).optional(),
   ),
   KEHOACH_SMTP_PORT: port('KEHOACH_SMTP_PORT').default(2525),
+  /**
+   * Whom the API believes about the client's address and scheme (X-Forwarded-For, -Proto): `true`
+   * (anyone) or the proxies' addresses and ranges, comma-separated (Fastify no longer counts hops).
+   * Behind a reverse proxy without it, every client has the proxy's address: one client's failed
+   * logins block them all, and the dashboard's cookies are not marked Secure under https.
+   */
+  KEHOACH_TRUST_PROXY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(true|false|[0-9A-Za-z.:/]+(\s*,\s*[0-9A-Za-z.:/]+)*)$/, {
+        message: "KEHOACH_TRUST_PROXY must be true or the proxies' addresses and ranges separated by commas (for example 10.0.0.5,loopback)",
+      })
+      .optional(),
+  ),
   /** Signs the web dashboard's session and CSRF cookies; the same value on every API process behind one address. */
   KEHOACH_SESSION_SECRET: optionalText.pipe(
     z.string().min(32, { message: 'KEHOACH_SESSION_SECRET must be at least 32 characters (for example `openssl rand -base64 32`)' }).optional(),
@@ -132,6 +146,18 @@ export interface Config {
   };
   /** Signs the web dashboard's cookies; undefined: a random secret per process (sessions end when it restarts). */
   sessionSecret?: string;
+  /** Fastify's `trustProxy` (KEHOACH_TRUST_PROXY); undefined: no proxy is believed. */
+  trustProxy?: boolean | string;
+}
+
+/** KEHOACH_TRUST_PROXY as Fastify takes it: true, or the proxies' addresses and ranges. */
+function trustProxyOption(value: string | undefined): boolean | string | undefined {
+  if (value === undefined || value === 'false') return undefined;
+  if (value === 'true') return true;
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .join(',');
 }
 
 export class ConfigError extends Error {
@@ -209,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       catcherPort: e.KEHOACH_SMTP_PORT,
     },
     ...(e.KEHOACH_SESSION_SECRET ? { sessionSecret: e.KEHOACH_SESSION_SECRET } : {}),
+    ...(trustProxyOption(e.KEHOACH_TRUST_PROXY) !== undefined ? { trustProxy: trustProxyOption(e.KEHOACH_TRUST_PROXY) } : {}),
   };
 }
 

@@ -178,3 +178,14 @@ t.test('the API log level: KEHOACH_LOG_LEVEL, else debug for KEHOACH_DEBUG, else
     message: /KEHOACH_LOG_LEVEL must be one of fatal, error/,
   });
 });
+
+t.test('KEHOACH_TRUST_PROXY: true or addresses; nothing believed by default', async (t) => {
+  t.equal(loadConfig({}).trustProxy, undefined);
+  t.equal(loadConfig({ KEHOACH_TRUST_PROXY: 'false' }).trustProxy, undefined);
+  t.equal(loadConfig({ KEHOACH_TRUST_PROXY: 'true' }).trustProxy, true);
+  t.equal(loadConfig({ KEHOACH_TRUST_PROXY: ' 10.0.0.0/8, loopback ' }).trustProxy, '10.0.0.0/8,loopback');
+  t.throws(() => loadConfig({ KEHOACH_TRUST_PROXY: 'nginx; rm' }), {
+    name: 'ConfigError',
+    message: /KEHOACH_TRUST_PROXY must be true or the proxies' addresses/,
+  });
+});

@@ -34,7 +34,7 @@ export interface AppDeps {
   db: Pick<DatabaseHandle, 'db' | 'sql'>;
   /** The client for updates; the connection for health checks (src/temporal/client.ts gives both). */
   temporal: { client: Client; connection: Connection };
-  config: Pick<Config, 'bodyLimit' | 'updateTimeoutMs' | 'sessionSecret'>;
+  config: Pick<Config, 'bodyLimit' | 'updateTimeoutMs' | 'sessionSecret' | 'trustProxy'>;
   /** Fastify's logger option; default: off (tests), `kehoach api` passes its own. */
   logger?: FastifyServerOptions['logger'];
   /** Replaceable for tests; default: the api_tokens table. */
@@ -63,6 +63,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.config.bodyLimit,
+    // Behind a reverse proxy, the client's address (rate limits, blocked logins, logs) and scheme
+    // (Secure cookies) come from X-Forwarded-* of the proxies trusted here, and only of those.
+    trustProxy: deps.config.trustProxy ?? false,
     // Request ids end up in the audit log and in logs: the caller's is kept only when it is a
     // short token of safe characters; anything else gets a fresh id.
     requestIdHeader: false,

@@ -26,6 +26,8 @@ const USAGE = [
   '  KEHOACH_BODY_LIMIT   largest request body in bytes (default 1048576)',
   '  KEHOACH_UPDATE_TIMEOUT_MS   how long a write waits for its workflow before answering 503 (default 15000)',
   '  KEHOACH_SESSION_SECRET   signs the web dashboard cookies; the same on every API process (default: random per process)',
+  '  KEHOACH_TRUST_PROXY  the reverse proxies whose X-Forwarded-For and -Proto are believed: true, or their',
+  '                       addresses and ranges, comma-separated (default: none)',
 ].join('\n');
 
 export async function run(args: string[]): Promise<number> {
