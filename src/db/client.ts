@@ -22,7 +22,10 @@ export interface OpenDatabaseOptions {
 export function openDatabase(url: string, options: OpenDatabaseOptions = {}): DatabaseHandle {
   const sql = postgres(url, {
     max: options.maxConnections ?? 10,
-    idle_timeout: 30,
+    // Connections are kept through quiet spells (postgres.js still replaces each after 30 to 60
+    // minutes): a connection opened afresh describes every statement again, and a deadline that
+    // many tasks share, after a quiet hour, would pay for it on every connection at once.
+    idle_timeout: 0,
     connect_timeout: 10,
     // NOTICEs such as "relation already exists, skipping" are expected during migrations.
     onnotice: () => undefined,
