@@ -45,6 +45,8 @@ export interface AppDeps {
   rateLimits?: Partial<RateLimits>;
   /** How long a plan apply waits for its task workflows before answering 202 (default: APPLY_ANSWER_WAIT_MS in routes/plans.ts). */
   applyAnswerWaitMs?: number;
+  /** Tasks per page of the dashboard's task lists; default 500 (tests page through a few). */
+  webTaskPageSize?: number;
   /** Keep answers and principals while they hold (./read-cache.ts); default true. */
   keepAnswers?: boolean;
 }
@@ -127,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return found && { tokenId: found.id, name: found.name, ...(found.agency ? { agency: found.agency } : {}), role: found.role };
     },
     ...(deps.config.sessionSecret ? { sessionSecret: deps.config.sessionSecret } : {}),
+    ...(deps.webTaskPageSize ? { taskPageSize: deps.webTaskPageSize } : {}),
   });
 
   return app;

@@ -21,6 +21,8 @@ main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
 h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 .muted { color: var(--muted); }
+nav.pager { display: flex; gap: 1.5rem; margin: .75rem 0; }
+nav.pager a { padding: .4rem 0; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 1rem; margin-bottom: 1rem; }
 .plans { list-style: none; padding: 0; margin: 0; display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); }
 .bar { height: .9rem; background: var(--grey-bg); border-radius: 4px; overflow: hidden; display: flex; margin: .4rem 0; }

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { RouteDeps } from '../api/app';
 import type { Principal } from '../api/plugins/auth';
 import { ProblemError } from '../api/problem';
-import { agencyOpenTasks, getPlan, listPlans, listTasks, planWithCounts, tasksDirectedBy } from '../api/read-model';
+import { agencyOpenTasks, decodeCursor, getPlan, listPlans, listTasks, planWithCounts, tasksDirectedBy } from '../api/read-model';
 import { toTaskOut, type TaskOut } from '../api/schemas';
 import { parseWriteBody, performTaskWrite, readTaskDetail } from '../api/task-service';
 import type { TaskWrite } from '../domain';
@@ -33,7 +33,7 @@ import { reportWorkbook } from './xlsx';
 
 export const SESSION_COOKIE = 'kehoach_session';
 const SESSION_HOURS = 12;
-/** The most tasks a plan page lists; past it the page says so and the filters narrow it. */
+/** The most tasks one page of a plan's task list shows; the next page follows them by deadline. */
 const TASK_PAGE_LIMIT = 500;
 
 export interface WebOptions extends RouteDeps {
@@ -43,6 +43,8 @@ export interface WebOptions extends RouteDeps {
   verifyToken(bearer: string): Promise<Principal | undefined>;
   /** Token id → principal, unless revoked. */
   principalById(id: string): Promise<Principal | undefined>;
+  /** Tasks per page of a plan's task list (default 500). */
+  taskPageSize?: number;
 }
 
 declare module 'fastify' {
@@ -62,6 +64,8 @@ const pageQuery = z.object({
   dueSoon: z.literal('true').optional().catch(undefined),
   waiting: z.literal('true').optional().catch(undefined),
   escalationLevel: z.coerce.number().int().min(0).max(20).optional().catch(undefined),
+  /** Where the task list goes on: the API's cursor after the last task of the page before. */
+  after: z.string().max(500).optional().catch(undefined),
 });
 const reportQuery = z.object({
   asOf: z.iso.date().optional().catch(undefined),
@@ -274,7 +278,8 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
     };
     const [status, tasks] = await Promise.all([
       planWithCounts(db, planId, now, { level: q.level, ...(q.parent ? { parent: q.parent } : {}) }),
-      listTasks(db, planId, filters, now, TASK_PAGE_LIMIT),
+      // A cursor that does not decode (edited by hand) starts the list from the beginning.
+      listTasks(db, planId, filters, now, options.taskPageSize ?? TASK_PAGE_LIMIT, q.after ? decodeCursor(q.after) : undefined),
     ]);
     if (!status) throw new ProblemError('not-found', t('web:errors.notFound'));
     const outs = tasks.rows.map((r) => toTaskOut(r.state, r.facts, now)).sort(byRisk);
@@ -292,7 +297,8 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
         agencies: list,
         filters: { agency, category: q.category, dueSoon: Boolean(q.dueSoon), waiting: Boolean(q.waiting), escalationLevel: q.escalationLevel },
         tasks: outs,
-        truncated: tasks.next !== undefined,
+        ...(tasks.next ? { nextPage: tasks.next } : {}),
+        continued: Boolean(q.after && decodeCursor(q.after)),
         maxLevel,
         today: localDate(now.toISOString(), plan.timezone),
       }),

@@ -242,8 +242,10 @@ export interface PlanPageData {
   agencies: { id: string; name: string }[];
   filters: { agency?: string; category?: Category; dueSoon?: boolean; waiting?: boolean; escalationLevel?: number };
   tasks: TaskOut[];
-  /** More tasks match than the page lists (the first ones by deadline are listed). */
-  truncated: boolean;
+  /** More tasks match than the page lists: the cursor after its last task (by deadline). */
+  nextPage?: string;
+  /** The page goes on from an earlier one (`after`), rather than starting the list. */
+  continued: boolean;
   maxLevel: number;
   today: string;
 }
@@ -258,6 +260,29 @@ export function planPage(ctx: PageContext, d: PlanPageData): string {
     const text = params.toString();
     return text ? `${base}?${text}#agencies` : `${base}#agencies`;
   };
+  // The task list's pages keep the filters; the agency table's level and order do not matter to them.
+  const taskListHref = (after: string | undefined) => {
+    const params = new URLSearchParams();
+    const { agency, category, dueSoon, waiting, escalationLevel } = d.filters;
+    for (const [k, v] of Object.entries({
+      agency,
+      category,
+      dueSoon: dueSoon ? 'true' : undefined,
+      waiting: waiting ? 'true' : undefined,
+      escalationLevel: escalationLevel === undefined ? undefined : String(escalationLevel),
+      after,
+    }))
+      if (v) params.set(k, v);
+    const text = params.toString();
+    return `${base}${text ? `?${text}` : ''}#tasks`;
+  };
+  const taskPager = () =>
+    d.nextPage || d.continued
+      ? html`<nav aria-label="${t('web:plan.taskPages')}" class="pager">
+          ${d.continued ? html`<a href="${taskListHref(undefined)}">${t('web:plan.firstPage')}</a>` : ''}
+          ${d.nextPage ? html`<a href="${taskListHref(d.nextPage)}" rel="next">${t('web:plan.nextPage')}</a>` : ''}
+        </nav>`
+      : '';
   const rows =
     d.sort === 'overdue' ? [...d.rows].sort((a, b) => b.counts.open_overdue - a.counts.open_overdue || a.agency.localeCompare(b.agency)) : d.rows;
   const colTitles = { agency: t('web:plan.agency'), total: t('web:plan.total') };
@@ -380,9 +405,13 @@ export function planPage(ctx: PageContext, d: PlanPageData): string {
         <h3 class="muted" style="font-size:1rem">${t('web:plan.filters')}</h3>
         ${filters}
         <p role="status">
-          ${d.tasks.length ? t('web:plan.tasksShown', { count: d.tasks.length }) : t('web:plan.tasksNone')}${d.truncated ? html` ${t('web:plan.tasksTruncated', { count: d.tasks.length })}` : ''}
+          ${
+            d.tasks.length
+              ? t(d.nextPage || d.continued ? 'web:plan.tasksPaged' : 'web:plan.tasksShown', { count: d.tasks.length })
+              : t('web:plan.tasksNone')
+          }
         </p>
-        ${d.tasks.length ? taskTable(ctx, d.tasks, d.names, d.plan.timezone) : ''}
+        ${d.tasks.length ? taskTable(ctx, d.tasks, d.names, d.plan.timezone) : ''} ${taskPager()}
       </section>
       <section aria-labelledby="report">
         <h2 id="report">${t('web:plan.report')}</h2>

@@ -42,6 +42,8 @@ export interface StackOptions {
    * keeps the API's own default.
    */
   applyAnswerWaitMs?: number | undefined;
+  /** Tasks per page of the dashboard's task lists (default: the dashboard's own). */
+  webTaskPageSize?: number;
 }
 
 export interface TokenInput {
@@ -152,6 +154,7 @@ export async function startStack(t: Teardown, options: StackOptions = {}): Promi
     temporal: { client: temporal.client, connection: temporal.connection },
     config: { bodyLimit: 1_048_576, updateTimeoutMs: options.updateTimeoutMs ?? 10_000 },
     applyAnswerWaitMs: 'applyAnswerWaitMs' in options ? options.applyAnswerWaitMs : 30_000,
+    ...(options.webTaskPageSize ? { webTaskPageSize: options.webTaskPageSize } : {}),
   });
   stops.push(() => app.close());
   await app.ready();

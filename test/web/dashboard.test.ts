@@ -27,8 +27,11 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const TASKS_PER_PAGE = 3;
+
 t.test('the web dashboard in Chromium', async (t) => {
-  const stack = await startStack(t, { updateTimeoutMs: 10_000 });
+  // Three tasks a page, so that the plan's task list runs over pages.
+  const stack = await startStack(t, { updateTimeoutMs: 10_000, webTaskPageSize: TASKS_PER_PAGE });
   const admin = await stack.token({ role: 'admin', name: 'Quản trị' });
   const staff = await stack.token({ role: 'staff', agency: 'so-tu-phap', name: 'Chuyên viên Sở Tư pháp' });
   const leader = await stack.token({ role: 'leader', agency: 'cong-an-tinh', name: 'Tổ phó thường trực' });
@@ -75,6 +78,17 @@ t.test('the web dashboard in Chromium', async (t) => {
   const countOf = async (page: Page, label: string) => {
     const text = await page.locator(`#plan-${PLAN} .counts li`, { hasText: label }).first().innerText();
     return Number(/(\d+)\s*$/.exec(text)?.[1]);
+  };
+  /** The task keys a plan page lists, page after page ("Trang sau"), from the page open now. */
+  const keysAcrossPages = async (page: Page): Promise<string[][]> => {
+    const pages: string[][] = [];
+    for (;;) {
+      pages.push(await page.locator('section[aria-labelledby=tasks] table tbody tr td:first-child a').allInnerTexts());
+      const next = page.locator('nav.pager a[rel=next]');
+      if ((await next.count()) === 0) return pages;
+      await next.click();
+      await page.waitForLoadState();
+    }
   };
   const axe = async (page: Page, what: string) => {
     await page.evaluate(axeSource);
@@ -294,12 +308,33 @@ t.test('the web dashboard in Chromium', async (t) => {
     t.equal(await page.locator('#agency-table tbody tr').count(), apiRows.length, 'the same rows as the API');
 
     await page.goto(`${base}/web/plans/${PLAN}`);
+    const keysOf = async (url: string) => ((await api(url)).items as { key: string }[]).map((item) => item.key).sort();
+    const allPages = await keysAcrossPages(page);
+    t.ok(allPages.length > 1, `the list runs over pages of ${TASKS_PER_PAGE}: ${JSON.stringify(allPages)}`);
+    t.ok(
+      allPages.every((keys, index) => (index < allPages.length - 1 ? keys.length === TASKS_PER_PAGE : keys.length > 0)),
+      'every page full but the last',
+    );
+    t.same(allPages.flat().sort(), await keysOf(`/api/plans/${PLAN}/tasks?limit=200`), 'the pages together list every task once, as the API does');
+    t.match(await page.locator('nav.pager').innerText(), 'Về trang đầu', 'a later page leads back to the first');
+    t.notOk(await page.locator('nav.pager a[rel=next]').count(), 'the last page has no next');
+    t.match(
+      await page.locator('section[aria-labelledby=tasks] p[role=status]').innerText(),
+      'nhiệm vụ trên trang này',
+      'the page says the list goes on over pages',
+    );
+
+    await page.goto(`${base}/web/plans/${PLAN}`);
     await page.selectOption('#f-agency', 'cong-an-tinh');
     await page.click('form.filters button:has-text("Lọc")');
     await page.waitForURL(/agency=cong-an-tinh/);
-    const listed = await page.locator('#tasks ~ div table tbody tr, section[aria-labelledby=tasks] table tbody tr').count();
-    const apiList = (await api(`/api/plans/${PLAN}/tasks?agency=cong-an-tinh`)).items as unknown[];
-    t.equal(listed, apiList.length, 'the agency filter lists what the API lists');
+    const filtered = await keysAcrossPages(page);
+    t.same(
+      filtered.flat().sort(),
+      await keysOf(`/api/plans/${PLAN}/tasks?agency=cong-an-tinh`),
+      'the agency filter lists what the API lists, over its pages',
+    );
+    t.match(page.url(), /agency=cong-an-tinh/, 'the next pages keep the filter');
     await page.goto(`${base}/web/plans/${PLAN}?dueSoon=true`);
     t.match(await page.locator('section[aria-labelledby=tasks] table').innerText(), 't02', 'due soon: t02');
     t.equal(await page.locator('section[aria-labelledby=tasks] table tbody tr').count(), 1);

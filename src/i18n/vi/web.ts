@@ -45,7 +45,11 @@ export const web = {
     total: 'Tổng số',
     tasks: 'Nhiệm vụ',
     tasksShown: '{{count}} nhiệm vụ, nhiệm vụ quá hạn và sắp đến hạn ở trên cùng',
-    tasksTruncated: 'Chỉ hiện {{count}} nhiệm vụ có thời hạn sớm nhất; dùng bộ lọc để thu hẹp danh sách.',
+    tasksPaged:
+      '{{count}} nhiệm vụ trên trang này: danh sách xếp theo thời hạn, qua nhiều trang; trên mỗi trang, nhiệm vụ quá hạn và sắp đến hạn ở trên cùng.',
+    taskPages: 'Các trang của danh sách nhiệm vụ',
+    nextPage: 'Trang sau →',
+    firstPage: '← Về trang đầu',
     tasksNone: 'Không có nhiệm vụ nào khớp bộ lọc.',
     filters: 'Lọc nhiệm vụ',
     filterAgency: 'Cơ quan (chủ trì hoặc phối hợp)',
