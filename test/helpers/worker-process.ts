@@ -3,7 +3,9 @@
  * another. The projection appends every record to a JSONL file the test reads.
  *
  * Environment: TEMPORAL_ADDRESS, TASK_QUEUE, WORKFLOW_BUNDLE (path of a bundled workflow file),
- * RECORDS_FILE. Prints "ready" once polling.
+ * RECORDS_FILE; DIE_AFTER_RECORDING (a notification key, optional): the process dies as soon as a
+ * record carrying it is written, before the workflow task that ran the record can complete.
+ * Prints "ready" once polling.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -17,10 +19,12 @@ function required(name: string): string {
 
 async function main(): Promise<void> {
   const recordsFile = required('RECORDS_FILE');
+  const dieAfter = process.env.DIE_AFTER_RECORDING;
   const connection = await NativeConnection.connect({ address: required('TEMPORAL_ADDRESS') });
   const activities: KehoachActivities = {
     recordTaskChange: async (change) => {
       appendFileSync(recordsFile, JSON.stringify(change) + '\n');
+      if (dieAfter && change.notifications.some((note) => note.idempotencyKey === dieAfter)) process.kill(process.pid, 'SIGKILL');
     },
     recordPlanVersion: async () => {},
     startTasks: async () => ({ count: 0, errors: 0 }),

@@ -245,9 +245,16 @@ t.test('the temporal CLI finds one agency’s overdue tasks by search attributes
   t.same(escalated, allLate, 'the level is searchable too');
 });
 
-function startWorkerProcess(queue: string, recordsFile: string): Promise<ChildProcess> {
+function startWorkerProcess(queue: string, recordsFile: string, dieAfterRecording?: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'helpers', 'worker-process.ts')], {
-    env: { ...process.env, TEMPORAL_ADDRESS: server.address, TASK_QUEUE: queue, WORKFLOW_BUNDLE: bundleFile, RECORDS_FILE: recordsFile },
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: server.address,
+      TASK_QUEUE: queue,
+      WORKFLOW_BUNDLE: bundleFile,
+      RECORDS_FILE: recordsFile,
+      ...(dieAfterRecording ? { DIE_AFTER_RECORDING: dieAfterRecording } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let errors = '';
@@ -272,22 +279,40 @@ function killed(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The records as the projection keeps them: a record retried after its worker was killed (the
- * activity ran, its completion was lost) is written once, by its workflow and seq.
+ * The records as the projection keeps them (src/activities/projection.ts). The task's changes by
+ * workflow and seq: a record retried after its worker was killed (the activity ran, its completion
+ * was lost) is kept once, and when the workflow task itself was lost, the decision taken again
+ * (later, so with a later `updatedAt`) replaces the lost one. The notifications by their key,
+ * never taken back: the lost attempt's may already have gone out.
  */
-function readRecords(file: string): TaskChange[] {
-  if (!existsSync(file)) return [];
-  const seen = new Set<string>();
+function readRecords(file: string): { changes: TaskChange[]; notified: string[] } {
+  if (!existsSync(file)) return { changes: [], notified: [] };
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as TaskChange);
+  const bySeq = new Map<string, TaskChange>();
+  for (const change of lines) {
+    const key = `${change.state.workflowId}:${change.state.seq}`;
+    const kept = bySeq.get(key);
+    if (!kept || Date.parse(change.state.updatedAt) > Date.parse(kept.state.updatedAt)) bySeq.set(key, change);
+  }
+  const notified = [...new Set(lines.flatMap((change) => change.notifications.map((note) => note.idempotencyKey)))];
+  return { changes: [...bySeq.values()], notified };
+}
+
+/** Each line of the records file as seq, updatedAt and notification keys: what a failure needs. */
+function recordsSummary(file: string): string {
+  if (!existsSync(file)) return 'no records';
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as TaskChange)
-    .filter((change) => {
-      const key = `${change.state.workflowId}:${change.state.seq}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+    .map((line) => {
+      const change = JSON.parse(line) as TaskChange;
+      const notes = change.notifications.map((note) => `${note.idempotencyKey}${note.catchUp ? ' (catch-up)' : ''}`);
+      return `seq ${change.state.seq} at ${change.state.updatedAt}: ${change.events.map((e) => e.type).join(', ')} [${notes.join(', ')}]`;
+    })
+    .join('\n');
 }
 
 t.test('a worker killed while a level is due is replaced: the level fires exactly once, the state is intact', async (t) => {
@@ -305,7 +330,7 @@ t.test('a worker killed while a level is due is replaced: the level fires exactl
   });
   const handle = await start(spec, queue);
   const wf = handle.workflowId;
-  const keys = () => readRecords(recordsFile).flatMap((change) => change.notifications.map((note) => note.idempotencyKey));
+  const keys = () => readRecords(recordsFile).notified;
 
   await eventually(() => keys().includes(`${wf}:d1:l1`), 20_000, 'level 1');
   await killed(worker);
@@ -316,21 +341,27 @@ t.test('a worker killed while a level is due is replaced: the level fires exactl
 
   worker = await startWorkerProcess(queue, recordsFile);
   await eventually(() => keys().includes(`${wf}:d1:l2`), 30_000, 'level 2 after the replacement worker started').catch(async (error) => {
-    t.comment(
-      readFileSync(recordsFile, 'utf8')
-        .split('\n')
-        .map((line) => line.slice(0, 300))
-        .join('\n'),
-    );
+    t.comment(recordsSummary(recordsFile));
     const history = await handle.fetchHistory();
     t.comment(JSON.stringify(history.events?.map((event) => [event.eventId?.toString(), event.eventType, event.eventTime?.seconds?.toString()])));
     throw error;
   });
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const all = keys();
-  t.equal(all.filter((key) => key === `${wf}:d1:l1`).length, 1, 'level 1 once');
-  t.equal(all.filter((key) => key === `${wf}:d1:l2`).length, 1, 'level 2 exactly once');
-  const records = readRecords(recordsFile);
+  const { changes: records, notified } = readRecords(recordsFile);
+  const deciding = (key: string) => records.filter((change) => change.notifications.some((note) => note.idempotencyKey === key));
+  t.ok(notified.includes(`${wf}:d1:l1`), 'level 1 notified');
+  t.equal(deciding(`${wf}:d1:l2`).length, 1, 'level 2 decided exactly once');
+  const levelOne = deciding(`${wf}:d1:l1`);
+  if (levelOne.length === 0) {
+    // The kill took the workflow task that decided level 1 after its record: decided again once
+    // level 2 was due too, level 2 goes out as caught up and level 1 is passed over (it went out).
+    t.ok(
+      deciding(`${wf}:d1:l2`)[0]?.notifications.every((note) => note.catchUp),
+      'level 2 as caught up, decided in place of the lost level 1',
+    );
+  } else {
+    t.equal(levelOne.length, 1, 'level 1 decided exactly once');
+  }
   const seqs = records.map((change) => change.state.seq);
   t.same(
     seqs,
@@ -343,3 +374,58 @@ t.test('a worker killed while a level is due is replaced: the level fires exactl
   t.equal(state.seq, seqs[seqs.length - 1], 'the state carries on from the last record');
   await handle.terminate('test finished');
 });
+
+t.test(
+  'a worker dies after recording a level, before its workflow task completes: decided again, the level due by then goes out as caught up',
+  async (t) => {
+    const queue = `${taskQueue}-lost-task`;
+    const recordsFile = path.join(workDir, 'records-lost-task.jsonl');
+    const deadlineAt = inSeconds(4);
+    const spec = makeSpec({
+      planId: freshPlanId('lost'),
+      taskId: 't01',
+      deadline: { kind: 'instant', at: deadlineAt },
+      escalation: secondsPolicy([0, 6, 600]),
+    });
+    const wf = taskWorkflowId(spec);
+    const levelOne = `${wf}:d1:l1`;
+    const levelTwo = `${wf}:d1:l2`;
+    let worker = await startWorkerProcess(queue, recordsFile, levelOne);
+    t.teardown(() => killed(worker));
+    const handle = await start(spec, queue);
+    const died = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+
+    await died;
+    t.ok(readRecords(recordsFile).notified.includes(levelOne), 'level 1 was recorded (and may have gone out) before the worker died');
+    // The workflow task that recorded level 1 never completed: the history does not hold it. The
+    // replacement starts once level 2 is due as well, before that task times out (10 s).
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(deadlineAt) + 6000 - Date.now()) + 500));
+    worker = await startWorkerProcess(queue, recordsFile);
+    await eventually(() => readRecords(recordsFile).notified.includes(levelTwo), 30_000, 'level 2 after the replacement worker started').catch(
+      (error) => {
+        t.comment(recordsSummary(recordsFile));
+        throw error;
+      },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    const { changes, notified } = readRecords(recordsFile);
+    const lines = readFileSync(recordsFile, 'utf8').split('\n').filter(Boolean).length;
+    t.ok(lines > changes.length, `the lost decision and the one taken again share a seq (${lines} records, ${changes.length} kept)`);
+    t.same(notified.slice(-2), [levelOne, levelTwo], 'both levels notified, each once');
+    const deciding = (key: string) => changes.filter((change) => change.notifications.some((note) => note.idempotencyKey === key));
+    t.equal(deciding(levelOne).length, 0, 'the decision taken again replaces the lost one, which carried level 1');
+    t.equal(deciding(levelTwo).length, 1, 'level 2 decided once');
+    t.ok(deciding(levelTwo)[0]?.notifications.find((note) => note.idempotencyKey === levelTwo)?.catchUp, 'as caught up: it was due when decided');
+    const seqs = changes.map((change) => change.state.seq);
+    t.same(
+      seqs,
+      seqs.map((_, index) => index + 1),
+      'every seq kept once, in order',
+    );
+    const state = await handle.query(getState);
+    t.equal(state.escalationLevel, 2);
+    t.equal(state.seq, seqs[seqs.length - 1], 'the state carries on from the last record');
+    await handle.terminate('test finished');
+  },
+);
