@@ -177,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`invalid configuration in the environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const trustProxy = trustProxyOption(e.KEHOACH_TRUST_PROXY);
   try {
     // Read again at each translation (src/i18n); checked here so that a bad value stops the start.
     languageFromEnv(env);
@@ -235,7 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       catcherPort: e.KEHOACH_SMTP_PORT,
     },
     ...(e.KEHOACH_SESSION_SECRET ? { sessionSecret: e.KEHOACH_SESSION_SECRET } : {}),
-    ...(trustProxyOption(e.KEHOACH_TRUST_PROXY) !== undefined ? { trustProxy: trustProxyOption(e.KEHOACH_TRUST_PROXY) } : {}),
+    ...(trustProxy !== undefined ? { trustProxy } : {}),
   };
 }
 

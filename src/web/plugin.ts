@@ -276,10 +276,11 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
       ...(q.waiting ? { deadlineState: 'waiting' as const } : {}),
       escalationLevel: q.escalationLevel,
     };
+    // A cursor that does not decode (edited by hand) starts the list from the beginning.
+    const after = q.after ? decodeCursor(q.after) : undefined;
     const [status, tasks] = await Promise.all([
       planWithCounts(db, planId, now, { level: q.level, ...(q.parent ? { parent: q.parent } : {}) }),
-      // A cursor that does not decode (edited by hand) starts the list from the beginning.
-      listTasks(db, planId, filters, now, options.taskPageSize ?? TASK_PAGE_LIMIT, q.after ? decodeCursor(q.after) : undefined),
+      listTasks(db, planId, filters, now, options.taskPageSize ?? TASK_PAGE_LIMIT, after),
     ]);
     if (!status) throw new ProblemError('not-found', t('web:errors.notFound'));
     const outs = tasks.rows.map((r) => toTaskOut(r.state, r.facts, now)).sort(byRisk);
@@ -298,7 +299,7 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
         filters: { agency, category: q.category, dueSoon: Boolean(q.dueSoon), waiting: Boolean(q.waiting), escalationLevel: q.escalationLevel },
         tasks: outs,
         ...(tasks.next ? { nextPage: tasks.next } : {}),
-        continued: Boolean(q.after && decodeCursor(q.after)),
+        continued: after !== undefined,
         maxLevel,
         today: localDate(now.toISOString(), plan.timezone),
       }),
