@@ -3,14 +3,14 @@
  * idempotency, search attributes queried with the real `temporal` CLI, and a worker killed with
  * SIGKILL while an escalation level is due.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime, NativeConnection, Worker } from '@temporalio/worker';
-import type { TaskChange } from '../../src/domain';
+import type { TaskChange, TaskStateView } from '../../src/domain';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { taskWorkflowId } from '../../src/workflows/ids';
@@ -301,6 +301,34 @@ function readRecords(file: string): { changes: TaskChange[]; notified: string[] 
   return { changes: [...bySeq.values()], notified };
 }
 
+/** A task due at `deadlineAt` with levels at the deadline, 6 s and 10 minutes after it. */
+function killDrillSpec(planPrefix: string, deadlineAt: string): TaskSpec {
+  return makeSpec({
+    planId: freshPlanId(planPrefix),
+    taskId: 't01',
+    deadline: { kind: 'instant', at: deadlineAt },
+    escalation: secondsPolicy([0, 6, 600]),
+  });
+}
+
+/** The kept records whose notifications carry `key`. */
+function deciding(changes: TaskChange[], key: string): TaskChange[] {
+  return changes.filter((change) => change.notifications.some((note) => note.idempotencyKey === key));
+}
+
+/** Every seq kept once and in order, and the workflow's state carrying on from the last one. */
+async function expectWholeRecords(t: Test, changes: TaskChange[], handle: WorkflowHandle<typeof taskWorkflow>): Promise<TaskStateView> {
+  const seqs = changes.map((change) => change.state.seq);
+  t.same(
+    seqs,
+    seqs.map((_, index) => index + 1),
+    'every seq kept once, in order',
+  );
+  const state = await handle.query(getState);
+  t.equal(state.seq, seqs[seqs.length - 1], 'the state carries on from the last record');
+  return state;
+}
+
 /** Each line of the records file as seq, updatedAt and notification keys: what a failure needs. */
 function recordsSummary(file: string): string {
   if (!existsSync(file)) return 'no records';
@@ -322,12 +350,7 @@ t.test('a worker killed while a level is due is replaced: the level fires exactl
   t.teardown(() => killed(worker));
 
   const deadlineAt = inSeconds(4);
-  const spec = makeSpec({
-    planId: freshPlanId('kill'),
-    taskId: 't01',
-    deadline: { kind: 'instant', at: deadlineAt },
-    escalation: secondsPolicy([0, 6, 600]),
-  });
+  const spec = killDrillSpec('kill', deadlineAt);
   const handle = await start(spec, queue);
   const wf = handle.workflowId;
   const keys = () => readRecords(recordsFile).notified;
@@ -348,30 +371,22 @@ t.test('a worker killed while a level is due is replaced: the level fires exactl
   });
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const { changes: records, notified } = readRecords(recordsFile);
-  const deciding = (key: string) => records.filter((change) => change.notifications.some((note) => note.idempotencyKey === key));
   t.ok(notified.includes(`${wf}:d1:l1`), 'level 1 notified');
-  t.equal(deciding(`${wf}:d1:l2`).length, 1, 'level 2 decided exactly once');
-  const levelOne = deciding(`${wf}:d1:l1`);
+  t.equal(deciding(records, `${wf}:d1:l2`).length, 1, 'level 2 decided exactly once');
+  const levelOne = deciding(records, `${wf}:d1:l1`);
   if (levelOne.length === 0) {
     // The kill took the workflow task that decided level 1 after its record: decided again once
     // level 2 was due too, level 2 goes out as caught up and level 1 is passed over (it went out).
     t.ok(
-      deciding(`${wf}:d1:l2`)[0]?.notifications.every((note) => note.catchUp),
+      deciding(records, `${wf}:d1:l2`)[0]?.notifications.every((note) => note.catchUp),
       'level 2 as caught up, decided in place of the lost level 1',
     );
   } else {
     t.equal(levelOne.length, 1, 'level 1 decided exactly once');
   }
-  const seqs = records.map((change) => change.state.seq);
-  t.same(
-    seqs,
-    seqs.map((_, index) => index + 1),
-    'every state change recorded once, in order',
-  );
-  const state = await handle.query(getState);
+  const state = await expectWholeRecords(t, records, handle);
   t.equal(state.escalationLevel, 2);
   t.equal(state.category, 'open_overdue');
-  t.equal(state.seq, seqs[seqs.length - 1], 'the state carries on from the last record');
   await handle.terminate('test finished');
 });
 
@@ -381,12 +396,7 @@ t.test(
     const queue = `${taskQueue}-lost-task`;
     const recordsFile = path.join(workDir, 'records-lost-task.jsonl');
     const deadlineAt = inSeconds(4);
-    const spec = makeSpec({
-      planId: freshPlanId('lost'),
-      taskId: 't01',
-      deadline: { kind: 'instant', at: deadlineAt },
-      escalation: secondsPolicy([0, 6, 600]),
-    });
+    const spec = killDrillSpec('lost', deadlineAt);
     const wf = taskWorkflowId(spec);
     const levelOne = `${wf}:d1:l1`;
     const levelTwo = `${wf}:d1:l2`;
@@ -413,19 +423,14 @@ t.test(
     const lines = readFileSync(recordsFile, 'utf8').split('\n').filter(Boolean).length;
     t.ok(lines > changes.length, `the lost decision and the one taken again share a seq (${lines} records, ${changes.length} kept)`);
     t.same(notified.slice(-2), [levelOne, levelTwo], 'both levels notified, each once');
-    const deciding = (key: string) => changes.filter((change) => change.notifications.some((note) => note.idempotencyKey === key));
-    t.equal(deciding(levelOne).length, 0, 'the decision taken again replaces the lost one, which carried level 1');
-    t.equal(deciding(levelTwo).length, 1, 'level 2 decided once');
-    t.ok(deciding(levelTwo)[0]?.notifications.find((note) => note.idempotencyKey === levelTwo)?.catchUp, 'as caught up: it was due when decided');
-    const seqs = changes.map((change) => change.state.seq);
-    t.same(
-      seqs,
-      seqs.map((_, index) => index + 1),
-      'every seq kept once, in order',
+    t.equal(deciding(changes, levelOne).length, 0, 'the decision taken again replaces the lost one, which carried level 1');
+    t.equal(deciding(changes, levelTwo).length, 1, 'level 2 decided once');
+    t.ok(
+      deciding(changes, levelTwo)[0]?.notifications.find((note) => note.idempotencyKey === levelTwo)?.catchUp,
+      'as caught up: it was due when decided',
     );
-    const state = await handle.query(getState);
+    const state = await expectWholeRecords(t, changes, handle);
     t.equal(state.escalationLevel, 2);
-    t.equal(state.seq, seqs[seqs.length - 1], 'the state carries on from the last record');
     await handle.terminate('test finished');
   },
 );
