@@ -306,6 +306,15 @@ export function unannouncedYears(calendar: CalendarData, instants: readonly (str
 
 // ---------- dates shown to people ----------
 
+/**
+ * dd/mm/yyyy (also d/m/yyyy, with . or - between), as Vietnamese documents write dates → the
+ * YYYY-MM-DD it spells, whether or not that is a real day; undefined for any other shape.
+ */
+export function parseDateVi(text: string): string | undefined {
+  const match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text.trim());
+  return match ? `${match[3]}-${match[2]!.padStart(2, '0')}-${match[1]!.padStart(2, '0')}` : undefined;
+}
+
 /** YYYY-MM-DD → dd/mm/yyyy, as Vietnamese documents write dates. */
 export function formatDateVi(date: string): string {
   const [year, month, day] = date.split('-');

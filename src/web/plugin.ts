@@ -26,7 +26,7 @@ import { CATEGORIES, type Category } from '../domain';
 import { translator, type Translate } from '../i18n';
 import { localDate } from '../plan/calendar';
 import { APP_JS, STYLE_CSS } from './assets';
-import { dateText } from './format';
+import { dateFromInput, dateText } from './format';
 import { agencyName, taskNotifications } from './queries';
 import { byRisk, errorPage, flash, overviewPage, planPage, signInPage, taskPage, type PageContext } from './views';
 import { reportWorkbook } from './xlsx';
@@ -68,7 +68,8 @@ const pageQuery = z.object({
   after: z.string().max(500).optional().catch(undefined),
 });
 const reportQuery = z.object({
-  asOf: z.iso.date().optional().catch(undefined),
+  /** As typed (dd/mm/yyyy); read by typedDate, which refuses a day that is not real. */
+  asOf: z.string().max(40).optional().catch(undefined),
   level: z.enum(['agency', 'district']).catch('agency'),
   format: z.enum(['xlsx', 'csv']).catch('xlsx'),
 });
@@ -76,8 +77,15 @@ const reportQuery = z.object({
 /** A filter form sends its unset fields as empty strings: those are no filter, not a zero. */
 const withoutEmpty = (query: unknown) => Object.fromEntries(Object.entries((query ?? {}) as Record<string, unknown>).filter(([, v]) => v !== ''));
 
+/** A date typed into a page's date field, as YYYY-MM-DD; refused with what to write when it is not a real day. */
+function typedDate(text: string, t: Translate): string {
+  const date = dateFromInput(text);
+  if (date === undefined) throw new ProblemError('validation', t('web:errors.date', { value: text }));
+  return date;
+}
+
 /** Which form fields each write takes, and how they become the JSON route's body. */
-function bodyOf(write: TaskWrite, form: Record<string, string | undefined>): Record<string, unknown> {
+function bodyOf(write: TaskWrite, form: Record<string, string | undefined>, t: Translate): Record<string, unknown> {
   const text = (name: string) => {
     const value = form[name]?.trim();
     return value ? value : undefined;
@@ -90,8 +98,10 @@ function bodyOf(write: TaskWrite, form: Record<string, string | undefined>): Rec
       const raw = text('value')?.replace(',', '.');
       return keep({ value: raw === undefined ? undefined : Number(raw), note: text('note') });
     }
-    case 'extension-request':
-      return keep({ newDeadline: text('newDeadline'), reason: text('reason') ?? '' });
+    case 'extension-request': {
+      const typed = text('newDeadline');
+      return keep({ newDeadline: typed === undefined ? undefined : typedDate(typed, t), reason: text('reason') ?? '' });
+    }
     case 'return':
     case 'pause':
       return { reason: text('reason') ?? '' };
@@ -312,7 +322,7 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
     if (!slug.test(planId)) throw new ProblemError('not-found', t('web:errors.notFound'));
     let report;
     try {
-      report = await planReport(db, planId, q.asOf, { level: q.level });
+      report = await planReport(db, planId, q.asOf === undefined ? undefined : typedDate(q.asOf, t), { level: q.level });
     } catch (error) {
       if (error instanceof PlanNotFoundError) throw new ProblemError('not-found', t('web:errors.notFound'));
       throw error;
@@ -380,7 +390,7 @@ export default async function webDashboard(app: FastifyInstance, options: WebOpt
   ) {
     const fields = (request.body ?? {}) as Record<string, string | undefined>;
     try {
-      const body = parseWriteBody(name, bodyOf(name, fields));
+      const body = parseWriteBody(name, bodyOf(name, fields, t));
       await performTaskWrite(options, request.principal!, name, params, body, { requestId: request.id });
     } catch (error) {
       if (error instanceof ProblemError && error.status < 500 && error.status !== 404) {

@@ -13,6 +13,12 @@ import { CATEGORIES, TASK_EVENT_TYPES, type Category, type DeadlineState, type T
 import { html, type SafeHtml } from './html';
 import { dateText, deadlineText, instantText, numberText } from './format';
 
+/**
+ * A date field: text typed as dd/mm/yyyy (read by dateFromInput). The browser's date picker would
+ * show the browser's locale order instead, mm/dd/yyyy in many.
+ */
+const DATE_FIELD = html`type="text" inputmode="numeric" placeholder="dd/mm/yyyy" autocomplete="off" size="10"`;
+
 export interface PageContext {
   t: Translate;
   principal?: Principal;
@@ -360,7 +366,7 @@ export function planPage(ctx: PageContext, d: PlanPageData): string {
 
   const report = html`<form class="filters card" method="get" action="${base}/report">
     <p class="muted" style="flex-basis:100%;margin:0">${t('web:plan.reportIntro')}</p>
-    <div><label for="r-asof">${t('web:plan.asOf')}</label><input id="r-asof" type="date" name="asOf" value="${d.today}" max="${d.today}" /></div>
+    <div><label for="r-asof">${t('web:plan.asOf')}</label><input id="r-asof" ${DATE_FIELD} name="asOf" value="${dateText(d.today)}" /></div>
     <div>
       <label for="r-level">${t('web:plan.reportLevel')}</label
       ><select id="r-level" name="level">
@@ -553,7 +559,7 @@ function actionForms(ctx: PageContext, d: TaskPageData): SafeHtml {
         ${csrfField(ctx)}
         <h3>${t('web:actions.extension-request')}</h3>
         <label for="ext-deadline">${t('web:actions.newDeadline')}</label
-        ><input id="ext-deadline" type="date" name="newDeadline" required /> ${reason('ext-reason')}<button type="submit">
+        ><input id="ext-deadline" ${DATE_FIELD} name="newDeadline" required /> ${reason('ext-reason')}<button type="submit">
           ${t('web:actions.extension-request')}
         </button>
       </form>`,

@@ -179,7 +179,15 @@ t.test('the web dashboard in Chromium', async (t) => {
     await page.click('#form-progress button[type=submit]');
     await page.waitForURL(/done=progress/);
     t.match(await page.locator('#history').innerText(), /Báo cáo tiến độ[\s\S]*Đã kết nối thử nghiệm/);
-    await page.fill('#ext-deadline', '2027-03-31');
+    // The date field takes dd/mm/yyyy as typed, not the browser's locale order; a day that does
+    // not exist is refused on the page, with what to write, and nothing is requested.
+    t.equal(await page.locator('#ext-deadline').getAttribute('placeholder'), 'dd/mm/yyyy');
+    await page.fill('#ext-deadline', '31/02/2027');
+    await page.fill('#ext-reason', 'Chờ Bộ Tư pháp nâng cấp phần mềm');
+    await page.click('#form-extension button[type=submit]');
+    t.match(await page.locator('.flash').innerText(), 'Ngày "31/02/2027" không đúng dạng hoặc không có thật; hãy viết ngày dạng dd/mm/yyyy');
+    t.same((await api(`/api/plans/${PLAN}/tasks/t03`)).task.extensionRequests, [], 'nothing requested');
+    await page.fill('#ext-deadline', '31/03/2027');
     await page.fill('#ext-reason', 'Chờ Bộ Tư pháp nâng cấp phần mềm');
     await page.click('#form-extension button[type=submit]');
     await page.waitForURL(/done=extension-request/);
@@ -356,13 +364,17 @@ t.test('the web dashboard in Chromium', async (t) => {
       const { context, page } = await open();
       await signIn(page, leader.token);
       const today = (await api(`/api/plans/${PLAN}/report`)).asOf as string;
-      for (const [asOf, level] of [
-        [today, 'agency'],
-        [today, 'district'],
-        ['2022-12-01', 'agency'],
+      const [year, month, day] = today.split('-');
+      // The form's date field holds today as people write it; a day is typed dd/mm/yyyy.
+      await page.goto(`${base}/web/plans/${PLAN}`);
+      t.equal(await page.locator('#r-asof').inputValue(), `${day}/${month}/${year}`);
+      for (const [asOf, typed, level] of [
+        [today, today, 'agency'],
+        [today, `${day}/${month}/${year}`, 'district'],
+        ['2022-12-01', '1/12/2022', 'agency'],
       ] as const) {
         const apiReport = await api(`/api/plans/${PLAN}/report?asOf=${asOf}&level=${level}`);
-        const response = await page.request.get(`${base}/web/plans/${PLAN}/report?asOf=${asOf}&level=${level}&format=xlsx`);
+        const response = await page.request.get(`${base}/web/plans/${PLAN}/report?asOf=${encodeURIComponent(typed)}&level=${level}&format=xlsx`);
         t.equal(response.status(), 200);
         t.match(response.headers()['content-type'], 'spreadsheetml');
         t.match(response.headers()['content-disposition'], `${PLAN}-${asOf}.xlsx`);
@@ -385,6 +397,9 @@ t.test('the web dashboard in Chromium', async (t) => {
         }
         t.equal(rowOf(0)[1], apiReport.agencies[0].name, 'the agencies in the API order');
       }
+      const impossible = await page.request.get(`${base}/web/plans/${PLAN}/report?asOf=${encodeURIComponent('30/02/2023')}&format=xlsx`);
+      t.equal(impossible.status(), 400, 'a day that does not exist is refused, not replaced by today');
+      t.match(await impossible.text(), 'hãy viết ngày dạng dd/mm/yyyy');
       const past = await api(`/api/plans/${PLAN}/report?asOf=2022-12-01`);
       t.equal(past.totals.doneLate, 0, 'on 01/12/2022 nothing was done yet: the day is judged from its own facts');
 

@@ -176,6 +176,7 @@ export const web: CatalogueOf<typeof vi> = {
     title: 'Could not be done',
     notFound: 'There is no such page.',
     back: 'Back to the overview',
+    date: 'The date "{{value}}" is not written as dd/mm/yyyy or is not a real day; write it as dd/mm/yyyy, for example 31/03/2027.',
     csrf: 'The form has expired or was not sent from this site; reload the page and try again.',
     internal: 'The server failed; please try again later. Request id: {{id}}',
   },

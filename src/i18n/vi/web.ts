@@ -175,6 +175,7 @@ export const web = {
     title: 'Không thực hiện được',
     notFound: 'Không có trang này.',
     back: 'Về trang tổng quan',
+    date: 'Ngày "{{value}}" không đúng dạng hoặc không có thật; hãy viết ngày dạng dd/mm/yyyy, ví dụ 31/03/2027.',
     csrf: 'Biểu mẫu đã hết hạn hoặc không gửi từ trang này; hãy tải lại trang rồi thử lại.',
     internal: 'Có lỗi ở máy chủ; hãy thử lại sau. Mã yêu cầu: {{id}}',
   },

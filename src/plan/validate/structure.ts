@@ -7,6 +7,7 @@
 import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
 import { z } from 'zod';
 import { catalogues } from '../../i18n';
+import { parseDateVi } from '../calendar';
 import { BUILT_IN_TARGETS, deadlineSchema, escalationTargetSchema, planSchema, roleSchema, unitsSelectorSchema, type Plan } from '../schema';
 import type { PlanDocument } from './document';
 import { closest, quoteList } from './suggest';
@@ -272,9 +273,8 @@ class StructureWalk {
    * exact YYYY-MM-DD to write instead. Returns whether the value had that shape.
    */
   private vietnameseDate(node: Node | null, value: string, path: Path): boolean {
-    const match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value.trim());
-    if (!match) return false;
-    const iso = `${match[3]}-${match[2]!.padStart(2, '0')}-${match[1]!.padStart(2, '0')}`;
+    const iso = parseDateVi(value);
+    if (!iso) return false;
     const fault = dateFault(iso);
     const field = this.plan.field(path);
     this.plan.error(
