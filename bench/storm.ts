@@ -8,6 +8,7 @@
  * Writes bench/results/storm.json. Run with `npm run bench:storm` (BENCH_STORM_TASKS, default 5,000).
  */
 import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
 import {
   applyPlanText,
@@ -65,6 +66,30 @@ async function waitForRows(stack: BenchStack, planId: string, count: number, tim
   }
 }
 
+const SAMPLED_HISTORIES = 200;
+
+/**
+ * How many of a sample of the storm's workflows had a workflow task time out after the instant
+ * waiting on its worker's sticky queue (schedule-to-start): the server then hands it to the task
+ * queue with the whole history, and the worker replays it from the start.
+ */
+async function stickyTimeouts(stack: BenchStack, workflowIds: string[], instantMs: number): Promise<{ sampled: number; timedOut: number }> {
+  const step = Math.max(1, Math.floor(workflowIds.length / SAMPLED_HISTORIES));
+  const sample = workflowIds.filter((_, index) => index % step === 0).slice(0, SAMPLED_HISTORIES);
+  let timedOut = 0;
+  for (const workflowId of sample) {
+    const { events } = await stack.temporal.client.workflow.getHandle(workflowId).fetchHistory();
+    const late = (events ?? []).some(
+      (event) =>
+        event.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT &&
+        event.workflowTaskTimedOutEventAttributes?.timeoutType === temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START &&
+        Number(event.eventTime?.seconds ?? 0) * 1000 >= instantMs,
+    );
+    if (late) timedOut += 1;
+  }
+  return { sampled: sample.length, timedOut };
+}
+
 async function kehoachStorm(stack: BenchStack) {
   const { sql } = stack.database;
   // T is chosen from a measured apply of the same size (deadline far away): a tenth of the plan
@@ -117,6 +142,7 @@ async function kehoachStorm(stack: BenchStack) {
     from task_events where plan_id = ${planId} and unit_id is not null and type = 'overdue'`;
   if (lags.some((row) => !row.on_time)) throw new Error('an overdue event is not stamped with T');
   const recordedLags = lags.map((row) => Number(row.lag_ms));
+  const sticky = await stickyTimeouts(stack, [...visibleLag.keys()].sort(), target.instantMs);
   return {
     tasks: TASKS,
     calibration: { tasks: TASKS, applyMs: Math.round(calibrationApplyMs), visibleMs: Math.round(calibrationMs) },
@@ -128,6 +154,7 @@ async function kehoachStorm(stack: BenchStack) {
     drainedAfterMs: drainedAt - target.instantMs,
     recordedLagMs: latencySummary(recordedLags),
     visibleLagMs: latencySummary([...visibleLag.values()]),
+    stickyTimeouts: sticky,
     loadAverage: { atT: loadAtT, drained: loadAverage() },
   };
 }
@@ -135,7 +162,8 @@ async function kehoachStorm(stack: BenchStack) {
 async function primitiveStorm(stack: BenchStack, leadMs: number) {
   primitiveStormLags.length = 0;
   const instantMs = Date.now() + leadMs;
-  const startedMs = Math.round((await startPrimitives(stack, 'timerWorkflow', TASKS, `timer-${process.pid}`, { args: [instantMs] })).ms);
+  const started = await startPrimitives(stack, 'timerWorkflow', TASKS, `timer-${process.pid}`, { args: [instantMs] });
+  const startedMs = Math.round(started.ms);
   const slackMs = instantMs - Date.now();
   console.log(
     `primitive: ${TASKS} timer workflows started in ${startedMs} ms, ${Math.round(slackMs / 1000)} s before their instant (load ${loadAverage().join(' ')})`,
@@ -148,12 +176,14 @@ async function primitiveStorm(stack: BenchStack, leadMs: number) {
       throw new Error(`after ${DRAIN_TIMEOUT_MS} ms: ${primitiveStormLags.length} of ${TASKS} timers fired`);
     await sleep(POLL_MS);
   }
+  const drainedAfterMs = Date.now() - instantMs;
   return {
     workflows: TASKS,
     startMs: startedMs,
     slackBeforeInstantMs: slackMs,
-    drainedAfterMs: Date.now() - instantMs,
+    drainedAfterMs,
     lagMs: latencySummary(primitiveStormLags),
+    stickyTimeouts: await stickyTimeouts(stack, started.workflowIds, instantMs),
     loadAverage: { atInstant: loadAtT, drained: loadAverage() },
   };
 }
@@ -170,6 +200,10 @@ async function main(): Promise<void> {
     // Starting bare workflows is no slower than applying as many tasks (bench/apply.ts): this lead covers the starts.
     const primitive = await primitiveStorm(stack, Math.max(60_000, kehoach.applyMs * 1.2 + 30_000));
     console.log(`primitive: activity ran p50 ${primitive.lagMs.p50} / p99 ${primitive.lagMs.p99} / max ${primitive.lagMs.max} ms after the instant`);
+    console.log(
+      `workflow tasks timed out on a sticky queue after the instant (then replayed from the whole history): kehoach ${kehoach.stickyTimeouts.timedOut} ` +
+        `of ${kehoach.stickyTimeouts.sampled} sampled, primitive ${primitive.stickyTimeouts.timedOut} of ${primitive.stickyTimeouts.sampled}`,
+    );
     const ratio = Number((kehoach.recordedLagMs.p99 / primitive.lagMs.p99).toFixed(2));
     const visibleRatio = Number((kehoach.visibleLagMs.p99 / primitive.lagMs.p99).toFixed(2));
     console.log(`p99 ratio: recorded ${ratio}×, visible ${visibleRatio}× the primitive's (target ≤ 2×: ${ratio <= 2 ? 'reached' : 'not reached'})`);
