@@ -69,7 +69,7 @@ const pageQuery = z.object({
 });
 const reportQuery = z.object({
   /** As typed (dd/mm/yyyy); read by typedDate, which refuses a day that is not real. */
-  asOf: z.string().max(40).optional().catch(undefined),
+  asOf: z.string().optional().catch(undefined),
   level: z.enum(['agency', 'district']).catch('agency'),
   format: z.enum(['xlsx', 'csv']).catch('xlsx'),
 });
