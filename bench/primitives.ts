@@ -3,13 +3,24 @@
  * worker (task queue `bench-primitive`): what a task workflow does, without kehoach's rules,
  * projection or signals.
  */
-import { condition, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { PrimitiveActivities } from './primitives-activities';
 
 const { primitiveStep, primitiveFired } = proxyActivities<PrimitiveActivities>({ startToCloseTimeout: '1 minute' });
+const { primitiveRan } = proxyLocalActivities<PrimitiveActivities>({ startToCloseTimeout: '1 minute' });
 
 /** Apply's primitive: a workflow that only sleeps, as a task does until its first instant. */
 export async function bareWorkflow(): Promise<void> {
+  await sleep('3650 days');
+}
+
+/**
+ * Apply's primitive carried to the point kehoach's apply is timed to: started, and its first
+ * workflow task run (one local activity that counts it, as a task workflow's first record writes
+ * its row), then asleep.
+ */
+export async function firstTaskWorkflow(): Promise<void> {
+  await primitiveRan();
   await sleep('3650 days');
 }
 
