@@ -13,7 +13,7 @@ import { createActivities } from '../src/activities';
 import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-control';
 import { applyPlan } from '../src/apply/apply';
 import { loadPlanText } from '../src/plan/load';
-import { createCompletionLookup, createProjectionActivities } from '../src/activities/projection';
+import { createCompletionLookup, createFirstRecordWriter, createProjectionActivities } from '../src/activities/projection';
 import { openDatabase, type DatabaseHandle } from '../src/db/client';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { migrateDatabase } from '../src/db/migrate';
@@ -92,6 +92,7 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
           client: temporal.client,
           projection: createProjectionActivities(database.db),
           completions: createCompletionLookup(database.db),
+          firstRecords: createFirstRecordWriter(database.db),
           plans,
         }),
       });

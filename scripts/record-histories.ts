@@ -5,6 +5,7 @@
  *
  * Run after an intended, versioned change to the workflow (never to paper over a replay failure):
  *   npx tsx scripts/record-histories.ts
+ * or, for scenarios added since, `KEHOACH_RECORD_ONLY=<name>,<name> npx tsx scripts/record-histories.ts`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -62,7 +63,37 @@ async function main(): Promise<void> {
       workflowId: taskWorkflowId(spec),
       args: [taskWorkflowInput(spec, 1)],
     });
+  // As a reconciliation page starts a task whose first record it wrote (generation 3).
+  const startRecorded = async (spec: TaskSpec) =>
+    env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+      taskQueue,
+      workflowId: taskWorkflowId(spec),
+      args: [taskWorkflowInput(spec, 1, new Date(await env.currentTimeMs()).toISOString())],
+    });
   const scenarios: Record<string, () => Promise<WorkflowHandle<typeof taskWorkflow>>> = {
+    'recorded-first': async () => {
+      const handle = await startRecorded(makeSpec({ planId, taskId: 'recorded-first', deadline: { kind: 'instant', at: await deadlineInDays(10) } }));
+      await env.sleep('12 days');
+      await handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff }] });
+      return handle;
+    },
+    'recorded-first-rollup': async () => {
+      const deadline = { kind: 'instant' as const, at: await deadlineInDays(10) };
+      const handle = await startRecorded(
+        makeSpec({ planId, taskId: 'recorded-units', members: [{ unitId: 'ubnd-a' }, { unitId: 'ubnd-b' }], deadline }),
+      );
+      const members = await Promise.all(
+        ['ubnd-a', 'ubnd-b'].map((unitId) => startRecorded(makeSpec({ planId, taskId: 'recorded-units', unitId, lead: unitId, deadline }))),
+      );
+      await env.sleep('2 days');
+      for (const [index, member] of members.entries()) {
+        await member.executeUpdate(complete, {
+          args: [{ actor: { id: `staff-${index}`, agency: index === 0 ? 'ubnd-a' : 'ubnd-b', role: 'staff' } }],
+        });
+      }
+      await env.sleep('1 day');
+      return handle;
+    },
     'whole-life-late': async () => {
       const handle = await start(makeSpec({ planId, taskId: 'whole-life', deadline: { kind: 'instant', at: await deadlineInDays(10) } }));
       await env.sleep('30 days');
@@ -167,7 +198,10 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   try {
     await worker.runUntil(async () => {
+      // KEHOACH_RECORD_ONLY=a,b records only those scenarios (a new one), leaving the others' files as they are.
+      const only = process.env.KEHOACH_RECORD_ONLY?.split(',');
       for (const [name, scenario] of Object.entries(scenarios)) {
+        if (only && !only.includes(name)) continue;
         const handle = await scenario();
         // Let the last activity land so the history ends on a quiet workflow.
         await new Promise((resolve) => setTimeout(resolve, 500));

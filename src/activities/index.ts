@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { createTaskControlActivities } from './task-control';
-import type { CompletionLookup, DeliveryActivities, KehoachActivities, PlanStore, ProjectionActivities } from '../domain';
+import type { CompletionLookup, DeliveryActivities, FirstRecordWriter, KehoachActivities, PlanStore, ProjectionActivities } from '../domain';
 import type { Dispatcher } from '../notify/activities';
 
 export interface ActivityDeps {
@@ -15,6 +15,8 @@ export interface ActivityDeps {
   completions: CompletionLookup;
   /** Applied versions by reference: specs, spec sets, documents, reconciliation progress. */
   plans: PlanStore;
+  /** Where a reconciliation page writes the first records of the tasks it starts, in one transaction. */
+  firstRecords: FirstRecordWriter;
   /**
    * Notification delivery (src/notify): when given, every recorded notification is dispatched to
    * its delivery workflows right after the projection wrote it, and the delivery activities are
@@ -24,7 +26,7 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps): KehoachActivities & Partial<DeliveryActivities> {
-  const taskControl = createTaskControlActivities(deps.client, deps.completions, deps.plans);
+  const taskControl = createTaskControlActivities(deps.client, deps.completions, deps.plans, deps.firstRecords);
   const delivery = deps.delivery;
   return {
     ...(delivery ? delivery.activities : {}),

@@ -24,6 +24,7 @@ import {
   storedTaskState,
   taskDoneAt,
   type CompletionLookup,
+  type FirstRecordWriter,
   type NotificationRequest,
   type PlanVersionRecord,
   type ProjectionActivities,
@@ -37,6 +38,28 @@ export function createProjectionActivities(db: Database): ProjectionActivities {
   return {
     recordTaskChange: (change) => failUnstorable(() => recordTaskChange(db, change, planContexts)),
     recordPlanVersion: (record) => failUnstorable(() => recordPlanVersion(db, record)),
+  };
+}
+
+export function createFirstRecordWriter(db: Database): FirstRecordWriter {
+  return {
+    async recordFirstChanges(changes) {
+      try {
+        await failUnstorable(() => recordFirstChanges(db, changes));
+      } catch (error) {
+        if (!(error instanceof ApplicationFailure && error.type === UNSTORABLE_RECORD)) throw error;
+        // One record Postgres refuses as data must not hold back the page's others: each alone.
+        const refused: string[] = [];
+        for (const change of changes) {
+          await failUnstorable(() => recordFirstChanges(db, [change])).catch((failure: unknown) => {
+            if (!(failure instanceof ApplicationFailure && failure.type === UNSTORABLE_RECORD)) throw failure;
+            refused.push(change.state.workflowId);
+          });
+        }
+        return refused;
+      }
+      return [];
+    },
   };
 }
 
@@ -103,37 +126,71 @@ const REDECIDED_EVENT_COLUMNS = [
 /** Agency rows per INSERT (six parameters each, well under Postgres's 65,535). */
 const AGENCY_CHUNK = 1_000;
 
-async function recordTaskChange(db: Database, change: TaskChange, planContexts: PlanContextCache): Promise<void> {
+/** The task's row in the read model as of a recorded state. */
+function taskRow(state: TaskStateView) {
+  const { facts } = state;
+  return {
+    workflowId: state.workflowId,
+    planId: state.planId,
+    taskId: state.taskId,
+    unitId: state.unitId ?? null,
+    occurrence: state.occurrence ?? null,
+    title: state.spec.title,
+    lead: state.spec.lead,
+    support: state.spec.support,
+    progress: state.progress,
+    deadlineState: state.deadlineState,
+    category: state.category,
+    // The facts every view judges the task by (src/domain/facts.ts, src/db/task-rule-sql.ts).
+    deadlineKind: facts.deadlineKind,
+    deadlineAt: toDate(facts.deadlineAt),
+    dueSoonAt: toDate(facts.dueSoonAt),
+    pausedAt: toDate(facts.pausedAt),
+    completedAt: toDate(facts.completedAt),
+    waitingFor: state.waitingFor,
+    deadlineVersion: state.deadlineVersion,
+    escalationLevel: state.escalationLevel,
+    progressValue: state.progressValue ?? null,
+    confirmedAt: toDate(state.confirmedAt),
+    seq: state.seq,
+    state: storedTaskState(state),
+    updatedAt: new Date(state.updatedAt),
+  };
+}
+
+/** A change's events as rows, each with the task's facts after the change. */
+function eventRows(change: TaskChange) {
   const { state } = change;
   const { facts } = state;
+  return change.events.map((event) => ({
+    idempotencyKey: event.idempotencyKey,
+    workflowId: event.workflowId,
+    planId: event.planId,
+    taskId: event.taskId,
+    unitId: event.unitId ?? null,
+    occurrence: event.occurrence ?? null,
+    seq: event.seq,
+    type: event.type,
+    at: new Date(event.at),
+    actor: event.actor,
+    actorId: event.actor.id,
+    requestId: event.requestId ?? null,
+    data: event.data,
+    // The facts after the change, so that reports as of any date need only this table.
+    progressAfter: facts.progress,
+    deadlineKindAfter: facts.deadlineKind,
+    deadlineAtAfter: toDate(facts.deadlineAt),
+    dueSoonAtAfter: toDate(facts.dueSoonAt),
+    pausedAtAfter: toDate(facts.pausedAt),
+    deadlineVersionAfter: state.deadlineVersion,
+    completedAtAfter: toDate(facts.completedAt),
+  }));
+}
+
+async function recordTaskChange(db: Database, change: TaskChange, planContexts: PlanContextCache): Promise<void> {
+  const { state } = change;
   await db.transaction(async (tx) => {
-    const row = {
-      workflowId: state.workflowId,
-      planId: state.planId,
-      taskId: state.taskId,
-      unitId: state.unitId ?? null,
-      occurrence: state.occurrence ?? null,
-      title: state.spec.title,
-      lead: state.spec.lead,
-      support: state.spec.support,
-      progress: state.progress,
-      deadlineState: state.deadlineState,
-      category: state.category,
-      // The facts every view judges the task by (src/domain/facts.ts, src/db/task-rule-sql.ts).
-      deadlineKind: facts.deadlineKind,
-      deadlineAt: toDate(facts.deadlineAt),
-      dueSoonAt: toDate(facts.dueSoonAt),
-      pausedAt: toDate(facts.pausedAt),
-      completedAt: toDate(facts.completedAt),
-      waitingFor: state.waitingFor,
-      deadlineVersion: state.deadlineVersion,
-      escalationLevel: state.escalationLevel,
-      progressValue: state.progressValue ?? null,
-      confirmedAt: toDate(state.confirmedAt),
-      seq: state.seq,
-      state: storedTaskState(state),
-      updatedAt: new Date(state.updatedAt),
-    };
+    const row = taskRow(state);
     // The row as recorded so far, locked: a record of the same seq must know whether it replaces
     // it. Sent together with the plan's applied version, which says whether the notification
     // context this worker keeps is still the plan's.
@@ -180,31 +237,7 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
     }
 
     if (change.events.length > 0) {
-      const insertEvents = tx.insert(taskEvents).values(
-        change.events.map((event) => ({
-          idempotencyKey: event.idempotencyKey,
-          workflowId: event.workflowId,
-          planId: event.planId,
-          taskId: event.taskId,
-          unitId: event.unitId ?? null,
-          occurrence: event.occurrence ?? null,
-          seq: event.seq,
-          type: event.type,
-          at: new Date(event.at),
-          actor: event.actor,
-          actorId: event.actor.id,
-          requestId: event.requestId ?? null,
-          data: event.data,
-          // The facts after the change, so that reports as of any date need only this table.
-          progressAfter: facts.progress,
-          deadlineKindAfter: facts.deadlineKind,
-          deadlineAtAfter: toDate(facts.deadlineAt),
-          dueSoonAtAfter: toDate(facts.dueSoonAt),
-          pausedAtAfter: toDate(facts.pausedAt),
-          deadlineVersionAfter: state.deadlineVersion,
-          completedAtAfter: toDate(facts.completedAt),
-        })),
-      );
+      const insertEvents = tx.insert(taskEvents).values(eventRows(change));
       statements.push(
         redecided
           ? insertEvents.onConflictDoUpdate({
@@ -269,6 +302,21 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
       if (rows.length > 0) statements.push(tx.insert(deliveries).values(rows).onConflictDoNothing({ target: deliveries.key }));
     }
     await allInOrder(statements);
+  });
+}
+
+/** See FirstRecordWriter. A page holds at most a few hundred tasks: well within one statement's parameters. */
+async function recordFirstChanges(db: Database, changes: readonly TaskChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const events = changes.flatMap(eventRows);
+  await db.transaction(async (tx) => {
+    await allInOrder([
+      tx
+        .insert(tasks)
+        .values(changes.map((change) => taskRow(change.state)))
+        .onConflictDoNothing({ target: tasks.workflowId }),
+      ...(events.length > 0 ? [tx.insert(taskEvents).values(events).onConflictDoNothing({ target: taskEvents.idempotencyKey })] : []),
+    ]);
   });
 }
 

@@ -17,7 +17,18 @@ import { amend, cancelTask, release, taskWorkflowInput } from '../workflows/mess
 import type { taskWorkflow } from '../workflows/task';
 import { taskSearchValues, taskStartSearchAttributes } from '../temporal/search-attributes';
 import { initialMemory } from '../domain/task-transitions';
-import type { Actor, CompletionLookup, PlanStore, ReconcilePageInput, ReconcilePageResult, TaskControlActivities } from '../domain';
+import {
+  firstChange,
+  type Actor,
+  type CompletionLookup,
+  type FirstRecordWriter,
+  type PlanStore,
+  type ReconcilePageInput,
+  type ReconcilePageResult,
+  type TaskChange,
+  type TaskControlActivities,
+  type TaskStateView,
+} from '../domain';
 
 /** Heartbeats when running as an activity (with the index reached, for the UI); a no-op when called directly. */
 function heartbeat(details: unknown): void {
@@ -77,15 +88,26 @@ export async function forEachBounded<T>(items: readonly T[], limit: number, work
   if (failure) throw failure.error;
 }
 
-export function createTaskControlActivities(client: Client, completions: CompletionLookup, store: PlanStore): TaskControlActivities {
-  async function start(spec: TaskSpec, planVersion: number): Promise<void> {
+export function createTaskControlActivities(
+  client: Client,
+  completions: CompletionLookup,
+  store: PlanStore,
+  firstRecords: FirstRecordWriter,
+): TaskControlActivities {
+  /**
+   * Starts one task workflow. With `first` (its first record, written by the page after the
+   * starts) the workflow takes that record as its state and starts with its search attributes.
+   */
+  async function start(spec: TaskSpec, planVersion: number, first?: { at: string; view: TaskStateView }): Promise<void> {
     const workflowId = taskWorkflowId(spec);
     await client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
       workflowId,
       taskQueue: TASK_QUEUE,
-      args: [taskWorkflowInput(spec, planVersion)],
+      args: [taskWorkflowInput(spec, planVersion, first?.at)],
       workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: initialSearchAttributes(spec, planVersion, new Date().toISOString()),
+      typedSearchAttributes: first
+        ? taskStartSearchAttributes(taskSearchValues(first.view))
+        : initialSearchAttributes(spec, planVersion, new Date().toISOString()),
     });
     // A prerequisite done before this task started released nobody: release it from the read
     // model. A prerequisite's record lands before its own release signals go out, so no
@@ -158,10 +180,24 @@ export function createTaskControlActivities(client: Client, completions: Complet
   return {
     startTasks: (input) =>
       page(input, async ({ specs }) => {
+        // The page writes its tasks' first records in one transaction once they are started
+        // (each workflow takes its record as its state, see TaskWorkflowInput.recordedAt): one
+        // write a page instead of one a task. A start with a reminder to catch up on records
+        // itself, so that its notification goes through the workflow's path.
+        const { at } = input;
+        const recorded: TaskChange[] = [];
         await forEachBounded(specs, RECONCILE_CONCURRENCY, async (spec, index) => {
-          await start(spec, input.planVersion);
+          const first = at !== undefined ? firstChange(spec, input.planVersion, at) : undefined;
+          if (first && first.change.notifications.length === 0) {
+            await start(spec, input.planVersion, { at: first.change.state.updatedAt, view: first.memory.view });
+            recorded.push(first.change);
+          } else {
+            await start(spec, input.planVersion);
+          }
           heartbeat(index);
         });
+        const refused = await firstRecords.recordFirstChanges(recorded);
+        for (const workflowId of refused) warn("the read model refused a task's first record as data", { workflowId });
         return 0;
       }),
 

@@ -4,7 +4,7 @@
  * drains and closes it; the worker stopping by itself (a fatal error from the SDK) stops the process.
  */
 import { createActivities } from '../activities';
-import { createCompletionLookup, createProjectionActivities } from '../activities/projection';
+import { createCompletionLookup, createFirstRecordWriter, createProjectionActivities } from '../activities/projection';
 import type { Database } from '../db/client';
 import { createPlanStore } from '../db/plan-store';
 import { cliText } from '../i18n';
@@ -29,6 +29,7 @@ export async function runWorker(lifecycle: Lifecycle, { temporal, namespace, db,
       client: temporal.client,
       projection: createProjectionActivities(db),
       completions: createCompletionLookup(db),
+      firstRecords: createFirstRecordWriter(db),
       ...(notifier ? { delivery: notifier } : {}),
       plans: createPlanStore(db),
     }),

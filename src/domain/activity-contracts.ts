@@ -21,6 +21,16 @@ export interface ProjectionActivities {
   recordPlanVersion(record: PlanVersionRecord): Promise<void>;
 }
 
+/**
+ * Writes the first records of the tasks one reconciliation page has started (`firstChange`), in
+ * one transaction. A first record never replaces a row already there: that row is this very
+ * record written by an earlier attempt of the page, or a later one the task recorded itself.
+ */
+export interface FirstRecordWriter {
+  /** Answers the workflow ids whose record Postgres refused as data (the others are written). */
+  recordFirstChanges(changes: readonly TaskChange[]): Promise<string[]>;
+}
+
 /** What reconciling one spec set into another does to task workflows. */
 export type ReconcileKind = 'start' | 'amend' | 'cancel';
 
@@ -51,6 +61,12 @@ export interface ReconcilePageInput {
   to: string;
   after?: string;
   limit: number;
+  /**
+   * The plan workflow's clock when it scheduled the page: the instant of the first records the
+   * page writes for the tasks it starts, the same on every attempt. Absent in pages scheduled
+   * by earlier code: their tasks record their start themselves.
+   */
+  at?: string;
   /** The progress before this page; the activity records it with this page added. */
   progress: ReconcileProgress;
 }

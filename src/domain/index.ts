@@ -12,4 +12,5 @@ export * from './rollup';
 export * from './task-clock';
 export * from './task-ref';
 export * from './task-transitions';
+export * from './task-step';
 export * from './hierarchy';

@@ -37,17 +37,28 @@ export interface TaskWorkflowInput {
    * their patch markers as they always did.
    */
   generation?: number;
+  /**
+   * Generation 3: the instant at which the reconciliation computed this task's first record
+   * (`firstChange` in the domain) and wrote it, with its page, in one transaction. The workflow
+   * takes that record as its state instead of recording a first one itself. Absent when the
+   * workflow records its start (a start with a reminder to catch up on, a start by other code).
+   */
+  recordedAt?: string;
 }
 
 /**
  * 2: records as a local activity, starts with the search attributes of its starting state, and a
  * roll-up takes members it has not heard from to be as they start, so members do not announce it.
+ * 3: as 2, and may be started with its first record already written (`recordedAt`).
  */
-export const TASK_WORKFLOW_GENERATION = 2;
+export const TASK_WORKFLOW_GENERATION = 3;
 
-/** A fresh task workflow's input, as every start of today's code gives it. */
-export function taskWorkflowInput(spec: TaskSpec, planVersion: number): TaskWorkflowInput {
-  return { spec, planVersion, generation: TASK_WORKFLOW_GENERATION };
+/**
+ * A fresh task workflow's input, as every start of today's code gives it; `recordedAt` when the
+ * starter writes the task's first record (see TaskWorkflowInput.recordedAt).
+ */
+export function taskWorkflowInput(spec: TaskSpec, planVersion: number, recordedAt?: string): TaskWorkflowInput {
+  return { spec, planVersion, generation: TASK_WORKFLOW_GENERATION, ...(recordedAt !== undefined ? { recordedAt } : {}) };
 }
 
 export interface PlanWorkflowInput {

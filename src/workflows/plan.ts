@@ -211,6 +211,8 @@ async function reconcile(state: PlanWorkflowState): Promise<void> {
         ...(pending.after !== undefined ? { after: pending.after } : {}),
         limit: RECONCILE_PAGE_SIZE,
         progress: pending.progress,
+        // The instant of the first records a start page writes (the same on every attempt).
+        ...(phase === 'start' ? { at: new Date().toISOString() } : {}),
       });
       if (phase === 'start') pending.progress.started += page.count;
       if (phase === 'amend') pending.progress.amended += page.count;

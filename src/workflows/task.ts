@@ -23,9 +23,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ResolvedTarget, TimetableEntry } from '../plan/model';
+import type { TimetableEntry } from '../plan/model';
 import { endOfLocalDay } from '../plan/calendar';
-import { taskTimetable } from '../plan/timetable';
 import {
   amend,
   cancelTask,
@@ -58,7 +57,6 @@ import {
   completeTask,
   confirmTask,
   decideTaskExtension,
-  eventKey,
   hearMember,
   announcesStart,
   isMember,
@@ -69,7 +67,6 @@ import {
   taskWorkflowId,
   initialMemory,
   nextWake,
-  notificationKey,
   parseRequestedDeadline,
   pauseTask,
   RejectionType,
@@ -78,22 +75,23 @@ import {
   requestTaskExtension,
   resumeTask,
   returnTaskWork,
-  selectDue,
   SYSTEM_ACTOR,
   taskFacts,
   timersRun,
-  timetableKey,
   upcomingEntries,
-  verdictAt,
-  isOpen,
   type EventDraft,
   type KehoachActivities,
   type NotificationRequest,
   type Rejection,
-  type TaskEventRecord,
   type TaskMemory,
   type TaskStateView,
   type Transition,
+  type TaskChange,
+  type ClockStep,
+  clockStep as clockStepAt,
+  commitChange,
+  firstChange,
+  timetableOf,
 } from '../domain';
 import { UNSTORABLE_RECORD } from '../domain/activity-contracts';
 import { startedSearchValues, taskSearchAttributePairs, taskSearchValues } from '../temporal/search-attributes';
@@ -164,15 +162,21 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   const generation = input.generation ?? 1;
   const assumesStart = startsNew && generation >= 2;
   const recordTaskChange = recorder(generation);
+  // A start whose first record the reconciliation wrote (generation 3, TaskWorkflowInput.recordedAt)
+  // takes that record as its state; the page computed it with the same function.
+  const recordedAt = assumesStart ? input.recordedAt : undefined;
+  const recordedFirst = recordedAt !== undefined;
   const memory: TaskMemory = input.carried
     ? {
         view: { ...input.carried, spec: input.spec },
         clock: input.carriedClock ?? { firedKeys: [], prerequisitesDoneAt: {} },
         planVersion: input.planVersion,
       }
-    : initialMemory(input.spec, input.planVersion, nowIso(), {
-        unheardAsStarting: assumesStart,
-      });
+    : recordedFirst
+      ? firstChange(input.spec, input.planVersion, recordedAt).memory
+      : initialMemory(input.spec, input.planVersion, nowIso(), {
+          unheardAsStarting: assumesStart,
+        });
   const { clock } = memory;
   const view = memory.view;
   const workflowId = view.workflowId;
@@ -196,16 +200,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   // Bumped by handlers that move the timetable, so the main loop re-plans its sleep.
   let replans = 0;
 
-  function timetable(): TimetableEntry[] {
-    if (!view.deadlineAt) return [];
-    return taskTimetable({
-      deadlineAt: view.deadlineAt,
-      policy: view.spec.escalation,
-      calendar: view.spec.calendar,
-      timezone: view.spec.timezone,
-      pausedMs: view.pausedMs,
-    });
-  }
+  const timetable = (): TimetableEntry[] => timetableOf(view);
 
   function keepSearchAttributesCurrent(): void {
     const wanted = taskSearchValues(view);
@@ -249,123 +244,38 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     return sends;
   }
 
-  /**
-   * The clock's part of a state change: the facts and the rule's verdict at this instant, and the
-   * one reminder or level due (see selectDue for catch-up). A line crossed while the task is open
-   * (due soon, overdue) and each announcement are stamped with the instant they were scheduled
-   * for; `processedAt` beside it shows the lag. Mutates the view and the fired keys.
-   */
-  function clockStep(wokenByTimer: boolean): { drafts: EventDraft[]; notifications: NotificationRequest[]; changed: boolean } {
-    const entries = timetable();
-    const at = nowIso();
-    const drafts: EventDraft[] = [];
-    const notifications: NotificationRequest[] = [];
-    let changed = false;
-    view.facts = taskFacts(view, entries);
-    const verdict = verdictAt(view.facts, view.category, nowMs());
-    if (verdict.deadlineState !== view.deadlineState) {
-      if (isOpen(view.progress) && (verdict.deadlineState === 'due_soon' || verdict.deadlineState === 'overdue')) {
-        const line = verdict.deadlineState === 'due_soon' ? view.facts.dueSoonAt : view.facts.deadlineAt;
-        drafts.push({
-          type: verdict.deadlineState,
-          actor: SYSTEM_ACTOR,
-          at: wokenByTimer && line ? line : at,
-          data: { deadlineAt: view.facts.deadlineAt, processedAt: at },
-        });
-      }
-      view.deadlineState = verdict.deadlineState;
-      changed = true;
-    }
-    if (verdict.category !== view.category) {
-      view.category = verdict.category;
-      changed = true;
-    }
-    if (!timersRun(view.progress) || !view.deadlineAt) return { drafts, notifications, changed };
-    const selection = selectDue(entries, clock.firedKeys, nowMs(), wokenByTimer);
-    if (selection.handled.length === 0) return { drafts, notifications, changed };
-    clock.firedKeys.push(...selection.handled);
-    changed = true;
-    const fire = selection.fire;
-    if (!fire) return { drafts, notifications, changed };
-    const key = timetableKey(fire.entry);
-    const deadline = view.facts.deadlineAt ?? view.deadlineAt;
-    let target: ResolvedTarget;
-    let action: string;
-    let level: number;
-    if (fire.entry.kind === 'escalation') {
-      target = fire.entry.to;
-      action = fire.entry.action;
-      level = fire.entry.level;
-      view.escalationLevel = Math.max(view.escalationLevel, level);
-    } else {
-      target = { kind: 'lead_staff', agency: view.spec.lead };
-      // A reminder is worded where it is read (the message, the task page), in the reader's language.
-      action = '';
-      level = fire.entry.index + 1;
-    }
-    const kind = fire.entry.kind === 'escalation' ? 'escalation' : 'reminder';
-    notifications.push({
-      idempotencyKey: notificationKey(workflowId, view.deadlineVersion, key),
-      workflowId,
-      planId: view.planId,
-      taskId: view.taskId,
-      kind,
-      level,
-      deadlineVersion: view.deadlineVersion,
-      deadlineAt: deadline,
-      to: target,
-      action,
-      catchUp: fire.catchUp,
-      at: fire.entry.at,
+  /** The clock at this instant (see clockStep in the domain): mutates the view and the fired keys. */
+  function clockStep(wokenByTimer: boolean): ClockStep {
+    return clockStepAt(memory, nowMs(), wokenByTimer);
+  }
+
+  /** Starts recording a committed change; the signals it calls for follow it, off the caller's path. */
+  function recordAndFollow(change: TaskChange): Promise<void> {
+    const { state } = change;
+    const done = recording.then(() => recordTaskChange(change));
+    recording = done.catch(() => {
+      unrecorded.add(state.seq);
     });
-    drafts.push({
-      type: kind,
-      actor: SYSTEM_ACTOR,
-      at: fire.entry.at,
-      timetableKey: key,
-      data: { level, action, to: target, catchUp: fire.catchUp, scheduledAt: fire.entry.at, processedAt: at, deadlineVersion: view.deadlineVersion },
+    follow(state);
+    return done;
+  }
+
+  /** Sends the signals a recorded state calls for, after its record and only if it was recorded. */
+  function follow(state: TaskStateView): void {
+    const sends = followUps(state);
+    if (sends.length === 0) return;
+    signalling = Promise.all([signalling, recording]).then(async () => {
+      // Other tasks hear only of what was recorded.
+      if (unrecorded.has(state.seq)) return;
+      await Promise.all(sends.map((send) => send()));
     });
-    return { drafts, notifications, changed };
   }
 
   /** seq + 1, one recordTaskChange; signals to other tasks follow it without holding the caller. */
   function commit(drafts: EventDraft[], notifications: NotificationRequest[] = []): { state: TaskStateView; done: Promise<void> } {
-    const entries = timetable();
-    view.seq += 1;
-    view.updatedAt = nowIso();
-    view.upcoming = timersRun(view.progress) ? upcomingEntries(entries, clock.firedKeys, nowMs()) : [];
-    view.facts = taskFacts(view, entries);
+    const change = commitChange(memory, drafts, notifications, nowMs());
     keepSearchAttributesCurrent();
-    const state = clone(view);
-    const events: TaskEventRecord[] = drafts.map((draft) => ({
-      idempotencyKey: draft.timetableKey
-        ? notificationKey(workflowId, state.deadlineVersion, draft.timetableKey)
-        : eventKey(workflowId, state.seq, draft.type),
-      workflowId,
-      planId: state.planId,
-      taskId: state.taskId,
-      ...(state.unitId ? { unitId: state.unitId } : {}),
-      ...(state.occurrence ? { occurrence: state.occurrence } : {}),
-      seq: state.seq,
-      type: draft.type,
-      at: draft.at,
-      actor: draft.actor,
-      ...(draft.requestId ? { requestId: draft.requestId } : {}),
-      data: draft.data,
-    }));
-    const done = recording.then(() => recordTaskChange({ state, events, notifications }));
-    recording = done.catch(() => {
-      unrecorded.add(state.seq);
-    });
-    const sends = followUps(state);
-    if (sends.length > 0) {
-      signalling = Promise.all([signalling, recording]).then(async () => {
-        // Other tasks hear only of what was recorded.
-        if (unrecorded.has(state.seq)) return;
-        await Promise.all(sends.map((send) => send()));
-      });
-    }
-    return { state, done };
+    return { state: change.state, done: recordAndFollow(change) };
   }
 
   /**
@@ -508,6 +418,11 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
 
   if (input.carried) {
     keepSearchAttributesCurrent();
+  } else if (recordedFirst) {
+    // The reconciliation recorded this first state (the memory above is the same record); what
+    // the clock says since then, the loop below records as any later change.
+    keepSearchAttributesCurrent();
+    follow(clone(view));
   } else {
     const step = clockStep(false);
     await record(

@@ -1,10 +1,19 @@
 import t from 'tap';
-import { asc, eq } from 'drizzle-orm';
-import { createProjectionActivities } from '../../src/activities/projection';
-import type { NotificationRequest, TaskStateView } from '../../src/domain';
+import { asc, eq, inArray } from 'drizzle-orm';
+import { createFirstRecordWriter, createProjectionActivities } from '../../src/activities/projection';
+import {
+  commitChange,
+  completeTask,
+  firstChange,
+  storedTaskState,
+  taskWorkflowId,
+  type NotificationRequest,
+  type TaskStateView,
+} from '../../src/domain';
 import { agencies, deliveries, escalations, notifications, plans, planVersions, taskEvents, tasks } from '../../src/db/schema';
 import { withPostgres } from '../helpers/postgres';
 import { change, event, planDocument, planVersion, SYSTEM, taskState } from '../helpers/read-model';
+import { makeSpec } from '../helpers/temporal';
 
 const DEADLINE = '2022-11-30T17:00:00.000Z'; // the midnight that ends 30/11/2022 in Vietnam
 
@@ -75,6 +84,61 @@ t.test('projection into Postgres', async (t) => {
     t.notOk(row && 'calendar' in row.state.spec, 'no calendar in the stored spec');
     const { calendar: _calendar, ...specWithoutCalendar } = state.spec;
     t.same(row?.state, { ...state, spec: specWithoutCalendar }, 'everything else as the workflow had it');
+  });
+
+  t.test("a page's first records land together, never over a row already there; one refused as data holds back no other", async (t) => {
+    const writer = createFirstRecordWriter(db);
+    const at = '2022-11-07T03:00:00.000Z';
+    const specs = ['t01', 't02', 't03'].map((taskId) => makeSpec({ planId: 'kh-test', taskId, deadline: { kind: 'instant', at: DEADLINE } }));
+    const firsts = specs.map((spec) => firstChange(spec, 1, at).change);
+    t.same(
+      firsts.map((first) => [first.state.seq, first.events.map((e) => e.type), first.notifications.length]),
+      [
+        [1, ['started'], 0],
+        [1, ['started'], 0],
+        [1, ['started'], 0],
+      ],
+    );
+    // t02's workflow ran first and recorded a later change of its own: the page's record of its start must not undo it.
+    const t02 = firstChange(specs[1]!, 1, at);
+    const done = completeTask(t02.memory, { actor: { id: 'u1', agency: 'so-tu-phap', role: 'staff' } }, '2022-11-07T04:00:00.000Z')!;
+    await projection.recordTaskChange(commitChange(t02.memory, done.drafts, [], Date.parse('2022-11-07T04:00:00.000Z')));
+
+    t.same(await writer.recordFirstChanges(firsts), []);
+    t.same(await writer.recordFirstChanges(firsts), [], 'a retried page writes nothing twice');
+    const rows = await db.select({ taskId: tasks.taskId, seq: tasks.seq, progress: tasks.progress }).from(tasks).orderBy(asc(tasks.taskId));
+    t.same(rows, [
+      { taskId: 't01', seq: 1, progress: 'in_progress' },
+      { taskId: 't02', seq: 2, progress: 'done' },
+      { taskId: 't03', seq: 1, progress: 'in_progress' },
+    ]);
+    const events = await db
+      .select({ taskId: taskEvents.taskId, seq: taskEvents.seq, type: taskEvents.type })
+      .from(taskEvents)
+      .orderBy(asc(taskEvents.taskId), asc(taskEvents.seq));
+    t.same(events, [
+      { taskId: 't01', seq: 1, type: 'started' },
+      { taskId: 't02', seq: 1, type: 'started' },
+      { taskId: 't02', seq: 2, type: 'completed' },
+      { taskId: 't03', seq: 1, type: 'started' },
+    ]);
+    const [stored] = await db.select({ state: tasks.state }).from(tasks).where(eq(tasks.taskId, 't01'));
+    t.same(stored?.state, storedTaskState(firsts[0]!.state), 'the row holds the state the workflow takes as its own');
+
+    const hostile = makeSpec({ planId: 'kh-test', taskId: 't04', title: 'Nhiệm vụ\u0000t04' });
+    const fine = makeSpec({ planId: 'kh-test', taskId: 't05' });
+    const refused = await writer.recordFirstChanges([firstChange(hostile, 1, at).change, firstChange(fine, 1, at).change]);
+    t.same(refused, [taskWorkflowId(hostile)], 'the record Postgres refuses is named');
+    t.same(
+      (
+        await db
+          .select({ taskId: tasks.taskId })
+          .from(tasks)
+          .where(inArray(tasks.taskId, ['t04', 't05']))
+      ).map((row) => row.taskId),
+      ['t05'],
+      'the rest of the page is written',
+    );
   });
 
   t.test('an older change arriving late never moves the task backwards', async (t) => {

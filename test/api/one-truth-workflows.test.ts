@@ -6,6 +6,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import { and, eq } from 'drizzle-orm';
+import { taskEvents, tasks } from '../../src/db/schema';
+import { storedTaskState, type TaskStateView } from '../../src/domain';
+import { getState } from '../../src/workflows/messages';
 import { startStack } from '../helpers/stack';
 
 const PLAN = 'mot-su-that';
@@ -38,6 +42,34 @@ t.test('one truth, written by the workflows', async (t) => {
     if (i > 240) throw new Error('the task workflows were not all projected within a minute');
     await sleep(250);
   }
+
+  t.test('each task row holds the state its workflow holds, the first record written with its page included', async (t) => {
+    // A roll-up records as an activity, after what its members told it: its row catches up a moment later.
+    const rowsOf = () =>
+      stack.db.db.select({ workflowId: tasks.workflowId, seq: tasks.seq, state: tasks.state }).from(tasks).where(eq(tasks.planId, PLAN));
+    let rows = await rowsOf();
+    const views = new Map<string, TaskStateView>();
+    for (let i = 0; ; i++) {
+      for (const row of rows) views.set(row.workflowId, await stack.temporal.client.workflow.getHandle(row.workflowId).query(getState));
+      if (i >= 40 || rows.every((row) => row.seq === views.get(row.workflowId)?.seq)) break;
+      await sleep(250);
+      rows = await rowsOf();
+    }
+    t.equal(rows.length, 6);
+    for (const row of rows) {
+      const view = views.get(row.workflowId)!;
+      t.same(row.state, { ...storedTaskState(view), upcoming: row.state.upcoming }, `${row.workflowId}: the row is the workflow's state`);
+    }
+    const started = await stack.db.db
+      .select({ seq: taskEvents.seq })
+      .from(taskEvents)
+      .where(and(eq(taskEvents.planId, PLAN), eq(taskEvents.type, 'started')));
+    t.same(
+      started.map((event) => event.seq),
+      rows.map(() => 1),
+      'one start a task, as its first record',
+    );
+  });
 
   t.test('a completion reported before the deadline awaits confirmation: open on time everywhere', async (t) => {
     // Reported on 25/11/2022, before its 30/11/2022 deadline, by an admin recording history.

@@ -7,7 +7,7 @@ import type { Test } from 'tap';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
-import { createCompletionLookup, createProjectionActivities } from '../../src/activities/projection';
+import { createCompletionLookup, createFirstRecordWriter, createProjectionActivities } from '../../src/activities/projection';
 import type { Database } from '../../src/db/client';
 import { createPlanStore } from '../../src/db/plan-store';
 import { createNotifier } from '../../src/notify';
@@ -46,6 +46,7 @@ export async function startDeliveryStack(
     client,
     projection,
     completions: createCompletionLookup(db),
+    firstRecords: createFirstRecordWriter(db),
     plans: createPlanStore(db),
     delivery: notifier,
   });

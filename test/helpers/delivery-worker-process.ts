@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
-import { createCompletionLookup, createProjectionActivities } from '../../src/activities/projection';
+import { createCompletionLookup, createFirstRecordWriter, createProjectionActivities } from '../../src/activities/projection';
 import { openDatabase } from '../../src/db/client';
 import { createPlanStore } from '../../src/db/plan-store';
 import { createNotifier } from '../../src/notify';
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       client,
       projection: createProjectionActivities(database.db),
       completions: createCompletionLookup(database.db),
+      firstRecords: createFirstRecordWriter(database.db),
       plans: createPlanStore(database.db),
       delivery: notifier,
     }),

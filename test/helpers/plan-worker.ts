@@ -16,6 +16,7 @@ import {
   type ReconciliationStatus,
   type PlanVersionRecord,
   type ProjectionActivities,
+  type FirstRecordWriter,
   type TaskChange,
   type TaskStateView,
 } from '../../src/domain';
@@ -25,7 +26,7 @@ import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { bundleWorkflows, createWorker } from '../../src/temporal/worker';
 import { freePort } from './ports';
 
-export interface FakeProjection extends ProjectionActivities, CompletionLookup {
+export interface FakeProjection extends ProjectionActivities, CompletionLookup, FirstRecordWriter {
   planVersions: PlanVersionRecord[];
   taskChanges: TaskChange[];
 }
@@ -41,6 +42,10 @@ export function createFakeProjection(): FakeProjection {
     },
     async recordTaskChange(change) {
       taskChanges.push(change);
+    },
+    async recordFirstChanges(changes) {
+      taskChanges.push(...changes);
+      return [];
     },
     /** The read model's answer, from the latest recorded state of each workflow. */
     async doneAt(planId, taskIds) {
@@ -176,7 +181,9 @@ export async function startPlanWorkerEnv(options: PlanWorkerEnvOptions = {}): Pr
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: server.namespace,
-    activities: (options.wrapActivities ?? ((activities) => activities))(createActivities({ client, projection, completions: projection, plans })),
+    activities: (options.wrapActivities ?? ((activities) => activities))(
+      createActivities({ client, projection, completions: projection, plans, firstRecords: projection }),
+    ),
     workflowBundle,
   });
   const running = worker.run();

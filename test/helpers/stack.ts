@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createActivities } from '../../src/activities/index';
-import { createCompletionLookup, createProjectionActivities } from '../../src/activities/projection';
+import { createCompletionLookup, createFirstRecordWriter, createProjectionActivities } from '../../src/activities/projection';
 import type { ProjectionActivities } from '../../src/domain';
 import { buildApp } from '../../src/api/app';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
@@ -141,6 +141,7 @@ export async function startStack(t: Teardown, options: StackOptions = {}): Promi
         client: temporal.client,
         projection,
         completions: createCompletionLookup(db.db),
+        firstRecords: createFirstRecordWriter(db.db),
         ...(notifier ? { delivery: notifier } : {}),
         plans: createPlanStore(db.db),
       }),
