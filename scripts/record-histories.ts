@@ -68,8 +68,16 @@ async function main(): Promise<void> {
     env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
       taskQueue,
       workflowId: taskWorkflowId(spec),
-      args: [taskWorkflowInput(spec, 1, new Date(await env.currentTimeMs()).toISOString())],
+      args: [taskWorkflowInput(spec, 1, { recordedAt: new Date(await env.currentTimeMs()).toISOString() })],
     });
+  // Each unit's staff reports its copy done, unit A's first.
+  const completeMembers = async (members: WorkflowHandle<typeof taskWorkflow>[]) => {
+    for (const [index, member] of members.entries()) {
+      await member.executeUpdate(complete, {
+        args: [{ actor: { id: `staff-${index}`, agency: index === 0 ? 'ubnd-a' : 'ubnd-b', role: 'staff' } }],
+      });
+    }
+  };
   const scenarios: Record<string, () => Promise<WorkflowHandle<typeof taskWorkflow>>> = {
     'recorded-first': async () => {
       const handle = await startRecorded(makeSpec({ planId, taskId: 'recorded-first', deadline: { kind: 'instant', at: await deadlineInDays(10) } }));
@@ -86,12 +94,20 @@ async function main(): Promise<void> {
         ['ubnd-a', 'ubnd-b'].map((unitId) => startRecorded(makeSpec({ planId, taskId: 'recorded-units', unitId, lead: unitId, deadline }))),
       );
       await env.sleep('2 days');
-      for (const [index, member] of members.entries()) {
-        await member.executeUpdate(complete, {
-          args: [{ actor: { id: `staff-${index}`, agency: index === 0 ? 'ubnd-a' : 'ubnd-b', role: 'staff' } }],
-        });
-      }
+      await completeMembers(members);
       await env.sleep('1 day');
+      return handle;
+    },
+    // A task removed from its plan and added back: the new run continues the earlier run's seq.
+    readded: async () => {
+      const spec = makeSpec({ planId, taskId: 'readded', deadline: { kind: 'instant', at: await deadlineInDays(10) } });
+      const handle = await env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+        taskQueue,
+        workflowId: taskWorkflowId(spec),
+        args: [taskWorkflowInput(spec, 3, { seqAfter: 2 })],
+      });
+      await env.sleep('12 days');
+      await handle.executeUpdate(complete, { args: [{ actor: actors.leadStaff }] });
       return handle;
     },
     'whole-life-late': async () => {
@@ -173,11 +189,7 @@ async function main(): Promise<void> {
         }),
       );
       await env.sleep('2 days');
-      for (const [index, member] of members.entries()) {
-        await member.executeUpdate(complete, {
-          args: [{ actor: { id: `staff-${index}`, agency: index === 0 ? 'ubnd-a' : 'ubnd-b', role: 'staff' } }],
-        });
-      }
+      await completeMembers(members);
       await env.sleep('1 day');
       return handle;
     },

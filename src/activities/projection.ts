@@ -43,6 +43,15 @@ export function createProjectionActivities(db: Database): ProjectionActivities {
 
 export function createFirstRecordWriter(db: Database): FirstRecordWriter {
   return {
+    async lastRecorded(workflowIds) {
+      if (workflowIds.length === 0) return {};
+      const rows = await db
+        .select({ workflowId: tasks.workflowId, seq: tasks.seq, updatedAt: tasks.updatedAt })
+        .from(tasks)
+        .where(inArray(tasks.workflowId, [...workflowIds]));
+      return Object.fromEntries(rows.map((row) => [row.workflowId, { seq: row.seq, updatedAt: row.updatedAt.toISOString() }]));
+    },
+
     async recordFirstChanges(changes) {
       try {
         await failUnstorable(() => recordFirstChanges(db, changes));

@@ -97,13 +97,19 @@ export function createTaskControlActivities(
   /**
    * Starts one task workflow. With `first` (its first record, written by the page after the
    * starts) the workflow takes that record as its state and starts with its search attributes.
+   * With `seqAfter` (an earlier run's last seq) its records follow the earlier run's.
    */
-  async function start(spec: TaskSpec, planVersion: number, first?: { at: string; view: TaskStateView }): Promise<void> {
+  async function start(
+    spec: TaskSpec,
+    planVersion: number,
+    how: { first?: { at: string; view: TaskStateView }; seqAfter?: number } = {},
+  ): Promise<void> {
+    const { first, seqAfter } = how;
     const workflowId = taskWorkflowId(spec);
     await client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
       workflowId,
       taskQueue: TASK_QUEUE,
-      args: [taskWorkflowInput(spec, planVersion, first?.at)],
+      args: [taskWorkflowInput(spec, planVersion, { ...(first ? { recordedAt: first.at } : {}), ...(seqAfter ? { seqAfter } : {}) })],
       workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: first
         ? taskStartSearchAttributes(taskSearchValues(first.view))
@@ -184,15 +190,24 @@ export function createTaskControlActivities(
         // (each workflow takes its record as its state, see TaskWorkflowInput.recordedAt): one
         // write a page instead of one a task. A start with a reminder to catch up on records
         // itself, so that its notification goes through the workflow's path.
+        //
+        // A task removed from its plan and added back has its earlier run's row, recorded before
+        // this page's instant: its new run continues that seq and records itself, so that its
+        // first record replaces the row (the projection keeps the higher seq) and the page never
+        // writes over a run it did not start. A row at or after the instant is this run's, from
+        // an earlier attempt of the page: the start changes nothing, nor does the record again.
         const { at } = input;
+        const earlier = at !== undefined ? await firstRecords.lastRecorded(specs.map(taskWorkflowId)) : {};
         const recorded: TaskChange[] = [];
         await forEachBounded(specs, RECONCILE_CONCURRENCY, async (spec, index) => {
-          const first = at !== undefined ? firstChange(spec, input.planVersion, at) : undefined;
+          const row = earlier[taskWorkflowId(spec)];
+          const earlierRun = row !== undefined && at !== undefined && Date.parse(row.updatedAt) < Date.parse(at) ? row : undefined;
+          const first = at !== undefined && !earlierRun ? firstChange(spec, input.planVersion, at) : undefined;
           if (first && first.change.notifications.length === 0) {
-            await start(spec, input.planVersion, { at: first.change.state.updatedAt, view: first.memory.view });
+            await start(spec, input.planVersion, { first: { at: first.change.state.updatedAt, view: first.memory.view } });
             recorded.push(first.change);
           } else {
-            await start(spec, input.planVersion);
+            await start(spec, input.planVersion, earlierRun ? { seqAfter: earlierRun.seq } : {});
           }
           heartbeat(index);
         });

@@ -24,9 +24,16 @@ export interface ProjectionActivities {
 /**
  * Writes the first records of the tasks one reconciliation page has started (`firstChange`), in
  * one transaction. A first record never replaces a row already there: that row is this very
- * record written by an earlier attempt of the page, or a later one the task recorded itself.
+ * record written by an earlier attempt of the page, or a later one the task recorded itself. (A
+ * task removed from its plan and added back has its earlier run's row: the page does not write
+ * its first record, see `lastRecorded`.)
  */
 export interface FirstRecordWriter {
+  /**
+   * The last record of each of these workflow ids that has a row: its seq and its instant. A row
+   * older than the page's instant is an earlier run's, a task added back to its plan.
+   */
+  lastRecorded(workflowIds: readonly string[]): Promise<Record<string, { seq: number; updatedAt: string }>>;
   /** Answers the workflow ids whose record Postgres refused as data (the others are written). */
   recordFirstChanges(changes: readonly TaskChange[]): Promise<string[]>;
 }

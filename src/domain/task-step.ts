@@ -150,10 +150,11 @@ export function commitChange(memory: TaskMemory, drafts: readonly EventDraft[], 
 /**
  * A new task's first record at `at`: its starting state (a roll-up takes members it has not heard
  * from to be as they start), `started`, and whatever the clock already says (a line crossed, a
- * reminder to catch up on).
+ * reminder to catch up on). `seqAfter`: the last seq an earlier run of the same workflow id
+ * recorded (StartOptions.seqAfter).
  */
-export function firstChange(spec: TaskSpec, planVersion: number, at: string): { memory: TaskMemory; change: TaskChange } {
-  const memory = initialMemory(spec, planVersion, at, { unheardAsStarting: true });
+export function firstChange(spec: TaskSpec, planVersion: number, at: string, seqAfter = 0): { memory: TaskMemory; change: TaskChange } {
+  const memory = initialMemory(spec, planVersion, at, { unheardAsStarting: true, seqAfter });
   const atMs = Date.parse(at);
   const step = clockStep(memory, atMs, false);
   const started: EventDraft = { type: 'started', actor: SYSTEM_ACTOR, at, data: { planVersion, waitingFor: memory.view.waitingFor } };

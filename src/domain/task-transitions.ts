@@ -125,6 +125,11 @@ export function startingProgress(spec: TaskSpec): Progress {
 export interface StartOptions {
   /** For a roll-up: take unheard members to be as they start (TaskClock.unheardAsStarting). */
   unheardAsStarting?: boolean;
+  /**
+   * The last seq an earlier run of the same workflow id recorded (a task removed from the plan and
+   * added back): the new run's records follow it, so that they replace the earlier run's row.
+   */
+  seqAfter?: number;
 }
 
 export function initialMemory(spec: TaskSpec, planVersion: number, nowIso: string, options: StartOptions = {}): TaskMemory {
@@ -148,7 +153,7 @@ export function initialMemory(spec: TaskSpec, planVersion: number, nowIso: strin
     extensionRequests: [],
     waitingFor,
     upcoming: [],
-    seq: 0,
+    seq: options.seqAfter ?? 0,
     updatedAt: nowIso,
   };
   const memory: TaskMemory = {

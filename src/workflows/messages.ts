@@ -44,6 +44,12 @@ export interface TaskWorkflowInput {
    * workflow records its start (a start with a reminder to catch up on, a start by other code).
    */
   recordedAt?: string;
+  /**
+   * The last seq an earlier run of this workflow id recorded, when the task was removed from the
+   * plan and added back: this run's records follow it (StartOptions.seqAfter), so the read model
+   * takes them over the earlier run's last row. Absent for a task never started before.
+   */
+  seqAfter?: number;
 }
 
 /**
@@ -55,10 +61,17 @@ export const TASK_WORKFLOW_GENERATION = 3;
 
 /**
  * A fresh task workflow's input, as every start of today's code gives it; `recordedAt` when the
- * starter writes the task's first record (see TaskWorkflowInput.recordedAt).
+ * starter writes the task's first record, `seqAfter` when an earlier run of the same workflow id
+ * recorded (see TaskWorkflowInput).
  */
-export function taskWorkflowInput(spec: TaskSpec, planVersion: number, recordedAt?: string): TaskWorkflowInput {
-  return { spec, planVersion, generation: TASK_WORKFLOW_GENERATION, ...(recordedAt !== undefined ? { recordedAt } : {}) };
+export function taskWorkflowInput(spec: TaskSpec, planVersion: number, start: { recordedAt?: string; seqAfter?: number } = {}): TaskWorkflowInput {
+  return {
+    spec,
+    planVersion,
+    generation: TASK_WORKFLOW_GENERATION,
+    ...(start.recordedAt !== undefined ? { recordedAt: start.recordedAt } : {}),
+    ...(start.seqAfter ? { seqAfter: start.seqAfter } : {}),
+  };
 }
 
 export interface PlanWorkflowInput {

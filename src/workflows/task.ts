@@ -173,9 +173,10 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
         planVersion: input.planVersion,
       }
     : recordedFirst
-      ? firstChange(input.spec, input.planVersion, recordedAt).memory
+      ? firstChange(input.spec, input.planVersion, recordedAt, input.seqAfter).memory
       : initialMemory(input.spec, input.planVersion, nowIso(), {
           unheardAsStarting: assumesStart,
+          seqAfter: input.seqAfter,
         });
   const { clock } = memory;
   const view = memory.view;

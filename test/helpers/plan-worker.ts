@@ -34,6 +34,15 @@ export interface FakeProjection extends ProjectionActivities, CompletionLookup, 
 export function createFakeProjection(): FakeProjection {
   const planVersions: PlanVersionRecord[] = [];
   const taskChanges: TaskChange[] = [];
+  /** The latest recorded state of each workflow, as the read model's rows hold it. */
+  const latestStates = (): Map<string, TaskStateView> => {
+    const latest = new Map<string, TaskStateView>();
+    for (const { state } of taskChanges) {
+      const seen = latest.get(state.workflowId);
+      if (!seen || seen.seq < state.seq) latest.set(state.workflowId, state);
+    }
+    return latest;
+  };
   return {
     planVersions,
     taskChanges,
@@ -47,16 +56,21 @@ export function createFakeProjection(): FakeProjection {
       taskChanges.push(...changes);
       return [];
     },
+    async lastRecorded(workflowIds) {
+      const latest = latestStates();
+      const result: Record<string, { seq: number; updatedAt: string }> = {};
+      for (const workflowId of workflowIds) {
+        const state = latest.get(workflowId);
+        if (state) result[workflowId] = { seq: state.seq, updatedAt: state.updatedAt };
+      }
+      return result;
+    },
     /** The read model's answer, from the latest recorded state of each workflow. */
     async doneAt(planId, taskIds) {
-      const latest = new Map<string, TaskStateView>();
-      for (const { state } of taskChanges) {
-        const seen = latest.get(state.workflowId);
-        if (state.planId === planId && (!seen || seen.seq < state.seq)) latest.set(state.workflowId, state);
-      }
+      const ofPlan = [...latestStates().values()].filter((state) => state.planId === planId);
       const result: Record<string, string> = {};
       for (const taskId of taskIds) {
-        const doneAt = taskDoneAt([...latest.values()].filter((state) => state.taskId === taskId));
+        const doneAt = taskDoneAt(ofPlan.filter((state) => state.taskId === taskId));
         if (doneAt) result[taskId] = doneAt;
       }
       return result;
