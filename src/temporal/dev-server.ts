@@ -60,10 +60,12 @@ export async function waitForTemporal(address: string, timeoutMs: number, isAliv
   throw new Error(`Temporal at ${address} did not report SERVING within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
+const OUTPUT_HEAD_CHARS = 2000;
+
 export interface SupervisedServer {
   process: ChildProcess;
   exited(): boolean;
-  /** The last lines the server printed, to explain a failed start. */
+  /** The first and the last lines the server printed, to explain a failed start. */
   recentOutput(): string;
   /** SIGTERM, then SIGKILL after the grace period; resolves when the process has exited. */
   stop(): Promise<void>;
@@ -85,10 +87,18 @@ export function superviseServer(child: ChildProcess, options: { keepLines: numbe
       resolve();
     }),
   );
+  // The first output and the last: a Go panic prints its cause first, then a long stack.
+  let head = '';
   const recent: string[] = [];
+  let dropped = false;
   const keep = (chunk: Buffer) => {
-    recent.push(chunk.toString());
-    if (recent.length > options.keepLines) recent.shift();
+    const text = chunk.toString();
+    if (head.length < OUTPUT_HEAD_CHARS) head += text.slice(0, OUTPUT_HEAD_CHARS - head.length);
+    recent.push(text);
+    if (recent.length > options.keepLines) {
+      recent.shift();
+      dropped = true;
+    }
     if (process.env.KEHOACH_DEBUG) process.stderr.write(chunk);
   };
   child.stdout?.on('data', keep);
@@ -96,7 +106,11 @@ export function superviseServer(child: ChildProcess, options: { keepLines: numbe
   return {
     process: child,
     exited: () => exited,
-    recentOutput: () => recent.join('').slice(-4000),
+    recentOutput: () => {
+      const tail = recent.join('');
+      if (!dropped && tail.length <= OUTPUT_HEAD_CHARS + 4000) return tail;
+      return `${head}\n[…]\n${tail.slice(-4000)}`;
+    },
     stop: async () => {
       if (exited) return;
       child.kill('SIGTERM');
@@ -106,6 +120,9 @@ export function superviseServer(child: ChildProcess, options: { keepLines: numbe
     },
   };
 }
+
+/** Starts of the dev server tried when it exits before it is ready (see startDevServer). */
+const DEV_SERVER_START_ATTEMPTS = 2;
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const cli = resolveTemporalCli();
@@ -122,18 +139,31 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   args.push(...searchAttributeCliArgs());
   if (options.extraArgs) args.push(...options.extraArgs);
 
-  const server = superviseServer(spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false }), {
-    keepLines: 50,
-    stopGraceMs: 5000,
-  });
-  const { process: child, stop } = server;
   const address = `${ip}:${options.port}`;
-  try {
-    await waitForTemporal(address, options.startTimeoutMs ?? 60_000, () => !server.exited());
-  } catch (error) {
-    await stop();
-    throw new Error(`${(error as Error).message}\n--- temporal server output ---\n${server.recentOutput()}`, { cause: error });
+  // The dev server picks free ports of its own for its internal services when it starts; another
+  // process can take one between its pick and its bind, and the server then exits at once. A
+  // server that exits before it is ready is started once more, on new internal ports.
+  let server: SupervisedServer | undefined;
+  for (let attempt = 1; ; attempt++) {
+    server = superviseServer(spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false }), {
+      keepLines: 50,
+      stopGraceMs: 5000,
+    });
+    const started = server;
+    try {
+      await waitForTemporal(address, options.startTimeoutMs ?? 60_000, () => !started.exited());
+      break;
+    } catch (error) {
+      const exitedEarly = started.exited();
+      await started.stop();
+      if (exitedEarly && attempt < DEV_SERVER_START_ATTEMPTS) {
+        console.warn(`The Temporal dev server exited before it was ready; starting it again.\n${started.recentOutput().slice(0, 600)}`);
+        continue;
+      }
+      throw new Error(`${(error as Error).message}\n--- temporal server output ---\n${started.recentOutput()}`, { cause: error });
+    }
   }
+  const { process: child, stop } = server;
   return {
     address,
     namespace,
