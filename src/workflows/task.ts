@@ -86,7 +86,6 @@ import {
   type TaskMemory,
   type TaskStateView,
   type Transition,
-  type TaskChange,
   type ClockStep,
   clockStep as clockStepAt,
   commitChange,
@@ -250,17 +249,6 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     return clockStepAt(memory, nowMs(), wokenByTimer);
   }
 
-  /** Starts recording a committed change; the signals it calls for follow it, off the caller's path. */
-  function recordAndFollow(change: TaskChange): Promise<void> {
-    const { state } = change;
-    const done = recording.then(() => recordTaskChange(change));
-    recording = done.catch(() => {
-      unrecorded.add(state.seq);
-    });
-    follow(state);
-    return done;
-  }
-
   /** Sends the signals a recorded state calls for, after its record and only if it was recorded. */
   function follow(state: TaskStateView): void {
     const sends = followUps(state);
@@ -276,7 +264,13 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   function commit(drafts: EventDraft[], notifications: NotificationRequest[] = []): { state: TaskStateView; done: Promise<void> } {
     const change = commitChange(memory, drafts, notifications, nowMs());
     keepSearchAttributesCurrent();
-    return { state: change.state, done: recordAndFollow(change) };
+    const { state } = change;
+    const done = recording.then(() => recordTaskChange(change));
+    recording = done.catch(() => {
+      unrecorded.add(state.seq);
+    });
+    follow(state);
+    return { state, done };
   }
 
   /**
