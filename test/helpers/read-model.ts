@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  eventKey,
   taskFacts,
   verdictAt,
   type Actor,
@@ -156,7 +157,7 @@ export function taskState(ref: TaskRef, fields: StateFields): TaskStateView {
 
 export function event(state: TaskStateView, type: TaskEventType, at: string, actor: Actor = SYSTEM): TaskEventRecord {
   return {
-    idempotencyKey: `${state.workflowId}:${state.seq}:${type}`,
+    idempotencyKey: eventKey(state.workflowId, state.seq, type),
     workflowId: state.workflowId,
     planId: state.planId,
     taskId: state.taskId,
