@@ -19,6 +19,7 @@ import { taskSearchValues, taskStartSearchAttributes } from '../temporal/search-
 import { initialMemory } from '../domain/task-transitions';
 import {
   firstChange,
+  quietUntil,
   type Actor,
   type CompletionLookup,
   type FirstRecordWriter,
@@ -70,6 +71,9 @@ function isFinalRefusal(error: unknown): boolean {
 /** Task workflows started, amended or cancelled at once within a page: Temporal takes them in parallel, the machine does not drown. */
 export const RECONCILE_CONCURRENCY = 16;
 
+/** A first wake closer than this (or past: the clock differs from the server's) starts the workflow at once. */
+export const MIN_START_DELAY_MS = 1_000;
+
 /** Runs `work` over `items`, at most `limit` at a time; the first failure fails the whole once the others settle. */
 export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -102,15 +106,20 @@ export function createTaskControlActivities(
   async function start(
     spec: TaskSpec,
     planVersion: number,
-    how: { first?: { at: string; view: TaskStateView }; seqAfter?: number } = {},
+    how: { first?: { at: string; view: TaskStateView; quietUntil: number | undefined }; seqAfter?: number } = {},
   ): Promise<void> {
     const { first, seqAfter } = how;
     const workflowId = taskWorkflowId(spec);
+    const quietMs = first?.quietUntil !== undefined ? first.quietUntil - Date.now() : 0;
     await client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
       workflowId,
       taskQueue: TASK_QUEUE,
       args: [taskWorkflowInput(spec, planVersion, { ...(first ? { recordedAt: first.at } : {}), ...(seqAfter ? { seqAfter } : {}) })],
       workflowIdConflictPolicy: 'USE_EXISTING',
+      // Its first record is written and it has nothing to do before its clock's first wake: its
+      // first workflow task waits for that (Temporal's start delay is the timer it would set), or
+      // for the first Update sent to it. An apply then costs Temporal a start a task.
+      ...(quietMs >= MIN_START_DELAY_MS ? { startDelay: quietMs } : {}),
       typedSearchAttributes: first
         ? taskStartSearchAttributes(taskSearchValues(first.view))
         : initialSearchAttributes(spec, planVersion, new Date().toISOString()),
@@ -204,7 +213,10 @@ export function createTaskControlActivities(
           const earlierRun = row !== undefined && at !== undefined && Date.parse(row.updatedAt) < Date.parse(at) ? row : undefined;
           const first = at !== undefined && !earlierRun ? firstChange(spec, input.planVersion, at) : undefined;
           if (first && first.change.notifications.length === 0) {
-            await start(spec, input.planVersion, { first: { at: first.change.state.updatedAt, view: first.memory.view } });
+            const recordedAt = first.change.state.updatedAt;
+            await start(spec, input.planVersion, {
+              first: { at: recordedAt, view: first.memory.view, quietUntil: quietUntil(first.memory, recordedAt) },
+            });
             recorded.push(first.change);
           } else {
             await start(spec, input.planVersion, earlierRun ? { seqAfter: earlierRun.seq } : {});

@@ -1,8 +1,9 @@
 /**
  * The read model against the truth: every task workflow of every applied plan is asked for its
- * state (the `getState` query) and compared with its row in Postgres, and each plan's applied
- * version with the `plans` row. With `repair`, rows that differ are projected again from the
- * workflow, through the same projection activity the workflows use.
+ * state (the `getState` query; for one not yet run, the first record its input names) and
+ * compared with its row in Postgres, and each plan's applied version with the `plans` row. With
+ * `repair`, rows that differ are projected again from the workflow, through the same projection
+ * activity the workflows use.
  */
 import type { Client } from '@temporalio/client';
 import { eq, sql } from 'drizzle-orm';
@@ -12,7 +13,7 @@ import type { Database } from '../db/client';
 import { plans, tasks } from '../db/schema';
 import { createPlanStore } from '../db/plan-store';
 import { taskWorkflowId } from '../workflows/ids';
-import { getState } from '../workflows/messages';
+import { readTaskWorkflowState } from '../temporal/task-state';
 import { cliText } from '../i18n';
 
 export interface Difference {
@@ -91,7 +92,7 @@ export async function checkReadModel(options: CheckOptions): Promise<CheckReport
     for (const spec of applied.specs) {
       report.tasks += 1;
       const workflowId = taskWorkflowId(spec);
-      const state = await client.workflow.getHandle(workflowId).query(getState);
+      const state = await readTaskWorkflowState(client, workflowId);
       const row = rows.get(workflowId);
       const fields = row ? compareTask(row, state) : [{ field: 'missing row', row: undefined, workflow: state.seq }];
       if (fields.length === 0) continue;

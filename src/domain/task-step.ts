@@ -10,8 +10,8 @@ import type { ResolvedTarget, TaskSpec, TimetableEntry } from '../plan/model';
 import { taskTimetable } from '../plan/timetable';
 import { isOpen } from './facts';
 import type { NotificationRequest, TaskChange, TaskEventRecord } from './records';
-import { eventKey, notificationKey, selectDue, timersRun, timetableKey, upcomingEntries } from './task-clock';
-import { initialMemory, taskFacts, verdictAt, type EventDraft, type TaskMemory } from './task-transitions';
+import { eventKey, nextWake, notificationKey, selectDue, timersRun, timetableKey, upcomingEntries } from './task-clock';
+import { initialMemory, isRollup, taskFacts, verdictAt, type EventDraft, type TaskMemory } from './task-transitions';
 import type { TaskStateView } from './task-view';
 import { SYSTEM_ACTOR } from './vocabulary';
 
@@ -159,4 +159,23 @@ export function firstChange(spec: TaskSpec, planVersion: number, at: string, seq
   const step = clockStep(memory, atMs, false);
   const started: EventDraft = { type: 'started', actor: SYSTEM_ACTOR, at, data: { planVersion, waitingFor: memory.view.waitingFor } };
   return { memory, change: commitChange(memory, [started, ...step.drafts], step.notifications, atMs) };
+}
+
+/**
+ * Until when a task whose first record is `memory` (at `at`) needs no workflow task of its own:
+ * its clock's first wake (a reminder, the due-soon line, the deadline). Undefined when it has no
+ * timer, or when another task may signal it: a roll-up hears its members, a task with
+ * prerequisites (a member carries its task's) hears their release, and a signal does not run a
+ * workflow whose start is delayed. An Update (a report, an amendment, a cancellation) does.
+ */
+export function quietUntil(memory: TaskMemory, at: string): number | undefined {
+  const { view, clock } = memory;
+  if (isRollup(view.spec) || view.spec.dependsOn.length > 0) return undefined;
+  return nextWake(view, timetableOf(view), clock.firedKeys, Date.parse(at));
+}
+
+/** What a task answers when asked for its state (the `getState` query): its view and what is still to come. */
+export function queriedView(memory: TaskMemory, nowMs: number): TaskStateView {
+  const { view, clock } = memory;
+  return { ...copy(view), upcoming: timersRun(view.progress) ? upcomingEntries(timetableOf(view), clock.firedKeys, nowMs) : [] };
 }

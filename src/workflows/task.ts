@@ -77,8 +77,6 @@ import {
   returnTaskWork,
   SYSTEM_ACTOR,
   taskFacts,
-  timersRun,
-  upcomingEntries,
   type EventDraft,
   type KehoachActivities,
   type NotificationRequest,
@@ -91,6 +89,7 @@ import {
   commitChange,
   firstChange,
   timetableOf,
+  queriedView,
 } from '../domain';
 import { UNSTORABLE_RECORD } from '../domain/activity-contracts';
 import { startedSearchValues, taskSearchAttributePairs, taskSearchValues } from '../temporal/search-attributes';
@@ -304,7 +303,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
 
   // ---------------- messages ----------------
 
-  setHandler(getState, () => clone({ ...view, upcoming: timersRun(view.progress) ? upcomingEntries(timetable(), clock.firedKeys, nowMs()) : [] }));
+  setHandler(getState, () => queriedView(memory, nowMs()));
 
   setHandler(complete, (request) => apply(() => completeTask(memory, request, nowIso())), {
     validator: (request) => fail(checkComplete(view, request, nowMs())),

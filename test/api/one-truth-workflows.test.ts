@@ -9,7 +9,7 @@ import t from 'tap';
 import { and, eq } from 'drizzle-orm';
 import { taskEvents, tasks } from '../../src/db/schema';
 import { storedTaskState, type TaskStateView } from '../../src/domain';
-import { getState } from '../../src/workflows/messages';
+import { readTaskWorkflowState } from '../../src/temporal/task-state';
 import { startStack } from '../helpers/stack';
 
 const PLAN = 'mot-su-that';
@@ -50,7 +50,7 @@ t.test('one truth, written by the workflows', async (t) => {
     let rows = await rowsOf();
     const views = new Map<string, TaskStateView>();
     for (let i = 0; ; i++) {
-      for (const row of rows) views.set(row.workflowId, await stack.temporal.client.workflow.getHandle(row.workflowId).query(getState));
+      for (const row of rows) views.set(row.workflowId, await readTaskWorkflowState(stack.temporal.client, row.workflowId));
       if (i >= 40 || rows.every((row) => row.seq === views.get(row.workflowId)?.seq)) break;
       await sleep(250);
       rows = await rowsOf();

@@ -7,7 +7,7 @@ import { applyPlan } from '../../src/apply/apply';
 import { createPlanStore } from '../../src/db/plan-store';
 import { loadPlanText } from '../../src/plan/load';
 import { startDevServer } from '../../src/temporal/dev-server';
-import { getState } from '../../src/workflows/messages';
+import { readTaskWorkflowState } from '../../src/temporal/task-state';
 import { eventually, freshPlanId } from '../helpers/plan-worker';
 import { freePort } from '../helpers/ports';
 import { withPostgres } from '../helpers/postgres';
@@ -64,7 +64,7 @@ t.test('the worker runs plans into Postgres and stops gracefully on SIGTERM', as
     dryRun: false,
   });
   t.equal(outcome.result?.version, 1, 'the plan workflow ran on the worker process');
-  const state = await client.workflow.getHandle(`task:${planId}:lam-sach-ho-tich`).query(getState);
+  const state = await readTaskWorkflowState(client, `task:${planId}:lam-sach-ho-tich`);
   t.equal(state.progress, 'in_progress');
 
   const rows = await eventually(

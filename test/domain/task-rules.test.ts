@@ -2,7 +2,7 @@
 import t from 'tap';
 import { unannouncedYearsFor } from '../../src/domain/task-transitions';
 import { endOfLocalDay } from '../../src/plan/calendar';
-import type { TimetableEntry } from '../../src/plan/model';
+import type { TaskSpec, TimetableEntry } from '../../src/plan/model';
 import { taskTimetable } from '../../src/plan/timetable';
 import {
   amendTask,
@@ -36,6 +36,9 @@ import {
   timetableKey,
   upcomingEntries,
   verdictAt,
+  firstChange,
+  quietUntil,
+  timetableOf,
   type TaskStateView,
   type TaskWrite,
 } from '../../src/domain';
@@ -425,4 +428,27 @@ t.test('a unit removed and added back is heard afresh: its new run counts from s
   t.same(counts(), [2, 2], 'added back, it starts as every unit does');
   hearMember(memory, { workflowId: memberA, progress: 'done', completedAt: now, seq: 2 }, now);
   t.equal(memory.view.rollup?.done, 1, "its new run's report is heard although its seq is lower than the old run's");
+});
+
+t.test('quietUntil: the first wake of a task only its clock and Updates reach', async (t) => {
+  const at = '2022-11-07T02:00:00.000Z';
+  const deadlineAt = '2022-11-30T10:00:00.000Z';
+  const quiet = (overrides: Partial<TaskSpec>) => {
+    const spec = makeSpec({ planId: 'kh', taskId: 't01', deadline: { kind: 'instant', at: deadlineAt }, ...overrides });
+    return quietUntil(firstChange(spec, 1, at).memory, at);
+  };
+  const plain = firstChange(makeSpec({ planId: 'kh', taskId: 't01', deadline: { kind: 'instant', at: deadlineAt } }), 1, at).memory;
+  const firstEntry = upcomingEntries(timetableOf(plain.view), plain.clock.firedKeys, Date.parse(at))[0]!;
+  t.ok(
+    Date.parse(firstEntry.at) > Date.parse(at) && Date.parse(firstEntry.at) < Date.parse(deadlineAt),
+    'the standard policy reminds before the deadline',
+  );
+  t.equal(quiet({}), Date.parse(firstEntry.at), 'a plain task: its first reminder');
+  t.equal(quiet({ unitId: 'huyen-a' }), Date.parse(firstEntry.at), "a unit's copy: the same");
+  t.equal(quiet({ dependsOn: ['t00'] }), undefined, 'a task with prerequisites hears their release: it is not quiet');
+  t.equal(quiet({ members: [{ unitId: 'huyen-a' }] }), undefined, 'a roll-up hears its members: it is not quiet');
+  t.equal(quiet({ deadline: { kind: 'none' } }), undefined, 'a task without a deadline has no wake');
+  const late = '2022-12-05T02:00:00.000Z';
+  const overdue = firstChange(makeSpec({ planId: 'kh', taskId: 't01', deadline: { kind: 'instant', at: deadlineAt } }), 1, late).memory;
+  t.ok((quietUntil(overdue, late) ?? 0) > Date.parse(late), 'started past its deadline: its next level, ahead');
 });

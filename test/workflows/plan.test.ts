@@ -9,7 +9,8 @@ import type { TaskSpec } from '../../src/plan/model';
 import type { Plan } from '../../src/plan/schema';
 import { deadlineInstant } from '../../src/plan/timetable';
 import { planWorkflowId, taskWorkflowId } from '../../src/workflows/ids';
-import { applyVersion, complete, getPlanState, getState, reportProgress } from '../../src/workflows/messages';
+import { applyVersion, complete, getPlanState, reportProgress } from '../../src/workflows/messages';
+import { readTaskWorkflowState } from '../../src/temporal/task-state';
 import type { Actor, TaskStateView } from '../../src/domain';
 import { planChanges, planWorkflow, type PlanWorkflowState } from '../../src/workflows/plan';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
@@ -31,7 +32,7 @@ function loadPlanAs(file: string, fromId: string, planId: string): { plan: Plan;
   return { plan, text };
 }
 
-const taskState = (client: Client, workflowId: string) => client.workflow.getHandle(workflowId).query(getState);
+const taskState = (client: Client, workflowId: string) => readTaskWorkflowState(client, workflowId);
 const planState = (client: Client, planId: string) => client.workflow.getHandle(planWorkflowId(planId)).query(getPlanState);
 /** The applied version's specs, from the plan store by the spec set the plan workflow holds. */
 async function appliedSpecs(on: PlanWorkerEnv, planId: string): Promise<TaskSpec[]> {
