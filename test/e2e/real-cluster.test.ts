@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { createToken } from '../../src/db/tokens';
 import { postgresEndpoint, startTemporalCluster } from '../../src/temporal/cluster';
 import { withPostgres } from '../helpers/postgres';
@@ -122,6 +123,28 @@ t.test('kehoach on a real Temporal cluster with Postgres persistence', { timeout
   t.same(problems, [], 'every task completed exactly once');
   const status = await request(urls[1]!, 'GET', '/api/plans/nghe-an-771', { token: admin });
   t.equal(status.body.counts.done_on_time + status.body.counts.done_late, doneCount, 'the plan status counts every done task');
+
+  // A task started quiet (its first workflow task delayed until its first wake): an Update runs it
+  // on this server too, and the release it sends reaches its dependant, which started at once.
+  const drill = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'plans', 'valid', 'drill-small.yaml'), 'utf8');
+  const drillApplied = await request(urls[1]!, 'POST', '/api/plans', { token: admin, body: drill, headers: { 'content-type': 'application/yaml' } });
+  t.ok([200, 202].includes(drillApplied.status), `a second plan is accepted (${drillApplied.status})`);
+  const drillTask = async (taskId: string) => (await request(urls[0]!, 'GET', `/api/plans/drill-small/tasks/${taskId}`, { token: admin })).body.task;
+  for (let attempt = 0; attempt < 120 && (await drillTask('so-hoa-ho-tich'))?.progress !== 'not_started'; attempt++) await sleep(500);
+  const connection = await Connection.connect({ address: cluster.address });
+  t.teardown(() => connection.close());
+  const temporal = new Client({ connection, namespace: cluster.namespace });
+  const quiet = await temporal.workflow.getHandle('task:drill-small:lam-sach-ho-tich').describe();
+  t.ok(quiet.executionTime!.getTime() > Date.now() + 86_400_000, 'lam-sach-ho-tich started quiet, its first workflow task days ahead');
+  const quietDone = await request(urls[0]!, 'POST', '/api/plans/drill-small/tasks/lam-sach-ho-tich/complete', { token: admin, body: {} });
+  t.equal(quietDone.status, 200, 'a completion of the quiet task is answered');
+  t.equal(quietDone.body.progress, 'done');
+  let dependant = await drillTask('so-hoa-ho-tich');
+  for (let attempt = 0; attempt < 60 && dependant?.progress !== 'in_progress'; attempt++) {
+    await sleep(500);
+    dependant = await drillTask('so-hoa-ho-tich');
+  }
+  t.equal(dependant?.progress, 'in_progress', 'its dependant was released');
 
   for (const started of everyProcess()) if (started.child.exitCode === null) started.child.kill('SIGTERM');
   const codes = await Promise.all(
