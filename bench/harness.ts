@@ -146,14 +146,6 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** The load averages, rounded, to print beside a figure taken on a shared machine. */
 export const loadAverage = () => os.loadavg().map((value) => Number(value.toFixed(2)));
 
-const VIETNAM_OFFSET_MS = 7 * 3600_000;
-
-/** The local minute in Vietnam (UTC+7) at or after `instantMs`, as a plan writes it ("2026-12-03T14:50"), and its instant. */
-export function vietnamMinuteAtOrAfter(instantMs: number): { text: string; instantMs: number } {
-  const minute = Math.ceil(instantMs / 60_000) * 60_000;
-  return { text: new Date(minute + VIETNAM_OFFSET_MS).toISOString().slice(0, 16), instantMs: minute };
-}
-
 /**
  * Validates a plan file's text and applies it as the API does (`applyPlan`), which returns once
  * every task workflow is started; fails when the plan is invalid or a start is missing.

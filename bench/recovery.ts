@@ -14,7 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { nationalPlanYaml } from '../test/helpers/national-plan';
+import { nationalPlanYaml, vietnamMinuteAtOrAfter } from '../test/helpers/national-plan';
 import {
   applyPlanText,
   type BenchStack,
@@ -24,7 +24,6 @@ import {
   sleep,
   startBenchStack,
   startPrimitives,
-  vietnamMinuteAtOrAfter,
   writeResults,
 } from './harness';
 

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { nationalPlanYaml } from '../test/helpers/national-plan';
+import { nationalPlanYaml, vietnamMinuteAtOrAfter } from '../test/helpers/national-plan';
 import {
   applyPlanText,
   type BenchStack,
@@ -19,7 +19,6 @@ import {
   sleep,
   startBenchStack,
   startPrimitives,
-  vietnamMinuteAtOrAfter,
   writeResults,
 } from './harness';
 import { primitiveStormLags } from './primitives-activities';

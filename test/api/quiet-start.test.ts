@@ -12,16 +12,11 @@ import type { Client } from '@temporalio/client';
 import { checkReadModel } from '../../src/check/consistency';
 import { taskEvents, tasks } from '../../src/db/schema';
 import { taskWorkflowId } from '../../src/workflows/ids';
+import { vietnamMinuteAtOrAfter } from '../helpers/national-plan';
 import { startStack } from '../helpers/stack';
 
 const PLAN = 'khoi-dong-yen';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The local minute in Vietnam at least `leadMs` from now, as a plan writes it, and its instant. */
-function vietnamMinuteAfter(leadMs: number): { text: string; instantMs: number } {
-  const minute = Math.ceil((Date.now() + leadMs) / 60_000) * 60_000;
-  return { text: new Date(minute + 7 * 3_600_000).toISOString().slice(0, 16), instantMs: minute };
-}
 
 function planText(soonDeadline: string): string {
   return `id: ${PLAN}
@@ -84,7 +79,7 @@ t.test('a task nothing but its clock and Updates can reach starts quiet until it
   const admin = (await stack.token({ role: 'admin', name: 'Quản trị' })).token;
   const client = stack.temporal.client;
   // Far enough that the apply is over before it, near enough to wait for.
-  const soon = vietnamMinuteAfter(25_000);
+  const soon = vietnamMinuteAtOrAfter(Date.now() + 25_000);
   const applied = await stack.inject({
     method: 'POST',
     url: '/api/plans',

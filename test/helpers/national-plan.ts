@@ -61,3 +61,11 @@ export function nationalPlanYaml(options: NationalPlanOptions): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+const VIETNAM_OFFSET_MS = 7 * 3600_000;
+
+/** The local minute in Vietnam (UTC+7) at or after `instantMs`, as a plan writes it ("2026-12-03T14:50"), and its instant. */
+export function vietnamMinuteAtOrAfter(instantMs: number): { text: string; instantMs: number } {
+  const minute = Math.ceil(instantMs / 60_000) * 60_000;
+  return { text: new Date(minute + VIETNAM_OFFSET_MS).toISOString().slice(0, 16), instantMs: minute };
+}
