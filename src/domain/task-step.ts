@@ -15,16 +15,29 @@ import { initialMemory, isRollup, taskFacts, verdictAt, type EventDraft, type Ta
 import type { TaskStateView } from './task-view';
 import { SYSTEM_ACTOR } from './vocabulary';
 
+/**
+ * The last timetable computed for each spec, with the deadline and pause it was computed for. A
+ * step asks for it several times (the clock, the record, the start's first wake), each time
+ * walking the working-day calendar; a spec is never changed in place (an amendment brings a new
+ * one), so the spec, the deadline and the pause are all it depends on. Entries are frozen: they
+ * are shared by every caller.
+ */
+const lastTimetables = new WeakMap<TaskSpec, { deadlineAt: string; pausedMs: number; entries: readonly TimetableEntry[] }>();
+
 /** The task's reminders, levels and deadline as they stand (none without a known deadline). */
 export function timetableOf(view: TaskStateView): TimetableEntry[] {
   if (!view.deadlineAt) return [];
-  return taskTimetable({
+  const last = lastTimetables.get(view.spec);
+  if (last && last.deadlineAt === view.deadlineAt && last.pausedMs === view.pausedMs) return [...last.entries];
+  const entries = taskTimetable({
     deadlineAt: view.deadlineAt,
     policy: view.spec.escalation,
     calendar: view.spec.calendar,
     timezone: view.spec.timezone,
     pausedMs: view.pausedMs,
-  });
+  }).map((entry) => Object.freeze(entry));
+  lastTimetables.set(view.spec, { deadlineAt: view.deadlineAt, pausedMs: view.pausedMs, entries });
+  return [...entries];
 }
 
 export interface ClockStep {
