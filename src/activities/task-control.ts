@@ -26,6 +26,7 @@ import {
   type PlanStore,
   type ReconcilePageInput,
   type ReconcilePageResult,
+  type ReconcileProgress,
   type TaskChange,
   type TaskControlActivities,
   type TaskStateView,
@@ -74,22 +75,86 @@ export const RECONCILE_CONCURRENCY = 16;
 /** A first wake closer than this (or past: the clock differs from the server's) starts the workflow at once. */
 export const MIN_START_DELAY_MS = 1_000;
 
-/** Runs `work` over `items`, at most `limit` at a time; the first failure fails the whole once the others settle. */
-export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
+/**
+ * Lanes for work from several callers: at most `limit` pieces run at once, taken in the order they
+ * were asked for. A reconciliation call hands its pages to the same lanes, so the next page's
+ * work starts as lanes free up, not once the page before has drained.
+ */
+export function sharedLanes(limit: number) {
+  let free = limit;
+  const waiting: (() => void)[] = [];
   let failure: { error: unknown } | undefined;
-  const lane = async () => {
-    while (next < items.length && !failure) {
-      const index = next++;
-      try {
-        await work(items[index] as T, index);
-      } catch (error) {
-        failure ??= { error };
-      }
+  const acquire = (): Promise<void> => {
+    if (free > 0) {
+      free -= 1;
+      return Promise.resolve();
     }
+    return new Promise((resolve) => waiting.push(resolve));
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failure) throw failure.error;
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else free += 1;
+  };
+  return {
+    /**
+     * Runs `work` over `items` in these lanes. The first failure (of this or any other caller)
+     * stops what has not begun, and each caller gets it once its own pieces have settled.
+     */
+    async each<T>(items: readonly T[], work: (item: T, index: number) => Promise<void>): Promise<void> {
+      await Promise.all(
+        items.map(async (item, index) => {
+          await acquire();
+          try {
+            if (!failure) await work(item, index);
+          } catch (error) {
+            failure ??= { error };
+          } finally {
+            release();
+          }
+        }),
+      );
+      if (failure) throw failure.error;
+    },
+  };
+}
+
+export type Lanes = ReturnType<typeof sharedLanes>;
+
+/** Runs `work` over `items`, at most `limit` at a time; the first failure fails the whole once the others settle. */
+export function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  return sharedLanes(limit).each(items, work);
+}
+
+/** Where a call stands after its last recorded page: what a retried attempt resumes from. */
+interface CallProgress {
+  kind: ReconcilePageInput['kind'];
+  after?: string;
+  count: number;
+  errors: number;
+  progress: ReconcileProgress;
+}
+
+/** The progress an earlier attempt of this call heartbeated, when there is one for this kind of call. */
+function resumedProgress(kind: ReconcilePageInput['kind']): CallProgress | undefined {
+  let details: unknown;
+  try {
+    details = Context.current().info.heartbeatDetails;
+  } catch {
+    return undefined;
+  }
+  const resumed = details as Partial<CallProgress> | undefined;
+  return resumed?.kind === kind && typeof resumed.count === 'number' && resumed.progress ? (resumed as CallProgress) : undefined;
+}
+
+/** The reconciliation's progress with one handled page added. */
+function withPage(progress: ReconcileProgress, kind: ReconcilePageInput['kind'], count: number, refused: number): ReconcileProgress {
+  return {
+    started: progress.started + (kind === 'start' ? count : 0),
+    amended: progress.amended + (kind === 'amend' ? count : 0),
+    cancelled: progress.cancelled + (kind === 'cancel' ? count : 0),
+    errors: progress.errors + refused,
+  };
 }
 
 export function createTaskControlActivities(
@@ -164,29 +229,74 @@ export function createTaskControlActivities(
   }
 
   /**
-   * Loads one page of the reconciliation from the plan store, handles it with bounded
-   * concurrency and records the progress (absolute figures: a retried page writes the same). A
-   * failure is recorded as the reconciliation's last error, where the API shows it, and rethrown
-   * so that Temporal retries the page.
+   * Works through a call's pages (`input.pages`, one when absent) in workflow id order: each page
+   * is read from the plan store, handed to the call's lanes and, once handled, its progress
+   * recorded (absolute figures: a retried page writes the same) and heartbeated, so that a
+   * retried attempt resumes after the last recorded page. The next page is read while one runs,
+   * so the lanes never drain between pages; at most two pages are in hand at once. A failure is
+   * recorded as the reconciliation's last error, where the API shows it, and rethrown so that
+   * Temporal retries the call.
    */
-  async function page(
+  async function pages(
     input: ReconcilePageInput,
-    handle: (page: { specs: TaskSpec[]; workflowIds: string[] }) => Promise<number>,
+    handle: (page: { specs: TaskSpec[]; workflowIds: string[] }, lanes: Lanes) => Promise<number>,
   ): Promise<ReconcilePageResult> {
-    const { planId, planVersion: version } = input;
+    const { planId, planVersion: version, kind } = input;
+    const lanes = sharedLanes(RECONCILE_CONCURRENCY);
+    let reached: CallProgress = resumedProgress(kind) ?? {
+      kind,
+      ...(input.after !== undefined ? { after: input.after } : {}),
+      count: 0,
+      errors: 0,
+      progress: input.progress,
+    };
+    // Every piece of work done heartbeats where the call stands (Temporal throttles the beats).
+    const heartbeating: Lanes = {
+      each: (items, work) =>
+        lanes.each(items, async (item, index) => {
+          await work(item, index);
+          heartbeat(reached);
+        }),
+    };
+    const handledPages: Promise<number>[] = [];
+    const recordedPages: Promise<void>[] = [];
+    let recorded: Promise<void> = Promise.resolve();
+    let after = reached.after;
+    let done = false;
     try {
-      const found = await store.changesPage(input);
-      heartbeat({ kind: input.kind, after: input.after });
-      const refused = await handle(found);
-      const count = found.workflowIds.length;
-      const progress = { ...input.progress, errors: input.progress.errors + refused };
-      if (input.kind === 'start') progress.started += count;
-      if (input.kind === 'amend') progress.amended += count;
-      if (input.kind === 'cancel') progress.cancelled += count;
-      await store.recordProgress({ planId, version, progress });
-      const last = found.workflowIds.at(-1);
-      return { count, errors: refused, ...(last !== undefined ? { last } : {}) };
+      for (let read = 0; read < (input.pages ?? 1) && !done; read++) {
+        // Two pages in hand: the one running and the one read beside it.
+        if (read >= 2) await recordedPages[read - 2];
+        const found = await store.changesPage({ ...input, after });
+        done = found.workflowIds.length < input.limit;
+        const last = found.workflowIds.at(-1) ?? after;
+        after = last;
+        const handled = handle(found, heartbeating);
+        recorded = recorded.then(async () => {
+          const refused = await handled;
+          const count = found.workflowIds.length;
+          const progress = withPage(reached.progress, kind, count, refused);
+          await store.recordProgress({ planId, version, progress });
+          reached = {
+            kind,
+            ...(last !== undefined ? { after: last } : {}),
+            count: reached.count + count,
+            errors: reached.errors + refused,
+            progress,
+          };
+          heartbeat(reached);
+        });
+        // Observed here so that a failure waiting behind another is never reported unhandled.
+        handled.catch(() => undefined);
+        recorded.catch(() => undefined);
+        handledPages.push(handled);
+        recordedPages.push(recorded);
+      }
+      await recorded;
+      return { count: reached.count, errors: reached.errors, done, ...(reached.after !== undefined ? { last: reached.after } : {}) };
     } catch (error) {
+      // Nothing of this attempt may still run when the next one begins.
+      await Promise.allSettled([...handledPages, recorded]);
       await store.recordFailure({ planId, version, message: (error as Error).message }).catch(() => undefined);
       throw error;
     }
@@ -194,7 +304,7 @@ export function createTaskControlActivities(
 
   return {
     startTasks: (input) =>
-      page(input, async ({ specs }) => {
+      pages(input, async ({ specs }, lanes) => {
         // The page writes its tasks' first records in one transaction once they are started
         // (each workflow takes its record as its state, see TaskWorkflowInput.recordedAt): one
         // write a page instead of one a task. A start with a reminder to catch up on records
@@ -208,7 +318,7 @@ export function createTaskControlActivities(
         const { at } = input;
         const earlier = at !== undefined ? await firstRecords.lastRecorded(specs.map(taskWorkflowId)) : {};
         const recorded: TaskChange[] = [];
-        await forEachBounded(specs, RECONCILE_CONCURRENCY, async (spec, index) => {
+        await lanes.each(specs, async (spec) => {
           const row = earlier[taskWorkflowId(spec)];
           const earlierRun = row !== undefined && at !== undefined && Date.parse(row.updatedAt) < Date.parse(at) ? row : undefined;
           const first = at !== undefined && !earlierRun ? firstChange(spec, input.planVersion, at) : undefined;
@@ -221,7 +331,6 @@ export function createTaskControlActivities(
           } else {
             await start(spec, input.planVersion, earlierRun ? { seqAfter: earlierRun.seq } : {});
           }
-          heartbeat(index);
         });
         const refused = await firstRecords.recordFirstChanges(recorded);
         for (const workflowId of refused) warn("the read model refused a task's first record as data", { workflowId });
@@ -229,18 +338,18 @@ export function createTaskControlActivities(
       }),
 
     amendTasks: (input) =>
-      page(input, async ({ specs }) => {
+      pages(input, async ({ specs }, lanes) => {
         let refused = 0;
-        await forEachBounded(specs, RECONCILE_CONCURRENCY, async (spec) => {
+        await lanes.each(specs, async (spec) => {
           if (!(await amendOne(spec, input.planVersion, input.actor))) refused += 1;
         });
         return refused;
       }),
 
     cancelTasks: (input) =>
-      page(input, async ({ workflowIds }) => {
+      pages(input, async ({ workflowIds }, lanes) => {
         let refused = 0;
-        await forEachBounded(workflowIds, RECONCILE_CONCURRENCY, async (workflowId) => {
+        await lanes.each(workflowIds, async (workflowId) => {
           if (!(await cancelOne(workflowId, input.planVersion, input.actor))) refused += 1;
         });
         return refused;

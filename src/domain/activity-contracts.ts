@@ -57,7 +57,7 @@ export interface ReconcileProgress {
   errors: number;
 }
 
-/** One page of a reconciliation, in workflow id order after `after`. */
+/** One call of a reconciliation: its pages in workflow id order after `after`. */
 export interface ReconcilePageInput {
   planId: string;
   planVersion: number;
@@ -67,36 +67,47 @@ export interface ReconcilePageInput {
   from?: string;
   to: string;
   after?: string;
+  /** Task workflows a page holds: each page is read, handled and its progress recorded as one. */
   limit: number;
   /**
-   * The plan workflow's clock when it scheduled the page: the instant of the first records the
-   * page writes for the tasks it starts, the same on every attempt. Absent in pages scheduled
+   * Pages this call handles at most, one after another with no pause between them (absent in
+   * calls scheduled by earlier code: one page).
+   */
+  pages?: number;
+  /**
+   * The plan workflow's clock when it scheduled the call: the instant of the first records its
+   * pages write for the tasks they start, the same on every attempt. Absent in calls scheduled
    * by earlier code: their tasks record their start themselves.
    */
   at?: string;
-  /** The progress before this page; the activity records it with this page added. */
+  /** The progress before this call; the activity records it with each page added. */
   progress: ReconcileProgress;
 }
 
 export interface ReconcilePageResult {
-  /** Task workflows handled in this page; fewer than `limit` means the phase is over. */
+  /** Task workflows handled in this call's pages. */
   count: number;
-  /** The last workflow id of the page: the next page's `after`. */
+  /** The last workflow id handled: the next call's `after`. */
   last?: string;
   /** Of `count`, those that refused (amend, cancel). */
   errors: number;
+  /**
+   * Whether the phase is over (a page came back short). Absent in results recorded by earlier
+   * code, whose calls handled one page: there, fewer than `limit` means the phase is over.
+   */
+  done?: boolean;
 }
 
 export interface TaskControlActivities {
   /**
-   * Starts one page of the task workflows a version adds (bounded concurrency; existing ones are
-   * left alone), releases each one whose prerequisites the read model already shows done, and
-   * records the progress.
+   * Starts a call's pages of the task workflows a version adds (bounded concurrency; existing ones
+   * are left alone), releases each one whose prerequisites the read model already shows done, and
+   * records the progress page by page.
    */
   startTasks(input: ReconcilePageInput): Promise<ReconcilePageResult>;
-  /** Sends the `amend` update with their new specs to one page of the task workflows a version changes. */
+  /** Sends the `amend` update with their new specs to a call's pages of the task workflows a version changes. */
   amendTasks(input: ReconcilePageInput): Promise<ReconcilePageResult>;
-  /** Cancels (as the domain's `cancelled`, not a Temporal termination) one page of the task workflows a version removes. */
+  /** Cancels (as the domain's `cancelled`, not a Temporal termination) a call's pages of the task workflows a version removes. */
   cancelTasks(input: ReconcilePageInput): Promise<ReconcilePageResult>;
   /** Counts what reconciling `from` into `to` does and records the reconciliation as begun. */
   beginReconciliation(input: { planId: string; planVersion: number; from?: string; to: string }): Promise<ReconcileCounts>;

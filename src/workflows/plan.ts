@@ -35,11 +35,18 @@ import {
 import { RejectionType, type Actor, type KehoachActivities, type ReconcileCounts, type ReconcileKind, type ReconcileProgress } from '../domain';
 
 /**
- * Task workflows handled per activity call (in parallel within the call, see
- * src/activities/task-control.ts). A whole country's 20,000 task workflows take 100 calls: a few
- * hundred events in this workflow's history, each carrying a cursor, never a spec.
+ * Task workflows a page holds: read from the plan store, handled and its progress recorded as one
+ * (in parallel within the page, see src/activities/task-control.ts).
  */
 export const RECONCILE_PAGE_SIZE = 200;
+
+/**
+ * Pages an activity call works through, one after another with no pause between them: 2,000 task
+ * workflows a call. A whole country's 20,000 take 11 calls: a few dozen events in this workflow's
+ * history, each carrying a cursor, never a spec. One page a call left the starts idle between
+ * pages (the last starts of a page draining, its record, the call's round trip to Temporal).
+ */
+export const RECONCILE_PAGES_PER_CALL = 10;
 
 const RECORD_OPTIONS = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } } as const;
 const recordsAsActivities = proxyActivities<KehoachActivities>(RECORD_OPTIONS);
@@ -54,7 +61,7 @@ const recordPlanVersion: KehoachActivities['recordPlanVersion'] = (record) => re
 const beginReconciliation: KehoachActivities['beginReconciliation'] = (input) => records().beginReconciliation(input);
 const finishReconciliation: KehoachActivities['finishReconciliation'] = (input) => records().finishReconciliation(input);
 
-// Each call handles up to RECONCILE_PAGE_SIZE workflows and heartbeats as it goes.
+// Each call handles up to RECONCILE_PAGES_PER_CALL pages and heartbeats as it goes.
 const { startTasks, amendTasks, cancelTasks } = proxyActivities<KehoachActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
@@ -187,7 +194,7 @@ function planStateView(state: PlanWorkflowState): PlanStateView {
 
 const PHASES: ReconcileKind[] = ['start', 'amend', 'cancel'];
 
-/** Works through state.pending page by page; safe to call again after an interruption. */
+/** Works through state.pending call by call (each a run of pages); safe to call again after an interruption. */
 async function reconcile(state: PlanWorkflowState): Promise<void> {
   const pending = state.pending;
   if (!pending) return;
@@ -201,7 +208,7 @@ async function reconcile(state: PlanWorkflowState): Promise<void> {
     }
     if (pending.counts[phase] === 0) continue;
     for (;;) {
-      const page = await activity[phase]({
+      const call = await activity[phase]({
         planId: state.planId,
         planVersion,
         actor,
@@ -210,16 +217,18 @@ async function reconcile(state: PlanWorkflowState): Promise<void> {
         to,
         ...(pending.after !== undefined ? { after: pending.after } : {}),
         limit: RECONCILE_PAGE_SIZE,
+        pages: RECONCILE_PAGES_PER_CALL,
         progress: pending.progress,
-        // The instant of the first records a start page writes (the same on every attempt).
+        // The instant of the first records a start call's pages write (the same on every attempt).
         ...(phase === 'start' ? { at: new Date().toISOString() } : {}),
       });
-      if (phase === 'start') pending.progress.started += page.count;
-      if (phase === 'amend') pending.progress.amended += page.count;
-      if (phase === 'cancel') pending.progress.cancelled += page.count;
-      pending.progress.errors += page.errors;
-      if (page.last !== undefined) pending.after = page.last;
-      if (page.count < RECONCILE_PAGE_SIZE) break;
+      if (phase === 'start') pending.progress.started += call.count;
+      if (phase === 'amend') pending.progress.amended += call.count;
+      if (phase === 'cancel') pending.progress.cancelled += call.count;
+      pending.progress.errors += call.errors;
+      if (call.last !== undefined) pending.after = call.last;
+      // Results recorded by earlier code carry no `done`: their calls handled one page.
+      if (call.done ?? call.count < RECONCILE_PAGE_SIZE) break;
     }
   }
   await finishReconciliation({ planId: state.planId, planVersion, progress: pending.progress });
