@@ -46,7 +46,8 @@ t.test('the worker runs plans into Postgres and stops gracefully on SIGTERM', as
   });
   await eventually(
     async () => stderr,
-    (text) => text.includes('polling') || child.exitCode !== null,
+    // Its own line, not the SDK's "not polling for Nexus tasks", which can come first.
+    (text) => text.includes('polling task queue') || child.exitCode !== null,
     60_000,
   );
   t.match(stderr, 'polling task queue', 'the worker is up');
