@@ -3,8 +3,8 @@
  * are started by ID through the client rather than as child workflows: a national plan carries tens
  * of thousands of tasks and Temporal caps a workflow's pending children at 2,000.
  *
- * Every call handles one page of a reconciliation, read from the plan store by spec set hash (the
- * plan workflow never holds the specs), and is safe to run twice: starts use USE_EXISTING, updates
+ * Every call handles a run of pages of a reconciliation, read from the plan store by spec set hash
+ * (the plan workflow never holds the specs), and is safe to run twice: starts use USE_EXISTING, updates
  * carry an update ID derived from the plan version and the workflow, so a retried page gets the
  * first results back.
  */
@@ -20,6 +20,7 @@ import { initialMemory } from '../domain/task-transitions';
 import {
   firstChange,
   quietUntil,
+  reconciliationCovered,
   type Actor,
   type CompletionLookup,
   type FirstRecordWriter,
@@ -276,7 +277,9 @@ export function createTaskControlActivities(
           const refused = await handled;
           const count = found.workflowIds.length;
           const progress = withPage(reached.progress, kind, count, refused);
-          await store.recordProgress({ planId, version, progress });
+          // The page that makes the last change finishes the reconciliation for whoever waits on it.
+          const finished = input.counts !== undefined && reconciliationCovered(progress, input.counts);
+          await store.recordProgress({ planId, version, progress, ...(finished ? { finishedAt: new Date().toISOString() } : {}) });
           reached = {
             kind,
             ...(last !== undefined ? { after: last } : {}),

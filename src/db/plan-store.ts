@@ -158,7 +158,12 @@ export function createPlanStore(db: Database): PlanStore {
     async recordProgress({ planId, version, progress, lastError, finishedAt }) {
       await db
         .update(planReconciliations)
-        .set({ ...progress, lastError: lastError ?? null, ...(finishedAt ? { finishedAt: new Date(finishedAt) } : {}) })
+        .set({
+          ...progress,
+          lastError: lastError ?? null,
+          // The first stamp stays: the page that made the last change, before the plan workflow's own.
+          ...(finishedAt ? { finishedAt: sql`coalesce(${planReconciliations.finishedAt}, ${new Date(finishedAt).toISOString()}::timestamptz)` } : {}),
+        })
         .where(and(eq(planReconciliations.planId, planId), eq(planReconciliations.version, version)));
     },
 

@@ -82,6 +82,18 @@ export interface ReconcilePageInput {
   at?: string;
   /** The progress before this call; the activity records it with each page added. */
   progress: ReconcileProgress;
+  /**
+   * What the whole reconciliation does: the page whose progress covers it stamps the
+   * reconciliation finished (`reconciliationCovered`), so that an apply waiting on it answers
+   * once its last change is made, not after the plan workflow's next workflow task. Absent in
+   * calls scheduled by earlier code: `finishReconciliation` stamps it.
+   */
+  counts?: ReconcileCounts;
+}
+
+/** Whether `progress` accounts for every change of a reconciliation that does `counts`. */
+export function reconciliationCovered(progress: ReconcileProgress, counts: ReconcileCounts): boolean {
+  return progress.started >= counts.start && progress.amended >= counts.amend && progress.cancelled >= counts.cancel;
 }
 
 export interface ReconcilePageResult {
@@ -159,7 +171,10 @@ export interface PlanStore {
   }): Promise<{ specs: TaskSpec[]; workflowIds: string[] }>;
   /** Creates the progress record of a reconciliation (again: unchanged). */
   beginReconciliation(input: { planId: string; version: number; counts: ReconcileCounts; at: string }): Promise<void>;
-  /** Sets its progress; `lastError` as given (undefined clears it); `finishedAt` once done. */
+  /**
+   * Sets its progress; `lastError` as given (undefined clears it); `finishedAt` once done, the
+   * first stamp kept (the page that covers every change stamps it before the plan workflow does).
+   */
   recordProgress(input: { planId: string; version: number; progress: ReconcileProgress; lastError?: string; finishedAt?: string }): Promise<void>;
   /** Records a page's failure, kept until a later page succeeds. */
   recordFailure(input: { planId: string; version: number; message: string }): Promise<void>;

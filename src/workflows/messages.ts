@@ -140,6 +140,11 @@ export interface ApplyVersionResult extends ApplyVersionAnswer {
   changes: TaskSpecChange[];
 }
 
+/**
+ * What the plan workflow's query answers: the applied version. How far its reconciliation got is
+ * the plan store's (`PlanStore.reconciliation`, served at /api/plans/:id/reconciliation), whose
+ * end is stamped by the page that makes the last change, before this workflow hears of it.
+ */
 export interface PlanStateView {
   planId: string;
   version: number;
@@ -151,8 +156,6 @@ export interface PlanStateView {
   /** The applied version's spec set in the plan store, and how many task workflows it holds. */
   specSet?: string;
   taskCount: number;
-  /** The version being reconciled, while a reconciliation is in progress. */
-  reconciling?: number;
 }
 
 export const applyVersion = defineUpdate<ApplyVersionAnswer, [ApplyVersionInput]>('applyVersion');

@@ -188,7 +188,6 @@ function planStateView(state: PlanWorkflowState): PlanStateView {
     firstAppliedAt: state.firstAppliedAt,
     specSet: state.specSet,
     taskCount: state.taskCount,
-    ...(state.pending ? { reconciling: state.pending.version } : {}),
   };
 }
 
@@ -219,6 +218,7 @@ async function reconcile(state: PlanWorkflowState): Promise<void> {
         limit: RECONCILE_PAGE_SIZE,
         pages: RECONCILE_PAGES_PER_CALL,
         progress: pending.progress,
+        counts: pending.counts,
         // The instant of the first records a start call's pages write (the same on every attempt).
         ...(phase === 'start' ? { at: new Date().toISOString() } : {}),
       });

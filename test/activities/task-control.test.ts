@@ -22,6 +22,8 @@ const after = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Recorder {
   log: string[];
   progress: ReconcileProgress[];
+  /** Beside each progress recorded: whether it stamped the reconciliation finished. */
+  finished: boolean[];
   failures: string[];
   inFlight: number;
   mostInFlight: number;
@@ -32,7 +34,7 @@ interface Recorder {
  * client whose starts and updates take a few milliseconds each and fail for `failing`.
  */
 function neighbours(specs: TaskSpec[], options: { failing?: string; slowFirstPage?: boolean } = {}) {
-  const recorder: Recorder = { log: [], progress: [], failures: [], inFlight: 0, mostInFlight: 0 };
+  const recorder: Recorder = { log: [], progress: [], finished: [], failures: [], inFlight: 0, mostInFlight: 0 };
   const ids = specs.map(taskWorkflowId).sort();
   const byId = new Map(specs.map((spec) => [taskWorkflowId(spec), spec]));
   const touch = async (workflowId: string) => {
@@ -56,9 +58,10 @@ function neighbours(specs: TaskSpec[], options: { failing?: string; slowFirstPag
       recorder.log.push(`read after ${cursor ?? '-'}`);
       return { specs: page.map((id) => byId.get(id)!), workflowIds: page };
     },
-    async recordProgress({ progress }: { progress: ReconcileProgress }) {
+    async recordProgress({ progress, finishedAt }: { progress: ReconcileProgress; finishedAt?: string }) {
       recorder.log.push(`record ${progress.started + progress.cancelled}`);
       recorder.progress.push(progress);
+      recorder.finished.push(finishedAt !== undefined);
     },
     async recordFailure({ message }: { message: string }) {
       recorder.failures.push(message);
@@ -146,6 +149,29 @@ t.test('a call handles at most its pages and says that the phase goes on', async
   // A call scheduled by earlier code names no pages: one page.
   const { activities: older } = neighbours(specs(23));
   t.same(await older.cancelTasks(callInput('cancel', 5, undefined)), { count: 5, errors: 0, done: false, last: ids[4] });
+});
+
+t.test('the page that makes the last change stamps the reconciliation finished', async (t) => {
+  const { recorder, activities } = neighbours(specs(12));
+  await activities.startTasks({ ...callInput('start', 5, 10), counts: { start: 12, amend: 0, cancel: 0 } });
+  t.same(recorder.finished, [false, false, true], 'only the last page, with every start made');
+
+  const amendsFollow = neighbours(specs(12));
+  await amendsFollow.activities.startTasks({ ...callInput('start', 5, 10), counts: { start: 12, amend: 3, cancel: 0 } });
+  t.same(amendsFollow.recorder.finished, [false, false, false], 'the starts are not the end while amendments remain');
+
+  const earlier = neighbours(specs(12));
+  await earlier.activities.startTasks(callInput('start', 5, 10));
+  t.same(earlier.recorder.finished, [false, false, false], 'a call scheduled by earlier code (no counts) leaves the stamp to the plan workflow');
+
+  // A cancel phase after starts and amendments: the progress given carries the earlier phases.
+  const cancels = neighbours(specs(7));
+  await cancels.activities.cancelTasks({
+    ...callInput('cancel', 5, 10),
+    progress: { started: 4, amended: 2, cancelled: 0, errors: 1 },
+    counts: { start: 4, amend: 2, cancel: 7 },
+  });
+  t.same(cancels.recorder.finished, [false, true], 'the last cancellation finishes a reconciliation of every kind');
 });
 
 t.test('a failing start fails the call once everything it began has settled, with the failure recorded', async (t) => {

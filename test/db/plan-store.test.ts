@@ -105,8 +105,10 @@ t.test('a reconciliation records its progress absolutely, its last failure until
   );
 
   await store.recordProgress({ planId: 'p', version: 1, progress: { ...progress, amended: 1, errors: 1 }, finishedAt: '2026-03-02T02:01:00.000Z' });
+  // The plan workflow stamps the end again after the page that made the last change did.
+  await store.recordProgress({ planId: 'p', version: 1, progress: { ...progress, amended: 1, errors: 1 }, finishedAt: '2026-03-02T02:01:05.000Z' });
   await store.beginReconciliation({ planId: 'p', version: 2, counts: { start: 0, amend: 0, cancel: 2 }, at: '2026-03-02T04:00:00.000Z' });
   t.equal((await store.reconciliation('p'))?.version, 2, 'the latest version by default');
-  t.equal((await store.reconciliation('p', 1))?.finishedAt, '2026-03-02T02:01:00.000Z');
+  t.equal((await store.reconciliation('p', 1))?.finishedAt, '2026-03-02T02:01:00.000Z', 'the first stamp of its end stays');
   t.equal(await store.reconciliation('never-applied'), undefined);
 });

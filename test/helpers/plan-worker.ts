@@ -141,7 +141,7 @@ export function createMemoryPlanStore(): PlanStore & { sets: Map<string, Map<str
       Object.assign(found, progress);
       if (lastError === undefined) delete found.lastError;
       else found.lastError = lastError;
-      if (finishedAt) found.finishedAt = finishedAt;
+      if (finishedAt) found.finishedAt ??= finishedAt;
     },
     async recordFailure({ planId, version, message }) {
       const found = find(planId, version);

@@ -75,7 +75,7 @@ t.test('pure bookkeeping: changes by spec hash; roll-up specs and dependants fro
 /** Plan workflows whose histories `KEHOACH_RECORD_HISTORIES=1` saves for the replay test (plan-replay.test.ts). */
 const recordable: Record<string, string> = {};
 
-const faults = { failAfterNextStart: false, startCalls: 0 };
+const faults = { failAfterNextStart: false, startCalls: 0, startsReturned: 0 };
 
 let env: PlanWorkerEnv;
 t.before(async () => {
@@ -89,6 +89,7 @@ t.before(async () => {
           faults.failAfterNextStart = false;
           throw new Error('simulated crash after the task workflows were started');
         }
+        faults.startsReturned += 1;
         return page;
       },
     }),
@@ -123,7 +124,6 @@ t.test('applying a plan starts every task workflow with its deadline; the same c
   const state = await planState(env.client, planId);
   t.equal(state.version, 1);
   t.equal(state.contentHash, first.contentHash);
-  t.equal(state.reconciling, undefined, 'reconciliation finished');
   const progress = await env.plans.reconciliation(planId, 1);
   t.same(
     progress && { total: progress.total, started: progress.started, errors: progress.errors, finished: Boolean(progress.finishedAt) },
@@ -208,12 +208,11 @@ t.test('an amended plan moves a deadline, adds a task and cancels a removed one'
     (await appliedSpecs(env, planId)).some((spec) => taskWorkflowId(spec) === `task:${planId}:tuyen-truyen`),
     'the plan no longer holds the removed task',
   );
-  t.equal(state.reconciling, undefined);
   const progress = await env.plans.reconciliation(planId);
   t.same(
-    progress && [progress.version, progress.started, progress.amended, progress.cancelled, progress.total],
-    [2, 1, 1, 1, 3],
-    'version 2: one started, one amended, one cancelled',
+    progress && [progress.version, progress.started, progress.amended, progress.cancelled, progress.total, Boolean(progress.finishedAt)],
+    [2, 1, 1, 1, 3, true],
+    'version 2: one started, one amended, one cancelled, and finished',
   );
 });
 
@@ -366,16 +365,29 @@ t.test('a start batch that runs twice (crash after starting) starts each task wo
   recordable['start-retried'] = planId;
   faults.failAfterNextStart = true;
   const callsBefore = faults.startCalls;
+  const returnedBefore = faults.startsReturned;
   const outcome = await applyDrill(planId);
   t.equal(outcome.result?.changed, true);
+  // The first attempt recorded its pages (the apply may answer then); Temporal retries it after that.
+  await eventually(
+    async () => faults.startsReturned,
+    (returned) => returned > returnedBefore,
+  );
   t.equal(faults.startCalls - callsBefore, 2, 'the page ran twice');
-  const executions: string[] = [];
-  for await (const execution of env.client.workflow.list({ query: `WorkflowId STARTS_WITH 'task:${planId}:'` })) {
-    executions.push(execution.workflowId);
-  }
+  const executions = await eventually(
+    async () => {
+      const found: string[] = [];
+      for await (const execution of env.client.workflow.list({ query: `WorkflowId STARTS_WITH 'task:${planId}:'` })) {
+        found.push(execution.workflowId);
+      }
+      return found;
+    },
+    (found) => found.length >= 6,
+  );
   t.equal(executions.length, 6, 'one run per task workflow, no duplicates');
-  t.equal((await planState(env.client, planId)).reconciling, undefined, 'the reconciliation finished');
-  t.equal((await env.plans.reconciliation(planId, 1))?.started, 6, 'and counts each task workflow once');
+  const progress = await env.plans.reconciliation(planId, 1);
+  t.ok(progress?.finishedAt, 'the reconciliation finished');
+  t.equal(progress?.started, 6, 'and counts each task workflow once');
 });
 
 t.test('a plan workflow continued as new finishes the reconciliation it carries', async (t) => {
@@ -404,12 +416,15 @@ t.test('a plan workflow continued as new finishes the reconciliation it carries'
       progress: { started: 1, amended: 0, cancelled: 0, errors: 0 },
     },
   };
+  // The previous run had begun it in the plan store, where its progress and end are kept.
+  await env.plans.beginReconciliation({ planId, version: 1, counts: carried.pending!.counts!, at: carried.appliedAt! });
   await env.client.workflow.start(planWorkflow, { workflowId: planWorkflowId(planId), taskQueue: 'kehoach', args: [{ planId, carried }] });
-  const state = await eventually(
-    () => planState(env.client, planId),
-    (view) => view.reconciling === undefined,
+  const progress = await eventually(
+    () => env.plans.reconciliation(planId, 1),
+    (status) => Boolean(status?.finishedAt),
   );
-  t.equal(state.reconciling, undefined, 'the carried reconciliation finished');
+  t.same(progress && [progress.started, Boolean(progress.finishedAt)], [specs.length, true], 'the carried reconciliation finished');
+  const state = await planState(env.client, planId);
   t.equal(state.version, 1);
   t.equal(state.contentHash, 'carried-hash', 'the applied version is kept');
   for (const spec of notYet) {
@@ -492,7 +507,7 @@ t.test('two applies at once run one after the other', async (t) => {
   t.ok(later.result?.changes.length && later.result.changes.length < 6, 'the second sees what the first applied, not an empty plan');
   const state = await planState(env.client, planId);
   t.equal(state.contentHash, later.contentHash, 'the plan holds the version applied last');
-  t.equal(state.reconciling, undefined);
+  t.ok((await env.plans.reconciliation(planId, state.version))?.finishedAt, 'its reconciliation finished');
   const live = await countTaskWorkflows(env.client, planId);
   const specs = await appliedSpecs(env, planId);
   for (const spec of specs) t.ok(live.ids.includes(taskWorkflowId(spec)), `${taskWorkflowId(spec)} runs`);
