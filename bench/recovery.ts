@@ -238,7 +238,8 @@ async function primitiveRecovery(stack: BenchStack, count: number, calibrationCo
   const calibrationBegan = Date.now();
   const calibrationPrefix = `recovery-timer-calibration-${process.pid}`;
   await startPrimitives(stack, 'timerWorkflow', calibrationCount, calibrationPrefix, { args: [Date.now() + 86_400_000], taskQueue: PRIMITIVE_QUEUE });
-  await untilTimersSet(stack, calibrationPrefix, calibrationCount, Number.POSITIVE_INFINITY);
+  if (!(await untilTimersSet(stack, calibrationPrefix, calibrationCount, calibrationBegan + 10 * 60_000)))
+    throw new Error(`the ${calibrationCount} calibration timers were not all set within 10 minutes`);
   const leadMs = 3 * ((Date.now() - calibrationBegan) / calibrationCount) * count + 120_000;
   const instantMs = Date.now() + leadMs;
   const prefix = `recovery-timer-${process.pid}`;

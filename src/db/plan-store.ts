@@ -162,7 +162,7 @@ export function createPlanStore(db: Database): PlanStore {
           ...progress,
           lastError: lastError ?? null,
           // The first stamp stays: the page that made the last change, before the plan workflow's own.
-          ...(finishedAt ? { finishedAt: sql`coalesce(${planReconciliations.finishedAt}, ${new Date(finishedAt).toISOString()}::timestamptz)` } : {}),
+          ...(finishedAt ? { finishedAt: sql`coalesce(${planReconciliations.finishedAt}, ${finishedAt}::timestamptz)` } : {}),
         })
         .where(and(eq(planReconciliations.planId, planId), eq(planReconciliations.version, version)));
     },
