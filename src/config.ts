@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
 import type { TLSConfig } from '@temporalio/client';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const port = (what: string) =>
   z.coerce

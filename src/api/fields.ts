@@ -4,7 +4,7 @@
  * be stored in Postgres text; ANSI escapes rewrite an operator's terminal), bounded lengths, and
  * dates in the years kehoach handles.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiText } from '../i18n';
 
 /** The years kehoach handles: plans, reports, completions and deadlines all fall in 1900–2200. */

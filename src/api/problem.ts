@@ -2,7 +2,7 @@
  * RFC 9457 problem details: the one shape every API error takes, with a stable `type` URI per
  * case so that clients branch on `type`, never on the wording of `detail`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiText } from '../i18n';
 
 export const PROBLEM_BASE = 'https://kehoach.dev/problems/';

@@ -2,7 +2,7 @@
  * The API's wire shapes. Routes declare these for their params, bodies and responses; the
  * OpenAPI document is generated from them, so a change here is a change to the contract.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeliveryListRow } from '../db/notifications';
 import { CATEGORIES, DEADLINE_STATES, PROGRESS, categoryAt, deadlineAtInstant, deadlineStateAt, type TaskFacts } from '../domain';
 import type { StoredTaskState } from '../domain';

@@ -4,7 +4,7 @@
  * role rule before the update, the workflow's validators inside it) and answer from the same rule.
  */
 import type { UpdateDefinition } from '@temporalio/common';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Database } from '../db/client';
 import { listDeliveries } from '../db/notifications';
 import { taskWorkflowId } from '../workflows/ids';

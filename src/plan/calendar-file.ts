@@ -19,7 +19,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { languageFromEnv, translator, type Language, type Translate } from '../i18n';
 import { addDays } from './calendar';
 import { lunarNewYear } from './lunar';

@@ -7,7 +7,7 @@
  * optional in a file even though the parsed Plan always has them. Draft-07 because that is the
  * draft yaml-language-server supports best.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { planSchema } from './schema';
 
 export function planJsonSchema(): Record<string, unknown> {

@@ -7,7 +7,7 @@
  * Never import this module from src/workflows: zod in workflow code leaks memory in the
  * workflow cache. Workflows use `import type` only.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** ASCII identifier used in workflow IDs and URLs: lower-case letters, digits, '-' and '_'. */
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {

@@ -13,7 +13,7 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDeps } from '../api/app';
 import type { Principal } from '../api/plugins/auth';
 import { ProblemError } from '../api/problem';

@@ -7,7 +7,7 @@
  * probes, costs Temporal one gRPC call and Postgres one query a second, not one per request.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDeps } from '../app';
 
 const HEALTH_TIMEOUT_MS = 2000;

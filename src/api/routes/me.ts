@@ -1,6 +1,6 @@
 /** GET /api/me/tasks — the caller's agency's open tasks, most urgent first. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import { principalOf } from '../plugins/auth';
 import { commonProblems, problemResponse } from '../problem';
 import { agencyOpenTasks } from '../read-model';

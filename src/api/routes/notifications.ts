@@ -3,7 +3,7 @@
  * delivery stands (pending, failed with the reason, sent, dead), newest first. Leaders and admins.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import { listDeliveries } from '../../db/notifications';
 import { requireRole } from '../plugins/auth';
 import { commonProblems, ProblemError, problemResponse } from '../problem';

@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import { applyPlan, waitForReconciliation } from '../../apply/apply';
 import { createPlanStore } from '../../db/plan-store';
 import { translator } from '../../i18n';

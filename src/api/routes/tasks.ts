@@ -4,7 +4,7 @@
  * state before returning, so an immediate GET shows the same thing.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import { scopedIdempotencyKey } from '../plugins/idempotency';
 import { principalOf } from '../plugins/auth';
 import { commonProblems, ProblemError, problemResponse } from '../problem';

@@ -1,6 +1,6 @@
 /** /api/tokens — API tokens, one per person, bound to an agency and a role (admin only). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createToken, listTokens, revokeToken } from '../../db/tokens';
 import { requireRole } from '../plugins/auth';
 import type { StoredResponse } from '../../db/idempotency';

@@ -5,7 +5,7 @@
  * zod's generic ones.
  */
 import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogues } from '../../i18n';
 import { parseDateVi } from '../calendar';
 import { BUILT_IN_TARGETS, deadlineSchema, escalationTargetSchema, planSchema, roleSchema, unitsSelectorSchema, type Plan } from '../schema';

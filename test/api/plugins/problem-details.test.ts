@@ -2,7 +2,7 @@
 import Fastify from 'fastify';
 import t from 'tap';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import problemDetails from '../../../src/api/plugins/problem-details';
 import { ProblemError, problemResponse } from '../../../src/api/problem';
 
