@@ -46,10 +46,12 @@ export function createFirstRecordWriter(db: Database): FirstRecordWriter {
     async lastRecorded(workflowIds) {
       if (workflowIds.length === 0) return {};
       const rows = await db
-        .select({ workflowId: tasks.workflowId, seq: tasks.seq, updatedAt: tasks.updatedAt })
+        .select({ workflowId: tasks.workflowId, seq: tasks.seq, deadlineVersion: tasks.deadlineVersion, updatedAt: tasks.updatedAt })
         .from(tasks)
         .where(inArray(tasks.workflowId, [...workflowIds]));
-      return Object.fromEntries(rows.map((row) => [row.workflowId, { seq: row.seq, updatedAt: row.updatedAt.toISOString() }]));
+      return Object.fromEntries(
+        rows.map((row) => [row.workflowId, { seq: row.seq, deadlineVersion: row.deadlineVersion, updatedAt: row.updatedAt.toISOString() }]),
+      );
     },
 
     async recordFirstChanges(changes) {

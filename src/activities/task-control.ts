@@ -167,20 +167,26 @@ export function createTaskControlActivities(
   /**
    * Starts one task workflow. With `first` (its first record, written by the page after the
    * starts) the workflow takes that record as its state and starts with its search attributes.
-   * With `seqAfter` (an earlier run's last seq) its records follow the earlier run's.
+   * With `earlierRun` (the row an earlier run of the same workflow id left) its records follow the
+   * earlier run's, and its deadlines are counted after that run's.
    */
   async function start(
     spec: TaskSpec,
     planVersion: number,
-    how: { first?: { at: string; view: TaskStateView; quietUntil: number | undefined }; seqAfter?: number } = {},
+    how: { first?: { at: string; view: TaskStateView; quietUntil: number | undefined }; earlierRun?: { seq: number; deadlineVersion: number } } = {},
   ): Promise<void> {
-    const { first, seqAfter } = how;
+    const { first, earlierRun } = how;
     const workflowId = taskWorkflowId(spec);
     const quietMs = first?.quietUntil !== undefined ? first.quietUntil - Date.now() : 0;
     await client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
       workflowId,
       taskQueue: TASK_QUEUE,
-      args: [taskWorkflowInput(spec, planVersion, { ...(first ? { recordedAt: first.at } : {}), ...(seqAfter ? { seqAfter } : {}) })],
+      args: [
+        taskWorkflowInput(spec, planVersion, {
+          ...(first ? { recordedAt: first.at } : {}),
+          ...(earlierRun ? { seqAfter: earlierRun.seq, deadlineVersionAfter: earlierRun.deadlineVersion } : {}),
+        }),
+      ],
       workflowIdConflictPolicy: 'USE_EXISTING',
       // Its first record is written and it has nothing to do before its clock's first wake: its
       // first workflow task waits for that (Temporal's start delay is the timer it would set), or
@@ -316,7 +322,8 @@ export function createTaskControlActivities(
         // A task removed from its plan and added back has its earlier run's row, recorded before
         // this page's instant: its new run continues that seq and records itself, so that its
         // first record replaces the row (the projection keeps the higher seq) and the page never
-        // writes over a run it did not start. A row at or after the instant is this run's, from
+        // writes over a run it did not start; its deadlines are counted after the earlier run's, so
+        // that its reminders and escalations are its own and not taken for ones already sent. A row at or after the instant is this run's, from
         // an earlier attempt of the page: the start changes nothing, nor does the record again.
         const { at } = input;
         const earlier = at !== undefined ? await firstRecords.lastRecorded(specs.map(taskWorkflowId)) : {};
@@ -332,7 +339,7 @@ export function createTaskControlActivities(
             });
             recorded.push(first.change);
           } else {
-            await start(spec, input.planVersion, earlierRun ? { seqAfter: earlierRun.seq } : {});
+            await start(spec, input.planVersion, earlierRun ? { earlierRun } : {});
           }
         });
         const refused = await firstRecords.recordFirstChanges(recorded);

@@ -33,7 +33,7 @@ export interface FirstRecordWriter {
    * The last record of each of these workflow ids that has a row: its seq and its instant. A row
    * older than the page's instant is an earlier run's, a task added back to its plan.
    */
-  lastRecorded(workflowIds: readonly string[]): Promise<Record<string, { seq: number; updatedAt: string }>>;
+  lastRecorded(workflowIds: readonly string[]): Promise<Record<string, { seq: number; deadlineVersion: number; updatedAt: string }>>;
   /** Answers the workflow ids whose record Postgres refused as data (the others are written). */
   recordFirstChanges(changes: readonly TaskChange[]): Promise<string[]>;
 }

@@ -11,7 +11,7 @@ import { taskTimetable } from '../plan/timetable';
 import { isOpen } from './facts';
 import type { NotificationRequest, TaskChange, TaskEventRecord } from './records';
 import { eventKey, nextWake, notificationKey, selectDue, timersRun, timetableKey, upcomingEntries } from './task-clock';
-import { initialMemory, isRollup, taskFacts, verdictAt, type EventDraft, type TaskMemory } from './task-transitions';
+import { initialMemory, isRollup, taskFacts, verdictAt, type EventDraft, type StartOptions, type TaskMemory } from './task-transitions';
 import type { TaskStateView } from './task-view';
 import { SYSTEM_ACTOR } from './vocabulary';
 
@@ -163,11 +163,16 @@ export function commitChange(memory: TaskMemory, drafts: readonly EventDraft[], 
 /**
  * A new task's first record at `at`: its starting state (a roll-up takes members it has not heard
  * from to be as they start), `started`, and whatever the clock already says (a line crossed, a
- * reminder to catch up on). `seqAfter`: the last seq an earlier run of the same workflow id
- * recorded (StartOptions.seqAfter).
+ * reminder to catch up on). `earlierRun`: what an earlier run of the same workflow id left
+ * (StartOptions.seqAfter and deadlineVersionAfter).
  */
-export function firstChange(spec: TaskSpec, planVersion: number, at: string, seqAfter = 0): { memory: TaskMemory; change: TaskChange } {
-  const memory = initialMemory(spec, planVersion, at, { unheardAsStarting: true, seqAfter });
+export function firstChange(
+  spec: TaskSpec,
+  planVersion: number,
+  at: string,
+  earlierRun: Pick<StartOptions, 'seqAfter' | 'deadlineVersionAfter'> = {},
+): { memory: TaskMemory; change: TaskChange } {
+  const memory = initialMemory(spec, planVersion, at, { unheardAsStarting: true, ...earlierRun });
   const atMs = Date.parse(at);
   const step = clockStep(memory, atMs, false);
   const started: EventDraft = { type: 'started', actor: SYSTEM_ACTOR, at, data: { planVersion, waitingFor: memory.view.waitingFor } };

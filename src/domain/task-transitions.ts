@@ -130,6 +130,12 @@ export interface StartOptions {
    * added back): the new run's records follow it, so that they replace the earlier run's row.
    */
   seqAfter?: number;
+  /**
+   * The deadline version that earlier run reached: the new run's deadlines are counted after it,
+   * so that its reminders and escalations have keys of their own (notificationKey) and are
+   * recorded and sent, not taken for the earlier run's.
+   */
+  deadlineVersionAfter?: number;
 }
 
 export function initialMemory(spec: TaskSpec, planVersion: number, nowIso: string, options: StartOptions = {}): TaskMemory {
@@ -147,7 +153,7 @@ export function initialMemory(spec: TaskSpec, planVersion: number, nowIso: strin
     deadlineState: 'on_track',
     category: 'open_on_time',
     ...(deadlineAt ? { deadlineAt } : {}),
-    deadlineVersion: deadlineAt ? 1 : 0,
+    deadlineVersion: (options.deadlineVersionAfter ?? 0) + (deadlineAt ? 1 : 0),
     escalationLevel: 0,
     pausedMs: 0,
     extensionRequests: [],

@@ -9,7 +9,7 @@
 import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { firstChange, queriedView, type TaskStateView } from '../domain';
-import { getState, type TaskWorkflowInput } from '../workflows/messages';
+import { earlierRunOf, getState, type TaskWorkflowInput } from '../workflows/messages';
 
 export async function readTaskWorkflowState(client: Client, workflowId: string): Promise<TaskStateView> {
   const handle = client.workflow.getHandle(workflowId);
@@ -25,6 +25,6 @@ export async function readTaskWorkflowState(client: Client, workflowId: string):
       ? await decodeFromPayloadsAtIndex<TaskWorkflowInput>(client.options.loadedDataConverter, 0, started.input?.payloads)
       : undefined;
     if (!input?.recordedAt) throw error;
-    return queriedView(firstChange(input.spec, input.planVersion, input.recordedAt, input.seqAfter).memory, Date.now());
+    return queriedView(firstChange(input.spec, input.planVersion, input.recordedAt, earlierRunOf(input)).memory, Date.now());
   }
 }

@@ -17,6 +17,7 @@ import type {
   RequestExtensionInput,
   ResumeInput,
   ReturnInput,
+  StartOptions,
   TaskClock,
   TaskStateView,
   WriteContext,
@@ -50,6 +51,12 @@ export interface TaskWorkflowInput {
    * takes them over the earlier run's last row. Absent for a task never started before.
    */
   seqAfter?: number;
+  /**
+   * The deadline version that earlier run reached (StartOptions.deadlineVersionAfter): this run's
+   * reminders and escalations get keys of their own. Absent in starts by earlier code, whose
+   * re-added tasks reuse the earlier run's keys as they always did.
+   */
+  deadlineVersionAfter?: number;
 }
 
 /**
@@ -61,16 +68,29 @@ export const TASK_WORKFLOW_GENERATION = 3;
 
 /**
  * A fresh task workflow's input, as every start of today's code gives it; `recordedAt` when the
- * starter writes the task's first record, `seqAfter` when an earlier run of the same workflow id
- * recorded (see TaskWorkflowInput).
+ * starter writes the task's first record, `seqAfter` and `deadlineVersionAfter` when an earlier
+ * run of the same workflow id recorded (see TaskWorkflowInput).
  */
-export function taskWorkflowInput(spec: TaskSpec, planVersion: number, start: { recordedAt?: string; seqAfter?: number } = {}): TaskWorkflowInput {
+export function taskWorkflowInput(
+  spec: TaskSpec,
+  planVersion: number,
+  start: { recordedAt?: string; seqAfter?: number; deadlineVersionAfter?: number } = {},
+): TaskWorkflowInput {
   return {
     spec,
     planVersion,
     generation: TASK_WORKFLOW_GENERATION,
     ...(start.recordedAt !== undefined ? { recordedAt: start.recordedAt } : {}),
     ...(start.seqAfter ? { seqAfter: start.seqAfter } : {}),
+    ...(start.deadlineVersionAfter ? { deadlineVersionAfter: start.deadlineVersionAfter } : {}),
+  };
+}
+
+/** What an earlier run of the same workflow id left, as a run's first state takes it (StartOptions). */
+export function earlierRunOf(input: TaskWorkflowInput): Pick<StartOptions, 'seqAfter' | 'deadlineVersionAfter'> {
+  return {
+    ...(input.seqAfter ? { seqAfter: input.seqAfter } : {}),
+    ...(input.deadlineVersionAfter ? { deadlineVersionAfter: input.deadlineVersionAfter } : {}),
   };
 }
 

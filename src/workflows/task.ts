@@ -31,6 +31,7 @@ import {
   complete,
   confirm,
   decideExtension,
+  earlierRunOf,
   getState,
   pause,
   release,
@@ -171,11 +172,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
         planVersion: input.planVersion,
       }
     : recordedFirst
-      ? firstChange(input.spec, input.planVersion, recordedAt, input.seqAfter).memory
-      : initialMemory(input.spec, input.planVersion, nowIso(), {
-          unheardAsStarting: assumesStart,
-          seqAfter: input.seqAfter,
-        });
+      ? firstChange(input.spec, input.planVersion, recordedAt, earlierRunOf(input)).memory
+      : initialMemory(input.spec, input.planVersion, nowIso(), { unheardAsStarting: assumesStart, ...earlierRunOf(input) });
   const { clock } = memory;
   const view = memory.view;
   const workflowId = view.workflowId;

@@ -2,13 +2,14 @@
  * A task removed from its plan and added back in a later version, end to end on the real stack:
  * its workflow id is the same, so its new run must continue the earlier run's record. Otherwise
  * the row keeps the earlier run's "cancelled" (a higher seq than the new run's first records)
- * while the workflow reminds and escalates as in progress.
+ * while the workflow reminds and escalates as in progress; and its deadlines must count after the
+ * earlier run's, or its reminders and escalations take the earlier run's keys and are never sent.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { asc, eq } from 'drizzle-orm';
-import { taskEvents, tasks } from '../../src/db/schema';
+import { notifications, taskEvents, tasks } from '../../src/db/schema';
 import { storedTaskState } from '../../src/domain';
 import { getState } from '../../src/workflows/messages';
 import { startStack } from '../helpers/stack';
@@ -18,10 +19,12 @@ const WORKFLOW_ID = `task:${PLAN}:tam-dung`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-t.test('a task added back to its plan: its row follows the new run', async (t) => {
+const FIXTURE = readFileSync(path.join(__dirname, '..', 'fixtures', 'one-truth.yaml'), 'utf8');
+
+/** The stack, the plan applied with the task, without it, then with it again (`withTask`: the plan's text). */
+async function removeAndAddBack(t: Test, withTask: string) {
   const stack = await startStack(t, { updateTimeoutMs: 10_000 });
   const admin = (await stack.token({ role: 'admin', name: 'Quản trị' })).token;
-  const withTask = readFileSync(path.join(__dirname, '..', 'fixtures', 'one-truth.yaml'), 'utf8');
   const withoutTask = withTask.replace(/ {2}- id: tam-dung\n( {4}.*\n)+/, '');
   t.not(withoutTask, withTask, 'the second version leaves the task out');
 
@@ -47,6 +50,7 @@ t.test('a task added back to its plan: its row follows the new run', async (t) =
 
   await apply(withTask);
   await until('the first row', async () => (await row()) !== undefined);
+  const first = (await row())!;
   await apply(withoutTask);
   await until('the cancellation recorded', async () => (await row())?.progress === 'cancelled');
   t.equal((await detail()).progress, 'cancelled');
@@ -55,6 +59,11 @@ t.test('a task added back to its plan: its row follows the new run', async (t) =
   await apply(withTask);
   const handle = stack.temporal.client.workflow.getHandle(WORKFLOW_ID);
   await until('the new run recorded', async () => ((await row())?.seq ?? 0) > cancelledSeq);
+  return { stack, admin, first, cancelledSeq, handle, row, detail };
+}
+
+t.test('a task added back to its plan: its row follows the new run', async (t) => {
+  const { stack, admin, cancelledSeq, handle, row, detail } = await removeAndAddBack(t, FIXTURE);
   const view = await handle.query(getState);
   const readded = (await row())!;
   t.equal(view.progress, 'in_progress', 'a new run holds the task');
@@ -86,5 +95,30 @@ t.test('a task added back to its plan: its row follows the new run', async (t) =
       { seq: view.seq + 1, type: 'completed' },
     ],
     'one history: started, cancelled, started again, completed, in seq order',
+  );
+});
+
+t.test("a task added back past its deadline: the new run's catch-up notices are its own and are recorded", async (t) => {
+  // Its deadline passed before either run started: each run starts by catching up on its overdue
+  // escalation levels, each a notification.
+  const passed = FIXTURE.replace(/( {2}- id: tam-dung\n(?: {4}.*\n)*? {4}deadline: )2026-12-30/, '$12022-11-30');
+  t.not(passed, FIXTURE, 'the task is due on 30/11/2022');
+  const { stack, first, handle, row } = await removeAndAddBack(t, passed);
+  const keys = async () =>
+    (await stack.db.db.select({ key: notifications.idempotencyKey }).from(notifications).where(eq(notifications.workflowId, WORKFLOW_ID)))
+      .map((notification) => notification.key)
+      .sort();
+  const view = await handle.query(getState);
+  t.equal(first.deadlineVersion, 1, 'the first run: deadline version 1');
+  t.equal(view.deadlineVersion, 2, "the new run counts its deadline after the earlier run's");
+  t.equal((await row())!.deadlineVersion, 2);
+  const all = await keys();
+  const earlier = all.filter((key) => key.includes(':d1:'));
+  const later = all.filter((key) => key.includes(':d2:'));
+  t.ok(earlier.length > 0, 'the first run caught up on its levels');
+  t.same(
+    later.map((key) => key.replace(':d2:', ':d1:')),
+    earlier,
+    'the new run recorded the same catch-up under keys of its own',
   );
 });

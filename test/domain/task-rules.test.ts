@@ -430,6 +430,35 @@ t.test('a unit removed and added back is heard afresh: its new run counts from s
   t.equal(memory.view.rollup?.done, 1, "its new run's report is heard although its seq is lower than the old run's");
 });
 
+t.test("a task added back to its plan: its reminders and escalations have keys of their own, after the earlier run's", async (t) => {
+  const deadlineAt = '2022-11-30T10:00:00.000Z';
+  const late = '2022-12-05T02:00:00.000Z';
+  const spec = makeSpec({ planId: 'kh', taskId: 't01', deadline: { kind: 'instant', at: deadlineAt } });
+  const first = firstChange(spec, 1, late).change;
+  const keysOf = (change: typeof first) => change.notifications.map((notification) => notification.idempotencyKey);
+  t.ok(first.notifications.length > 0, 'started past its deadline, the task catches up on what it missed');
+  t.equal(first.state.deadlineVersion, 1);
+
+  // The earlier run reached deadline version 2 (one extension) and recorded up to seq 9.
+  const again = firstChange(spec, 3, late, { seqAfter: 9, deadlineVersionAfter: 2 }).change;
+  t.equal(again.state.deadlineVersion, 3, "counted after the earlier run's deadlines");
+  t.equal(again.state.seq > 9, true, "its records follow the earlier run's");
+  t.equal(again.notifications.length, first.notifications.length, 'the same catch-up');
+  t.same(
+    keysOf(again).filter((key) => keysOf(first).includes(key) || key.includes(':d2:')),
+    [],
+    'none of its notification keys is one the earlier run can have used (versions 1 and 2)',
+  );
+
+  const relative = makeSpec({
+    planId: 'kh',
+    taskId: 't02',
+    dependsOn: ['t01'],
+    deadline: { kind: 'after_task', taskId: 't01', within: { amount: 5, unit: 'working_day' } },
+  });
+  t.equal(initialMemory(relative, 1, late, { deadlineVersionAfter: 2 }).view.deadlineVersion, 2, 'no deadline yet: its first one will be version 3');
+});
+
 t.test('quietUntil: the first wake of a task only its clock and Updates reach', async (t) => {
   const at = '2022-11-07T02:00:00.000Z';
   const deadlineAt = '2022-11-30T10:00:00.000Z';

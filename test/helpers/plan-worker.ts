@@ -58,10 +58,10 @@ export function createFakeProjection(): FakeProjection {
     },
     async lastRecorded(workflowIds) {
       const latest = latestStates();
-      const result: Record<string, { seq: number; updatedAt: string }> = {};
+      const result: Record<string, { seq: number; deadlineVersion: number; updatedAt: string }> = {};
       for (const workflowId of workflowIds) {
         const state = latest.get(workflowId);
-        if (state) result[workflowId] = { seq: state.seq, updatedAt: state.updatedAt };
+        if (state) result[workflowId] = { seq: state.seq, deadlineVersion: state.deadlineVersion, updatedAt: state.updatedAt };
       }
       return result;
     },
