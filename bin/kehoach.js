@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `kehoach` command. It runs the JavaScript compiled into dist/ (`npm run build`, done by npm at
 // install) when that is newer than every source file, so that a call starts in a fraction of a
-// second (`validate` from one bundled file, the fastest start); otherwise, as on a checkout with edits not yet compiled, it runs the TypeScript sources
-// through tsx.
+// second (`validate` from one bundled file, the fastest start); otherwise, as on a checkout with
+// edits not yet compiled, it runs the TypeScript sources through tsx.
 'use strict';
 const { readdirSync, statSync } = require('node:fs');
 const path = require('node:path');

@@ -323,8 +323,9 @@ export function createTaskControlActivities(
         // this page's instant: its new run continues that seq and records itself, so that its
         // first record replaces the row (the projection keeps the higher seq) and the page never
         // writes over a run it did not start; its deadlines are counted after the earlier run's, so
-        // that its reminders and escalations are its own and not taken for ones already sent. A row at or after the instant is this run's, from
-        // an earlier attempt of the page: the start changes nothing, nor does the record again.
+        // that its reminders and escalations are its own and not taken for ones already sent. A
+        // row at or after the instant is this run's, from an earlier attempt of the page: the
+        // start changes nothing, nor does the record again.
         const { at } = input;
         const earlier = at !== undefined ? await firstRecords.lastRecorded(specs.map(taskWorkflowId)) : {};
         const recorded: TaskChange[] = [];
