@@ -32,10 +32,21 @@ const PROVINCES = Number(process.env.BENCH_RECOVERY_PROVINCES ?? 34);
 const PROVINCE_TASKS = 42;
 const COMMUNES = 100;
 const TASKS_PER_COMMUNE = 5;
+/** A province's task workflows: its tasks, each commune's copies and the roll-ups (547). */
+const PROVINCE_WORKFLOWS = PROVINCE_TASKS + COMMUNES * TASKS_PER_COMMUNE + TASKS_PER_COMMUNE;
 /** How long past the instant the worker stays dead, so that every timer has fired and no sticky queue is left to time out. */
 const DOWN_AFTER_MS = Number(process.env.BENCH_RECOVERY_DOWN_AFTER_SECONDS ?? 30) * 1000;
 const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_RECOVERY_TIMEOUT_MS ?? 30 * 60_000);
 const PRIMITIVE_QUEUE = 'bench-primitive-recovery';
+
+/**
+ * How long before the instant `count` workflows are started, from a first batch of `calibrated`
+ * that took `calibrationMs` until ready: three times that rate, as the load on a shared machine
+ * changes within minutes, and two minutes more. kehoach's set and the primitive's alike.
+ */
+function leadFor(calibrationMs: number, calibrated: number, count: number): number {
+  return 3 * (calibrationMs / calibrated) * count + 120_000;
+}
 
 /** Peak resident set of a live process, in MiB. */
 function peakRssMiB(pid: number): number {
@@ -113,7 +124,7 @@ async function kehoachRecovery(stack: BenchStack) {
   let worker = await startWorker();
 
   // The instant is chosen from a measured apply: one province first, deadline far away, until its
-  // rows are visible; three times that rate, as the load on a shared machine changes within minutes.
+  // rows are visible (leadFor).
   const calibrationId = `recovery-calibration-${process.pid}`;
   const calibrationBegan = Date.now();
   const calibration = await applyPlanText(stack, provincePlan(calibrationId, '2030-12-31'));
@@ -123,8 +134,8 @@ async function kehoachRecovery(stack: BenchStack) {
     await sleep(500);
   }
   const calibrationMs = Date.now() - calibrationBegan;
-  const expected = PROVINCES * (PROVINCE_TASKS + COMMUNES * TASKS_PER_COMMUNE + TASKS_PER_COMMUNE);
-  const leadMs = Number(process.env.BENCH_RECOVERY_LEAD_SECONDS ?? 0) * 1000 || 3 * (calibrationMs / calibration.workflows) * expected + 120_000;
+  const leadMs =
+    Number(process.env.BENCH_RECOVERY_LEAD_SECONDS ?? 0) * 1000 || leadFor(calibrationMs, calibration.workflows, PROVINCES * PROVINCE_WORKFLOWS);
   const target = vietnamMinuteAtOrAfter(Date.now() + leadMs);
   console.log(
     `calibration: ${calibration.workflows} task workflows applied in ${Math.round(calibration.ms)} ms, visible after ${calibrationMs} ms; ${PROVINCES} provinces due at ` +
@@ -233,14 +244,14 @@ async function primitiveRecovery(stack: BenchStack, count: number, calibrationCo
   };
   const startWorker = () => spawnReady(['--import', 'tsx', path.join(__dirname, 'recovery-primitive-worker.ts')], env, /ready/);
   let worker = await startWorker();
-  // Calibrated as kehoach's lead is: a first batch, due in a day (it never fires here), timed until
-  // its timers are set. A bare workflow's start is cheap, its first workflow task is not.
+  // Calibrated as kehoach's lead is (leadFor): a first batch, due in a day (it never fires here),
+  // timed until its timers are set. A bare workflow's start is cheap, its first workflow task is not.
   const calibrationBegan = Date.now();
   const calibrationPrefix = `recovery-timer-calibration-${process.pid}`;
   await startPrimitives(stack, 'timerWorkflow', calibrationCount, calibrationPrefix, { args: [Date.now() + 86_400_000], taskQueue: PRIMITIVE_QUEUE });
   if (!(await untilTimersSet(stack, calibrationPrefix, calibrationCount, calibrationBegan + 10 * 60_000)))
     throw new Error(`the ${calibrationCount} calibration timers were not all set within 10 minutes`);
-  const leadMs = 3 * ((Date.now() - calibrationBegan) / calibrationCount) * count + 120_000;
+  const leadMs = leadFor(Date.now() - calibrationBegan, calibrationCount, count);
   const instantMs = Date.now() + leadMs;
   const prefix = `recovery-timer-${process.pid}`;
   const startMs = Math.round((await startPrimitives(stack, 'timerWorkflow', count, prefix, { args: [instantMs], taskQueue: PRIMITIVE_QUEUE })).ms);
@@ -294,7 +305,7 @@ async function main(): Promise<void> {
       `kehoach: worker restarted ${Math.round(kehoach.restartedAfterInstantMs / 1000)} s after the instant, polling after ${kehoach.workerReadyMs} ms; ` +
         `${kehoach.dueTasks} overdue + ${kehoach.dueTasks} escalation events recorded ${kehoach.drainMs} ms after the restart (load ${loadAverage().join(' ')})`,
     );
-    const primitive = await primitiveRecovery(stack, kehoach.dueTasks, PROVINCE_TASKS + COMMUNES * TASKS_PER_COMMUNE + TASKS_PER_COMMUNE);
+    const primitive = await primitiveRecovery(stack, kehoach.dueTasks, kehoach.calibration.workflows);
     console.log(
       `primitive: ${primitive.workflows} timers fired ${primitive.drainMs} ms after the restart (worker polling after ${primitive.workerReadyMs} ms)`,
     );

@@ -24,6 +24,7 @@ import {
   type Actor,
   type CompletionLookup,
   type FirstRecordWriter,
+  type LastRecord,
   type PlanStore,
   type ReconcilePageInput,
   type ReconcilePageResult,
@@ -173,7 +174,7 @@ export function createTaskControlActivities(
   async function start(
     spec: TaskSpec,
     planVersion: number,
-    how: { first?: { at: string; view: TaskStateView; quietUntil: number | undefined }; earlierRun?: { seq: number; deadlineVersion: number } } = {},
+    how: { first?: { at: string; view: TaskStateView; quietUntil: number | undefined }; earlierRun?: LastRecord } = {},
   ): Promise<void> {
     const { first, earlierRun } = how;
     const workflowId = taskWorkflowId(spec);

@@ -21,6 +21,13 @@ export interface ProjectionActivities {
   recordPlanVersion(record: PlanVersionRecord): Promise<void>;
 }
 
+/** What a task's row says of the run that wrote it: what a new run of the same workflow id continues after. */
+export interface LastRecord {
+  seq: number;
+  deadlineVersion: number;
+  updatedAt: string;
+}
+
 /**
  * Writes the first records of the tasks one reconciliation page has started (`firstChange`), in
  * one transaction. A first record never replaces a row already there: that row is this very
@@ -30,10 +37,10 @@ export interface ProjectionActivities {
  */
 export interface FirstRecordWriter {
   /**
-   * The last record of each of these workflow ids that has a row: its seq and its instant. A row
-   * older than the page's instant is an earlier run's, a task added back to its plan.
+   * The last record of each of these workflow ids that has a row. A row older than the page's
+   * instant is an earlier run's, a task added back to its plan.
    */
-  lastRecorded(workflowIds: readonly string[]): Promise<Record<string, { seq: number; deadlineVersion: number; updatedAt: string }>>;
+  lastRecorded(workflowIds: readonly string[]): Promise<Record<string, LastRecord>>;
   /** Answers the workflow ids whose record Postgres refused as data (the others are written). */
   recordFirstChanges(changes: readonly TaskChange[]): Promise<string[]>;
 }

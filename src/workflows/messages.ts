@@ -88,10 +88,7 @@ export function taskWorkflowInput(
 
 /** What an earlier run of the same workflow id left, as a run's first state takes it (StartOptions). */
 export function earlierRunOf(input: TaskWorkflowInput): Pick<StartOptions, 'seqAfter' | 'deadlineVersionAfter'> {
-  return {
-    ...(input.seqAfter ? { seqAfter: input.seqAfter } : {}),
-    ...(input.deadlineVersionAfter ? { deadlineVersionAfter: input.deadlineVersionAfter } : {}),
-  };
+  return { seqAfter: input.seqAfter, deadlineVersionAfter: input.deadlineVersionAfter };
 }
 
 export interface PlanWorkflowInput {

@@ -17,6 +17,7 @@ import {
   type PlanVersionRecord,
   type ProjectionActivities,
   type FirstRecordWriter,
+  type LastRecord,
   type TaskChange,
   type TaskStateView,
 } from '../../src/domain';
@@ -58,7 +59,7 @@ export function createFakeProjection(): FakeProjection {
     },
     async lastRecorded(workflowIds) {
       const latest = latestStates();
-      const result: Record<string, { seq: number; deadlineVersion: number; updatedAt: string }> = {};
+      const result: Record<string, LastRecord> = {};
       for (const workflowId of workflowIds) {
         const state = latest.get(workflowId);
         if (state) result[workflowId] = { seq: state.seq, deadlineVersion: state.deadlineVersion, updatedAt: state.updatedAt };
