@@ -46,6 +46,8 @@ export interface EmbeddedPostgresOptions {
    * flight (default false).
    */
   ownProcessGroup?: boolean;
+  /** Postgres's `max_connections` (its default: 100). */
+  maxConnections?: number;
 }
 
 /**
@@ -177,6 +179,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     '-c',
     'unix_socket_directories=',
     ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ...(options.maxConnections ? ['-c', `max_connections=${options.maxConnections}`] : []),
   ];
   const EmbeddedPostgresServer = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgresServer({

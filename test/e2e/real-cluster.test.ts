@@ -23,7 +23,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 t.setTimeout(900_000);
 
 t.test('kehoach on a real Temporal cluster with Postgres persistence', { timeout: 900_000 }, async (t) => {
-  const postgres = await withPostgres(t);
+  // One Postgres holds the cluster and kehoach here (deploy/ gives each its own). Its default 100
+  // connections are too few: the cluster's services reached 38 and five kehoach processes (APIs up
+  // to 11, workers up to 20) 57, 95 in all; a refused connection is an outage this test is not about.
+  const postgres = await withPostgres(t, { maxConnections: 300 });
   const workDir = await mkdtemp(path.join(tmpdir(), 'kehoach-cluster-'));
   t.teardown(() => rm(workDir, { recursive: true, force: true }));
   const internalPorts: number[] = [];

@@ -23,9 +23,9 @@ export interface TestPostgres {
   reset(): Promise<void>;
 }
 
-export async function withPostgres(t: Teardown): Promise<TestPostgres> {
+export async function withPostgres(t: Teardown, options: { maxConnections?: number } = {}): Promise<TestPostgres> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kehoach-pg-'));
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), ephemeral: true });
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), ephemeral: true, ...options });
   let handle: ReturnType<typeof openDatabase> | undefined;
   t.teardown(async () => {
     await handle?.close();
