@@ -39,9 +39,18 @@ export function requestHash(request: Pick<IdempotentRequest, 'method' | 'path' |
 
 const ttl = sql`make_interval(secs => ${IDEMPOTENCY_TTL_MS / 1000})`;
 
+/**
+ * A request holding its key. `claimedAt` is the claim's instant as Postgres wrote it (microseconds,
+ * as text): completing or releasing touches only this claim, never a later one of the same request
+ * (a retry that took the key back after this one was given up).
+ */
+export interface ClaimedRequest extends IdempotentRequest {
+  claimedAt: string;
+}
+
 export type IdempotencyClaim =
   /** This request holds the key: run it, then complete or release the claim. */
-  | { outcome: 'claimed' }
+  | { outcome: 'claimed'; claimedAt: string }
   | { outcome: 'replay'; response: StoredResponse }
   /** The key was used for a different request (other body, method or path). */
   | { outcome: 'mismatch' }
@@ -50,6 +59,16 @@ export type IdempotencyClaim =
 
 function scope(request: Pick<IdempotentRequest, 'key' | 'principal'>) {
   return and(eq(idempotencyRecords.key, request.key), eq(idempotencyRecords.principal, request.principal));
+}
+
+/** The pending record of exactly this claim. */
+function claimOf(request: ClaimedRequest) {
+  return and(
+    scope(request),
+    isNull(idempotencyRecords.statusCode),
+    eq(idempotencyRecords.requestHash, requestHash(request)),
+    sql`${idempotencyRecords.createdAt} = ${request.claimedAt}::timestamptz`,
+  );
 }
 
 /**
@@ -90,8 +109,8 @@ export async function claimIdempotencyKey(db: Database, request: IdempotentReque
           or (${idempotencyRecords.statusCode} is null and ${idempotencyRecords.requestHash} = ${hash}
               and ${idempotencyRecords.createdAt} <= now() - make_interval(secs => ${staleAfterMs / 1000}))`,
       })
-      .returning({ key: idempotencyRecords.key });
-    if (claimed.length > 0) return { outcome: 'claimed' };
+      .returning({ claimedAt: sql<string>`${idempotencyRecords.createdAt}::text` });
+    if (claimed[0]) return { outcome: 'claimed', claimedAt: claimed[0].claimedAt };
     const [row] = await db.select().from(idempotencyRecords).where(scope(request));
     // Released between the insert and the read: try again.
     if (!row) continue;
@@ -103,18 +122,16 @@ export async function claimIdempotencyKey(db: Database, request: IdempotentReque
 }
 
 /** Stores the response of a claimed request; later requests with the key get it again. */
-export async function completeIdempotentRequest(db: Database, request: IdempotentRequest, response: StoredResponse): Promise<void> {
+export async function completeIdempotentRequest(db: Database, request: ClaimedRequest, response: StoredResponse): Promise<void> {
   await db
     .update(idempotencyRecords)
     .set({ statusCode: response.statusCode, responseBody: response.body ?? null, responseHeaders: response.headers })
-    .where(and(scope(request), isNull(idempotencyRecords.statusCode), eq(idempotencyRecords.requestHash, requestHash(request))));
+    .where(claimOf(request));
 }
 
 /** Gives a claimed key back (the request ended in a 5xx): a retry with the key runs again. */
-export async function releaseIdempotencyKey(db: Database, request: IdempotentRequest): Promise<void> {
-  await db
-    .delete(idempotencyRecords)
-    .where(and(scope(request), isNull(idempotencyRecords.statusCode), eq(idempotencyRecords.requestHash, requestHash(request))));
+export async function releaseIdempotencyKey(db: Database, request: ClaimedRequest): Promise<void> {
+  await db.delete(idempotencyRecords).where(claimOf(request));
 }
 
 /** Deletes records older than the retention period; returns how many went. */

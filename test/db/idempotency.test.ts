@@ -1,5 +1,7 @@
 import t from 'tap';
 import {
+  type ClaimedRequest,
+  type IdempotentRequest,
   claimIdempotencyKey,
   completeIdempotentRequest,
   pruneIdempotencyRecords,
@@ -22,43 +24,58 @@ t.test('claims, stored responses, expiry', async (t) => {
   const { db, sql } = await withPostgres(t);
   const request = { key: 'k-1', principal: 'tok_a', method: 'POST', path: '/api/plans/p/tasks/t/complete', body: { note: 'xong' } };
   const STALE = 60_000;
+  /** Claims a key, checking that it was claimed; the handle completes or releases that claim. */
+  const claim = async (pending: IdempotentRequest, message: string): Promise<ClaimedRequest> => {
+    const outcome = await claimIdempotencyKey(db, pending, STALE);
+    t.equal(outcome.outcome, 'claimed', message);
+    return { ...pending, claimedAt: outcome.outcome === 'claimed' ? outcome.claimedAt : 'never claimed' };
+  };
 
-  t.same(await claimIdempotencyKey(db, request, STALE), { outcome: 'claimed' });
+  const first = await claim(request, 'a new key is claimed');
   t.same(await claimIdempotencyKey(db, request, STALE), { outcome: 'in-progress' }, 'the same request while the first runs');
   t.same(await claimIdempotencyKey(db, { ...request, body: { note: 'khác' } }, STALE), { outcome: 'mismatch' }, 'another body while the first runs');
-  t.same(await claimIdempotencyKey(db, { ...request, principal: 'tok_b' }, STALE), { outcome: 'claimed' }, 'keys are per caller');
+  await claim({ ...request, principal: 'tok_b' }, 'keys are per caller');
 
-  await completeIdempotentRequest(db, request, { statusCode: 200, body: { progress: 'done' }, headers: { 'x-request-id': 'r1' } });
+  await completeIdempotentRequest(db, first, { statusCode: 200, body: { progress: 'done' }, headers: { 'x-request-id': 'r1' } });
   t.same(await claimIdempotencyKey(db, request, STALE), {
     outcome: 'replay',
     response: { statusCode: 200, body: { progress: 'done' }, headers: { 'x-request-id': 'r1' } },
   });
   t.same(await claimIdempotencyKey(db, { ...request, body: { note: 'khác' } }, STALE), { outcome: 'mismatch' }, 'same key, other body');
-  await completeIdempotentRequest(db, request, { statusCode: 409, body: { type: 'conflict' }, headers: {} });
+  await completeIdempotentRequest(db, first, { statusCode: 409, body: { type: 'conflict' }, headers: {} });
   const again = await claimIdempotencyKey(db, request, STALE);
   t.equal(again.outcome === 'replay' && again.response.statusCode, 200, 'the first stored response stays');
 
   const failed = { ...request, key: 'k-2' };
-  t.same(await claimIdempotencyKey(db, failed, STALE), { outcome: 'claimed' });
-  await releaseIdempotencyKey(db, failed);
-  t.same(await claimIdempotencyKey(db, failed, STALE), { outcome: 'claimed' }, 'a released key (5xx) runs again');
+  const failedClaim = await claim(failed, 'a key is claimed');
+  await releaseIdempotencyKey(db, failedClaim);
+  const retried = await claim(failed, 'a released key (5xx) runs again');
+  await releaseIdempotencyKey(db, failedClaim);
+  t.same(await claimIdempotencyKey(db, failed, STALE), { outcome: 'in-progress' }, 'releasing a claim again never releases a later one');
+  await completeIdempotentRequest(db, failedClaim, { statusCode: 500, body: null, headers: {} });
+  t.same(await claimIdempotencyKey(db, failed, STALE), { outcome: 'in-progress' }, 'nor stores an answer for it');
+  t.ok(retried.claimedAt, 'the retry holds the key');
 
   const abandoned = { ...request, key: 'k-3' };
-  t.same(await claimIdempotencyKey(db, abandoned, STALE), { outcome: 'claimed' });
-  await sql`update idempotency_records set created_at = now() - interval '2 minutes' where key = 'k-3'`;
+  await claim(abandoned, 'a key is claimed');
+  // Two minutes pass: the claim's process died with it.
+  const [aged] = await sql<{ at: string }[]>`
+    update idempotency_records set created_at = now() - interval '2 minutes' where key = 'k-3' returning created_at::text as at`;
+  const abandonedClaim: ClaimedRequest = { ...abandoned, claimedAt: aged!.at };
   t.same(
     await claimIdempotencyKey(db, { ...abandoned, body: { other: 1 } }, STALE),
     { outcome: 'mismatch' },
     'a stale claim is never taken by another request',
   );
-  t.same(
-    await claimIdempotencyKey(db, abandoned, STALE),
-    { outcome: 'claimed' },
-    'a stale claim (its process died) is taken over by the same request',
-  );
+  const takenOver = await claim(abandoned, 'a stale claim (its process died) is taken over by the same request');
+  t.not(takenOver.claimedAt, abandonedClaim.claimedAt, 'as a claim of its own');
+  await completeIdempotentRequest(db, abandonedClaim, { statusCode: 200, body: { from: 'the stale claim' }, headers: {} });
+  t.same(await claimIdempotencyKey(db, abandoned, STALE), { outcome: 'in-progress' }, "the stale claim's late answer is not stored over the new one");
+  await completeIdempotentRequest(db, takenOver, { statusCode: 200, body: { from: 'the new claim' }, headers: {} });
+  t.match(await claimIdempotencyKey(db, abandoned, STALE), { outcome: 'replay', response: { body: { from: 'the new claim' } } });
 
   await sql`update idempotency_records set created_at = now() - interval '2 days'`;
-  t.same(await claimIdempotencyKey(db, { ...request, body: { note: 'mới' } }, STALE), { outcome: 'claimed' }, 'records expire after a day');
+  await claim({ ...request, body: { note: 'mới' } }, 'records expire after a day');
   t.equal(await pruneIdempotencyRecords(db), 3, 'the other expired records are pruned');
 });
 
