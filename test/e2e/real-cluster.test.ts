@@ -105,13 +105,26 @@ t.test('kehoach on a real Temporal cluster with Postgres persistence', { timeout
   workers.push(startKehoach(['worker'], env));
   t.pass('one worker was killed with SIGKILL during the burst and a replacement started');
   const responses = await burst;
+  const refused = responses.filter(({ response }) => response.status !== 200);
   t.same(
-    responses
-      .filter(({ response }) => response.status !== 200)
-      .map(({ task, response }) => `${task.key}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`),
+    refused.map(({ task, response }) => `${task.key}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`),
     [],
     'every completion was answered 200',
   );
+  if (refused.length > 0) {
+    // What the processes said about it: the requests with a refused completion's key, every warning and error.
+    const keys = refused.map(({ task }) => `cluster-burst-${completable.indexOf(task)}"`);
+    for (const [name, started] of [
+      ...apis.map((api, i) => [`api ${i}`, api] as const),
+      ...workers.map((worker, i) => [`worker ${i}`, worker] as const),
+    ]) {
+      const output = started.output().split('\n');
+      // A request's other lines (its answer, its errors) carry its reqId, not the key.
+      const requests = output.filter((line) => keys.some((key) => line.includes(key))).map((line) => /"reqId":"([^"]+)"/.exec(line)?.[1]);
+      const lines = output.filter((line) => requests.some((id) => id && line.includes(id)) || /"level":(4|5|6)0/.test(line));
+      t.comment(`${name}:\n${lines.slice(-80).join('\n')}`);
+    }
+  }
 
   let doneCount = 0;
   const problems: string[] = [];
