@@ -61,14 +61,12 @@ function scope(request: Pick<IdempotentRequest, 'key' | 'principal'>) {
   return and(eq(idempotencyRecords.key, request.key), eq(idempotencyRecords.principal, request.principal));
 }
 
-/** The pending record of exactly this claim. */
+/**
+ * The pending record of exactly this claim. Its instant alone tells it from any other claim of the
+ * key (a retake writes a new one), so the body need not be hashed again.
+ */
 function claimOf(request: ClaimedRequest) {
-  return and(
-    scope(request),
-    isNull(idempotencyRecords.statusCode),
-    eq(idempotencyRecords.requestHash, requestHash(request)),
-    sql`${idempotencyRecords.createdAt} = ${request.claimedAt}::timestamptz`,
-  );
+  return and(scope(request), isNull(idempotencyRecords.statusCode), sql`${idempotencyRecords.createdAt} = ${request.claimedAt}::timestamptz`);
 }
 
 /**

@@ -87,13 +87,14 @@ t.test('kehoach on a real Temporal cluster with Postgres persistence', { timeout
   // A completion is retried with its Idempotency-Key until it is answered, as a client should do
   // when a 503 says the outcome is not known yet.
   const complete = async (task: any, index: number) => {
+    const key = `cluster-burst-${index}`;
     for (let attempt = 0; attempt < 60; attempt++) {
       const response = await request(urls[(index + attempt) % 2]!, 'POST', `/api/plans/nghe-an-771/tasks/${encodeURIComponent(task.key)}/complete`, {
         token: staffTokens.get(task.lead),
         body: { note: 'burst on the cluster' },
-        headers: { 'idempotency-key': `cluster-burst-${index}` },
+        headers: { 'idempotency-key': key },
       });
-      if (response.status !== 503) return { task, response };
+      if (response.status !== 503) return { task, key, response };
       await sleep(1000);
     }
     throw new Error(`${task.key}: still 503 after a minute`);
@@ -113,7 +114,7 @@ t.test('kehoach on a real Temporal cluster with Postgres persistence', { timeout
   );
   if (refused.length > 0) {
     // What the processes said about it: the requests with a refused completion's key, every warning and error.
-    const keys = refused.map(({ task }) => `cluster-burst-${completable.indexOf(task)}"`);
+    const keys = refused.map(({ key }) => `"${key}"`);
     for (const [name, started] of [
       ...apis.map((api, i) => [`api ${i}`, api] as const),
       ...workers.map((worker, i) => [`worker ${i}`, worker] as const),

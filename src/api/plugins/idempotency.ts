@@ -90,7 +90,7 @@ async function idempotency(app: FastifyInstance, options: IdempotencyOptions): P
       await settleClaim();
     } catch (error) {
       const delay = retryDelays[attempt];
-      request.log.error({ err: error, reqId: request.id, willRetryInMs: delay ?? null }, 'could not store the idempotency record');
+      request.log.error({ err: error, willRetryInMs: delay ?? null }, 'could not store the idempotency record');
       if (delay === undefined || closed) return;
       const timer = setTimeout(() => {
         pendingRetries.delete(timer);

@@ -11,13 +11,9 @@ import idempotency, { type IdempotencyStore } from '../../../src/api/plugins/ide
 import problemDetails from '../../../src/api/plugins/problem-details';
 import { databaseIdempotencyStore } from '../../../src/api/stores';
 import { withPostgres } from '../../helpers/postgres';
+import { eventually } from '../../helpers/temporal';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits until `done()` holds, or gives up after a few seconds (the assertion after it then fails). */
-async function until(done: () => boolean): Promise<void> {
-  for (let waited = 0; waited < 5_000 && !done(); waited += 20) await sleep(20);
-}
 // The first pause is long enough that no try can come before a busy machine has sent the answer.
 const RETRY_DELAYS_MS = [400, 100, 100];
 
@@ -79,7 +75,7 @@ t.test('a 5xx whose key Postgres did not take back: released in the background, 
   const { post, runs, calls, taken } = await build(t, { complete: 0, release: 1 });
   t.equal((await post({ outage: true })).statusCode, 503, 'the outage is answered');
   t.equal(calls.release, 1, 'after one refused release, without waiting for the next');
-  await until(() => taken.release === 1);
+  await eventually(() => taken.release === 1, 5_000, 'the release');
   t.equal(calls.release, 2, 'released on the second try');
   const retry = await post({ outage: true });
   t.equal(retry.statusCode, 503, 'the retry ran (not 409 "in progress")');
@@ -90,7 +86,7 @@ t.test('an answer Postgres did not store at first: stored in the background, so 
   const { post, runs, calls, taken } = await build(t, { complete: 2, release: 0 });
   const first = await post({});
   t.same(first.json(), { run: 1 });
-  await until(() => taken.complete === 1);
+  await eventually(() => taken.complete === 1, 5_000, 'the stored answer');
   t.equal(calls.complete, 3, 'stored on the third try');
   const replay = await post({});
   t.equal(replay.headers['idempotent-replayed'], 'true');
@@ -101,7 +97,7 @@ t.test('an answer Postgres did not store at first: stored in the background, so 
 t.test('a record Postgres never takes: tried a bounded number of times, then left to go stale', async (t) => {
   const { post, calls } = await build(t, { complete: 0, release: 1_000 });
   await post({ outage: true });
-  await until(() => calls.release === 1 + RETRY_DELAYS_MS.length);
+  await eventually(() => calls.release === 1 + RETRY_DELAYS_MS.length, 5_000, 'the last try');
   await sleep(RETRY_DELAYS_MS.at(-1)! * 3);
   t.equal(calls.release, 1 + RETRY_DELAYS_MS.length, 'once, then once after each pause, and no more');
   const held = await post({ outage: true });
