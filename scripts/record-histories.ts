@@ -31,7 +31,8 @@ import {
   taskWorkflowInput,
 } from '../src/workflows/messages';
 import type { taskWorkflow } from '../src/workflows/task';
-import { actors, bundleWorkflows, makeSpec, RecordingActivities, startTimeSkipping, TZ } from '../test/helpers/temporal';
+import { actors, makeSpec, RecordingActivities, startTimeSkipping, TZ } from '../test/helpers/temporal';
+import { bundleWorkflows } from '../src/temporal/worker';
 
 const DAY = 86_400_000;
 

@@ -2,12 +2,24 @@
  * The worker: runs plan and task workflows and kehoach's activities on the `kehoach` task queue.
  * Workflow code is bundled once per process (bundling takes seconds) and reused by every worker.
  */
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { KehoachActivities } from '../domain';
 import { TASK_QUEUE } from '../workflows/ids';
 
-// index.ts from the sources, index.js from the compiled dist/: whichever this module runs from.
-export const WORKFLOWS_PATH = require.resolve('../workflows');
+/**
+ * The workflows are bundled from their TypeScript sources whenever these are present (the
+ * repository and the image carry them), also when this module runs from the compiled dist/: the
+ * bundler's swc keeps their ES modules, which webpack can join into one scope (below); tsc's
+ * CommonJS in dist/ it cannot. dist/'s copy is bundled only where the sources are absent.
+ */
+export const WORKFLOWS_PATH = workflowSources() ?? require.resolve('../workflows');
+
+function workflowSources(): string | undefined {
+  const sources = path.resolve(__dirname, '..', '..', 'src', 'workflows', 'index.ts');
+  return existsSync(sources) ? sources : undefined;
+}
 
 /**
  * Limits, sized for one worker process on a 2-core machine:
@@ -36,11 +48,26 @@ export const WORKER_LIMITS = {
   nonStickyToStickyPollRatio: 0.5,
 } as const;
 
-let bundling: Promise<WorkflowBundle> | undefined;
+let bundling: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** The workflow bundle, built on first call and shared afterwards (tests call this once per file). */
-export function bundleWorkflows(): Promise<WorkflowBundle> {
-  bundling ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+/**
+ * The workflow bundle, built on first call and shared afterwards (tests call this once per file).
+ *
+ * The SDK bundles in webpack's development mode, which keeps every module in its own function and
+ * reaches each export through a getter: a workflow's first workflow task evaluates every module
+ * again (module state is per workflow), defining each getter, and every call from one module into
+ * another goes through one. Joining the ES modules into one scope (`concatenateModules`, what
+ * webpack does in production mode) removes both; names, source maps and code are otherwise
+ * unchanged. Replaying a quiet task's completion (its first workflow task) took 7.7–7.9 ms of
+ * CPU instead of 8.0–8.1 (`npm run bench:first-task`; BENCHMARKS.md, "A completion's workflow
+ * side, replayed").
+ */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  bundling ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: quietBundlerLogger,
+    webpackConfigHook: (config) => ({ ...config, optimization: { ...config.optimization, concatenateModules: true } }),
+  });
   return bundling;
 }
 
@@ -59,7 +86,7 @@ export interface CreateWorkerOptions {
   namespace: string;
   activities: KehoachActivities;
   /** A prebuilt bundle (tests share one); built with bundleWorkflows() otherwise. */
-  workflowBundle?: WorkflowBundle;
+  workflowBundle?: WorkflowBundleWithSourceMap;
   taskQueue?: string;
   /** Overrides of WORKER_LIMITS, for tests and unusual machines. */
   limits?: Partial<typeof WORKER_LIMITS>;

@@ -1,14 +1,13 @@
 /**
  * Shared pieces of the workflow tests: hand-built task specs, an in-memory stand-in for the task's
- * neighbours (the projection and the task-control activities), the workflow bundle, and waiting.
+ * neighbours (the projection and the task-control activities), and waiting. The workflow bundle is
+ * the worker's own (bundleWorkflows in src/temporal/worker.ts).
  */
 import { UNSTORABLE_RECORD } from '../../src/domain/activity-contracts';
 import { rejectionText } from '../../src/i18n';
-import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { resolveTestServer } from '../../src/temporal/binaries';
 import { allSearchAttributeKeys } from '../../src/temporal/search-attributes';
@@ -18,13 +17,6 @@ import { loadCalendar } from '../../src/plan/calendar-file';
 import { hashSpec } from '../../src/plan/compile';
 import type { CalendarData, ResolvedEscalationPolicy, TaskSpec } from '../../src/plan/model';
 import type { Actor } from '../../src/domain';
-
-export const workflowsPath = path.resolve(__dirname, '..', '..', 'src', 'workflows', 'index.ts');
-
-/** Bundle once per test file: bundling takes seconds, workers reuse it. */
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
-}
 
 /** The time-skipping test server, with kehoach's search attributes registered like the dev server's. */
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import t from 'tap';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { historyFromFile } from '../helpers/histories';
-import { workflowsPath } from '../helpers/temporal';
+import { bundleWorkflows } from '../../src/temporal/worker';
 
 const dir = path.resolve(__dirname, '..', 'fixtures', 'histories');
 const files = readdirSync(dir)
@@ -22,7 +22,8 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 t.test('recorded task workflow histories replay without nondeterminism', async (t) => {
   t.ok(files.length >= 7, `histories to replay: ${files.join(', ')}`);
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowsPath }, histories())) {
+  // The worker's own bundle: the histories must replay on the code as the worker packs it.
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleWorkflows() }, histories())) {
     t.equal(result.error, undefined, `${result.workflowId} replays`);
     replayed += 1;
   }

@@ -29,7 +29,6 @@ import type { TaskStateView } from '../../src/domain';
 import type { taskWorkflow } from '../../src/workflows/task';
 import {
   actors,
-  bundleWorkflows,
   eventually,
   freshPlanId,
   makeSpec,
@@ -41,6 +40,7 @@ import {
   vnCalendar,
   rejection,
 } from '../helpers/temporal';
+import { bundleWorkflows } from '../../src/temporal/worker';
 
 const DAY = 86_400_000;
 const taskQueue = 'task-workflow-test';
