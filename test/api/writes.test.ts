@@ -8,6 +8,7 @@ import path from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
 import { startStack, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/wait';
 
 const PROBLEM = 'https://kehoach.dev/problems/';
 const PLAN = 'nghe-an-771';
@@ -18,18 +19,6 @@ interface Completions {
   asOf: string;
   expected: { done: number; doneOnTime: number; doneLate: number; total: number };
   completions: { task: string; completedOn: string; agency: string }[];
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
 }
 
 t.test('nghe-an-771 through the API', async (t) => {
@@ -84,11 +73,16 @@ t.test('nghe-an-771 through the API', async (t) => {
     t.equal(applied.statusCode, 200, applied.payload);
     t.match(applied.json(), { planId: PLAN, dryRun: false, changed: true, version: 1, diff: { added: 42 } });
 
-    const items = await waitFor('42 projected tasks', async () => {
-      const res = await stack.inject({ method: 'GET', url: `/api/plans/${PLAN}/tasks?limit=500`, token: admin.token });
-      const list = res.json().items as { key: string; deadlineAt?: string; progress: string }[];
-      return list.length === 42 ? list : undefined;
-    });
+    const items = await eventually(
+      async () => {
+        const res = await stack.inject({ method: 'GET', url: `/api/plans/${PLAN}/tasks?limit=500`, token: admin.token });
+        const list = res.json().items as { key: string; deadlineAt?: string; progress: string }[];
+        return list.length === 42 ? list : undefined;
+      },
+      60_000,
+      '42 projected tasks',
+      250,
+    );
     const deadlineOf = (key: string) => items.find((i) => i.key === key)?.deadlineAt;
     t.equal(deadlineOf('t04'), '2022-11-25T17:00:00.000Z', 'a date: the end of that day in Asia/Ho_Chi_Minh');
     t.equal(deadlineOf('t02'), '2022-11-18T10:00:00.000Z', 'a local date-time');
@@ -283,13 +277,14 @@ t.test('nghe-an-771 through the API', async (t) => {
     for (const completion of fixture.completions) {
       const completedAt = `${completion.completedOn}T10:00:00+07:00`;
       // A task whose prerequisite was just completed is released by the plan workflow a moment later.
-      const res = await waitFor(
-        `completion of ${completion.task}`,
+      const res = await eventually(
         async () => {
           const attempt = await post(`${completion.task}/complete`, admin.token, { completedAt, note: 'Ghi nhận theo báo cáo' });
           return attempt.statusCode === 409 && /chờ/.test(attempt.json().detail) ? undefined : attempt;
         },
         30_000,
+        `completion of ${completion.task}`,
+        250,
       );
       t.equal(res.statusCode, 200, `${completion.task}: ${res.payload.slice(0, 200)}`);
       t.equal(res.json().lead, completion.agency);

@@ -8,7 +8,8 @@ import { schemaPathFor } from '../../src/plan/load';
 import { planWorkflowId } from '../../src/workflows/ids';
 import { getPlanState } from '../../src/workflows/messages';
 import { createPlanStore } from '../../src/db/plan-store';
-import { freshPlanId, startPlanWorkerEnv, type PlanWorkerEnv } from '../helpers/plan-worker';
+import { startPlanWorkerEnv, type PlanWorkerEnv } from '../helpers/plan-worker';
+import { freshPlanId } from '../helpers/wait';
 import { withPostgres, type TestPostgres } from '../helpers/postgres';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -8,7 +8,7 @@ import { createPlanStore } from '../../src/db/plan-store';
 import { loadPlanText } from '../../src/plan/load';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { readTaskWorkflowState } from '../../src/temporal/task-state';
-import { eventually, freshPlanId } from '../helpers/plan-worker';
+import { freshPlanId, lastRead } from '../helpers/wait';
 import { freePort } from '../helpers/ports';
 import { withPostgres } from '../helpers/postgres';
 
@@ -44,7 +44,7 @@ t.test('the worker runs plans into Postgres and stops gracefully on SIGTERM', as
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  await eventually(
+  await lastRead(
     async () => stderr,
     // Its own line, not the SDK's "not polling for Nexus tasks", which can come first.
     (text) => text.includes('polling task queue') || child.exitCode !== null,
@@ -68,7 +68,7 @@ t.test('the worker runs plans into Postgres and stops gracefully on SIGTERM', as
   const state = await readTaskWorkflowState(client, `task:${planId}:lam-sach-ho-tich`);
   t.equal(state.progress, 'in_progress');
 
-  const rows = await eventually(
+  const rows = await lastRead(
     async () => (await postgres.sql`select count(*)::int as n from tasks where plan_id = ${planId}`)[0]?.n as number,
     (n) => n === 6,
   );

@@ -218,22 +218,3 @@ export async function startPlanWorkerEnv(options: PlanWorkerEnvOptions = {}): Pr
     },
   };
 }
-
-/** Polls until `check` passes (workflows answer asynchronously); returns the last value. */
-export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!check(value)) {
-    if (Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    value = await read();
-  }
-  return value;
-}
-
-let counter = 0;
-/** A plan id no other test used: ASCII slug, short enough for workflow ids. */
-export function freshPlanId(prefix: string): string {
-  counter += 1;
-  return `${prefix}-${Date.now().toString(36)}-${counter}`;
-}

@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the workflow tests: hand-built task specs, an in-memory stand-in for the task's
- * neighbours (the projection and the task-control activities), and waiting. The workflow bundle is
- * the worker's own (bundleWorkflows in src/temporal/worker.ts).
+ * neighbours (the projection and the task-control activities). The workflow bundle is the worker's
+ * own (bundleWorkflows in src/temporal/worker.ts); waiting is in wait.ts.
  */
 import { UNSTORABLE_RECORD } from '../../src/domain/activity-contracts';
 import { rejectionText } from '../../src/i18n';
@@ -121,28 +121,6 @@ export class RecordingActivities {
   notifications(workflowId?: string): NotificationRequest[] {
     return this.changes.flatMap((change) => change.notifications).filter((note) => !workflowId || note.workflowId === workflowId);
   }
-}
-
-/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 15_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-let counter = 0;
-/** A fresh plan id per test, so workflow ids never collide across tests or runs. */
-export function freshPlanId(prefix = 'kh'): string {
-  counter += 1;
-  return `${prefix}-${Date.now().toString(36)}-${counter}`;
 }
 
 /** A rejected update: its failure type, its catalogue key and the Vietnamese sentence the caller reads. */

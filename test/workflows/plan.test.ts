@@ -17,7 +17,8 @@ import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { categoryKey, planIdKey, progressKey } from '../../src/temporal/search-attributes';
 import { loadCalendar } from '../../src/plan/calendar-file';
 import { compilePlan } from '../../src/plan/compile';
-import { eventually, freshPlanId, startPlanWorkerEnv, type PlanWorkerEnv } from '../helpers/plan-worker';
+import { startPlanWorkerEnv, type PlanWorkerEnv } from '../helpers/plan-worker';
+import { freshPlanId, lastRead } from '../helpers/wait';
 
 const root = path.resolve(__dirname, '..', '..');
 const fixture = (name: string) => path.join(root, 'test', 'fixtures', 'plans', 'valid', name);
@@ -134,7 +135,7 @@ t.test('applying a plan starts every task workflow with its deadline; the same c
   t.ok(state.firstAppliedAt, 'the first apply instant is kept as the anchor of "after: applied"');
   t.equal(env.projection.planVersions.filter((record) => record.planId === planId).length, 1, 'the version was recorded');
 
-  const before = await eventually(
+  const before = await lastRead(
     () => countTaskWorkflows(env.client, planId),
     (found) => found.ids.length === 6,
   );
@@ -177,7 +178,7 @@ t.test('an amended plan moves a deadline, adds a task and cancels a removed one'
 
   const specs = await appliedSpecs(env, planId);
   const newSpec = specs.find((spec) => spec.taskId === 'lam-sach-ho-tich') as TaskSpec & { deadline: { kind: 'instant'; at: string } };
-  const amended = await eventually(
+  const amended = await lastRead(
     () => taskState(env.client, moved),
     (state) => state.deadlineAt === newSpec.deadline.at,
   );
@@ -196,7 +197,7 @@ t.test('an amended plan moves a deadline, adds a task and cancels a removed one'
 
   const added = await taskState(env.client, `task:${planId}:khai-thac-ho-tich`);
   t.equal(added.progress, 'not_started', 'the added task exists and waits for its prerequisite');
-  const removed = await eventually(
+  const removed = await lastRead(
     () => taskState(env.client, `task:${planId}:tuyen-truyen`).catch(() => undefined),
     (state) => state?.progress === 'cancelled',
   );
@@ -225,7 +226,7 @@ t.test('completing a prerequisite releases its dependants, counting from the com
   const done = await env.client.workflow.getHandle(first).executeUpdate(complete, { args: [{ actor: staffOf('so-tu-phap'), note: 'Đã làm sạch' }] });
   t.equal(done.progress, 'done');
 
-  const released = await eventually(
+  const released = await lastRead(
     () => taskState(env.client, second),
     (state) => state.progress === 'in_progress',
   );
@@ -237,7 +238,7 @@ t.test('completing a prerequisite releases its dependants, counting from the com
     const expected = deadlineInstant({ rule, anchorAt: done.completedAt!, calendar: released.spec.calendar, timezone: released.spec.timezone });
     t.equal(released.deadlineAt, expected, '5 working days after the completion instant');
   }
-  const releasedEvent = await eventually(
+  const releasedEvent = await lastRead(
     async () =>
       env.projection.taskChanges.flatMap((change) => change.events).find((event) => event.workflowId === second && event.type === 'released'),
     (event) => event !== undefined,
@@ -248,7 +249,7 @@ t.test('completing a prerequisite releases its dependants, counting from the com
   // A task added later whose prerequisite is already done is released at once.
   const { plan, text } = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
   await applyPlan({ client: env.client, plans: env.plans, plan, text, actor: admin, dryRun: false });
-  const late = await eventually(
+  const late = await lastRead(
     () => taskState(env.client, `task:${planId}:khai-thac-ho-tich`),
     (state) => state.progress === 'in_progress',
   );
@@ -264,7 +265,7 @@ t.test('unit progress rolls up into the task as a whole, which releases its depe
   const whole = `task:${planId}:so-hoa-ho-khau`;
   const rollup = () => taskState(env.client, whole);
 
-  const initial = await eventually(rollup, (state) => state.progress === 'in_progress' && state.rollup?.started === 2);
+  const initial = await lastRead(rollup, (state) => state.progress === 'in_progress' && state.rollup?.started === 2);
   t.same(
     { progress: initial.progress, total: initial.rollup?.total, done: initial.rollup?.done, started: initial.rollup?.started },
     { progress: 'in_progress', total: 2, done: 0, started: 2 },
@@ -279,13 +280,13 @@ t.test('unit progress rolls up into the task as a whole, which releases its depe
   await env.client.workflow.getHandle(vinh).executeUpdate(reportProgress, { args: [{ actor: staffOf('ubnd-tp-vinh'), value: 400 }] });
   await env.client.workflow.getHandle(quynhLuu).executeUpdate(reportProgress, { args: [{ actor: staffOf('ubnd-quynh-luu'), value: 250 }] });
   const vinhDone = await env.client.workflow.getHandle(vinh).executeUpdate(complete, { args: [{ actor: staffOf('ubnd-tp-vinh') }] });
-  const half = await eventually(rollup, (state) => state.rollup?.done === 1 && state.rollup.value === 650);
+  const half = await lastRead(rollup, (state) => state.rollup?.done === 1 && state.rollup.value === 650);
   t.equal(half.progress, 'in_progress', 'one unit done of two is still in progress');
   t.equal(half.rollup?.value, 650, 'counts add up');
   t.equal(half.progressValue, 650);
 
   const lastDone = await env.client.workflow.getHandle(quynhLuu).executeUpdate(complete, { args: [{ actor: staffOf('ubnd-quynh-luu') }] });
-  const done = await eventually(rollup, (state) => state.progress === 'done');
+  const done = await lastRead(rollup, (state) => state.progress === 'done');
   t.equal(done.progress, 'done', 'done when every unit is done');
   t.equal(done.rollup?.done, 2);
   t.equal(done.completedAt, [vinhDone.completedAt!, lastDone.completedAt!].sort()[1], "at the last unit's completion");
@@ -307,7 +308,7 @@ t.test('units that start as every unit does are not announced: their roll-up cou
   const whole = `task:${planId}:so-hoa-ho-khau`;
   const rollup = () => taskState(env.client, whole);
   // Both units have recorded their start, so any announcement would have been sent by now.
-  await eventually(
+  await lastRead(
     async () => env.projection.taskChanges.filter((change) => change.state.taskId === 'so-hoa-ho-khau' && change.state.unitId).length,
     (count) => count >= 2,
   );
@@ -324,7 +325,7 @@ t.test('units that start as every unit does are not announced: their roll-up cou
   t.equal(await signalled(), 0, 'no unit announced its start');
 
   await env.client.workflow.getHandle(vinh).executeUpdate(complete, { args: [{ actor: staffOf('ubnd-tp-vinh') }] });
-  const half = await eventually(rollup, (state) => state.rollup?.done === 1);
+  const half = await lastRead(rollup, (state) => state.rollup?.done === 1);
   t.same({ progress: half.progress, done: half.rollup?.done, started: half.rollup?.started }, { progress: 'in_progress', done: 1, started: 2 });
   t.equal(await signalled(), 1, 'a unit that changes tells its roll-up');
 });
@@ -340,7 +341,7 @@ t.test('a task starts with the search attributes of its starting state and does 
   ];
   for (const expected of cases) {
     const workflowId = `task:${planId}:${expected.taskId}`;
-    await eventually(
+    await lastRead(
       () => taskState(env.client, workflowId),
       (state) => state.seq >= 1,
     );
@@ -369,12 +370,12 @@ t.test('a start batch that runs twice (crash after starting) starts each task wo
   const outcome = await applyDrill(planId);
   t.equal(outcome.result?.changed, true);
   // The first attempt recorded its pages (the apply may answer then); Temporal retries it after that.
-  await eventually(
+  await lastRead(
     async () => faults.startsReturned,
     (returned) => returned > returnedBefore,
   );
   t.equal(faults.startCalls - callsBefore, 2, 'the page ran twice');
-  const executions = await eventually(
+  const executions = await lastRead(
     async () => {
       const found: string[] = [];
       for await (const execution of env.client.workflow.list({ query: `WorkflowId STARTS_WITH 'task:${planId}:'` })) {
@@ -419,7 +420,7 @@ t.test('a plan workflow continued as new finishes the reconciliation it carries'
   // The previous run had begun it in the plan store, where its progress and end are kept.
   await env.plans.beginReconciliation({ planId, version: 1, counts: carried.pending!.counts!, at: carried.appliedAt! });
   await env.client.workflow.start(planWorkflow, { workflowId: planWorkflowId(planId), taskQueue: 'kehoach', args: [{ planId, carried }] });
-  const progress = await eventually(
+  const progress = await lastRead(
     () => env.plans.reconciliation(planId, 1),
     (status) => Boolean(status?.finishedAt),
   );
@@ -453,7 +454,7 @@ t.test('continue-as-new after a few dozen events loses nothing', async (t) => {
   const firstRun = (await handle.describe()).runId;
 
   await small.client.workflow.getHandle(`task:${planId}:lam-sach-ho-tich`).executeUpdate(complete, { args: [{ actor: staffOf('so-tu-phap') }] });
-  const released = await eventually(
+  const released = await lastRead(
     () => taskState(small.client, `task:${planId}:so-hoa-ho-tich`),
     (state) => state.progress === 'in_progress',
   );
@@ -463,7 +464,7 @@ t.test('continue-as-new after a few dozen events loses nothing', async (t) => {
       .getHandle(`task:${planId}:so-hoa-ho-khau@${unit}`)
       .executeUpdate(reportProgress, { args: [{ actor: staffOf(unit), value: 100 }] });
   }
-  const whole = await eventually(
+  const whole = await lastRead(
     () => taskState(small.client, `task:${planId}:so-hoa-ho-khau`),
     (view) => view.progressValue === 200,
   );
@@ -475,12 +476,12 @@ t.test('continue-as-new after a few dozen events loses nothing', async (t) => {
   const amended = loadPlanAs(fixture('drill-small-amended.yaml'), 'drill-small', planId);
   const second = await applyPlan({ client: small.client, plans: small.plans, ...amended, actor: admin, dryRun: false });
   t.equal(second.result?.version, 2);
-  const late = await eventually(
+  const late = await lastRead(
     () => taskState(small.client, `task:${planId}:khai-thac-ho-tich`),
     (view) => view.progress === 'in_progress',
   );
   t.equal(late.progress, 'in_progress', 'a prerequisite done before the task was added releases it from the read model');
-  const state = await eventually(
+  const state = await lastRead(
     () => handle.query(getPlanState),
     (view) => view.version === 2,
   );
@@ -548,7 +549,7 @@ t.test('the real Nghệ An plan 771: 42 task workflows with their deadlines', as
     [],
     'every dated task carries its compiled deadline',
   );
-  const listed = await eventually(
+  const listed = await lastRead(
     () => countTaskWorkflows(env.client, planId),
     (found) => found.ids.length === 42,
   );
@@ -567,7 +568,7 @@ t.test('the real Thái Nguyên plan 827: unit and occurrence workflows roll up i
   t.same(wrong.map(taskWorkflowId), [], 'every dated workflow carries its compiled deadline');
   for (const task of plan.tasks.filter((candidate) => candidate.units || candidate.recurrence)) {
     const carriers = specs.filter((spec) => spec.taskId === task.id && (spec.unitId || spec.occurrence)).length;
-    const whole = await eventually(
+    const whole = await lastRead(
       () => taskState(env.client, `task:${planId}:${task.id}`),
       (view) => view.rollup?.total === carriers,
     );
@@ -582,7 +583,7 @@ t.test('the real Thái Nguyên plan 827: unit and occurrence workflows roll up i
         .getHandle(taskWorkflowId(spec))
         .executeUpdate(reportProgress, { args: [{ actor: admin, value: spec.target!.value }] });
     }
-    const whole = await eventually(
+    const whole = await lastRead(
       () => taskState(env.client, `task:${planId}:${units.id}`),
       (view) => view.rollup?.reached === members.length,
     );

@@ -18,7 +18,8 @@ import { amend, complete, confirm, getState, taskWorkflowInput } from '../../src
 import type { taskWorkflow } from '../../src/workflows/task';
 import type { TaskSpec } from '../../src/plan/model';
 import { freePort } from '../helpers/ports';
-import { actors, eventually, freshPlanId, makeSpec, RecordingActivities, rejection, secondsPolicy } from '../helpers/temporal';
+import { actors, makeSpec, RecordingActivities, rejection, secondsPolicy } from '../helpers/temporal';
+import { eventually, freshPlanId } from '../helpers/wait';
 import { bundleWorkflows } from '../../src/temporal/worker';
 
 const taskQueue = 'task-dev-server-test';

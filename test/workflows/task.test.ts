@@ -27,19 +27,8 @@ import {
 } from '../../src/workflows/messages';
 import type { TaskStateView } from '../../src/domain';
 import type { taskWorkflow } from '../../src/workflows/task';
-import {
-  actors,
-  eventually,
-  freshPlanId,
-  makeSpec,
-  RecordingActivities,
-  skipTo,
-  standardPolicy,
-  startTimeSkipping,
-  TZ,
-  vnCalendar,
-  rejection,
-} from '../helpers/temporal';
+import { actors, makeSpec, RecordingActivities, skipTo, standardPolicy, startTimeSkipping, TZ, vnCalendar, rejection } from '../helpers/temporal';
+import { eventually, freshPlanId } from '../helpers/wait';
 import { bundleWorkflows } from '../../src/temporal/worker';
 
 const DAY = 86_400_000;

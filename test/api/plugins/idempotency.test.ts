@@ -11,7 +11,7 @@ import idempotency, { type IdempotencyStore } from '../../../src/api/plugins/ide
 import problemDetails from '../../../src/api/plugins/problem-details';
 import { databaseIdempotencyStore } from '../../../src/api/stores';
 import { withPostgres } from '../../helpers/postgres';
-import { eventually } from '../../helpers/temporal';
+import { eventually } from '../../helpers/wait';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // The first pause is long enough that no try can come before a busy machine has sent the answer.
