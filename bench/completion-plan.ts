@@ -4,10 +4,12 @@
  * …/complete route performs it (`performTaskWrite`: read the task, check the caller, send the
  * `complete` Update, answer from the projected row), by staff of the task's lead agency.
  */
+import { and, count, eq, isNull } from 'drizzle-orm';
 import type { RouteDeps } from '../src/api/app';
 import type { Principal } from '../src/api/plugins/auth';
 import { performTaskWrite } from '../src/api/task-service';
-import type { BenchStack } from './harness';
+import { tasks } from '../src/db/schema';
+import { type BenchStack, sleep } from './harness';
 
 const AGENCIES = 8;
 
@@ -41,6 +43,21 @@ export function completionPlanYaml(planId: string, taskCount: number): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Waits until `total` tasks of the plan have their open row: a completion reads its task's row
+ * first, and a row can follow the apply's answer by a moment.
+ */
+export async function untilTasksProjected(stack: Pick<BenchStack, 'database'>, planId: string, total: number): Promise<void> {
+  for (;;) {
+    const [row] = await stack.database.db
+      .select({ n: count() })
+      .from(tasks)
+      .where(and(eq(tasks.planId, planId), isNull(tasks.completedAt)));
+    if ((row?.n ?? 0) >= total) return;
+    await sleep(200);
+  }
 }
 
 /** Completes task number `task` of the plan as its lead agency's staff; fails unless it is done or awaits confirmation. */

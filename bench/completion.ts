@@ -10,9 +10,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { and, count, eq, isNull } from 'drizzle-orm';
-import { tasks } from '../src/db/schema';
-import { completeTask, completionPlanYaml } from './completion-plan';
+import { completeTask, completionPlanYaml, untilTasksProjected } from './completion-plan';
 import { applyPlanText, latencySummary, runBenchmark, startBenchStack, startPrimitives, timedConcurrently, writeResults } from './harness';
 
 const root = path.resolve(__dirname, '..');
@@ -37,22 +35,14 @@ interface Batch {
 
 async function main(): Promise<void> {
   const stack = await startBenchStack();
-  const { temporal, database } = stack;
+  const { temporal } = stack;
   try {
     const total = LEVELS.reduce((sum, level) => sum + level.completions, 0);
     const text = completionPlanYaml(PLAN_ID, total);
     const applied = performance.now();
     const { workflows } = await applyPlanText(stack, text);
     if (workflows !== total) throw new Error(`the plan has ${workflows} task workflows, not ${total}`);
-    // Started is not yet projected: each task workflow writes its row in its first workflow task.
-    for (;;) {
-      const [row] = await database.db
-        .select({ n: count() })
-        .from(tasks)
-        .where(and(eq(tasks.planId, PLAN_ID), isNull(tasks.completedAt)));
-      if ((row?.n ?? 0) >= total) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await untilTasksProjected(stack, PLAN_ID, total);
     console.log(`${total} tasks applied and projected in ${Math.round(performance.now() - applied)} ms`);
 
     let nextTask = 0;

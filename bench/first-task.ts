@@ -22,10 +22,9 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
-import { and, eq } from 'drizzle-orm';
-import { tasks } from '../src/db/schema';
-import { bundleWorkflows, WORKFLOWS_PATH } from '../src/temporal/worker';
-import { completeTask, completionPlanYaml, taskIdOf } from './completion-plan';
+import { taskWorkflowId } from '../src/domain';
+import { bundleWorkflows, quietBundlerLogger, WORKFLOWS_PATH } from '../src/temporal/worker';
+import { completeTask, completionPlanYaml, taskIdOf, untilTasksProjected } from './completion-plan';
 import { applyPlanText, runBenchmark, sleep, startBenchStack, startPrimitives, writeResults } from './harness';
 
 const root = path.resolve(__dirname, '..');
@@ -35,24 +34,14 @@ const ROUNDS = Number(process.env.BENCH_FIRST_TASK_ROUNDS ?? 4);
 
 type History = temporal.api.history.v1.IHistory;
 
-const silentBundler = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never;
-
 /** One completed task's history and one completed primitive's, recorded on the harness. */
 async function recordHistories(): Promise<{ task: History; primitive: History }> {
   const stack = await startBenchStack();
   try {
     await applyPlanText(stack, completionPlanYaml(PLAN_ID, 1));
-    for (;;) {
-      const [row] = await stack.database.db
-        .select({ workflowId: tasks.workflowId })
-        .from(tasks)
-        .where(and(eq(tasks.planId, PLAN_ID), eq(tasks.taskId, taskIdOf(1))));
-      if (row) break;
-      await sleep(100);
-    }
+    await untilTasksProjected(stack, PLAN_ID, 1);
     await completeTask(stack, PLAN_ID, 1);
-    const [row] = await stack.database.db.select({ workflowId: tasks.workflowId }).from(tasks).where(eq(tasks.planId, PLAN_ID));
-    const task = await stack.temporal.client.workflow.getHandle(row!.workflowId).fetchHistory();
+    const task = await stack.temporal.client.workflow.getHandle(taskWorkflowId({ planId: PLAN_ID, taskId: taskIdOf(1) })).fetchHistory();
 
     const { workflowIds } = await startPrimitives(stack, 'updateWithActivityWorkflow', 1, `bare-first-task-${process.pid}`);
     const bare: WorkflowHandle = stack.temporal.client.workflow.getHandle(workflowIds[0]!);
@@ -84,8 +73,8 @@ async function main(): Promise<void> {
   const { task, primitive } = await recordHistories();
   const [ours, sdkDefault, bare] = await Promise.all([
     bundleWorkflows(),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silentBundler }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('./primitives'), logger: silentBundler }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('./primitives'), logger: quietBundlerLogger }),
   ]);
   const runs = { kehoach: [] as number[], kehoachSdkDefault: [] as number[], primitive: [] as number[] };
   // One warm-up of each, not counted: the first replays compile the code.
