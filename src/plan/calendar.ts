@@ -12,14 +12,21 @@ import { statutoryHolidays } from './statutory-holidays';
 
 const DAY_MS = 86_400_000;
 
+// Task workflows run this module in a node:vm context, where each read of a global (Date,
+// Number, Object) goes through the context's interceptor, about 0.15 µs against nothing for a
+// local; a timetable steps through dozens of days, each a few conversions. So the day arithmetic
+// below reads its globals once, when the module is evaluated, and converts with unary plus.
+const DateOfMs = Date;
+const utcMsOf = Date.UTC;
+
 function dateToUtcMs(date: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!match) throw new Error(`"${date}" is not a date; write it as YYYY-MM-DD`);
-  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return utcMsOf(+match[1]!, +match[2]! - 1, +match[3]!);
 }
 
 function utcMsToDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return new DateOfMs(ms).toISOString().slice(0, 10);
 }
 
 /** The date `days` calendar days after `date` (negative: before). */
@@ -34,8 +41,9 @@ export function daysBetween(a: string, b: string): number {
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export function isoWeekday(date: string): number {
-  const day = new Date(dateToUtcMs(date)).getUTCDay();
-  return day === 0 ? 7 : day;
+  // Day 0, 01/01/1970, was a Thursday (4).
+  const day = dateToUtcMs(date) / DAY_MS;
+  return (((day % 7) + 10) % 7) + 1;
 }
 
 /** Number of days in a month (month 1–12). */
@@ -102,6 +110,38 @@ function toMs(instant: string | number): number {
   return ms;
 }
 
+// Zones whose offset from UTC has stayed the same since an instant: there, from that instant on,
+// local time is arithmetic and no formatter is built. Each task workflow evaluates this module
+// afresh (its own module state), so without this every workflow's first conversion built one:
+// the costliest step of its rules on a completion. Vietnam has kept UTC+7 since 13/06/1975
+// (tzdata, Asia/Ho_Chi_Minh; Asia/Saigon is its older name). test/plan/calendar.test.ts checks
+// every entry against this runtime's Intl, so a change in the timezone database fails it.
+const HOUR_MS = 3_600_000;
+const VIETNAM = { offsetMs: 7 * HOUR_MS, sinceMs: Date.UTC(1975, 5, 12, 16) };
+const UNCHANGED = { offsetMs: 0, sinceMs: Date.UTC(1900, 0, 1) };
+export const FIXED_OFFSET_ZONES: ReadonlyMap<string, { offsetMs: number; sinceMs: number }> = new Map([
+  ['Asia/Ho_Chi_Minh', VIETNAM],
+  ['Asia/Saigon', VIETNAM],
+  ['UTC', UNCHANGED],
+  ['Etc/UTC', UNCHANGED],
+]);
+// Past this, toISOString writes six-digit years; Intl answers there.
+const LAST_FOUR_DIGIT_YEAR_MS = Date.UTC(9999, 11, 31);
+
+/** The local wall time of `ms` where the zone's offset is known to be fixed, else undefined. */
+function fixedOffsetLocal(ms: number, timezone: string): LocalDateTime | undefined {
+  const zone = FIXED_OFFSET_ZONES.get(timezone);
+  if (!zone || ms < zone.sinceMs || ms >= LAST_FOUR_DIGIT_YEAR_MS) return undefined;
+  const wall = new DateOfMs(ms + zone.offsetMs);
+  return {
+    date: wall.toISOString().slice(0, 10),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+    millisecond: wall.getUTCMilliseconds(),
+  };
+}
+
 // Deadlines, reminders and ladder steps convert the same few hundred instants again and again
 // (a plan's validation asks about 4 times per instant), and formatToParts is the costly step:
 // remembered per timezone, forgotten wholesale past a bound so a long-lived worker stays small.
@@ -111,6 +151,8 @@ const remembered = new Map<string, Map<number, Readonly<LocalDateTime>>>();
 /** The wall-clock date and time of an instant in a timezone. */
 export function toLocal(instant: string | number, timezone: string): LocalDateTime {
   const ms = toMs(instant);
+  const fixed = fixedOffsetLocal(ms, timezone);
+  if (fixed) return fixed;
   let known = remembered.get(timezone);
   const hit = known?.get(ms);
   if (hit) return { ...hit };
@@ -220,7 +262,7 @@ export function isWorkingDay(calendar: CalendarData, date: string): boolean {
   if (index.workingWeekends.has(date)) return true;
   if (index.holidays.has(date)) return false;
   if (index.weekend.has(isoWeekday(date))) return false;
-  return !statutoryRestDays(calendar, index, Number(date.slice(0, 4))).has(date);
+  return !statutoryRestDays(calendar, index, +date.slice(0, 4)).has(date);
 }
 
 // A calendar whose every weekday is a rest day would loop forever; no real calendar has a

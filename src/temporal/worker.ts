@@ -66,9 +66,25 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   bundling ??= bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     logger: quietBundlerLogger,
-    webpackConfigHook: (config) => ({ ...config, optimization: { ...config.optimization, concatenateModules: true } }),
+    webpackConfigHook: (config) => ({
+      ...config,
+      optimization: { ...config.optimization, concatenateModules: true },
+      module: { ...config.module, rules: config.module?.rules?.map(withNativeSyntax) },
+    }),
   });
   return bundling;
+}
+
+/**
+ * The SDK compiles workflow TypeScript for ES2017, so every object spread becomes a helper call
+ * that reads `Object` four times. Workflow code runs in a node:vm context, where each read of a
+ * global goes through the context's interceptor (about 0.15 µs, against nothing for a local), and
+ * the task workflow's rules spread objects on every step. Node 20 runs ES2022 as written.
+ */
+function withNativeSyntax<Rule>(rule: Rule): Rule {
+  const use = (rule as { use?: { loader?: string; options?: { jsc?: object } } }).use;
+  if (!use?.loader?.includes('swc-loader') || !use.options?.jsc) return rule;
+  return { ...rule, use: { ...use, options: { ...use.options, jsc: { ...use.options.jsc, target: 'es2022' } } } };
 }
 
 // The bundler reports every module it packs at info level; only problems are worth printing.

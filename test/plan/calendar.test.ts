@@ -7,6 +7,7 @@ import {
   formatDeadlineVi,
   calendarCovers,
   endOfLocalDay,
+  FIXED_OFFSET_ZONES,
   isoWeek,
   isoWeekday,
   isWorkingDay,
@@ -124,6 +125,47 @@ t.test('local dates and instants in Asia/Ho_Chi_Minh', async (t) => {
   t.equal(timezoneOffsetMs('2024-06-01T00:00:00Z', 'UTC'), 0);
 });
 
+t.test('zones of a fixed offset convert as the timezone database says, on either side of its start', async (t) => {
+  // What toLocal answers without its arithmetic: this runtime's Intl, part by part.
+  const intlLocal = (ms: number, format: Intl.DateTimeFormat) => {
+    const parts: Record<string, string> = {};
+    for (const part of format.formatToParts(ms)) parts[part.type] = part.value;
+    const millisecond = ((ms % 1000) + 1000) % 1000;
+    return {
+      date: `${parts.year}-${parts.month}-${parts.day}`,
+      hour: Number(parts.hour),
+      minute: Number(parts.minute),
+      second: Number(parts.second),
+      millisecond,
+    };
+  };
+  const DAY = 86_400_000;
+  for (const [timezone, zone] of FIXED_OFFSET_ZONES) {
+    const format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    const instants = [zone.sinceMs - 1, zone.sinceMs, zone.sinceMs + 1, Date.UTC(9999, 11, 30, 23, 59, 59, 999)];
+    // Every 3.7 days (so every hour of the day comes round) from the start to 2100.
+    for (let ms = zone.sinceMs + 123_457; ms < Date.UTC(2100, 0, 1); ms += 3.7 * DAY) instants.push(ms);
+    const differing = instants.filter((ms) => JSON.stringify(toLocal(ms, timezone)) !== JSON.stringify(intlLocal(ms, format)));
+    t.same(
+      differing.map((ms) => new Date(ms).toISOString()),
+      [],
+      `${timezone}: ${instants.length} instants as Intl has them`,
+    );
+    t.equal(timezoneOffsetMs(zone.sinceMs, timezone), zone.offsetMs, `${timezone}: the offset from its start`);
+  }
+  // Before 13/06/1975 Saigon kept UTC+8: the instant before the start is Intl's answer.
+  t.equal(timezoneOffsetMs(FIXED_OFFSET_ZONES.get(TZ)!.sinceMs - 1, TZ), 8 * 3_600_000);
+});
+
 t.test('timezones with daylight saving convert both ways', async (t) => {
   // Europe/Paris switched to summer time at 01:00 UTC on 2024-03-31.
   t.equal(localToInstant('2024-03-30', 12 * 3_600_000, 'Europe/Paris'), '2024-03-30T11:00:00.000Z');
@@ -135,6 +177,13 @@ t.test('date helpers', async (t) => {
   t.equal(addDays('2024-02-28', 1), '2024-02-29');
   t.equal(addDays('2023-03-01', -1), '2023-02-28');
   t.equal(isoWeekday('2023-01-22'), 7);
+  // Counted from 01/01/1970 without Date: the same weekday as Date gives, before 1970 and after.
+  const wrong: string[] = [];
+  for (let date = '1899-12-25'; date < '2101-01-01'; date = addDays(date, 11)) {
+    const day = new Date(`${date}T00:00:00Z`).getUTCDay();
+    if (isoWeekday(date) !== (day === 0 ? 7 : day)) wrong.push(date);
+  }
+  t.same(wrong, [], 'isoWeekday agrees with Date from 1899 to 2100');
   t.same(isoWeek('2023-02-03'), { year: 2023, week: 5 });
   t.same(isoWeek('2021-01-01'), { year: 2020, week: 53 });
   t.same(isoWeek('2024-12-30'), { year: 2025, week: 1 });
