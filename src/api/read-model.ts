@@ -272,6 +272,12 @@ export async function getTask(db: Database, workflowId: string): Promise<TaskRow
   return row ? toTaskRow(row) : undefined;
 }
 
+/** Who answers for a task (its lead and support agencies), as a write checks its caller against them. */
+export async function taskResponsibility(db: Database, workflowId: string): Promise<{ lead: string; support: string[] } | undefined> {
+  const [row] = await db.select({ lead: tasks.lead, support: tasks.support }).from(tasks).where(eq(tasks.workflowId, workflowId));
+  return row;
+}
+
 /** The unit copies and occurrences of a task, in the order of their keys. */
 export async function taskMembers(db: Database, planId: string, taskId: string): Promise<TaskRow[]> {
   const rows = await db

@@ -14,7 +14,7 @@ import { roleRefusal, rollUp, rollupCategory, rollupDeadlineState, rollupProgres
 import { apiText, labelsFor, rejectionText } from '../i18n';
 import { actorOf, type Principal } from './plugins/auth';
 import { ProblemError } from './problem';
-import { getPlan, getTask, taskEventsOf, taskMembers, type PlanRow, type TaskRow } from './read-model';
+import { getPlan, getTask, taskEventsOf, taskMembers, taskResponsibility, type PlanRow, type TaskRow } from './read-model';
 import { isoDate, isoInstant, parseTaskKey, slug, toDeliveryOut, toTaskOut, issueMessage, type RollupOut, type TaskOut } from './schemas';
 import { multiLineText } from './fields';
 import { rejectionProblem, sendUpdate } from './temporal-errors';
@@ -36,13 +36,6 @@ export function resolveWorkflowId(planId: string, key: string): { workflowId: st
     });
   }
   return { workflowId: taskWorkflowId({ planId, ...ref }), key };
-}
-
-export async function loadTask(db: Database, planId: string, key: string): Promise<TaskRow> {
-  const { workflowId } = resolveWorkflowId(planId, key);
-  const row = await getTask(db, workflowId);
-  if (!row) throw new ProblemError('not-found', apiText('taskNotFound', { plan: planId, task: key }));
-  return row;
 }
 
 /**
@@ -219,15 +212,18 @@ export async function performTaskWrite(
 ): Promise<TaskOut> {
   const spec = TASK_WRITES[name];
   const { db } = deps.db;
-  const { state } = await loadTask(db, params.planId, params.taskId);
+  // Only the columns the role check needs: the task's stored state is the workflow's to judge.
+  const { workflowId } = resolveWorkflowId(params.planId, params.taskId);
+  const responsible = await taskResponsibility(db, workflowId);
+  if (!responsible) throw new ProblemError('not-found', apiText('taskNotFound', { plan: params.planId, task: params.taskId }));
   const actor = actorOf(principal);
   // The workflow checks the role again; asking first spares a caller without it the round trip.
-  const refusal = roleRefusal(actor, spec.write, { lead: state.spec.lead, support: state.spec.support ?? [] }, params.taskId);
+  const refusal = roleRefusal(actor, spec.write, responsible, params.taskId);
   if (refusal) throw rejectionProblem(refusal.type, refusal.key, refusal.values);
   const context: WriteContext = { actor, requestId: ids.requestId };
   const result = await sendUpdate({
     client: deps.temporal.client,
-    workflowId: state.workflowId,
+    workflowId,
     update: spec.update,
     input: spec.toInput(body, context, params),
     updateId: ids.updateId,
