@@ -11,6 +11,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
+import { eq } from 'drizzle-orm';
+import { tasks } from '../src/db/schema';
 import { RECONCILE_CONCURRENCY } from '../src/activities/task-control';
 import { TASK_QUEUE } from '../src/workflows/ids';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
@@ -25,6 +27,7 @@ import {
   sleep,
   startBenchStack,
   startPrimitives,
+  untilTaskRows,
   writeResults,
 } from './harness';
 
@@ -62,11 +65,7 @@ async function nationalCase(stack: BenchStack, provinces: number) {
       stack,
       nationalPlanYaml({ id, tasksPerCommune: 5, counts: { provinces: 1, districts: 8, communes: 100 } }).replace(/^tasks:$/m, provinceTasksBlock()),
     );
-    for (;;) {
-      const [row] = await stack.database.sql<{ n: string }[]>`select count(*) as n from tasks where plan_id = ${id}`;
-      if (Number(row?.n) >= applied.workflows) break;
-      await sleep(20);
-    }
+    await untilTaskRows(stack, eq(tasks.planId, id), applied.workflows, { pollMs: 20, what: `task rows of ${id}` });
     const visible = performance.now() - began;
     // The page writes each row, so "visible" can come before the tasks' first workflow tasks have
     // run: also timed until kehoach's queue holds none waiting.

@@ -4,12 +4,12 @@
  * …/complete route performs it (`performTaskWrite`: read the task, check the caller, send the
  * `complete` Update, answer from the projected row), by staff of the task's lead agency.
  */
-import { and, count, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { RouteDeps } from '../src/api/app';
 import type { Principal } from '../src/api/plugins/auth';
 import { performTaskWrite } from '../src/api/task-service';
 import { tasks } from '../src/db/schema';
-import { type BenchStack, sleep } from './harness';
+import { type BenchStack, untilTaskRows } from './harness';
 
 const AGENCIES = 8;
 
@@ -50,14 +50,7 @@ export function completionPlanYaml(planId: string, taskCount: number): string {
  * first, and a row can follow the apply's answer by a moment.
  */
 export async function untilTasksProjected(stack: Pick<BenchStack, 'database'>, planId: string, total: number): Promise<void> {
-  for (;;) {
-    const [row] = await stack.database.db
-      .select({ n: count() })
-      .from(tasks)
-      .where(and(eq(tasks.planId, planId), isNull(tasks.completedAt)));
-    if ((row?.n ?? 0) >= total) return;
-    await sleep(200);
-  }
+  await untilTaskRows(stack, and(eq(tasks.planId, planId), isNull(tasks.completedAt)), total, { pollMs: 200, what: `open task rows of ${planId}` });
 }
 
 /** Completes task number `task` of the plan as its lead agency's staff; fails unless it is done or awaits confirmation. */

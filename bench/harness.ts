@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { count, type SQL } from 'drizzle-orm';
 import { createActivities } from '../src/activities';
 import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-control';
 import { applyPlan } from '../src/apply/apply';
@@ -18,6 +19,7 @@ import { openDatabase, type DatabaseHandle } from '../src/db/client';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { migrateDatabase } from '../src/db/migrate';
 import { createPlanStore } from '../src/db/plan-store';
+import { tasks } from '../src/db/schema';
 import type { PlanStore } from '../src/domain';
 import { connectTemporal, type TemporalConnection } from '../src/temporal/client';
 import { startDevServer } from '../src/temporal/dev-server';
@@ -142,6 +144,28 @@ export function runBenchmark(main: () => Promise<void>): void {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The benchmarks' one wait for the read model: counts the task rows matching `where` every
+ * `pollMs` until there are `atLeast`, and returns the count. Past `deadlineMs` (epoch ms) it
+ * throws, saying how many of the `what` were visible and, when given, what to change (`hint`).
+ */
+export async function untilTaskRows(
+  stack: Pick<BenchStack, 'database'>,
+  where: SQL | undefined,
+  atLeast: number,
+  options: { pollMs: number; what: string; deadlineMs?: number; hint?: string },
+): Promise<number> {
+  for (;;) {
+    const [row] = await stack.database.db.select({ n: count() }).from(tasks).where(where);
+    const visible = row?.n ?? 0;
+    if (visible >= atLeast) return visible;
+    if (options.deadlineMs !== undefined && Date.now() > options.deadlineMs) {
+      throw new Error(`only ${visible} of ${atLeast} ${options.what} are visible${options.hint ? `: ${options.hint}` : ''}`);
+    }
+    await sleep(options.pollMs);
+  }
+}
 
 /** The load averages, rounded, to print beside a figure taken on a shared machine. */
 export const loadAverage = () => os.loadavg().map((value) => Number(value.toFixed(2)));

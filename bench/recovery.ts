@@ -14,6 +14,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { eq, inArray } from 'drizzle-orm';
+import { tasks } from '../src/db/schema';
 import { nationalPlanYaml, vietnamMinuteAtOrAfter } from '../test/helpers/national-plan';
 import {
   applyPlanText,
@@ -24,6 +26,7 @@ import {
   sleep,
   startBenchStack,
   startPrimitives,
+  untilTaskRows,
   writeResults,
 } from './harness';
 
@@ -128,11 +131,7 @@ async function kehoachRecovery(stack: BenchStack) {
   const calibrationId = `recovery-calibration-${process.pid}`;
   const calibrationBegan = Date.now();
   const calibration = await applyPlanText(stack, provincePlan(calibrationId, '2030-12-31'));
-  for (;;) {
-    const [row] = await sql<{ n: string }[]>`select count(*) as n from tasks where plan_id = ${calibrationId}`;
-    if (Number(row?.n) >= calibration.workflows) break;
-    await sleep(500);
-  }
+  await untilTaskRows(stack, eq(tasks.planId, calibrationId), calibration.workflows, { pollMs: 500, what: `task rows of ${calibrationId}` });
   const calibrationMs = Date.now() - calibrationBegan;
   const leadMs =
     Number(process.env.BENCH_RECOVERY_LEAD_SECONDS ?? 0) * 1000 || leadFor(calibrationMs, calibration.workflows, PROVINCES * PROVINCE_WORKFLOWS);
@@ -147,13 +146,12 @@ async function kehoachRecovery(stack: BenchStack) {
   let workflows = 0;
   for (const id of planIds) workflows += (await applyPlanText(stack, provincePlan(id, target.text))).workflows;
   const applyMs = Date.now() - began;
-  for (;;) {
-    const [row] = await sql<{ n: string }[]>`select count(*) as n from tasks where plan_id = any(${planIds})`;
-    if (Number(row?.n) >= workflows) break;
-    if (Date.now() > target.instantMs)
-      throw new Error(`only ${row?.n} of ${workflows} task rows visible at the instant: raise BENCH_RECOVERY_LEAD_SECONDS`);
-    await sleep(500);
-  }
+  await untilTaskRows(stack, inArray(tasks.planId, planIds), workflows, {
+    pollMs: 500,
+    what: 'task rows at the instant',
+    deadlineMs: target.instantMs,
+    hint: 'raise BENCH_RECOVERY_LEAD_SECONDS',
+  });
   const visibleMs = Date.now() - began;
   const slackMs = target.instantMs - Date.now();
   const rss = { worker: peakRssMiB(worker.pid), applyingProcess: peakRssMiB(process.pid) };

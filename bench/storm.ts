@@ -9,6 +9,8 @@
  */
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
+import { and, eq, isNotNull } from 'drizzle-orm';
+import { tasks } from '../src/db/schema';
 import { nationalPlanYaml, vietnamMinuteAtOrAfter } from '../test/helpers/national-plan';
 import {
   applyPlanText,
@@ -19,6 +21,7 @@ import {
   sleep,
   startBenchStack,
   startPrimitives,
+  untilTaskRows,
   writeResults,
 } from './harness';
 import { primitiveStormLags } from './primitives-activities';
@@ -28,6 +31,8 @@ const TASKS = Number(process.env.BENCH_STORM_TASKS ?? 5000);
 /** How long after T (or the primitive's instant) every record must be in before the run fails. */
 const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_STORM_TIMEOUT_MS ?? 15 * 60_000);
 const POLL_MS = 100;
+/** The storm's tasks are a unit task's copies: their rows (the roll-up's is not one of them). */
+const unitRowsOf = (planId: string) => and(eq(tasks.planId, planId), isNotNull(tasks.unitId));
 
 /**
  * One task carried by every commune: N unit workflows and their roll-up. The deadline is a local
@@ -53,16 +58,6 @@ function stormPlan(id: string, communes: number, deadline: string): string {
     'tasks:',
   ].join('\n');
   return text.replace(/^tasks:$/m, policy).replace(/^ {4}deadline: .*$/m, `    deadline: ${deadline}`);
-}
-
-async function waitForRows(stack: BenchStack, planId: string, count: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [row] = await stack.database.sql<{ n: string }[]>`select count(*) as n from tasks where plan_id = ${planId} and unit_id is not null`;
-    if (Number(row?.n) >= count) return;
-    if (Date.now() > deadline) throw new Error(`only ${row?.n} of ${count} task rows of ${planId} are visible`);
-    await sleep(250);
-  }
 }
 
 const SAMPLED_HISTORIES = 200;
@@ -96,7 +91,11 @@ async function kehoachStorm(stack: BenchStack) {
   const calibrationId = `storm-calibration-${process.pid}`;
   const calibrationBegan = performance.now();
   const calibrationApplyMs = (await applyPlanText(stack, stormPlan(calibrationId, TASKS, '2030-12-31'))).ms;
-  await waitForRows(stack, calibrationId, TASKS, DRAIN_TIMEOUT_MS);
+  await untilTaskRows(stack, unitRowsOf(calibrationId), TASKS, {
+    pollMs: 250,
+    what: `unit rows of ${calibrationId}`,
+    deadlineMs: Date.now() + DRAIN_TIMEOUT_MS,
+  });
   const calibrationMs = performance.now() - calibrationBegan;
   const leadMs = Number(process.env.BENCH_STORM_LEAD_SECONDS ?? 0) * 1000 || 1.5 * calibrationMs + 60_000;
   const target = vietnamMinuteAtOrAfter(Date.now() + leadMs);
@@ -108,7 +107,11 @@ async function kehoachStorm(stack: BenchStack) {
   const planId = `storm-${process.pid}`;
   const applyMs = (await applyPlanText(stack, stormPlan(planId, TASKS, target.text))).ms;
   const appliedAt = Date.now();
-  await waitForRows(stack, planId, TASKS, Math.max(0, target.instantMs - Date.now()));
+  await untilTaskRows(stack, unitRowsOf(planId), TASKS, {
+    pollMs: 250,
+    what: `unit rows of ${planId} before the instant`,
+    deadlineMs: target.instantMs,
+  });
   const visibleAt = Date.now();
   const slackMs = target.instantMs - visibleAt;
   console.log(
