@@ -5,7 +5,9 @@
  * Dates are local calendar dates written "YYYY-MM-DD"; arithmetic on them is done on UTC
  * midnights, where every day has 24 hours. Instants are ISO strings in UTC or epoch
  * milliseconds. Converting between the two goes through Intl.DateTimeFormat, which gives the
- * same answer for the same instant and timezone everywhere.
+ * same answer for the same instant and timezone everywhere, except in a zone whose offset has
+ * not changed since a known instant (Vietnam's UTC+7 since 1975: FIXED_OFFSET_ZONES), where it
+ * is arithmetic and the tests hold it to Intl's answer.
  */
 import type { CalendarData } from './model';
 import { statutoryHolidays } from './statutory-holidays';
