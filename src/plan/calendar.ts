@@ -69,19 +69,24 @@ export function isoWeek(date: string): { year: number; week: number } {
 // timezone for the life of the process, shared by every conversion and by the plan's timezone check.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** The wall clock's parts in `timezone`, as toLocal reads them (and the tests read Intl). */
+export function wallClockFormat(timezone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: timezone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
+
 function formatterFor(timezone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timezone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    formatter = wallClockFormat(timezone);
     formatters.set(timezone, formatter);
   }
   return formatter;
