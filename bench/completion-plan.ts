@@ -1,7 +1,7 @@
 /**
  * The plan the completion benchmarks complete tasks of (plain tasks, no units, no prerequisites, a
  * deadline years away, spread over a few departments), and one completion as the API's POST
- * …/complete route performs it (`performTaskWrite`: read the task, check the caller, send the
+ * …/complete route performs it (`performTaskWrite`: read the task's lead and support, check the caller, send the
  * `complete` Update, answer from the projected row), by staff of the task's lead agency.
  */
 import { and, eq, isNull } from 'drizzle-orm';

@@ -30,6 +30,15 @@ t.test('recorded task workflow histories replay without nondeterminism', async (
   t.equal(replayed, files.length);
 });
 
+t.test("the worker's bundle joins kehoach's modules and keeps ES2022 syntax", async (t) => {
+  // What bundleWorkflows asks of the SDK's webpack config; a later SDK shaping its rules
+  // differently would otherwise drop either silently (the code correct, the workflows slower).
+  const { code } = await bundleWorkflows();
+  t.notMatch(code, /_object_spread(_props)?\(/, "object spread is native, not swc's ES2017 helper");
+  // The SDK's default bundle keeps each module under its own id, "./src/domain/task-step.ts" among them.
+  t.notMatch(code, /"\.\/src\/domain\/task-step\.ts"/, "the domain's modules are joined into the workflows' scope, not kept apart");
+});
+
 t.test('a reordered workflow fails the replay', async (t) => {
   const broken = path.resolve(__dirname, '..', 'fixtures', 'workflows', 'reordered-task.ts');
   const [first] = histories();
