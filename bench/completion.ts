@@ -11,7 +11,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { completeTask, completionPlanYaml, untilTasksProjected } from './completion-plan';
-import { applyPlanText, latencySummary, runBenchmark, startBenchStack, startPrimitives, timedConcurrently, writeResults } from './harness';
+import {
+  applyPlanText,
+  latencySummary,
+  runBenchmark,
+  sleep,
+  startBenchStack,
+  startPrimitives,
+  timedConcurrently,
+  untilHistoriesReach,
+  writeResults,
+} from './harness';
 
 const root = path.resolve(__dirname, '..');
 const PLAN_ID = 'bench-completion';
@@ -23,6 +33,8 @@ const PLAN_ID = 'bench-completion';
  * figures printed beside the level's, so that a reader sees which side a slow second fell on.
  */
 const ROUNDS = Number(process.env.BENCH_COMPLETION_ROUNDS ?? 4);
+/** The pause after a round's bare workflows have run their first workflow task, before the round is timed. */
+const SETTLE_MS = 1000;
 const LEVELS = [
   { concurrency: 1, completions: Number(process.env.BENCH_COMPLETIONS_1 ?? 40) },
   { concurrency: 8, completions: Number(process.env.BENCH_COMPLETIONS_8 ?? 160) },
@@ -74,8 +86,18 @@ async function main(): Promise<void> {
       );
       for (const [round, size] of sizes.entries()) {
         const handles = await startBare(size);
-        // The bare workflows run their first workflow task before the clock starts, as the task workflows did.
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        // The bare workflows run their first workflow task before the clock starts (the task
+        // workflows, started quiet, run theirs inside it: see BENCHMARKS.md, "Quiet starts").
+        const warmed = await untilHistoriesReach(
+          stack,
+          handles.map((handle) => handle.workflowId),
+          4,
+          { pollMs: 50, deadlineMs: Date.now() + 60_000 },
+        );
+        if (!warmed) throw new Error(`the ${size} bare workflows of the round did not all run their first workflow task within a minute`);
+        // Then the server's own work for those starts (visibility, transfer tasks) settles before a
+        // timed round, whichever side goes first.
+        await sleep(SETTLE_MS);
         if (round % 2 === 0) {
           ours.push(await completeBatch(size, level.concurrency));
           primitive.push(await updateBatch(handles, level.concurrency));

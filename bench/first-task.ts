@@ -25,7 +25,7 @@ import type { temporal } from '@temporalio/proto';
 import { taskWorkflowId } from '../src/domain';
 import { bundleWorkflows, quietBundlerLogger, WORKFLOWS_PATH } from '../src/temporal/worker';
 import { completeTask, completionPlanYaml, taskIdOf, untilTasksProjected } from './completion-plan';
-import { applyPlanText, runBenchmark, sleep, startBenchStack, startPrimitives, writeResults } from './harness';
+import { applyPlanText, runBenchmark, startBenchStack, startPrimitives, untilHistoriesReach, writeResults } from './harness';
 
 const root = path.resolve(__dirname, '..');
 const PLAN_ID = 'bench-first-task';
@@ -45,8 +45,9 @@ async function recordHistories(): Promise<{ task: History; primitive: History }>
 
     const { workflowIds } = await startPrimitives(stack, 'updateWithActivityWorkflow', 1, `bare-first-task-${process.pid}`);
     const bare: WorkflowHandle = stack.temporal.client.workflow.getHandle(workflowIds[0]!);
-    // Its first workflow task runs before the Update, as the completion benchmark's primitives' did.
-    await sleep(1000);
+    // Its first workflow task runs before the Update, as the completion benchmark's primitives' do.
+    if (!(await untilHistoriesReach(stack, workflowIds, 4, { pollMs: 50, deadlineMs: Date.now() + 60_000 })))
+      throw new Error('the bare workflow did not run its first workflow task within a minute');
     await bare.executeUpdate('primitiveUpdate');
     await bare.result();
     const primitive = await bare.fetchHistory();

@@ -167,6 +167,33 @@ export async function untilTaskRows(
   }
 }
 
+/**
+ * The benchmarks' one wait for bare workflows to reach a point of their history: describes each of
+ * `workflowIds` (RECONCILE_CONCURRENCY at a time, each until it is seen there) every `pollMs` until
+ * every history holds at least `events` events: 4 once its first workflow task has run (started,
+ * scheduled, started, completed), 5 once that task has also set a timer. Returns false when
+ * `deadlineMs` (epoch ms) passes first.
+ */
+export async function untilHistoriesReach(
+  stack: Pick<BenchStack, 'temporal'>,
+  workflowIds: readonly string[],
+  events: number,
+  options: { pollMs: number; deadlineMs: number },
+): Promise<boolean> {
+  let waiting = [...workflowIds];
+  for (;;) {
+    const behind: string[] = [];
+    await forEachBounded(waiting, RECONCILE_CONCURRENCY, async (workflowId) => {
+      const { historyLength } = await stack.temporal.client.workflow.getHandle(workflowId).describe();
+      if (historyLength < events) behind.push(workflowId);
+    });
+    waiting = behind;
+    if (waiting.length === 0) return true;
+    if (Date.now() > options.deadlineMs) return false;
+    await sleep(options.pollMs);
+  }
+}
+
 /** The load averages, rounded, to print beside a figure taken on a shared machine. */
 export const loadAverage = () => os.loadavg().map((value) => Number(value.toFixed(2)));
 

@@ -26,6 +26,7 @@ import {
   sleep,
   startBenchStack,
   startPrimitives,
+  untilHistoriesReach,
   untilTaskRows,
   writeResults,
 } from './harness';
@@ -215,22 +216,12 @@ async function kehoachRecovery(stack: BenchStack) {
 }
 
 /**
- * Waits until the last 20 of `count` timer workflows (`<prefix>-0`…) have run their first workflow
- * task and set their timer; they are started in order, so the others have too. False once
- * `deadlineMs` (epoch ms) passes first.
+ * Waits until the last 20 of the timer workflows `workflowIds` have run their first workflow task
+ * and set their timer; they are started in order, so the others have too. False once `deadlineMs`
+ * (epoch ms) passes first.
  */
-async function untilTimersSet(stack: BenchStack, prefix: string, count: number, deadlineMs: number): Promise<boolean> {
-  for (;;) {
-    const lengths = await Promise.all(
-      Array.from({ length: Math.min(20, count) }, (_, offset) =>
-        stack.temporal.client.workflow.getHandle(`${prefix}-${count - 1 - offset}`).describe(),
-      ),
-    ).then((all) => all.map((description) => description.historyLength));
-    if (lengths.every((length) => length >= 5)) return true;
-    if (Date.now() > deadlineMs) return false;
-    await sleep(500);
-  }
-}
+const untilTimersSet = (stack: BenchStack, workflowIds: readonly string[], deadlineMs: number): Promise<boolean> =>
+  untilHistoriesReach(stack, workflowIds.slice(-20), 5, { pollMs: 500, deadlineMs });
 
 async function primitiveRecovery(stack: BenchStack, count: number, calibrationCount: number) {
   const lagsFile = path.join(stack.dataDir, 'primitive-lags.txt');
@@ -246,15 +237,19 @@ async function primitiveRecovery(stack: BenchStack, count: number, calibrationCo
   // timed until its timers are set. A bare workflow's start is cheap, its first workflow task is not.
   const calibrationBegan = Date.now();
   const calibrationPrefix = `recovery-timer-calibration-${process.pid}`;
-  await startPrimitives(stack, 'timerWorkflow', calibrationCount, calibrationPrefix, { args: [Date.now() + 86_400_000], taskQueue: PRIMITIVE_QUEUE });
-  if (!(await untilTimersSet(stack, calibrationPrefix, calibrationCount, calibrationBegan + 10 * 60_000)))
+  const calibration = await startPrimitives(stack, 'timerWorkflow', calibrationCount, calibrationPrefix, {
+    args: [Date.now() + 86_400_000],
+    taskQueue: PRIMITIVE_QUEUE,
+  });
+  if (!(await untilTimersSet(stack, calibration.workflowIds, calibrationBegan + 10 * 60_000)))
     throw new Error(`the ${calibrationCount} calibration timers were not all set within 10 minutes`);
   const leadMs = leadFor(Date.now() - calibrationBegan, calibrationCount, count);
   const instantMs = Date.now() + leadMs;
   const prefix = `recovery-timer-${process.pid}`;
-  const startMs = Math.round((await startPrimitives(stack, 'timerWorkflow', count, prefix, { args: [instantMs], taskQueue: PRIMITIVE_QUEUE })).ms);
+  const started = await startPrimitives(stack, 'timerWorkflow', count, prefix, { args: [instantMs], taskQueue: PRIMITIVE_QUEUE });
+  const startMs = Math.round(started.ms);
   // As kehoach's set was visible before its worker died: the last workflows started have their timer.
-  if (!(await untilTimersSet(stack, prefix, count, instantMs)))
+  if (!(await untilTimersSet(stack, started.workflowIds, instantMs)))
     throw new Error('the timer workflows did not all reach their timer before the instant');
   const slackMs = instantMs - Date.now();
   console.log(
