@@ -126,7 +126,8 @@ export function clockStep(memory: TaskMemory, nowMs: number, wokenByTimer: boole
   return { drafts, notifications, changed };
 }
 
-const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+/** A deep copy of plain data (a view, a clock): what a workflow keeps never shares an object with what it hands out. */
+export const plainCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /**
  * The next record of the task: seq + 1, stamped `nowMs`, with what is ahead and the facts as they
@@ -140,7 +141,7 @@ export function commitChange(memory: TaskMemory, drafts: readonly EventDraft[], 
   view.updatedAt = new Date(nowMs).toISOString();
   view.upcoming = timersRun(view.progress) ? upcomingEntries(entries, clock.firedKeys, nowMs) : [];
   view.facts = taskFacts(view, entries);
-  const state = copy(view);
+  const state = plainCopy(view);
   const events: TaskEventRecord[] = drafts.map((draft) => ({
     idempotencyKey: draft.timetableKey
       ? notificationKey(state.workflowId, state.deadlineVersion, draft.timetableKey)
@@ -195,5 +196,5 @@ export function quietUntil(memory: TaskMemory, at: string): number | undefined {
 /** What a task answers when asked for its state (the `getState` query): its view and what is still to come. */
 export function queriedView(memory: TaskMemory, nowMs: number): TaskStateView {
   const { view, clock } = memory;
-  return { ...copy(view), upcoming: timersRun(view.progress) ? upcomingEntries(timetableOf(view), clock.firedKeys, nowMs) : [] };
+  return { ...plainCopy(view), upcoming: timersRun(view.progress) ? upcomingEntries(timetableOf(view), clock.firedKeys, nowMs) : [] };
 }

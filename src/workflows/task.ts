@@ -70,6 +70,7 @@ import {
   nextWake,
   parseRequestedDeadline,
   pauseTask,
+  plainCopy,
   RejectionType,
   releaseTask,
   reportTaskProgress,
@@ -130,8 +131,6 @@ function fail(rejection: Rejection | undefined): void {
   // The message is the catalogue key and the details its values: the API words it in the user's language.
   if (rejection) throw ApplicationFailure.create({ type: rejection.type, message: rejection.key, details: [rejection.values], nonRetryable: true });
 }
-
-const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** Puts an object back to an earlier copy of itself, in place (others hold references to it). */
 function restore<T extends object>(target: T, earlier: T): void {
@@ -277,9 +276,9 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
    * committed meanwhile; `kehoach check` then finds the task).
    */
   async function apply(transition: () => Transition | undefined): Promise<TaskStateView> {
-    const before = { view: clone(view), clock: clone(clock), toldRollup, releasedAt };
+    const before = { view: plainCopy(view), clock: plainCopy(clock), toldRollup, releasedAt };
     const changed = transition();
-    if (!changed) return clone(view);
+    if (!changed) return plainCopy(view);
     const step = clockStep(!changed.timetableMoved);
     const { state, done } = commit([...changed.drafts, ...step.drafts], step.notifications);
     replans += 1;
@@ -347,7 +346,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     async (request) => {
       if (request.spec.specHash === view.spec.specHash) {
         memory.planVersion = request.planVersion;
-        return clone(view);
+        return plainCopy(view);
       }
       return apply(() => amendTask(memory, request, nowIso()));
     },
@@ -414,7 +413,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
     // The reconciliation recorded this first state (the memory above is the same record); what
     // the clock says since then, the loop below records as any later change.
     keepSearchAttributesCurrent();
-    follow(clone(view));
+    follow(plainCopy(view));
   } else {
     const step = clockStep(false);
     await record(
@@ -434,8 +433,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
         await continueAsNew<typeof taskWorkflow>({
           spec: view.spec,
           planVersion: memory.planVersion,
-          carried: clone(view),
-          carriedClock: clone(clock),
+          carried: plainCopy(view),
+          carriedClock: plainCopy(clock),
           // A new run has no history to replay: it takes today's generation.
           generation: TASK_WORKFLOW_GENERATION,
         });
@@ -462,5 +461,5 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
   await condition(allHandlersFinished);
   await recording;
   await signalling;
-  return clone(view);
+  return plainCopy(view);
 }
