@@ -11,7 +11,7 @@
  * events included, and an attempt older than the record in place changes nothing.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, count, eq, getTableColumns, inArray, notInArray, sql, type SQL, type WithSubquery } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { agencies, deliveries, escalations, notifications, planVersions, plans, taskEvents, tasks, type NotificationRecipient } from '../db/schema';
 import { composeMessage, notifyTranslator, recipientLabel } from '../notify/compose';
@@ -106,14 +106,20 @@ async function failUnstorable<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    for (let current: unknown = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
-      const code = (current as { code?: unknown }).code;
-      if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) {
-        throw ApplicationFailure.nonRetryable(`Postgres refused the record (SQLSTATE ${code}: ${(current as Error).message})`, UNSTORABLE_RECORD);
-      }
-    }
+    const refused = postgresRefusal(error, /^22[0-9A-Z]{3}$/);
+    if (refused)
+      throw ApplicationFailure.nonRetryable(`Postgres refused the record (SQLSTATE ${refused.code}: ${refused.message})`, UNSTORABLE_RECORD);
     throw error;
   }
+}
+
+/** The Postgres error of a SQLSTATE matching `codes` that `error` is or wraps (drizzle wraps postgres.js's), if any. */
+function postgresRefusal(error: unknown, codes: RegExp): { code: string; message: string } | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && codes.test(code)) return { code, message: (current as Error).message };
+  }
+  return undefined;
 }
 
 const toDate = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);
@@ -200,8 +206,9 @@ function eventRows(change: TaskChange) {
 
 async function recordTaskChange(db: Database, change: TaskChange, planContexts: PlanContextCache): Promise<void> {
   const { state } = change;
+  if (change.notifications.length === 0 && (await recordedAsNextSeq(db, change))) return;
+  const row = taskRow(state);
   await db.transaction(async (tx) => {
-    const row = taskRow(state);
     // The row as recorded so far, locked: a record of the same seq must know whether it replaces
     // it. Sent together with the plan's applied version, which says whether the notification
     // context this worker keeps is still the plan's.
@@ -314,6 +321,60 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
     }
     await allInOrder(statements);
   });
+}
+
+/**
+ * The common record, a change of a seq the row has not reached with nobody to notify, in one
+ * statement (one round trip, no transaction to open and commit): the row written if it holds an
+ * earlier seq or none, and the change's events with it. True when written; false, having written
+ * nothing, when the row holds this seq or a later one (a redecided record, a lost attempt's, a late
+ * one) or Postgres refused the statement: the transaction of recordTaskChange decides those, and
+ * words a refusal, as it decides every record that notifies.
+ */
+export async function recordedAsNextSeq(db: Database, change: TaskChange): Promise<boolean> {
+  const row = taskRow(change.state);
+  const { workflowId: _key, ...changes } = row;
+  const upsert = db
+    .insert(tasks)
+    .values(row)
+    .onConflictDoUpdate({ target: tasks.workflowId, set: changes, setWhere: sql`${tasks.seq} < excluded.seq` })
+    .returning({ seq: tasks.seq });
+  try {
+    if (change.events.length === 0) return (await upsert).length > 0;
+    const written = db.$with('written').as(upsert);
+    const [outcome] = await db
+      .with(written, db.$with('events', {}).as(insertEventsAfter(written, eventRows(change))))
+      .select({ rows: count() })
+      .from(written);
+    return (outcome?.rows ?? 0) > 0;
+  } catch (error) {
+    // Refused as data or by a constraint: the transaction writes the record as ever, or words why not.
+    if (postgresRefusal(error, /^2[23][0-9A-Z]{3}$/)) return false;
+    throw error;
+  }
+}
+
+/** The event columns a record writes (the others keep their defaults), by property. */
+const EVENT_COLUMNS = getTableColumns(taskEvents);
+
+/**
+ * Inserts `events` when the CTE `written` holds a row: the rows travel as one jsonb array keyed by
+ * column name, typed by the table's own row type, so that the statement's text is the same for any
+ * number of events (one prepared statement).
+ */
+function insertEventsAfter(written: WithSubquery, events: ReturnType<typeof eventRows>): SQL {
+  type EventRow = (typeof events)[number];
+  const properties = Object.keys(events[0]!) as (keyof EventRow)[];
+  const columnNames = properties.map((property) => EVENT_COLUMNS[property].name);
+  const columns = sql.join(
+    columnNames.map((name) => sql.identifier(name)),
+    sql`, `,
+  );
+  const byColumn = events.map((event) => Object.fromEntries(properties.map((property, index) => [columnNames[index], event[property]])));
+  return sql`insert into ${taskEvents} (${columns})
+    select ${columns} from jsonb_populate_recordset(null::${taskEvents}, ${JSON.stringify(byColumn)}::jsonb)
+    where exists (select from ${written})
+    on conflict (${sql.identifier(taskEvents.idempotencyKey.name)}) do nothing`;
 }
 
 /** See FirstRecordWriter. A page holds at most a few hundred tasks: well within one statement's parameters. */

@@ -1,6 +1,7 @@
 import t from 'tap';
+import type { ApplicationFailure } from '@temporalio/common';
 import { asc, eq, inArray } from 'drizzle-orm';
-import { createFirstRecordWriter, createProjectionActivities } from '../../src/activities/projection';
+import { createFirstRecordWriter, createProjectionActivities, recordedAsNextSeq, UNSTORABLE_RECORD } from '../../src/activities/projection';
 import {
   commitChange,
   completeTask,
@@ -235,6 +236,82 @@ t.test('projection into Postgres', async (t) => {
     t.equal(version?.appliedAt.toISOString(), '2022-11-07T02:00:10.000Z');
     const [plan] = await db.select().from(plans);
     t.equal(plan?.appliedAt.toISOString(), '2022-11-07T02:00:10.000Z');
+  });
+
+  t.test('a change that notifies nobody is one statement, and writes what the transaction writes', async (t) => {
+    const staff = { id: 'u7', agency: 'so-tu-phap', role: 'staff' } as const;
+    const lifeOf = (taskId: string) => {
+      const ref = { taskId, unitId: 'xa-1' };
+      const s1 = taskState(ref, { seq: 1, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-11-07T03:00:00.000Z' });
+      const s2 = taskState(ref, {
+        seq: 2,
+        progress: 'done',
+        deadlineAt: DEADLINE,
+        completedAt: '2022-11-20T03:00:00.000Z',
+        updatedAt: '2022-11-20T03:00:00.000Z',
+      });
+      const completed = {
+        ...event(s2, 'completed', s2.updatedAt, staff),
+        requestId: 'req-7',
+        data: { note: 'Đã hoàn thành "đúng hạn"', files: [{ name: 'bao-cao.pdf' }], value: 42.5, none: null },
+      };
+      return {
+        first: change(s1, [event(s1, 'started', s1.updatedAt)]),
+        done: change(s2, [completed, event(s2, 'progress_reported', s2.updatedAt, staff)]),
+      };
+    };
+    const alone = lifeOf('t21');
+    t.equal(await recordedAsNextSeq(db, alone.first), true, 'a first record');
+    t.equal(await recordedAsNextSeq(db, alone.done), true, 'the next seq');
+    // The same life through the transaction: a notification makes a record take it.
+    const inTransaction = lifeOf('t22');
+    for (const step of [inTransaction.first, inTransaction.done]) {
+      await projection.recordTaskChange({ ...step, notifications: [firstReminderToTheHead(step.state)] });
+    }
+
+    // Everything but the task's own id, which the two tasks differ by.
+    const taskOf = async (taskId: string) => {
+      const [row] = await db.select().from(tasks).where(eq(tasks.taskId, taskId));
+      return JSON.parse(JSON.stringify(row).replaceAll(taskId, 'T')) as unknown;
+    };
+    const eventsOf = async (taskId: string) =>
+      (await db.select().from(taskEvents).where(eq(taskEvents.taskId, taskId)).orderBy(asc(taskEvents.seq), asc(taskEvents.type))).map(
+        ({ id: _id, idempotencyKey, workflowId: _w, taskId: _t, recordedAt: _r, ...rest }) => ({
+          ...rest,
+          key: idempotencyKey.replaceAll(taskId, 'T'),
+        }),
+      );
+    t.same(await taskOf('t21'), await taskOf('t22'), 'the same row');
+    const events = await eventsOf('t21');
+    t.equal(events.length, 3);
+    t.same(events, await eventsOf('t22'), 'the same events, column by column');
+    t.same(events.find((row) => row.type === 'completed')?.data, {
+      note: 'Đã hoàn thành "đúng hạn"',
+      files: [{ name: 'bao-cao.pdf' }],
+      value: 42.5,
+      none: null,
+    });
+
+    t.equal(await recordedAsNextSeq(db, alone.done), false, 'a seq the row holds is the transaction’s to judge');
+    t.equal(await recordedAsNextSeq(db, alone.first), false, 'and an earlier one');
+    t.equal((await eventsOf('t21')).length, 3, 'neither wrote anything');
+    await projection.recordTaskChange(alone.done);
+    t.equal((await eventsOf('t21')).length, 3, 'the same record again writes nothing twice');
+
+    const twice = lifeOf('t23');
+    await Promise.all([projection.recordTaskChange(twice.first), projection.recordTaskChange(twice.first)]);
+    t.equal((await db.select().from(tasks).where(eq(tasks.taskId, 't23'))).length, 1, 'two attempts at once: one row');
+    t.equal((await eventsOf('t23')).length, 1, 'and its event once');
+
+    const hostile = lifeOf('t24');
+    const refusedEvent = { ...hostile.first.events[0]!, data: { note: 'ghi chú\u0000' } };
+    t.equal(await recordedAsNextSeq(db, { ...hostile.first, events: [refusedEvent] }), false, 'refused as data: left to the transaction');
+    const refusal = await projection.recordTaskChange({ ...hostile.first, events: [refusedEvent] }).then(
+      () => undefined,
+      (error: unknown) => error as ApplicationFailure,
+    );
+    t.equal(refusal?.type, UNSTORABLE_RECORD, 'which refuses it for good');
+    t.equal((await db.select().from(tasks).where(eq(tasks.taskId, 't24'))).length, 0, 'and writes none of it');
   });
 
   t.test('one outbox row per notification, addressed from the plan contacts, in Vietnamese', async (t) => {
