@@ -18,6 +18,10 @@ import { makeSpec } from '../helpers/temporal';
 
 const DEADLINE = '2022-11-30T17:00:00.000Z'; // the midnight that ends 30/11/2022 in Vietnam
 
+/** A task's state done at `at`, its record's seq `seq`. */
+const doneState = (ref: { taskId: string; unitId?: string }, seq: number, at: string) =>
+  taskState(ref, { seq, progress: 'done', deadlineAt: DEADLINE, completedAt: at, updatedAt: at });
+
 /** The first reminder of a task's first deadline version, to the head of the lead, at the state's instant. */
 function firstReminderToTheHead(state: TaskStateView): NotificationRequest {
   return {
@@ -146,13 +150,7 @@ t.test('projection into Postgres', async (t) => {
     const ref = { taskId: 't02' };
     const s1 = taskState(ref, { seq: 1, progress: 'not_started', deadlineAt: DEADLINE, updatedAt: '2022-11-07T03:00:00Z' });
     const s2 = taskState(ref, { seq: 2, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-11-10T03:00:00Z' });
-    const s3 = taskState(ref, {
-      seq: 3,
-      progress: 'done',
-      deadlineAt: DEADLINE,
-      completedAt: '2022-11-20T03:00:00Z',
-      updatedAt: '2022-11-20T03:00:00Z',
-    });
+    const s3 = doneState(ref, 3, '2022-11-20T03:00:00Z');
     await projection.recordTaskChange(change(s1, [event(s1, 'started', s1.updatedAt)]));
     await projection.recordTaskChange(change(s3, [event(s3, 'completed', s3.updatedAt)]));
     await projection.recordTaskChange(change(s2, [event(s2, 'progress_reported', s2.updatedAt)]));
@@ -186,20 +184,8 @@ t.test('projection into Postgres', async (t) => {
     // attempt decides the same change (the same seq) later, which is the one in the history.
     const ref = { taskId: 't09' };
     const s1 = taskState(ref, { seq: 1, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-11-30T16:00:00.000Z' });
-    const lost = taskState(ref, {
-      seq: 2,
-      progress: 'done',
-      deadlineAt: DEADLINE,
-      completedAt: '2022-11-30T16:59:55.000Z',
-      updatedAt: '2022-11-30T16:59:55.000Z',
-    });
-    const decided = taskState(ref, {
-      seq: 2,
-      progress: 'done',
-      deadlineAt: DEADLINE,
-      completedAt: '2022-11-30T17:00:05.000Z',
-      updatedAt: '2022-11-30T17:00:05.000Z',
-    });
+    const lost = doneState(ref, 2, '2022-11-30T16:59:55.000Z');
+    const decided = doneState(ref, 2, '2022-11-30T17:00:05.000Z');
     await projection.recordTaskChange(change(s1, [event(s1, 'progress_reported', s1.updatedAt)]));
     // The lost attempt said more than the later one (a reminder event the second did not make).
     await projection.recordTaskChange(change(lost, [event(lost, 'completed', lost.updatedAt), event(lost, 'reminder', lost.updatedAt)]));
@@ -243,13 +229,7 @@ t.test('projection into Postgres', async (t) => {
     const lifeOf = (taskId: string) => {
       const ref = { taskId, unitId: 'xa-1' };
       const s1 = taskState(ref, { seq: 1, progress: 'in_progress', deadlineAt: DEADLINE, updatedAt: '2022-11-07T03:00:00.000Z' });
-      const s2 = taskState(ref, {
-        seq: 2,
-        progress: 'done',
-        deadlineAt: DEADLINE,
-        completedAt: '2022-11-20T03:00:00.000Z',
-        updatedAt: '2022-11-20T03:00:00.000Z',
-      });
+      const s2 = doneState(ref, 2, '2022-11-20T03:00:00.000Z');
       const completed = {
         ...event(s2, 'completed', s2.updatedAt, staff),
         requestId: 'req-7',
