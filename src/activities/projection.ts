@@ -224,18 +224,10 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
     const context = needsContext && applied ? await planContexts.at(tx, state.planId, applied.contentHash) : undefined;
     const silenced = (request: NotificationRequest) => request.catchUp && context?.notify.catchUp === 'none';
 
-    const { workflowId: _key, ...changes } = row;
     // The statements below do not depend on each other's results: sent together, they cost one
     // round trip to Postgres instead of one each, and Postgres runs them in the order sent.
     const statements: PromiseLike<unknown>[] = [
-      tx
-        .insert(tasks)
-        .values(row)
-        .onConflictDoUpdate({
-          target: tasks.workflowId,
-          set: changes,
-          setWhere: sql`${tasks.seq} < excluded.seq OR (${tasks.seq} = excluded.seq AND ${tasks.updatedAt} < excluded.updated_at)`,
-        }),
+      upsertTaskRow(tx, row, sql`${tasks.seq} < excluded.seq OR (${tasks.seq} = excluded.seq AND ${tasks.updatedAt} < excluded.updated_at)`),
     ];
 
     if (redecided) {
@@ -332,13 +324,7 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
  * words a refusal, as it decides every record that notifies.
  */
 export async function recordedAsNextSeq(db: Database, change: TaskChange): Promise<boolean> {
-  const row = taskRow(change.state);
-  const { workflowId: _key, ...changes } = row;
-  const upsert = db
-    .insert(tasks)
-    .values(row)
-    .onConflictDoUpdate({ target: tasks.workflowId, set: changes, setWhere: sql`${tasks.seq} < excluded.seq` })
-    .returning({ seq: tasks.seq });
+  const upsert = upsertTaskRow(db, taskRow(change.state), sql`${tasks.seq} < excluded.seq`).returning({ seq: tasks.seq });
   try {
     if (change.events.length === 0) return (await upsert).length > 0;
     const written = db.$with('written').as(upsert);
@@ -352,6 +338,12 @@ export async function recordedAsNextSeq(db: Database, change: TaskChange): Promi
     if (postgresRefusal(error, /^2[23][0-9A-Z]{3}$/)) return false;
     throw error;
   }
+}
+
+/** The task's row inserted, or written over the row in place where `over` holds (of `tasks` and `excluded`). */
+function upsertTaskRow(db: Pick<Database, 'insert'>, row: ReturnType<typeof taskRow>, over: SQL) {
+  const { workflowId: _key, ...changes } = row;
+  return db.insert(tasks).values(row).onConflictDoUpdate({ target: tasks.workflowId, set: changes, setWhere: over });
 }
 
 /** The event columns a record writes (the others keep their defaults), by property. */
