@@ -12,6 +12,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, count, eq, getTableColumns, inArray, notInArray, sql, type SQL, type WithSubquery } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client';
 import { agencies, deliveries, escalations, notifications, planVersions, plans, taskEvents, tasks, type NotificationRecipient } from '../db/schema';
 import { composeMessage, notifyTranslator, recipientLabel } from '../notify/compose';
@@ -346,42 +347,61 @@ function upsertTaskRow(db: Pick<Database, 'insert'>, row: ReturnType<typeof task
   return db.insert(tasks).values(row).onConflictDoUpdate({ target: tasks.workflowId, set: changes, setWhere: over });
 }
 
-/** The event columns a record writes (the others keep their defaults), by property. */
+/** The columns of a task's row and of its events, by property. */
+const TASK_COLUMNS = getTableColumns(tasks);
 const EVENT_COLUMNS = getTableColumns(taskEvents);
 
-/**
- * Inserts `events` when the CTE `written` holds a row: the rows travel as one jsonb array keyed by
- * column name, typed by the table's own row type, so that the statement's text is the same for any
- * number of events (one prepared statement).
- */
+/** Inserts `events` when the CTE `written` holds a row (see insertFromJson). */
 function insertEventsAfter(written: WithSubquery, events: ReturnType<typeof eventRows>): SQL {
-  type EventRow = (typeof events)[number];
-  const properties = Object.keys(events[0]!) as (keyof EventRow)[];
-  const columnNames = properties.map((property) => EVENT_COLUMNS[property].name);
-  const columns = sql.join(
+  return insertFromJson(taskEvents, EVENT_COLUMNS, events, { onlyIf: written, keepOnConflict: taskEvents.idempotencyKey });
+}
+
+/**
+ * Inserts `rows` (their properties named as the table's columns by `columns`; the columns no row
+ * names keep their defaults), keeping the row already there on a conflict over `keepOnConflict`,
+ * and only if the CTE `onlyIf` holds a row when it is given. The rows travel as one jsonb array
+ * keyed by column name and typed by the table's own row type: one parameter however many rows (a
+ * page's first records were some 1,900 parameters as a multi-row VALUES, and building it took
+ * most of their time), and a statement whose text is the same for any number of rows (one
+ * prepared statement).
+ */
+function insertFromJson<Row extends Record<string, unknown>>(
+  table: PgTable,
+  columns: Record<keyof Row, PgColumn>,
+  rows: readonly Row[],
+  options: { onlyIf?: WithSubquery; keepOnConflict: PgColumn },
+): SQL {
+  const properties = Object.keys(rows[0]!) as (keyof Row)[];
+  const columnNames = properties.map((property) => columns[property].name);
+  const list = sql.join(
     columnNames.map((name) => sql.identifier(name)),
     sql`, `,
   );
-  const byColumn = events.map((event) => Object.fromEntries(properties.map((property, index) => [columnNames[index], event[property]])));
-  return sql`insert into ${taskEvents} (${columns})
-    select ${columns} from jsonb_populate_recordset(null::${taskEvents}, ${JSON.stringify(byColumn)}::jsonb)
-    where exists (select from ${written})
-    on conflict (${sql.identifier(taskEvents.idempotencyKey.name)}) do nothing`;
+  const byColumn = rows.map((row) => Object.fromEntries(properties.map((property, index) => [columnNames[index], row[property]])));
+  return sql`insert into ${table} (${list})
+    select ${list} from jsonb_populate_recordset(null::${table}, ${JSON.stringify(byColumn)}::jsonb)
+    ${options.onlyIf ? sql`where exists (select from ${options.onlyIf})` : sql``}
+    on conflict (${sql.identifier(options.keepOnConflict.name)}) do nothing`;
 }
 
-/** See FirstRecordWriter. A page holds at most a few hundred tasks: well within one statement's parameters. */
+/**
+ * See FirstRecordWriter. One statement however many tasks a page holds: the rows inserted where
+ * none is (a data-modifying CTE), their events beside them, each kept where already recorded.
+ */
 async function recordFirstChanges(db: Database, changes: readonly TaskChange[]): Promise<void> {
   if (changes.length === 0) return;
+  const rows = insertFromJson(
+    tasks,
+    TASK_COLUMNS,
+    changes.map((change) => taskRow(change.state)),
+    { keepOnConflict: tasks.workflowId },
+  );
   const events = changes.flatMap(eventRows);
-  await db.transaction(async (tx) => {
-    await allInOrder([
-      tx
-        .insert(tasks)
-        .values(changes.map((change) => taskRow(change.state)))
-        .onConflictDoNothing({ target: tasks.workflowId }),
-      ...(events.length > 0 ? [tx.insert(taskEvents).values(events).onConflictDoNothing({ target: taskEvents.idempotencyKey })] : []),
-    ]);
-  });
+  await db.execute(
+    events.length === 0
+      ? rows
+      : sql`with first_rows as (${rows}) ${insertFromJson(taskEvents, EVENT_COLUMNS, events, { keepOnConflict: taskEvents.idempotencyKey })}`,
+  );
 }
 
 /**

@@ -30,7 +30,7 @@ export interface LastRecord {
 
 /**
  * Writes the first records of the tasks one reconciliation page has started (`firstChange`), in
- * one transaction. A first record never replaces a row already there: that row is this very
+ * one statement. A first record never replaces a row already there: that row is this very
  * record written by an earlier attempt of the page, or a later one the task recorded itself. (A
  * task removed from its plan and added back has its earlier run's row: the page does not write
  * its first record, see `lastRecorded`.)

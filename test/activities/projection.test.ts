@@ -224,6 +224,55 @@ t.test('projection into Postgres', async (t) => {
     t.equal(plan?.appliedAt.toISOString(), '2022-11-07T02:00:10.000Z');
   });
 
+  // A task's row and its events, column by column, without the task's own id (which two tasks
+  // recorded alike differ by, and so their specs' hashes) and the columns the database fills in.
+  const taskOf = async (taskId: string) => {
+    const [row] = await db.select().from(tasks).where(eq(tasks.taskId, taskId));
+    const same = JSON.parse(JSON.stringify(row).replaceAll(taskId, 'T')) as { state: { spec: { specHash?: string } } };
+    delete same.state.spec.specHash;
+    return same;
+  };
+  const eventsOf = async (taskId: string) =>
+    (await db.select().from(taskEvents).where(eq(taskEvents.taskId, taskId)).orderBy(asc(taskEvents.seq), asc(taskEvents.type))).map(
+      ({ id: _id, idempotencyKey, workflowId: _w, taskId: _t, recordedAt: _r, ...rest }) => ({
+        ...rest,
+        key: idempotencyKey.replaceAll(taskId, 'T'),
+      }),
+    );
+
+  t.test("a page's first records are one statement, and write what a task's own record writes", async (t) => {
+    const writer = createFirstRecordWriter(db);
+    const at = '2022-11-07T03:00:00.000Z';
+    // A unit with supporting agencies, a prerequisite still open, a deadline and no due-soon line:
+    // arrays, instants and nulls among the columns.
+    const firstOf = (taskId: string) =>
+      firstChange(
+        makeSpec({
+          planId: 'kh-test',
+          taskId,
+          unitId: 'xa-1',
+          support: ['so-tttt', 'cong-an-tinh'],
+          dependsOn: ['t01'],
+          deadline: { kind: 'instant', at: DEADLINE },
+        }),
+        1,
+        at,
+      ).change;
+    const byPage = [firstOf('t31'), firstOf('t32')];
+    t.same(await writer.recordFirstChanges(byPage), []);
+    // The same first record through the transaction: a notification makes a record take it.
+    const own = firstOf('t33');
+    await projection.recordTaskChange({ ...own, notifications: [firstReminderToTheHead(own.state)] });
+
+    const row = await taskOf('t31');
+    t.same(row, await taskOf('t33'), 'the same row, column by column');
+    t.same(await taskOf('t32'), row, 'each task of the page its own row');
+    t.match(row, { support: ['so-tttt', 'cong-an-tinh'], waitingFor: ['t01'], unitId: 'xa-1', seq: 1 });
+    const events = await eventsOf('t31');
+    t.equal(events.length, 1);
+    t.same(events, await eventsOf('t33'), 'the same events, column by column');
+  });
+
   t.test('a change that notifies nobody is one statement, and writes what the transaction writes', async (t) => {
     const staff = { id: 'u7', agency: 'so-tu-phap', role: 'staff' } as const;
     const lifeOf = (taskId: string) => {
@@ -249,18 +298,6 @@ t.test('projection into Postgres', async (t) => {
       await projection.recordTaskChange({ ...step, notifications: [firstReminderToTheHead(step.state)] });
     }
 
-    // Everything but the task's own id, which the two tasks differ by.
-    const taskOf = async (taskId: string) => {
-      const [row] = await db.select().from(tasks).where(eq(tasks.taskId, taskId));
-      return JSON.parse(JSON.stringify(row).replaceAll(taskId, 'T')) as unknown;
-    };
-    const eventsOf = async (taskId: string) =>
-      (await db.select().from(taskEvents).where(eq(taskEvents.taskId, taskId)).orderBy(asc(taskEvents.seq), asc(taskEvents.type))).map(
-        ({ id: _id, idempotencyKey, workflowId: _w, taskId: _t, recordedAt: _r, ...rest }) => ({
-          ...rest,
-          key: idempotencyKey.replaceAll(taskId, 'T'),
-        }),
-      );
     t.same(await taskOf('t21'), await taskOf('t22'), 'the same row');
     const events = await eventsOf('t21');
     t.equal(events.length, 3);
