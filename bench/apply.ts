@@ -5,7 +5,10 @@
  * activities start them), interleaved. The national set is timed plan by plan until every task
  * row is visible and until no task workflow's first workflow task waits any more, so beside its
  * bare starts the same starts are also timed until each bare workflow has run its first workflow
- * task, each plan beside its own primitives. Real Postgres (embedded) and the Temporal dev server.
+ * task, each plan beside its own primitives. For Nghệ An, an apply's floor on this server is timed
+ * beside them (`applyFloor`): the primitives that any apply handing its version to a workflow
+ * before starting anything must take, with nothing recorded. Real Postgres (embedded) and the
+ * Temporal dev server.
  * Writes bench/results/apply.json. Run with `npm run bench:apply` (`npm run bench` runs every benchmark; not part of npm test).
  */
 import { readFileSync } from 'node:fs';
@@ -13,7 +16,12 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { eq } from 'drizzle-orm';
 import { tasks } from '../src/db/schema';
-import { RECONCILE_CONCURRENCY } from '../src/activities/task-control';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { forEachBounded, pageStartOf, RECONCILE_CONCURRENCY, taskStartOptions } from '../src/activities/task-control';
+import { compilePlan } from '../src/plan/compile';
+import { loadCalendar } from '../src/plan/calendar-file';
+import { loadPlanText } from '../src/plan/load';
+import type { TaskSpec } from '../src/plan/model';
 import { TASK_QUEUE } from '../src/workflows/ids';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
 import { primitiveFirstTasks } from './primitives-activities';
@@ -132,6 +140,12 @@ async function untilNoWorkflowTaskWaits(stack: BenchStack, taskQueue: string): P
   }
 }
 
+/** Waits until neither kehoach's worker nor the primitives' has a workflow task waiting. */
+async function untilWorkersIdle(stack: BenchStack): Promise<void> {
+  await untilNoWorkflowTaskWaits(stack, TASK_QUEUE);
+  await untilNoWorkflowTaskWaits(stack, PRIMITIVE_TASK_QUEUE);
+}
+
 /**
  * A plan as its author applies it on the day it is issued, every deadline ahead: each date of the
  * text moved on by the whole years that put its issue day next year. Nghệ An's plan was issued on
@@ -143,6 +157,57 @@ function onItsIssueDay(text: string): string {
   if (!issued) throw new Error('the bench plan names no issuedOn');
   const years = new Date().getFullYear() + 1 - Number(issued[1]);
   return text.replace(/\b(\d{4})-(\d\d)-(\d\d)/g, (_date, year: string, month: string, day: string) => `${Number(year) + years}-${month}-${day}`);
+}
+
+/** A task queue no worker polls: workflows started on it never run a workflow task. */
+const UNPOLLED_TASK_QUEUE = 'bench-unpolled';
+
+/**
+ * The least an apply that hands its version to a workflow before anything starts can take on this
+ * server, made of primitives: one Update-with-start of a bare workflow whose Update awaits one
+ * activity (as the plan workflow's Update leads to the activity that starts the tasks), then the
+ * plan's starts exactly as the page sends them (input, search attributes, start delays), 16 at a
+ * time, to a task queue nobody polls, so that none of them runs a workflow task. Nothing is read
+ * or written in Postgres: the specs' store, the version's record, the tasks' first records and
+ * the wait for the reconciliation's stamp are all left out.
+ */
+async function applyFloor(stack: BenchStack, specs: readonly TaskSpec[], prefix: string): Promise<{ updateMs: number; startsMs: number }> {
+  const began = performance.now();
+  await stack.temporal.client.workflow.executeUpdateWithStart('primitiveUpdate', {
+    startWorkflowOperation: new WithStartWorkflowOperation('updateWithActivityWorkflow', {
+      workflowId: `${prefix}-update`,
+      taskQueue: PRIMITIVE_TASK_QUEUE,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    }),
+  });
+  const updated = performance.now();
+  const at = new Date().toISOString();
+  await forEachBounded(specs, RECONCILE_CONCURRENCY, async (spec, index) => {
+    const options = taskStartOptions(spec, 1, pageStartOf(spec, 1, at, undefined), Date.now());
+    await stack.temporal.client.workflow.start('taskWorkflow', { ...options, workflowId: `${prefix}-${index}`, taskQueue: UNPOLLED_TASK_QUEUE });
+  });
+  return { updateMs: updated - began, startsMs: performance.now() - updated };
+}
+
+/** The floor's figures over the repetitions (medians), and the bare starts' ratio to it. */
+function floorOf(floors: readonly { updateMs: number; startsMs: number }[], bareStartsMs: number) {
+  const totals = floors.map((floor) => floor.updateMs + floor.startsMs);
+  return {
+    floor: {
+      updateMs: Math.round(median(floors.map((floor) => floor.updateMs))),
+      startsMs: Math.round(median(floors.map((floor) => floor.startsMs))),
+      ms: Math.round(median(totals)),
+      ratio: Number((bareStartsMs / median(totals)).toFixed(2)),
+      runs: totals.map(Math.round),
+    },
+  };
+}
+
+/** The specs a plan text compiles to when first applied now. */
+function specsOf(text: string): TaskSpec[] {
+  const { plan } = loadPlanText(text, 'bench.yaml');
+  if (!plan) throw new Error('the bench plan is invalid');
+  return compilePlan(plan, loadCalendar(plan.calendar), { firstAppliedAt: new Date().toISOString() });
 }
 
 /** 42 tasks of the province itself, due far away, before the communes' tasks. */
@@ -175,27 +240,39 @@ async function main(): Promise<void> {
         text: ngheAn,
         workflows: 42,
         repetitions: REPETITIONS,
+        floor: true,
       },
       {
         name: 'nghe-an-771 on its issue day (42 task workflows, every date moved on by whole years)',
         text: onItsIssueDay(ngheAn),
         workflows: 42,
         repetitions: REPETITIONS,
+        floor: true,
       },
       {
         name: 'a province: 460 communes × 5 tasks (2,305 task workflows with the roll-ups)',
         text: nationalPlanYaml({ id: 'province', tasksPerCommune: 5, counts: { provinces: 1, districts: 21, communes: 460 } }),
         workflows: 460 * 5 + 5,
         repetitions: 1,
+        floor: false,
       },
     ];
     const results = [];
     for (const benchCase of cases) {
       const ours: number[] = [];
       const primitive: number[] = [];
+      const floors: { updateMs: number; startsMs: number }[] = [];
+      const specs = benchCase.floor ? specsOf(benchCase.text) : [];
+      // Each side starts once the workflow tasks the one before left have run (the bare workflows'
+      // first ones, the tasks an apply starts at once), so that none pays for the other's.
       for (let repetition = 0; repetition < benchCase.repetitions; repetition++) {
+        await untilWorkersIdle(stack);
         ours.push(await applyOnce(benchCase.text));
+        await untilWorkersIdle(stack);
         primitive.push(await startBare(benchCase.workflows));
+        if (!benchCase.floor) continue;
+        await untilWorkersIdle(stack);
+        floors.push(await applyFloor(stack, specs, `floor-${process.pid}-${++run}`));
       }
       const result = {
         case: benchCase.name,
@@ -204,11 +281,16 @@ async function main(): Promise<void> {
         bareStartsMs: Math.round(median(primitive)),
         ratio: Number((median(primitive) / median(ours)).toFixed(2)),
         runs: { applyMs: ours.map(Math.round), bareStartsMs: primitive.map(Math.round) },
+        ...(benchCase.floor ? floorOf(floors, median(primitive)) : {}),
       };
       results.push(result);
       console.log(
         `${result.case}: apply ${result.applyMs} ms (${((result.workflows / result.applyMs) * 1000).toFixed(0)}/s) — ` +
-          `${result.workflows} bare starts, ${RECONCILE_CONCURRENCY} at a time: ${result.bareStartsMs} ms; apply throughput = ${result.ratio}× the primitive`,
+          `${result.workflows} bare starts, ${RECONCILE_CONCURRENCY} at a time: ${result.bareStartsMs} ms; apply throughput = ${result.ratio}× the primitive` +
+          (result.floor
+            ? `; an apply's floor (an Update-with-start awaiting one activity ${result.floor.updateMs} ms, then the same starts as the page sends them ` +
+              `${result.floor.startsMs} ms, nothing recorded): ${result.floor.ms} ms, the primitive ${result.floor.ratio}× of it`
+            : ''),
       );
     }
     if (NATIONAL_PROVINCES > 0) {

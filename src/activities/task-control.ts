@@ -9,7 +9,7 @@
  * first results back.
  */
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { TaskSpec } from '../plan/model';
 import { TASK_QUEUE, taskWorkflowId } from '../workflows/ids';
@@ -76,6 +76,63 @@ export const RECONCILE_CONCURRENCY = 16;
 
 /** A first wake closer than this (or past: the clock differs from the server's) starts the workflow at once. */
 export const MIN_START_DELAY_MS = 1_000;
+
+/** How the page starts one task workflow (`pageStartOf`). */
+export interface PageStart {
+  /**
+   * The task's first record, which the page writes once the page's tasks are started: the
+   * workflow takes it as its state, starts with its search attributes and, when its clock has
+   * nothing to do before `quietUntil`, starts delayed until then.
+   */
+  first?: { change: TaskChange; view: TaskStateView; quietUntil: number | undefined };
+  /** The row an earlier run of the same workflow id left: the new run's records follow it. */
+  earlierRun?: LastRecord;
+}
+
+/**
+ * How the page started at instant `at` starts `spec`, given the row its workflow id already has.
+ *
+ * A task removed from its plan and added back has its earlier run's row, recorded before the
+ * page's instant: its new run continues that seq and records itself, so that its first record
+ * replaces the row (the projection keeps the higher seq) and the page never writes over a run it
+ * did not start; its deadlines are counted after the earlier run's, so that its reminders and
+ * escalations are its own and not taken for ones already sent. A row at or after the instant is
+ * this run's, from an earlier attempt of the page: the start changes nothing, nor does the record
+ * again. A task with a catch-up to announce records itself too, so that its notification goes
+ * through the workflow's path. Any other task is recorded by the page. Without an instant (a call
+ * scheduled by code from before the page wrote first records) every task records itself.
+ */
+export function pageStartOf(spec: TaskSpec, planVersion: number, at: string | undefined, row: LastRecord | undefined): PageStart {
+  if (at === undefined) return {};
+  if (row !== undefined && Date.parse(row.updatedAt) < Date.parse(at)) return { earlierRun: row };
+  const first = firstChange(spec, planVersion, at);
+  if (first.change.notifications.length > 0) return {};
+  return { first: { change: first.change, view: first.memory.view, quietUntil: quietUntil(first.memory, first.change.state.updatedAt) } };
+}
+
+/** The options the page starts `spec`'s task workflow with, at `nowMs` (its start delay counts from it). */
+export function taskStartOptions(spec: TaskSpec, planVersion: number, how: PageStart, nowMs: number): WorkflowStartOptions<typeof taskWorkflow> {
+  const { first, earlierRun } = how;
+  const quietMs = first?.quietUntil !== undefined ? first.quietUntil - nowMs : 0;
+  return {
+    workflowId: taskWorkflowId(spec),
+    taskQueue: TASK_QUEUE,
+    args: [
+      taskWorkflowInput(spec, planVersion, {
+        ...(first ? { recordedAt: first.change.state.updatedAt } : {}),
+        ...(earlierRun ? { seqAfter: earlierRun.seq, deadlineVersionAfter: earlierRun.deadlineVersion } : {}),
+      }),
+    ],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    // Its first record is written and it has nothing to do before its clock's first wake: its
+    // first workflow task waits for that (Temporal's start delay is the timer it would set), or
+    // for the first Update sent to it. An apply then costs Temporal a start a task.
+    ...(quietMs >= MIN_START_DELAY_MS ? { startDelay: quietMs } : {}),
+    typedSearchAttributes: first
+      ? taskStartSearchAttributes(taskSearchValues(first.view))
+      : initialSearchAttributes(spec, planVersion, new Date(nowMs).toISOString()),
+  };
+}
 
 /**
  * Lanes for work from several callers: at most `limit` pieces run at once, taken in the order they
@@ -166,37 +223,12 @@ export function createTaskControlActivities(
   firstRecords: FirstRecordWriter,
 ): TaskControlActivities {
   /**
-   * Starts one task workflow. With `first` (its first record, written by the page after the
-   * starts) the workflow takes that record as its state and starts with its search attributes.
-   * With `earlierRun` (the row an earlier run of the same workflow id left) its records follow the
-   * earlier run's, and its deadlines are counted after that run's.
+   * Starts one task workflow as the page decided (`pageStartOf`), then releases it from the
+   * prerequisites the read model already shows done.
    */
-  async function start(
-    spec: TaskSpec,
-    planVersion: number,
-    how: { first?: { at: string; view: TaskStateView; quietUntil: number | undefined }; earlierRun?: LastRecord } = {},
-  ): Promise<void> {
-    const { first, earlierRun } = how;
+  async function start(spec: TaskSpec, planVersion: number, how: PageStart = {}): Promise<void> {
     const workflowId = taskWorkflowId(spec);
-    const quietMs = first?.quietUntil !== undefined ? first.quietUntil - Date.now() : 0;
-    await client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
-      workflowId,
-      taskQueue: TASK_QUEUE,
-      args: [
-        taskWorkflowInput(spec, planVersion, {
-          ...(first ? { recordedAt: first.at } : {}),
-          ...(earlierRun ? { seqAfter: earlierRun.seq, deadlineVersionAfter: earlierRun.deadlineVersion } : {}),
-        }),
-      ],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      // Its first record is written and it has nothing to do before its clock's first wake: its
-      // first workflow task waits for that (Temporal's start delay is the timer it would set), or
-      // for the first Update sent to it. An apply then costs Temporal a start a task.
-      ...(quietMs >= MIN_START_DELAY_MS ? { startDelay: quietMs } : {}),
-      typedSearchAttributes: first
-        ? taskStartSearchAttributes(taskSearchValues(first.view))
-        : initialSearchAttributes(spec, planVersion, new Date().toISOString()),
-    });
+    await client.workflow.start<typeof taskWorkflow>('taskWorkflow', taskStartOptions(spec, planVersion, how, Date.now()));
     // A prerequisite done before this task started released nobody: release it from the read
     // model. A prerequisite's record lands before its own release signals go out, so no
     // completion falls between the two paths. Repeated releases change nothing.
@@ -315,34 +347,16 @@ export function createTaskControlActivities(
   return {
     startTasks: (input) =>
       pages(input, async ({ specs }, lanes) => {
-        // The page writes its tasks' first records in one transaction once they are started
-        // (each workflow takes its record as its state, see TaskWorkflowInput.recordedAt): one
-        // write a page instead of one a task. A start with a reminder to catch up on records
-        // itself, so that its notification goes through the workflow's path.
-        //
-        // A task removed from its plan and added back has its earlier run's row, recorded before
-        // this page's instant: its new run continues that seq and records itself, so that its
-        // first record replaces the row (the projection keeps the higher seq) and the page never
-        // writes over a run it did not start; its deadlines are counted after the earlier run's, so
-        // that its reminders and escalations are its own and not taken for ones already sent. A
-        // row at or after the instant is this run's, from an earlier attempt of the page: the
-        // start changes nothing, nor does the record again.
+        // The page writes its tasks' first records in one statement once they are started (each
+        // workflow takes its record as its state, see TaskWorkflowInput.recordedAt): one write a
+        // page instead of one a task. Which tasks record themselves instead is pageStartOf's rule.
         const { at } = input;
         const earlier = at !== undefined ? await firstRecords.lastRecorded(specs.map(taskWorkflowId)) : {};
         const recorded: TaskChange[] = [];
         await lanes.each(specs, async (spec) => {
-          const row = earlier[taskWorkflowId(spec)];
-          const earlierRun = row !== undefined && at !== undefined && Date.parse(row.updatedAt) < Date.parse(at) ? row : undefined;
-          const first = at !== undefined && !earlierRun ? firstChange(spec, input.planVersion, at) : undefined;
-          if (first && first.change.notifications.length === 0) {
-            const recordedAt = first.change.state.updatedAt;
-            await start(spec, input.planVersion, {
-              first: { at: recordedAt, view: first.memory.view, quietUntil: quietUntil(first.memory, recordedAt) },
-            });
-            recorded.push(first.change);
-          } else {
-            await start(spec, input.planVersion, earlierRun ? { earlierRun } : {});
-          }
+          const how = pageStartOf(spec, input.planVersion, at, earlier[taskWorkflowId(spec)]);
+          await start(spec, input.planVersion, how);
+          if (how.first) recorded.push(how.first.change);
         });
         const refused = await firstRecords.recordFirstChanges(recorded);
         for (const workflowId of refused) warn("the read model refused a task's first record as data", { workflowId });
