@@ -20,7 +20,6 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { forEachBounded, pageStartOf, RECONCILE_CONCURRENCY, taskStartOptions } from '../src/activities/task-control';
 import { compilePlan } from '../src/plan/compile';
 import { loadCalendar } from '../src/plan/calendar-file';
-import { loadPlanText } from '../src/plan/load';
 import type { TaskSpec } from '../src/plan/model';
 import { TASK_QUEUE } from '../src/workflows/ids';
 import { nationalPlanYaml } from '../test/helpers/national-plan';
@@ -29,6 +28,7 @@ import {
   applyPlanText,
   type BenchStack,
   loadAverage,
+  loadBenchPlan,
   median,
   PRIMITIVE_TASK_QUEUE,
   runBenchmark,
@@ -205,8 +205,7 @@ function floorOf(floors: readonly { updateMs: number; startsMs: number }[], bare
 
 /** The specs a plan text compiles to when first applied now. */
 function specsOf(text: string): TaskSpec[] {
-  const { plan } = loadPlanText(text, 'bench.yaml');
-  if (!plan) throw new Error('the bench plan is invalid');
+  const plan = loadBenchPlan(text);
   return compilePlan(plan, loadCalendar(plan.calendar), { firstAppliedAt: new Date().toISOString() });
 }
 

@@ -13,6 +13,7 @@ import { count, type SQL } from 'drizzle-orm';
 import { createActivities } from '../src/activities';
 import { forEachBounded, RECONCILE_CONCURRENCY } from '../src/activities/task-control';
 import { applyPlan } from '../src/apply/apply';
+import type { Plan } from '../src/plan/schema';
 import { loadPlanText } from '../src/plan/load';
 import { createCompletionLookup, createFirstRecordWriter, createProjectionActivities } from '../src/activities/projection';
 import { openDatabase, type DatabaseHandle } from '../src/db/client';
@@ -197,6 +198,13 @@ export async function untilHistoriesReach(
 /** The load averages, rounded, to print beside a figure taken on a shared machine. */
 export const loadAverage = () => os.loadavg().map((value) => Number(value.toFixed(2)));
 
+/** A benchmark's plan text, validated (defaults filled in); fails with its first errors when invalid. */
+export function loadBenchPlan(text: string): Plan {
+  const { plan, diagnostics } = loadPlanText(text, 'bench.yaml');
+  if (!plan) throw new Error(`the bench plan is invalid: ${JSON.stringify(diagnostics.filter((d) => d.severity === 'error').slice(0, 3))}`);
+  return plan;
+}
+
 /**
  * Validates a plan file's text and applies it as the API does (`applyPlan`), which returns once
  * every task workflow is started; fails when the plan is invalid or a start is missing.
@@ -205,8 +213,7 @@ export async function applyPlanText(
   stack: Pick<BenchStack, 'temporal' | 'plans'>,
   text: string,
 ): Promise<{ planId: string; ms: number; workflows: number }> {
-  const { plan, diagnostics } = loadPlanText(text, 'bench.yaml');
-  if (!plan) throw new Error(`the bench plan is invalid: ${JSON.stringify(diagnostics.filter((d) => d.severity === 'error').slice(0, 3))}`);
+  const plan = loadBenchPlan(text);
   const began = performance.now();
   const outcome = await applyPlan({
     client: stack.temporal.client,
