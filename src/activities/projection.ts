@@ -13,7 +13,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, count, eq, getTableColumns, inArray, notInArray, sql, type SQL, type WithSubquery } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { Database } from '../db/client';
+import type { Database, Queryable } from '../db/client';
 import { agencies, deliveries, escalations, notifications, planVersions, plans, taskEvents, tasks, type NotificationRecipient } from '../db/schema';
 import { composeMessage, notifyTranslator, recipientLabel } from '../notify/compose';
 import type { NotificationContent } from '../notify/content';
@@ -503,7 +503,7 @@ export interface PlanContext {
 }
 
 /** What notifying about a plan's tasks needs: its contacts, roles and options (the projection's and the digests'). */
-export async function loadPlanContext(db: Database, planId: string): Promise<PlanContext | undefined> {
+export async function loadPlanContext(db: Queryable, planId: string): Promise<PlanContext | undefined> {
   const [plan] = await db
     .select({ code: plans.code, title: plans.title, timezone: plans.timezone, contentHash: plans.contentHash, document: plans.document })
     .from(plans)
@@ -533,7 +533,7 @@ interface PlanContextCache {
    * The context of the plan as applied at `contentHash`, read with `db` (the record's own
    * transaction: a record waiting for a second connection while holding one could exhaust the pool).
    */
-  at(db: Database, planId: string, contentHash: string): Promise<PlanContext | undefined>;
+  at(db: Queryable, planId: string, contentHash: string): Promise<PlanContext | undefined>;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { TaskSpec } from '../plan/model';
 import type { Plan } from '../plan/schema';
 import { TASK_QUEUE, planWorkflowId, taskWorkflowId } from '../workflows/ids';
 import { applyVersion, getPlanState, type ApplyVersionResult, type PlanStateView } from '../workflows/messages';
-import type { Actor, PlanStore, ReconciliationStatus } from '../domain';
+import type { Actor, PlanStore, ReconciliationStatus, ReconciliationWatch } from '../domain';
 import { planChanges, type planWorkflow } from '../workflows/plan';
 import { diffSpecs, type PlanDiff } from './diff';
 import { canonicalJson } from '../canonical-json';
@@ -117,10 +117,11 @@ export async function readAppliedPlan(client: Client, plans: PlanStore, planId: 
 }
 
 /**
- * How often waiting reads the reconciliation's progress: every 20 ms for the first two seconds,
- * within which a plan of a few hundred tasks finishes, then every 100 ms. The read is one row by
- * its key; every pause is time an apply that has finished still waits (reads at 20, 60, 140,
- * 240 ms… left Nghệ An's 42 tasks, finished in about 300 ms, waiting up to 100 ms more).
+ * How long waiting pauses between reads of the reconciliation's progress. Postgres announces each
+ * change of it (migration 0007), which ends a pause at once; the pause is then a safety net for an
+ * announcement missed (PROGRESS_POLL_LATER_MS). Without announcements (listening failed) it reads
+ * every 20 ms for the first two seconds, within which a plan of a few hundred tasks finishes, then
+ * every 100 ms; reading at pauses alone left an apply that had finished waiting 10 ms on average.
  */
 const PROGRESS_POLL_FIRST_MS = 20;
 const PROGRESS_POLL_FIRST_FOR_MS = 2_000;
@@ -129,22 +130,28 @@ const PROGRESS_POLL_LATER_MS = 100;
 /**
  * Waits until the version's reconciliation is finished, or until `deadline` (epoch ms) passes, and
  * returns its progress as last read. The progress is what the plan workflow's activities record.
+ * `watching`: a watch of the plan's reconciliation begun earlier (the caller closes it); without
+ * one, a watch is begun and closed here.
  */
 export async function waitForReconciliation(
   plans: PlanStore,
   planId: string,
   version: number,
-  options: { deadline?: number; onProgress?: (status: ReconciliationStatus) => void } = {},
+  options: { deadline?: number; onProgress?: (status: ReconciliationStatus) => void; watching?: Promise<ReconciliationWatch> } = {},
 ): Promise<ReconciliationStatus | undefined> {
-  const began = Date.now();
-  for (;;) {
-    const status = await plans.reconciliation(planId, version);
-    if (status) options.onProgress?.(status);
-    if (status?.finishedAt) return status;
-    if (options.deadline !== undefined && Date.now() >= options.deadline) return status;
-    const pause = Date.now() - began < PROGRESS_POLL_FIRST_FOR_MS ? PROGRESS_POLL_FIRST_MS : PROGRESS_POLL_LATER_MS;
-    const wait = options.deadline === undefined ? pause : Math.min(pause, options.deadline - Date.now());
-    await new Promise((resolve) => setTimeout(resolve, wait));
+  const watch = await (options.watching ?? plans.watchReconciliation(planId));
+  try {
+    const began = Date.now();
+    for (;;) {
+      const status = await plans.reconciliation(planId, version);
+      if (status) options.onProgress?.(status);
+      if (status?.finishedAt) return status;
+      if (options.deadline !== undefined && Date.now() >= options.deadline) return status;
+      const pause = watch.live || Date.now() - began >= PROGRESS_POLL_FIRST_FOR_MS ? PROGRESS_POLL_LATER_MS : PROGRESS_POLL_FIRST_MS;
+      await watch.changed(options.deadline === undefined ? pause : Math.min(pause, options.deadline - Date.now()));
+    }
+  } finally {
+    if (!options.watching) watch.close();
   }
 }
 
@@ -162,42 +169,52 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyPlanOut
   if (gitCommit) outcome.gitCommit = gitCommit;
   if (options.dryRun) return outcome;
 
-  // The specs go to the plan store first; the plan workflow hears only their set's hash.
-  const stored = await plans.putVersion({ contentHash, document: plan, specs });
-  // Started if need be and updated in one call: a first apply's update rides on the workflow's first task.
-  const startWorkflowOperation = new WithStartWorkflowOperation<typeof planWorkflow>('planWorkflow', {
-    workflowId: planWorkflowId(plan.id),
-    taskQueue: TASK_QUEUE,
-    args: [{ planId: plan.id }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
-  const answer = await client.workflow.executeUpdateWithStart(applyVersion, {
-    startWorkflowOperation,
-    args: [
-      {
-        actor: options.actor,
-        requestId: options.requestId,
-        contentHash,
-        gitCommit,
-        specSet: stored.specSet,
-        taskCount: stored.count,
-        firstAppliedAt,
-      },
-    ],
-    // The update ID dedupes a retried request, but a request id alone can repeat (per-process
-    // request counters restart), so the version it was made against and the content are part of it.
-    ...(options.requestId ? { updateId: `apply:v${applied?.state.version ?? 0}:${contentHash}:${options.requestId}` } : {}),
-  });
-  // Against the version the workflow reconciled from: another apply may have landed since we read it.
-  const fromSpecs = !answer.from ? [] : answer.from === applied?.state.specSet ? applied.specs : await plans.specsOf(answer.from);
-  const before = Object.fromEntries(fromSpecs.map((spec) => [taskWorkflowId(spec), spec]));
-  outcome.result = { ...answer, changes: answer.changed ? planChanges(before, specs).changes : [] };
-  if (answer.changed) {
-    const reconciliation =
-      options.wait === false
-        ? await plans.reconciliation(plan.id, answer.version)
-        : await waitForReconciliation(plans, plan.id, answer.version, options.onProgress ? { onProgress: options.onProgress } : {});
-    if (reconciliation) outcome.reconciliation = reconciliation;
+  // Listening for the reconciliation's progress begins beside the apply, so that waiting for it
+  // hears its first change (a process's first watch opens a connection meanwhile).
+  const watching = options.wait === false ? undefined : plans.watchReconciliation(plan.id);
+  try {
+    // The specs go to the plan store first; the plan workflow hears only their set's hash.
+    const stored = await plans.putVersion({ contentHash, document: plan, specs });
+    // Started if need be and updated in one call: a first apply's update rides on the workflow's first task.
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof planWorkflow>('planWorkflow', {
+      workflowId: planWorkflowId(plan.id),
+      taskQueue: TASK_QUEUE,
+      args: [{ planId: plan.id }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    const answer = await client.workflow.executeUpdateWithStart(applyVersion, {
+      startWorkflowOperation,
+      args: [
+        {
+          actor: options.actor,
+          requestId: options.requestId,
+          contentHash,
+          gitCommit,
+          specSet: stored.specSet,
+          taskCount: stored.count,
+          firstAppliedAt,
+        },
+      ],
+      // The update ID dedupes a retried request, but a request id alone can repeat (per-process
+      // request counters restart), so the version it was made against and the content are part of it.
+      ...(options.requestId ? { updateId: `apply:v${applied?.state.version ?? 0}:${contentHash}:${options.requestId}` } : {}),
+    });
+    // Against the version the workflow reconciled from: another apply may have landed since we read it.
+    const fromSpecs = !answer.from ? [] : answer.from === applied?.state.specSet ? applied.specs : await plans.specsOf(answer.from);
+    const before = Object.fromEntries(fromSpecs.map((spec) => [taskWorkflowId(spec), spec]));
+    outcome.result = { ...answer, changes: answer.changed ? planChanges(before, specs).changes : [] };
+    if (answer.changed) {
+      const reconciliation =
+        options.wait === false
+          ? await plans.reconciliation(plan.id, answer.version)
+          : await waitForReconciliation(plans, plan.id, answer.version, {
+              ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+              watching,
+            });
+      if (reconciliation) outcome.reconciliation = reconciliation;
+    }
+  } finally {
+    void watching?.then((watch) => watch.close());
   }
   return outcome;
 }

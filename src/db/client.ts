@@ -2,7 +2,10 @@ import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import * as schema from './schema';
 
-export type Database = PostgresJsDatabase<typeof schema>;
+/** What a query is sent through: the database or one of its transactions. */
+export type Queryable = PostgresJsDatabase<typeof schema>;
+/** drizzle over the pool; `$client` is the pool itself, for what drizzle does not do (LISTEN). */
+export type Database = Queryable & { $client: postgres.Sql };
 
 export interface DatabaseHandle {
   db: Database;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { CalendarData, TaskSpec } from '../plan/model';
 import { canonicalJson } from '../canonical-json';
-import { taskWorkflowId, type PlanStore, type ReconcileCounts, type ReconcileKind } from '../domain';
+import { taskWorkflowId, type PlanStore, type ReconcileCounts, type ReconcileKind, type ReconciliationWatch } from '../domain';
 import type { Database } from './client';
 import { planCalendars, planDocuments, planReconciliations, planSpecSets, planSpecs } from './schema';
 
@@ -43,9 +43,78 @@ function chunks<T>(items: readonly T[], size = INSERT_CHUNK): T[][] {
   return out;
 }
 
+/** The channel migration 0007's trigger announces each change of a reconciliation's progress on; the payload is the plan id. */
+export const RECONCILIATION_CHANNEL = 'kehoach_reconciliation';
+
+/**
+ * Who waits on which plan's reconciliation: `announce(planId)` wakes them. `listening` resolves
+ * once announcements arrive (true) or cannot (false); it is asked at each new watch.
+ */
+export function reconciliationWatchers(listening: () => Promise<boolean>): {
+  announce(planId: string): void;
+  watch(planId: string): Promise<ReconciliationWatch>;
+} {
+  const byPlan = new Map<string, Set<() => void>>();
+  return {
+    announce(planId) {
+      for (const onAnnounce of byPlan.get(planId) ?? []) onAnnounce();
+    },
+    async watch(planId) {
+      let announced = false;
+      let wake: (() => void) | undefined;
+      const onAnnounce = () => {
+        announced = true;
+        wake?.();
+      };
+      // Registered before listening is confirmed, so nothing announced from here on is missed.
+      const waiters = byPlan.get(planId) ?? new Set();
+      byPlan.set(planId, waiters.add(onAnnounce));
+      const live = await listening();
+      return {
+        live,
+        async changed(ms) {
+          if (!announced) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(() => wake?.(), ms);
+              wake = () => {
+                clearTimeout(timer);
+                wake = undefined;
+                resolve();
+              };
+            });
+          }
+          announced = false;
+        },
+        close() {
+          const current = byPlan.get(planId);
+          current?.delete(onAnnounce);
+          if (current?.size === 0) byPlan.delete(planId);
+        },
+      };
+    },
+  };
+}
+
 export function createPlanStore(db: Database): PlanStore {
   // Calendars are few and never change under their hash: read each once per process.
   const calendars = new Map<string, CalendarData>();
+
+  // One LISTEN a process, on postgres.js's own listening connection (opened by the first watch,
+  // listened on again after a reconnect, closed with the pool); a failure is tried again at the
+  // next watch.
+  let listening: Promise<boolean> | undefined;
+  const watchers = reconciliationWatchers(
+    () =>
+      (listening ??= db.$client
+        .listen(RECONCILIATION_CHANNEL, (planId) => watchers.announce(planId))
+        .then(
+          () => true,
+          () => {
+            listening = undefined;
+            return false;
+          },
+        )),
+  );
 
   async function withCalendars(bodies: StoredSpec[]): Promise<TaskSpec[]> {
     const missing = [...new Set(bodies.map((body) => body.calendarHash))].filter((hash) => !calendars.has(hash));
@@ -202,5 +271,7 @@ export function createPlanStore(db: Database): PlanStore {
         ...(row.finishedAt ? { finishedAt: row.finishedAt.toISOString() } : {}),
       };
     },
+
+    watchReconciliation: (planId) => watchers.watch(planId),
   };
 }

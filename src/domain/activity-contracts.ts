@@ -187,6 +187,21 @@ export interface PlanStore {
   recordFailure(input: { planId: string; version: number; message: string }): Promise<void>;
   /** The latest reconciliation of a plan (or of one version). */
   reconciliation(planId: string, version?: number): Promise<ReconciliationStatus | undefined>;
+  /** Begins listening for changes to a plan's reconciliation progress; never rejects. */
+  watchReconciliation(planId: string): Promise<ReconciliationWatch>;
+}
+
+/**
+ * Announcements that a plan's reconciliation progress changed, so that a waiter reads it again at
+ * once rather than at its next pause. An accelerator only: an announcement missed (the listening
+ * connection lost, or never made) costs the waiter its pause, never a wrong answer.
+ */
+export interface ReconciliationWatch {
+  /** False when listening failed: nothing will be announced, the waiter polls. */
+  readonly live: boolean;
+  /** Resolves once a change was announced since the last call resolved (or since the watch began), or after `ms`. */
+  changed(ms: number): Promise<void>;
+  close(): void;
 }
 
 /** What the start path reads back from the read model: which prerequisites are already done. */

@@ -5,12 +5,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import t, { type Test } from 'tap';
+import { openDatabase } from '../../src/db/client';
 import { createPlanStore, specSetHash } from '../../src/db/plan-store';
 import { loadCalendar } from '../../src/plan/calendar-file';
 import { compilePlan } from '../../src/plan/compile';
 import { loadPlanText } from '../../src/plan/load';
 import type { TaskSpec } from '../../src/plan/model';
 import { taskWorkflowId, type PlanStore } from '../../src/domain';
+import { freePort } from '../helpers/ports';
 import { withPostgres, type TestPostgres } from '../helpers/postgres';
 
 const fixture = (name: string) => path.resolve(__dirname, '..', 'fixtures', 'plans', 'valid', name);
@@ -111,4 +113,45 @@ t.test('a reconciliation records its progress absolutely, its last failure until
   t.equal((await store.reconciliation('p'))?.version, 2, 'the latest version by default');
   t.equal((await store.reconciliation('p', 1))?.finishedAt, '2026-03-02T02:01:00.000Z', 'the first stamp of its end stays');
   t.equal(await store.reconciliation('never-applied'), undefined);
+});
+
+t.test('each write of a reconciliation is announced to those watching its plan, and to no one else', async (t) => {
+  const watchA = await store.watchReconciliation('announced-a');
+  const watchB = await store.watchReconciliation('announced-b');
+  t.teardown(() => {
+    watchA.close();
+    watchB.close();
+  });
+  t.ok(watchA.live && watchB.live, 'listening');
+  // A pause far longer than the test: only an announcement ends it in time.
+  const LONG = 60_000;
+  const wokenWithin = async (changed: Promise<void>, ms: number) =>
+    Promise.race([changed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+
+  const counts = { start: 2, amend: 0, cancel: 0 };
+  await store.beginReconciliation({ planId: 'announced-b', version: 1, counts, at: '2026-03-02T02:00:00.000Z' });
+  t.ok(await wokenWithin(watchB.changed(LONG), 10_000), "B's begin wakes B's watch");
+  // Announcements come in commit order on one connection: had A been told of B's write, it would be by now.
+  const began = Date.now();
+  await watchA.changed(300);
+  t.ok(Date.now() - began >= 290, "B's write does not wake A's watch: its pause runs out");
+
+  await store.beginReconciliation({ planId: 'announced-a', version: 1, counts, at: '2026-03-02T02:00:00.000Z' });
+  const progress = { started: 2, amended: 0, cancelled: 0, errors: 0 };
+  await store.recordProgress({ planId: 'announced-a', version: 1, progress, finishedAt: '2026-03-02T02:00:01.000Z' });
+  t.ok(await wokenWithin(watchA.changed(LONG), 10_000), 'a write made before the wait began ends it at once');
+  t.equal((await store.reconciliation('announced-a', 1))?.finishedAt, '2026-03-02T02:00:01.000Z');
+  await store.recordFailure({ planId: 'announced-a', version: 1, message: 'Temporal unreachable' });
+  t.ok(await wokenWithin(watchA.changed(LONG), 10_000), 'a recorded failure is announced too');
+});
+
+t.test('a watch that cannot listen says so and only pauses', async (t) => {
+  const unreachable = openDatabase(`postgres://kehoach@127.0.0.1:${await freePort()}/kehoach`);
+  t.teardown(() => unreachable.close());
+  const watch = await createPlanStore(unreachable.db).watchReconciliation('p');
+  t.teardown(() => watch.close());
+  t.equal(watch.live, false, 'not live: its waiter keeps reading at pauses');
+  const began = Date.now();
+  await watch.changed(50);
+  t.ok(Date.now() - began >= 45, 'the pause is kept');
 });

@@ -21,7 +21,7 @@ import {
   type TaskChange,
   type TaskStateView,
 } from '../../src/domain';
-import { specSetHash } from '../../src/db/plan-store';
+import { reconciliationWatchers, specSetHash } from '../../src/db/plan-store';
 import type { TaskSpec } from '../../src/plan/model';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { bundleWorkflows, createWorker } from '../../src/temporal/worker';
@@ -93,6 +93,8 @@ export function createMemoryPlanStore(): PlanStore & { sets: Map<string, Map<str
     return [...after].filter(([id, spec]) => before.has(id) && before.get(id)?.specHash !== spec.specHash);
   };
   const find = (planId: string, version: number) => reconciliations.find((r) => r.planId === planId && r.version === version);
+  // Announced as the trigger of migration 0007 does: each write of a reconciliation's row.
+  const watchers = reconciliationWatchers(async () => true);
   return {
     sets,
     async putVersion({ contentHash, document, specs }) {
@@ -135,6 +137,7 @@ export function createMemoryPlanStore(): PlanStore & { sets: Map<string, Map<str
         errors: 0,
         beganAt: at,
       });
+      watchers.announce(planId);
     },
     async recordProgress({ planId, version, progress, lastError, finishedAt }) {
       const found = find(planId, version);
@@ -143,10 +146,13 @@ export function createMemoryPlanStore(): PlanStore & { sets: Map<string, Map<str
       if (lastError === undefined) delete found.lastError;
       else found.lastError = lastError;
       if (finishedAt) found.finishedAt ??= finishedAt;
+      watchers.announce(planId);
     },
     async recordFailure({ planId, version, message }) {
       const found = find(planId, version);
-      if (found) found.lastError = message;
+      if (!found) return;
+      found.lastError = message;
+      watchers.announce(planId);
     },
     async reconciliation(planId, version) {
       const found = reconciliations
@@ -154,6 +160,7 @@ export function createMemoryPlanStore(): PlanStore & { sets: Map<string, Map<str
         .sort((a, b) => b.version - a.version)[0];
       return found ? { ...found } : undefined;
     },
+    watchReconciliation: (planId) => watchers.watch(planId),
   };
 }
 

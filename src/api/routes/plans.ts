@@ -298,6 +298,8 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
         errors: diagnostics.map((d) => ({ line: d.line, col: d.col, message: d.message, severity: d.severity, code: d.code })),
       });
     }
+    // Listening for the reconciliation's progress begins beside the apply (see applyPlan).
+    const watching = dryRun ? undefined : planStore.watchReconciliation(plan.id);
     try {
       // The plan workflow answers once the version is recorded, before its task workflows start;
       // bounded, so an unreachable Temporal ends in a 503 rather than a hanging request.
@@ -318,7 +320,10 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       let reconciliation = outcome.reconciliation;
       if (reconciliation && !reconciliation.finishedAt) {
         const waitMs = deps.applyAnswerWaitMs ?? APPLY_ANSWER_WAIT_MS;
-        reconciliation = await waitForReconciliation(planStore, plan.id, reconciliation.version, { deadline: Date.now() + waitMs });
+        reconciliation = await waitForReconciliation(planStore, plan.id, reconciliation.version, {
+          deadline: Date.now() + waitMs,
+          ...(watching ? { watching } : {}),
+        });
       }
       if (reconciliation && !reconciliation.finishedAt) {
         // Recorded and under way: where to follow it, rather than a request held for minutes.
@@ -355,6 +360,8 @@ const plansRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
       };
     } catch (error) {
       throw temporalProblem(error, apiText('subjectPlan', { plan: plan.id }));
+    } finally {
+      void watching?.then((watch) => watch.close());
     }
   }
 
