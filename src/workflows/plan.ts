@@ -21,6 +21,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { canonicalJson } from '../canonical-json';
 import type { TaskSpec } from '../plan/model';
 import { taskWorkflowId } from './ids';
 import {
@@ -122,15 +123,18 @@ export function validateApplyInput(input: ApplyVersionInput): void {
   }
 }
 
-/** The top-level spec fields whose values differ (specHash aside). */
+/**
+ * The top-level spec fields whose values differ (specHash aside), in the new spec's order, whatever
+ * the order of their keys: a spec read back from the plan store (jsonb) has Postgres's.
+ */
 export function changedSpecFields(before: TaskSpec, after: TaskSpec): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const keys = new Set([...Object.keys(after), ...Object.keys(before)]);
   keys.delete('specHash');
   const fields: string[] = [];
   for (const key of keys) {
     const a = (before as unknown as Record<string, unknown>)[key];
     const b = (after as unknown as Record<string, unknown>)[key];
-    if (JSON.stringify(a) !== JSON.stringify(b)) fields.push(key);
+    if (canonicalJson(a) !== canonicalJson(b)) fields.push(key);
   }
   return fields;
 }

@@ -64,6 +64,23 @@ t.test('pure bookkeeping: changes by spec hash; roll-up specs and dependants fro
     { workflowId: 'task:p:tuyen-truyen', taskId: 'tuyen-truyen', change: 'removed' },
   ]);
   t.same([added.length, changed.length, removed], [1, 1, ['task:p:tuyen-truyen']]);
+  // As read back from the plan store: the same values, their keys in another order.
+  const reordered = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(reordered)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .reverse()
+              .map(([key, member]) => [key, reordered(member)]),
+          )
+        : value;
+  const readBack = Object.fromEntries(v1.map((spec) => [taskWorkflowId(spec), reordered(spec) as TaskSpec]));
+  t.same(
+    planChanges(readBack, compile('drill-small-amended.yaml')).changes[0]?.fields,
+    ['deadline', 'dependants'],
+    'fields that differ only in the order of their keys are unchanged',
+  );
 
   const rollup = v1.find((spec) => spec.taskId === 'so-hoa-ho-khau' && !spec.unitId);
   t.same(rollup?.members, [{ unitId: 'ubnd-tp-vinh' }, { unitId: 'ubnd-quynh-luu' }], 'the task as a whole lists its units');
