@@ -17,7 +17,7 @@ import { temporal } from '@temporalio/proto';
 import { eq } from 'drizzle-orm';
 import { tasks } from '../src/db/schema';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { forEachBounded, pageStartOf, RECONCILE_CONCURRENCY, taskStartOptions } from '../src/activities/task-control';
+import { forEachBounded, pageStartOf, RECONCILE_CONCURRENCY, SIGNALLED_START_DELAY_MS, taskStartOptions } from '../src/activities/task-control';
 import { compilePlan } from '../src/plan/compile';
 import { loadCalendar } from '../src/plan/calendar-file';
 import type { TaskSpec } from '../src/plan/model';
@@ -76,7 +76,9 @@ async function nationalCase(stack: BenchStack, provinces: number) {
     await untilTaskRows(stack, eq(tasks.planId, id), applied.workflows, { pollMs: 20, what: `task rows of ${id}` });
     const visible = performance.now() - began;
     // The page writes each row, so "visible" can come before the tasks' first workflow tasks have
-    // run: also timed until kehoach's queue holds none waiting.
+    // run: also timed until kehoach's queue holds none waiting, the deferred ones (the roll-ups',
+    // SIGNALLED_START_DELAY_MS after their start) come due.
+    await sleep(SIGNALLED_START_DELAY_MS + 250);
     await untilNoWorkflowTaskWaits(stack, TASK_QUEUE);
     const drained = performance.now() - began;
     const firstTasks = await startUntilFirstTasksRan(stack, applied.workflows, `first-task-national-${process.pid}-${index}`);
@@ -140,8 +142,12 @@ async function untilNoWorkflowTaskWaits(stack: BenchStack, taskQueue: string): P
   }
 }
 
-/** Waits until neither kehoach's worker nor the primitives' has a workflow task waiting. */
+/**
+ * Waits until neither kehoach's worker nor the primitives' has a workflow task waiting, once the
+ * first workflow tasks an apply deferred (SIGNALLED_START_DELAY_MS) have come due.
+ */
 async function untilWorkersIdle(stack: BenchStack): Promise<void> {
+  await sleep(SIGNALLED_START_DELAY_MS + 250);
   await untilNoWorkflowTaskWaits(stack, TASK_QUEUE);
   await untilNoWorkflowTaskWaits(stack, PRIMITIVE_TASK_QUEUE);
 }

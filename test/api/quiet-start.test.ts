@@ -4,11 +4,14 @@
  * row (written by the reconciliation) is its state: the API reads it, `kehoach check` finds it
  * consistent, an Update runs it at once, and at its wake it runs and records what fell due,
  * stamped with that instant. A task that another task signals (a prerequisite's release, a
- * roll-up hearing its members) starts at once, because a signal does not end a start delay.
+ * roll-up hearing its members) runs its first workflow task a short while after its start, once
+ * the apply's other starts are done: a signal does not end a start delay, Temporal keeps it for
+ * the first workflow task.
  */
 import t from 'tap';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
+import { SIGNALLED_START_DELAY_MS } from '../../src/activities/task-control';
 import { checkReadModel } from '../../src/check/consistency';
 import { taskEvents, tasks } from '../../src/db/schema';
 import { taskWorkflowId } from '../../src/workflows/ids';
@@ -18,7 +21,7 @@ import { startStack } from '../helpers/stack';
 const PLAN = 'khoi-dong-yen';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function planText(soonDeadline: string): string {
+function planText(soonDeadline: string, extraTasks = ''): string {
   return `id: ${PLAN}
 code: "9/KH-UBND"
 title: Kế hoạch thử khởi động yên lặng
@@ -65,7 +68,7 @@ tasks:
     lead: so-tu-phap
     deadline: ${soonDeadline}
     output: Báo cáo
-`;
+${extraTasks}`;
 }
 
 /** Whether a workflow has completed a workflow task: one started quiet has not before its wake. */
@@ -107,8 +110,14 @@ t.test('a task nothing but its clock and Updates can reach starts quiet until it
     const firstWake = Date.parse((await row(workflowId))!.state.upcoming[0]!.at);
     t.ok(Math.abs(executionTime!.getTime() - firstWake) < 5_000, `${workflowId} runs first at its first wake`);
   }
-  // Reachable by signals: started at once.
+  // Reachable by signals: their first workflow task a short while after their start.
   for (const workflowId of [id('trien-khai'), id('cccd')]) {
+    const { startTime, executionTime } = await client.workflow.getHandle(workflowId).describe();
+    t.equal(
+      executionTime!.getTime() - startTime.getTime(),
+      SIGNALLED_START_DELAY_MS,
+      `${workflowId} runs first ${SIGNALLED_START_DELAY_MS} ms after its start`,
+    );
     let ran = await hasRun(client, workflowId);
     for (let i = 0; i < 40 && !ran; i++) {
       await sleep(250);
@@ -161,4 +170,43 @@ t.test('a task nothing but its clock and Updates can reach starts quiet until it
   t.equal((await row(id('sap-den-han')))?.deadlineState, 'overdue');
   t.ok(await hasRun(client, id('sap-den-han')), 'it ran at its wake');
   t.same(await checked(), { plans: 1, tasks: 6, differences: [] }, 'and the check still agrees');
+
+  // A dependant added once its prerequisite is done: the start releases it from the read model,
+  // a signal sent while its first workflow task waits, which it hears when that task runs.
+  const completedAt = (await row(id('ra-soat')))!.completedAt!.toISOString();
+  const amended = await stack.inject({
+    method: 'POST',
+    url: '/api/plans',
+    token: admin,
+    headers: { 'content-type': 'application/yaml' },
+    payload: planText(
+      soon.text,
+      [
+        '  - id: tong-hop',
+        '    title: Tổng hợp sau rà soát',
+        '    lead: so-tu-phap',
+        '    dependsOn: [ra-soat]',
+        '    deadline: 2027-08-30',
+        '    output: Báo cáo',
+        '',
+      ].join('\n'),
+    ),
+  });
+  t.equal(amended.statusCode, 200, amended.payload);
+  let released = await row(id('tong-hop'));
+  for (let i = 0; i < 40 && released?.progress !== 'in_progress'; i++) {
+    await sleep(250);
+    released = await row(id('tong-hop'));
+  }
+  t.equal(released?.progress, 'in_progress', 'the added dependant was released');
+  const [release] = await stack.db.db
+    .select({ at: taskEvents.at })
+    .from(taskEvents)
+    .where(and(eq(taskEvents.workflowId, id('tong-hop')), eq(taskEvents.type, 'released')));
+  t.equal(release?.at.toISOString(), completedAt, 'released as of the completion of its prerequisite');
+  const history = (await client.workflow.getHandle(id('tong-hop')).fetchHistory()).events ?? [];
+  const signalled = history.findIndex((event) => event.workflowExecutionSignaledEventAttributes);
+  const firstTask = history.findIndex((event) => event.workflowTaskScheduledEventAttributes);
+  t.ok(signalled >= 0 && signalled < firstTask, 'the release was sent before its first workflow task, and kept for it');
+  t.same(await checked(), { plans: 1, tasks: 7, differences: [] }, 'the check agrees with the added task');
 });
