@@ -23,6 +23,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { TimetableEntry } from '../plan/model';
 import { endOfLocalDay } from '../plan/calendar';
 import {
@@ -131,6 +132,42 @@ function fail(rejection: Rejection | undefined): void {
   // The message is the catalogue key and the details its values: the API words it in the user's language.
   if (rejection) throw ApplicationFailure.create({ type: rejection.type, message: rejection.key, details: [rejection.values], nonRetryable: true });
 }
+
+/**
+ * Sets an Update's handler behind its check (which throws the rejection). The check runs in the
+ * validator, so a refused Update leaves nothing in the history, and again in the handler, except
+ * during a run's first workflow task: there the validator lets every Update through and the
+ * handler refuses it (accepted, then failed; the caller gets the same error). When an Update sent
+ * to a workflow whose start is delayed (src/workflows/README.md, "Quiet starts") is rejected by its
+ * validator, Temporal drops the workflow task run to validate it and holds the next one until the
+ * workflow task's timeout (10 s): the next Update waited that long (an API write answered 503), as
+ * did the delay's end (test/api/quiet-start.test.ts). An accepted Update keeps its workflow task.
+ * In every other workflow task the handler's check passes: it runs on the state the validator saw.
+ */
+function whenChecked<Result, Request>(
+  update: UpdateDefinition<Result, [Request]>,
+  check: (request: Request) => void,
+  handler: (request: Request) => Promise<Result>,
+): void {
+  setHandler(
+    update,
+    async (request: Request) => {
+      check(request);
+      return handler(request);
+    },
+    {
+      validator: (request: Request) => {
+        if (!inFirstWorkflowTask()) check(request);
+      },
+    },
+  );
+}
+
+/** A run's first workflow task has its third event as its start: its history holds nothing else yet. */
+function inFirstWorkflowTask(): boolean {
+  return workflowInfo().historyLength <= FIRST_WORKFLOW_TASK_STARTED_EVENT;
+}
+const FIRST_WORKFLOW_TASK_STARTED_EVENT = 3;
 
 /** Puts an object back to an earlier copy of itself, in place (others hold references to it). */
 function restore<T extends object>(target: T, earlier: T): void {
@@ -302,24 +339,33 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
 
   setHandler(getState, () => queriedView(memory, nowMs()));
 
-  setHandler(complete, (request) => apply(() => completeTask(memory, request, nowIso())), {
-    validator: (request) => fail(checkComplete(view, request, nowMs())),
-  });
-  setHandler(confirm, (request) => apply(() => confirmTask(memory, request, nowIso())), {
-    validator: (request) => fail(checkConfirm(view, request, nowMs())),
-  });
-  setHandler(returnTask, (request) => apply(() => returnTaskWork(memory, request, nowIso())), {
-    validator: (request) => fail(checkConfirmOrReturn(view, request, request.reason ?? null)),
-  });
-  setHandler(reportProgress, (request) => apply(() => reportTaskProgress(memory, request, nowIso())), {
-    validator: (request) => fail(checkReportProgress(view, request, request.value)),
-  });
+  whenChecked(
+    complete,
+    (request) => fail(checkComplete(view, request, nowMs())),
+    (request) => apply(() => completeTask(memory, request, nowIso())),
+  );
+  whenChecked(
+    confirm,
+    (request) => fail(checkConfirm(view, request, nowMs())),
+    (request) => apply(() => confirmTask(memory, request, nowIso())),
+  );
+  whenChecked(
+    returnTask,
+    (request) => fail(checkConfirmOrReturn(view, request, request.reason ?? null)),
+    (request) => apply(() => returnTaskWork(memory, request, nowIso())),
+  );
+  whenChecked(
+    reportProgress,
+    (request) => fail(checkReportProgress(view, request, request.value)),
+    (request) => apply(() => reportTaskProgress(memory, request, nowIso())),
+  );
 
   const requestedDeadline = (text: unknown) =>
     typeof text === 'string' ? parseRequestedDeadline(text, (date) => endOfLocalDay(date, view.spec.timezone)) : undefined;
 
-  setHandler(requestExtension, (request) => apply(() => requestTaskExtension(memory, request, requestedDeadline(request.newDeadline)!, nowIso())), {
-    validator: (request) =>
+  whenChecked(
+    requestExtension,
+    (request) =>
       fail(
         checkRequestExtension(
           view,
@@ -330,19 +376,36 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
           request.reason,
         ),
       ),
-  });
-  setHandler(decideExtension, (request) => apply(() => decideTaskExtension(memory, request, nowIso())), {
-    validator: (request) => fail(checkDecideExtension(view, request, request.extensionId)),
-  });
-  setHandler(pause, (request) => apply(() => pauseTask(memory, request, nowIso())), {
-    validator: (request) => fail(checkPause(view, request, request.reason)),
-  });
-  setHandler(resume, (request) => apply(() => resumeTask(memory, request, nowIso())), {
-    validator: (request) => fail(checkResume(view, request)),
-  });
+    (request) => apply(() => requestTaskExtension(memory, request, requestedDeadline(request.newDeadline)!, nowIso())),
+  );
+  whenChecked(
+    decideExtension,
+    (request) => fail(checkDecideExtension(view, request, request.extensionId)),
+    (request) => apply(() => decideTaskExtension(memory, request, nowIso())),
+  );
+  whenChecked(
+    pause,
+    (request) => fail(checkPause(view, request, request.reason)),
+    (request) => apply(() => pauseTask(memory, request, nowIso())),
+  );
+  whenChecked(
+    resume,
+    (request) => fail(checkResume(view, request)),
+    (request) => apply(() => resumeTask(memory, request, nowIso())),
+  );
 
-  setHandler(
+  whenChecked(
     amend,
+    (request) => {
+      fail(checkSystem(view, request));
+      if (!request.spec || request.spec.taskId !== view.taskId || request.spec.planId !== view.planId) {
+        throw ApplicationFailure.create({
+          type: RejectionType.invalidInput,
+          nonRetryable: true,
+          message: `Bản sửa đổi phải dành cho nhiệm vụ ${view.taskId} của kế hoạch ${view.planId}.`,
+        });
+      }
+    },
     async (request) => {
       if (request.spec.specHash === view.spec.specHash) {
         memory.planVersion = request.planVersion;
@@ -350,29 +413,17 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskStateV
       }
       return apply(() => amendTask(memory, request, nowIso()));
     },
-    {
-      validator: (request) => {
-        fail(checkSystem(view, request));
-        if (!request.spec || request.spec.taskId !== view.taskId || request.spec.planId !== view.planId) {
-          throw ApplicationFailure.create({
-            type: RejectionType.invalidInput,
-            nonRetryable: true,
-            message: `Bản sửa đổi phải dành cho nhiệm vụ ${view.taskId} của kế hoạch ${view.planId}.`,
-          });
-        }
-      },
-    },
   );
 
-  setHandler(
+  whenChecked(
     cancelTask,
+    (request) => fail(checkSystem(view, request)),
     async (request) => {
       const { state, done } = commit(cancelTaskWork(memory, request, nowIso()).drafts);
       replans += 1;
       await done;
       return state;
     },
-    { validator: (request) => fail(checkSystem(view, request)) },
   );
 
   setHandler(release, async ({ taskId, doneAt }) => {

@@ -11,10 +11,13 @@
 import t from 'tap';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
-import { SIGNALLED_START_DELAY_MS } from '../../src/activities/task-control';
+import { pageStartOf, SIGNALLED_START_DELAY_MS, taskStartOptions } from '../../src/activities/task-control';
 import { checkReadModel } from '../../src/check/consistency';
 import { taskEvents, tasks } from '../../src/db/schema';
 import { taskWorkflowId } from '../../src/workflows/ids';
+import { reportProgress } from '../../src/workflows/messages';
+import type { taskWorkflow } from '../../src/workflows/task';
+import { makeSpec, rejection } from '../helpers/temporal';
 import { vietnamMinuteAtOrAfter } from '../helpers/national-plan';
 import { startStack } from '../helpers/stack';
 
@@ -209,4 +212,33 @@ t.test('a task nothing but its clock and Updates can reach starts quiet until it
   const firstTask = history.findIndex((event) => event.workflowTaskScheduledEventAttributes);
   t.ok(signalled >= 0 && signalled < firstTask, 'the release was sent before its first workflow task, and kept for it');
   t.same(await checked(), { plans: 1, tasks: 7, differences: [] }, 'the check agrees with the added task');
+});
+
+t.test('an Update refused while a quiet start waits leaves the task reachable: the next Updates answer', async (t) => {
+  const stack = await startStack(t);
+  const client = stack.temporal.client;
+  // Started as a reconciliation page starts a task it records: every level passed, nothing left
+  // for its clock, so its first workflow task waits a second.
+  const spec = makeSpec({ planId: 'khoi-dong-tu-choi', taskId: 't01', deadline: { kind: 'instant', at: '2022-11-30T17:00:00.000Z' } });
+  const now = Date.now();
+  const options = taskStartOptions(spec, 1, pageStartOf(spec, 1, new Date(now).toISOString(), undefined), now);
+  t.equal(options.startDelay, SIGNALLED_START_DELAY_MS, 'its start is delayed');
+  await client.workflow.start<typeof taskWorkflow>('taskWorkflow', options);
+  // As the API sends Updates: to the workflow id, whichever run is current.
+  const handle = client.workflow.getHandle(options.workflowId);
+  // Temporal held such a task back when an Update's validator refused it during the delay: the
+  // next Update waited for the workflow task's timeout (10 s). An answer takes milliseconds.
+  const answered = <T>(promise: Promise<T>, what: string) =>
+    Promise.race([promise, sleep(3_000).then(() => Promise.reject(new Error(`${what}: no answer within 3 s`)))]);
+  const negative = () => handle.executeUpdate(reportProgress, { args: [{ actor: { id: 'qt', role: 'admin' }, value: -5 }] });
+  for (const what of ['the refused Update', 'the next one, during the delay', 'one after the delay']) {
+    if (what === 'one after the delay') await sleep(SIGNALLED_START_DELAY_MS + 500);
+    const refused = await answered(rejection(negative()), what);
+    t.equal(refused.type, 'InvalidInput', `${what}: refused with the error of any other time`);
+  }
+  const history = await handle.fetchHistory();
+  t.ok(
+    history.events?.some((event) => event.workflowTaskCompletedEventAttributes),
+    'the task ran its first workflow task',
+  );
 });
