@@ -26,8 +26,21 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps): KehoachActivities & Partial<DeliveryActivities> {
-  const taskControl = createTaskControlActivities(deps.client, deps.completions, deps.plans, deps.firstRecords);
   const delivery = deps.delivery;
+  // The first records a reconciliation page writes can carry notifications (a catch-up to
+  // announce): dispatched once written, as recordTaskChange's are.
+  const firstRecords: FirstRecordWriter = {
+    lastRecorded: (workflowIds) => deps.firstRecords.lastRecorded(workflowIds),
+    recordFirstChanges: async (changes) => {
+      const refused = await deps.firstRecords.recordFirstChanges(changes);
+      if (delivery) {
+        const written = changes.filter((change) => !refused.includes(change.state.workflowId));
+        await delivery.dispatcher.dispatch(written.flatMap((change) => change.notifications.map((request) => request.idempotencyKey)));
+      }
+      return refused;
+    },
+  };
+  const taskControl = createTaskControlActivities(deps.client, deps.completions, deps.plans, firstRecords);
   return {
     ...(delivery ? delivery.activities : {}),
     // Written first, dispatched after: a retry after a crash between the two dispatches again, and

@@ -43,6 +43,7 @@ export function createProjectionActivities(db: Database): ProjectionActivities {
 }
 
 export function createFirstRecordWriter(db: Database): FirstRecordWriter {
+  const planContexts = createPlanContextCache();
   return {
     async lastRecorded(workflowIds) {
       if (workflowIds.length === 0) return {};
@@ -57,13 +58,13 @@ export function createFirstRecordWriter(db: Database): FirstRecordWriter {
 
     async recordFirstChanges(changes) {
       try {
-        await failUnstorable(() => recordFirstChanges(db, changes));
+        await failUnstorable(() => recordFirstChanges(db, changes, planContexts));
       } catch (error) {
         if (!(error instanceof ApplicationFailure && error.type === UNSTORABLE_RECORD)) throw error;
         // One record Postgres refuses as data must not hold back the page's others: each alone.
         const refused: string[] = [];
         for (const change of changes) {
-          await failUnstorable(() => recordFirstChanges(db, [change])).catch((failure: unknown) => {
+          await failUnstorable(() => recordFirstChanges(db, [change], planContexts)).catch((failure: unknown) => {
             if (!(failure instanceof ApplicationFailure && failure.type === UNSTORABLE_RECORD)) throw failure;
             refused.push(change.state.workflowId);
           });
@@ -223,7 +224,6 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
     if (sameSeq && recorded.updatedAt.getTime() > row.updatedAt.getTime()) return;
     const redecided = sameSeq && recorded.updatedAt.getTime() < row.updatedAt.getTime();
     const context = needsContext && applied ? await planContexts.at(tx, state.planId, applied.contentHash) : undefined;
-    const silenced = (request: NotificationRequest) => request.catchUp && context?.notify.catchUp === 'none';
 
     // The statements below do not depend on each other's results: sent together, they cost one
     // round trip to Postgres instead of one each, and Postgres runs them in the order sent.
@@ -259,61 +259,74 @@ async function recordTaskChange(db: Database, change: TaskChange, planContexts: 
       );
     }
 
-    if (change.notifications.length > 0) {
-      statements.push(
-        tx
-          .insert(escalations)
-          .values(
-            change.notifications.map((request) => ({
-              idempotencyKey: request.idempotencyKey,
-              workflowId: request.workflowId,
-              planId: request.planId,
-              taskId: request.taskId,
-              kind: request.kind,
-              level: request.level,
-              deadlineVersion: request.deadlineVersion,
-              deadlineAt: new Date(request.deadlineAt),
-              target: request.to,
-              action: request.action,
-              catchUp: request.catchUp,
-              at: new Date(request.at),
-            })),
-          )
-          .onConflictDoNothing({ target: escalations.idempotencyKey }),
-      );
-
-      const composed = change.notifications.map((request) => ({ request, message: composeNotification(request, state, context) }));
-      statements.push(
-        tx
-          .insert(notifications)
-          .values(
-            composed.map(({ request, message }) => ({
-              idempotencyKey: request.idempotencyKey,
-              escalationKey: request.idempotencyKey,
-              workflowId: request.workflowId,
-              planId: request.planId,
-              taskId: request.taskId,
-              channel: message.recipients[0]?.channel ?? ('none' as const),
-              recipients: message.recipients,
-              target: request.to,
-              subject: message.subject,
-              body: message.body,
-              payload: message.payload,
-              // Nobody to send it to: keep the row for the record, but do not retry it forever.
-              // A catch-up the plan asked not to send is kept as skipped.
-              status: silenced(request) ? ('skipped' as const) : message.recipients.length > 0 ? ('pending' as const) : ('failed' as const),
-              lastError: silenced(request) ? message.skipped : message.recipients.length > 0 ? null : message.missingContact,
-            })),
-          )
-          .onConflictDoNothing({ target: notifications.idempotencyKey }),
-      );
-
-      const nowIso = new Date().toISOString();
-      const rows = composed.flatMap(({ request, message }) => deliveryRows(request, state, message, nowIso, context?.notify));
-      if (rows.length > 0) statements.push(tx.insert(deliveries).values(rows).onConflictDoNothing({ target: deliveries.key }));
-    }
+    statements.push(
+      ...insertNotificationRows(
+        tx,
+        notificationRows([change], () => context, new Date().toISOString()),
+      ),
+    );
     await allInOrder(statements);
   });
+}
+
+/** The rows that recording `changes`' notifications writes: escalations, notifications composed in each plan's context, deliveries. */
+function notificationRows(changes: readonly TaskChange[], contextOf: (planId: string) => PlanContext | undefined, nowIso: string) {
+  const rows = {
+    escalations: [] as (typeof escalations.$inferInsert)[],
+    notifications: [] as (typeof notifications.$inferInsert)[],
+    deliveries: [] as ReturnType<typeof deliveryRows>,
+  };
+  for (const { state, notifications: requests } of changes) {
+    const context = requests.length > 0 ? contextOf(state.planId) : undefined;
+    // A catch-up the plan asked not to send is kept as skipped.
+    const silenced = (request: NotificationRequest) => request.catchUp && context?.notify.catchUp === 'none';
+    for (const request of requests) {
+      rows.escalations.push({
+        idempotencyKey: request.idempotencyKey,
+        workflowId: request.workflowId,
+        planId: request.planId,
+        taskId: request.taskId,
+        kind: request.kind,
+        level: request.level,
+        deadlineVersion: request.deadlineVersion,
+        deadlineAt: new Date(request.deadlineAt),
+        target: request.to,
+        action: request.action,
+        catchUp: request.catchUp,
+        at: new Date(request.at),
+      });
+      const message = composeNotification(request, state, context);
+      rows.notifications.push({
+        idempotencyKey: request.idempotencyKey,
+        escalationKey: request.idempotencyKey,
+        workflowId: request.workflowId,
+        planId: request.planId,
+        taskId: request.taskId,
+        channel: message.recipients[0]?.channel ?? ('none' as const),
+        recipients: message.recipients,
+        target: request.to,
+        subject: message.subject,
+        body: message.body,
+        payload: message.payload,
+        // Nobody to send it to: keep the row for the record, but do not retry it forever.
+        status: silenced(request) ? ('skipped' as const) : message.recipients.length > 0 ? ('pending' as const) : ('failed' as const),
+        lastError: silenced(request) ? message.skipped : message.recipients.length > 0 ? null : message.missingContact,
+      });
+      rows.deliveries.push(...deliveryRows(request, state, message, nowIso, context?.notify));
+    }
+  }
+  return rows;
+}
+
+/** The inserts of `notificationRows`, each kept where already written (a retried record writes the same keys). */
+function insertNotificationRows(tx: Pick<Database, 'insert'>, rows: ReturnType<typeof notificationRows>): PromiseLike<unknown>[] {
+  const statements: PromiseLike<unknown>[] = [];
+  if (rows.escalations.length > 0)
+    statements.push(tx.insert(escalations).values(rows.escalations).onConflictDoNothing({ target: escalations.idempotencyKey }));
+  if (rows.notifications.length > 0)
+    statements.push(tx.insert(notifications).values(rows.notifications).onConflictDoNothing({ target: notifications.idempotencyKey }));
+  if (rows.deliveries.length > 0) statements.push(tx.insert(deliveries).values(rows.deliveries).onConflictDoNothing({ target: deliveries.key }));
+  return statements;
 }
 
 /**
@@ -387,8 +400,10 @@ function insertFromJson<Row extends Record<string, unknown>>(
 /**
  * See FirstRecordWriter. One statement however many tasks a page holds: the rows inserted where
  * none is (a data-modifying CTE), their events beside them, each kept where already recorded.
+ * Records that notify (a catch-up to announce) add their escalations, notifications and
+ * deliveries, composed as `recordTaskChange` composes them, in the same transaction.
  */
-async function recordFirstChanges(db: Database, changes: readonly TaskChange[]): Promise<void> {
+async function recordFirstChanges(db: Database, changes: readonly TaskChange[], planContexts: PlanContextCache): Promise<void> {
   if (changes.length === 0) return;
   const rows = insertFromJson(
     tasks,
@@ -397,11 +412,25 @@ async function recordFirstChanges(db: Database, changes: readonly TaskChange[]):
     { keepOnConflict: tasks.workflowId },
   );
   const events = changes.flatMap(eventRows);
-  await db.execute(
+  const firstRecords =
     events.length === 0
       ? rows
-      : sql`with first_rows as (${rows}) ${insertFromJson(taskEvents, EVENT_COLUMNS, events, { keepOnConflict: taskEvents.idempotencyKey })}`,
-  );
+      : sql`with first_rows as (${rows}) ${insertFromJson(taskEvents, EVENT_COLUMNS, events, { keepOnConflict: taskEvents.idempotencyKey })}`;
+  const notifying = changes.filter((change) => change.notifications.length > 0);
+  if (notifying.length === 0) {
+    await db.execute(firstRecords);
+    return;
+  }
+  await db.transaction(async (tx) => {
+    // The context of each plan as applied now (a page holds one plan's tasks).
+    const contexts = new Map<string, PlanContext | undefined>();
+    for (const planId of new Set(notifying.map((change) => change.state.planId))) {
+      const [applied] = await tx.select({ contentHash: plans.contentHash }).from(plans).where(eq(plans.id, planId));
+      contexts.set(planId, applied ? await planContexts.at(tx, planId, applied.contentHash) : undefined);
+    }
+    const notified = notificationRows(notifying, (planId) => contexts.get(planId), new Date().toISOString());
+    await allInOrder([tx.execute(firstRecords), ...insertNotificationRows(tx, notified)]);
+  });
 }
 
 /**

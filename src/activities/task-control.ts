@@ -109,15 +109,14 @@ export interface PageStart {
  * did not start; its deadlines are counted after the earlier run's, so that its reminders and
  * escalations are its own and not taken for ones already sent. A row at or after the instant is
  * this run's, from an earlier attempt of the page: the start changes nothing, nor does the record
- * again. A task with a catch-up to announce records itself too, so that its notification goes
- * through the workflow's path. Any other task is recorded by the page. Without an instant (a call
- * scheduled by code from before the page wrote first records) every task records itself.
+ * again. Any other task is recorded by the page, a catch-up to announce included (the page writes
+ * its notifications with the record). Without an instant (a call scheduled by code from before the
+ * page wrote first records) every task records itself.
  */
 export function pageStartOf(spec: TaskSpec, planVersion: number, at: string | undefined, row: LastRecord | undefined): PageStart {
   if (at === undefined) return {};
   if (row !== undefined && Date.parse(row.updatedAt) < Date.parse(at)) return { earlierRun: row };
   const first = firstChange(spec, planVersion, at);
-  if (first.change.notifications.length > 0) return {};
   return { first: { change: first.change, view: first.memory.view, quietUntil: quietUntil(first.memory, first.change.state.updatedAt) } };
 }
 

@@ -91,6 +91,43 @@ t.test('projection into Postgres', async (t) => {
     t.same(row?.state, { ...state, spec: specWithoutCalendar }, 'everything else as the workflow had it');
   });
 
+  t.test("a page's first record that announces a catch-up writes what the task's own record writes", async (t) => {
+    const writer = createFirstRecordWriter(db);
+    // Applied three weeks after the deadline: the task starts by catching up its highest level.
+    const at = '2022-12-20T03:00:00.000Z';
+    const spec = makeSpec({ planId: 'kh-test', taskId: 't30', deadline: { kind: 'instant', at: DEADLINE } });
+    const first = firstChange(spec, 1, at).change;
+    t.ok(first.notifications.length > 0 && first.notifications.every((request) => request.catchUp), 'the start announces catch-ups');
+    const written = async () => ({
+      escalations: (await db.select().from(escalations).orderBy(asc(escalations.idempotencyKey))).map(({ id: _id, ...row }) => row),
+      notifications: (await db.select().from(notifications).orderBy(asc(notifications.idempotencyKey))).map(
+        ({ id: _id, createdAt: _created, nextAttemptAt: _next, ...row }) => row,
+      ),
+      deliveries: (await db.select().from(deliveries).orderBy(asc(deliveries.key))).map(
+        ({ id: _id, createdAt: _created, updatedAt: _updated, sendAfter, ...row }) => ({
+          ...row,
+          sentNow: Math.abs(sendAfter.getTime() - Date.now()) < 60_000,
+        }),
+      ),
+    });
+
+    t.same(await writer.recordFirstChanges([first]), []);
+    t.same(await writer.recordFirstChanges([first]), [], 'a retried page writes nothing twice');
+    const byPage = await written();
+    t.equal(byPage.escalations.length, first.notifications.length);
+    t.equal(byPage.notifications.length, first.notifications.length);
+    t.ok(byPage.deliveries.length > 0, 'its recipients have deliveries');
+    t.ok(
+      byPage.deliveries.every((delivery) => delivery.summaryKey !== null),
+      'each catch-up joins its recipient summary',
+    );
+
+    await reset();
+    await projection.recordPlanVersion(planVersion(1));
+    await projection.recordTaskChange(first);
+    t.same(await written(), byPage, "the same rows as the task's own record of the change");
+  });
+
   t.test("a page's first records land together, never over a row already there; one refused as data holds back no other", async (t) => {
     const writer = createFirstRecordWriter(db);
     const at = '2022-11-07T03:00:00.000Z';

@@ -1,6 +1,7 @@
 /**
- * Applying a plan whose deadlines are long past, end to end: the API applies it, the real task
- * workflows fire one catch-up each, the projection writes the deliveries, and each recipient gets
+ * Applying a plan whose deadlines are long past, end to end: the API applies it, the page that
+ * starts the real task workflows records each one's catch-up with its first record and dispatches
+ * the deliveries, and each recipient gets
  * one summary (a real SMTP server and a signature-verifying HTTP receiver count them).
  */
 import { randomBytes } from 'node:crypto';
