@@ -233,21 +233,32 @@ export function createTaskControlActivities(
   store: PlanStore,
   firstRecords: FirstRecordWriter,
 ): TaskControlActivities {
-  /**
-   * Starts one task workflow as the page decided (`pageStartOf`), then releases it from the
-   * prerequisites the read model already shows done.
-   */
+  /** Starts one task workflow as the page decided (`pageStartOf`). */
   async function start(spec: TaskSpec, planVersion: number, how: PageStart = {}): Promise<void> {
-    const workflowId = taskWorkflowId(spec);
     await client.workflow.start<typeof taskWorkflow>('taskWorkflow', taskStartOptions(spec, planVersion, how, Date.now()));
-    // A prerequisite done before this task started released nobody: release it from the read
-    // model. A prerequisite's record lands before its own release signals go out, so no
-    // completion falls between the two paths. Repeated releases change nothing.
-    if (spec.dependsOn.length === 0) return;
-    const done = await completions.doneAt(spec.planId, spec.dependsOn);
-    for (const [prerequisite, doneAt] of Object.entries(done)) {
-      await client.workflow.getHandle(workflowId).signal(release, { taskId: prerequisite, doneAt });
+  }
+
+  /**
+   * Releases a page's started tasks from the prerequisites the read model shows done (done before
+   * the task started, a prerequisite released nobody): one lookup for the page, once its tasks
+   * are started. A prerequisite's record lands before its own release signals go out, so no
+   * completion falls between the two paths: recorded before the lookup, it is found; after, its
+   * release reaches the started task. Repeated releases change nothing.
+   */
+  async function releaseFromReadModel(specs: readonly TaskSpec[], lanes: Lanes): Promise<void> {
+    const waiting = specs.filter((spec) => spec.dependsOn.length > 0);
+    const releases: { workflowId: string; taskId: string; doneAt: string }[] = [];
+    for (const planId of new Set(waiting.map((spec) => spec.planId))) {
+      const ofPlan = waiting.filter((spec) => spec.planId === planId);
+      const done = await completions.doneAt(planId, [...new Set(ofPlan.flatMap((spec) => spec.dependsOn))]);
+      for (const spec of ofPlan) {
+        for (const prerequisite of spec.dependsOn) {
+          const doneAt = done[prerequisite];
+          if (doneAt) releases.push({ workflowId: taskWorkflowId(spec), taskId: prerequisite, doneAt });
+        }
+      }
     }
+    await lanes.each(releases, ({ workflowId, taskId, doneAt }) => client.workflow.getHandle(workflowId).signal(release, { taskId, doneAt }));
   }
 
   async function amendOne(spec: TaskSpec, planVersion: number, actor: Actor): Promise<boolean> {
@@ -369,7 +380,7 @@ export function createTaskControlActivities(
           await start(spec, input.planVersion, how);
           if (how.first) recorded.push(how.first.change);
         });
-        const refused = await firstRecords.recordFirstChanges(recorded);
+        const [refused] = await Promise.all([firstRecords.recordFirstChanges(recorded), releaseFromReadModel(specs, lanes)]);
         for (const workflowId of refused) warn("the read model refused a task's first record as data", { workflowId });
         return 0;
       }),
