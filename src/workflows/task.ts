@@ -133,16 +133,22 @@ function fail(rejection: Rejection | undefined): void {
   if (rejection) throw ApplicationFailure.create({ type: rejection.type, message: rejection.key, details: [rejection.values], nonRetryable: true });
 }
 
+/** A run's first workflow task has its third event as its start: its history holds nothing else yet. */
+const FIRST_WORKFLOW_TASK_STARTED_EVENT = 3;
+function inFirstWorkflowTask(): boolean {
+  return workflowInfo().historyLength <= FIRST_WORKFLOW_TASK_STARTED_EVENT;
+}
+
 /**
- * Sets an Update's handler behind its check (which throws the rejection). The check runs in the
- * validator, so a refused Update leaves nothing in the history, and again in the handler, except
- * during a run's first workflow task: there the validator lets every Update through and the
- * handler refuses it (accepted, then failed; the caller gets the same error). When an Update sent
- * to a workflow whose start is delayed (src/workflows/README.md, "Quiet starts") is rejected by its
- * validator, Temporal drops the workflow task run to validate it and holds the next one until the
- * workflow task's timeout (10 s): the next Update waited that long (an API write answered 503), as
- * did the delay's end (test/api/quiet-start.test.ts). An accepted Update keeps its workflow task.
- * In every other workflow task the handler's check passes: it runs on the state the validator saw.
+ * Sets an Update's handler behind its check (which throws the rejection), run once an Update: by
+ * the validator, so that a refused Update leaves nothing in the history, except during a run's
+ * first workflow task, where the validator lets every Update through and the handler refuses it
+ * (accepted, then failed; the caller gets the same error). When an Update sent to a workflow whose
+ * start is delayed (src/workflows/README.md, "Quiet starts") is rejected by its validator, Temporal
+ * drops the workflow task run to validate it and holds the next one until the workflow task's
+ * timeout (10 s): the next Update waited that long (an API write answered 503), as did the delay's
+ * end (test/api/quiet-start.test.ts). An accepted Update keeps its workflow task. Which workflow
+ * task it is comes from the history's length, the same in a replay (where validators do not run).
  */
 function whenChecked<Result, Request>(
   update: UpdateDefinition<Result, [Request]>,
@@ -152,7 +158,7 @@ function whenChecked<Result, Request>(
   setHandler(
     update,
     async (request: Request) => {
-      check(request);
+      if (inFirstWorkflowTask()) check(request);
       return handler(request);
     },
     {
@@ -162,12 +168,6 @@ function whenChecked<Result, Request>(
     },
   );
 }
-
-/** A run's first workflow task has its third event as its start: its history holds nothing else yet. */
-function inFirstWorkflowTask(): boolean {
-  return workflowInfo().historyLength <= FIRST_WORKFLOW_TASK_STARTED_EVENT;
-}
-const FIRST_WORKFLOW_TASK_STARTED_EVENT = 3;
 
 /** Puts an object back to an earlier copy of itself, in place (others hold references to it). */
 function restore<T extends object>(target: T, earlier: T): void {
