@@ -5,7 +5,15 @@
  */
 import type { Client } from '@temporalio/client';
 import { createTaskControlActivities } from './task-control';
-import type { CompletionLookup, DeliveryActivities, FirstRecordWriter, KehoachActivities, PlanStore, ProjectionActivities } from '../domain';
+import type {
+  CompletionLookup,
+  DeliveryActivities,
+  FirstRecordWriter,
+  KehoachActivities,
+  PlanStore,
+  ProjectionActivities,
+  TaskChange,
+} from '../domain';
 import type { Dispatcher } from '../notify/activities';
 
 export interface ActivityDeps {
@@ -27,28 +35,26 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps): KehoachActivities & Partial<DeliveryActivities> {
   const delivery = deps.delivery;
-  // The first records a reconciliation page writes can carry notifications (a catch-up to
-  // announce): dispatched once written, as recordTaskChange's are.
+  // Written first, dispatched after: a retry after a crash between the two dispatches again, and
+  // a delivery's workflow id makes the second start find the first.
+  const dispatch = async (changes: readonly TaskChange[]): Promise<void> => {
+    if (delivery) await delivery.dispatcher.dispatch(changes.flatMap((change) => change.notifications.map((request) => request.idempotencyKey)));
+  };
+  // The first records a reconciliation page writes can carry notifications (a catch-up to announce).
   const firstRecords: FirstRecordWriter = {
-    lastRecorded: (workflowIds) => deps.firstRecords.lastRecorded(workflowIds),
+    ...deps.firstRecords,
     recordFirstChanges: async (changes) => {
       const refused = await deps.firstRecords.recordFirstChanges(changes);
-      if (delivery) {
-        const written = changes.filter((change) => !refused.includes(change.state.workflowId));
-        await delivery.dispatcher.dispatch(written.flatMap((change) => change.notifications.map((request) => request.idempotencyKey)));
-      }
+      await dispatch(changes.filter((change) => !refused.includes(change.state.workflowId)));
       return refused;
     },
   };
   const taskControl = createTaskControlActivities(deps.client, deps.completions, deps.plans, firstRecords);
   return {
     ...(delivery ? delivery.activities : {}),
-    // Written first, dispatched after: a retry after a crash between the two dispatches again, and
-    // a delivery's workflow id makes the second start find the first.
     recordTaskChange: async (change) => {
       await deps.projection.recordTaskChange(change);
-      if (delivery && change.notifications.length > 0)
-        await delivery.dispatcher.dispatch(change.notifications.map((request) => request.idempotencyKey));
+      await dispatch([change]);
     },
     // The version's document is read from the plan store by content hash. A version can add or
     // drop contacts that take a digest: their schedules follow it.
