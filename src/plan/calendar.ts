@@ -229,13 +229,23 @@ interface CalendarIndex {
   years: Set<number>;
   /** The law's holidays and make-up days, computed once per year when first asked. */
   statutory: Map<number, Set<string>>;
+  /** Working days of a year counted from 1/1 through each day (index: day of the year from 0), once per year when first asked. */
+  workingThrough: Map<number, Uint16Array>;
 }
 
-// Calendars are plain data passed around by value; index each object once.
+// Calendars are plain data passed around by value: index each object once, and each calendar's
+// content once, since every task's record carries its own copy (a deep copy of its state) and a
+// year's holidays of the law take a lunar computation. The copies of one plan share one index.
 const indexes = new WeakMap<CalendarData, CalendarIndex>();
+const indexesByContent = new Map<string, CalendarIndex>();
+/** Distinct calendars indexed by content at once (a process serves a few); the oldest makes room. */
+const CONTENT_INDEXES_KEPT = 32;
 
 function indexOf(calendar: CalendarData): CalendarIndex {
   let index = indexes.get(calendar);
+  if (index) return index;
+  const content = JSON.stringify(calendar);
+  index = indexesByContent.get(content);
   if (!index) {
     index = {
       weekend: new Set(calendar.weekend),
@@ -243,9 +253,12 @@ function indexOf(calendar: CalendarData): CalendarIndex {
       workingWeekends: new Set(calendar.workingWeekends),
       years: new Set(calendar.years),
       statutory: new Map(),
+      workingThrough: new Map(),
     };
-    indexes.set(calendar, index);
+    if (indexesByContent.size >= CONTENT_INDEXES_KEPT) indexesByContent.delete(indexesByContent.keys().next().value!);
+    indexesByContent.set(content, index);
   }
+  indexes.set(calendar, index);
   return index;
 }
 
@@ -321,11 +334,31 @@ export function addWorkingDays(calendar: CalendarData, date: string, n: number):
 export function workingDaysBetween(calendar: CalendarData, a: string, b: string): number {
   if (a === b) return 0;
   const [from, to, sign] = a < b ? [a, b, 1] : [b, a, -1];
-  let count = 0;
-  for (let current = addDays(from, 1); current <= to; current = addDays(current, 1)) {
-    if (isWorkingDay(calendar, current)) count++;
-  }
+  // Counted by whole years from each year's running count: an escalation's overdue days span
+  // years when a plan is applied long after its deadlines, one for each of its tasks.
+  const fromYear = +from.slice(0, 4);
+  const toYear = +to.slice(0, 4);
+  let count = workingDaysThrough(calendar, to) - workingDaysThrough(calendar, from);
+  for (let year = fromYear; year < toYear; year++) count += workingDaysThrough(calendar, `${year}-12-31`);
   return sign * count;
+}
+
+/** Working days from 1/1 of `date`'s year through `date` itself. */
+function workingDaysThrough(calendar: CalendarData, date: string): number {
+  const index = indexOf(calendar);
+  const year = +date.slice(0, 4);
+  let through = index.workingThrough.get(year);
+  if (!through) {
+    const firstDay = `${date.slice(0, 4)}-01-01`;
+    through = new Uint16Array(daysBetween(firstDay, `${date.slice(0, 4)}-12-31`) + 1);
+    let count = 0;
+    for (let day = 0; day < through.length; day++) {
+      if (isWorkingDay(calendar, addDays(firstDay, day))) count++;
+      through[day] = count;
+    }
+    index.workingThrough.set(year, through);
+  }
+  return through[daysBetween(`${date.slice(0, 4)}-01-01`, date)]!;
 }
 
 /**

@@ -91,6 +91,24 @@ t.test('working days between two dates', async (t) => {
   ] as const) {
     t.equal(workingDaysBetween(vn, date, addWorkingDays(vn, date, n)), n, `round trip from ${date}`);
   }
+  // Counted by years, checked against counting day by day: over year ends, a leap year's 29/2,
+  // Tết, and spans of several years (a plan applied long after its deadlines).
+  const dayByDay = (a: string, b: string) => {
+    let count = 0;
+    for (let day = addDays(a, 1); day <= b; day = addDays(day, 1)) if (isWorkingDay(vn, day)) count++;
+    return count;
+  };
+  for (const [a, b] of [
+    ['2022-11-07', '2026-12-05'],
+    ['2023-12-31', '2024-01-01'],
+    ['2023-12-30', '2024-03-01'],
+    ['2024-02-28', '2024-03-01'],
+    ['2021-06-15', '2022-06-15'],
+    ['2019-01-01', '2031-12-31'],
+  ] as const) {
+    t.equal(workingDaysBetween(vn, a, b), dayByDay(a, b), `${a} to ${b}`);
+    t.equal(workingDaysBetween(vn, b, a), -dayByDay(a, b), `${b} back to ${a}`);
+  }
 });
 
 t.test('next and previous working days', async (t) => {
