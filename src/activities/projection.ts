@@ -13,7 +13,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, count, eq, getTableColumns, inArray, notInArray, sql, type SQL, type WithSubquery } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { Database, Queryable } from '../db/client';
+import { allInOrder, type Database, type Queryable } from '../db/client';
 import { agencies, deliveries, escalations, notifications, planVersions, plans, taskEvents, tasks, type NotificationRecipient } from '../db/schema';
 import { composeMessage, notifyTranslator, recipientLabel } from '../notify/compose';
 import type { NotificationContent } from '../notify/content';
@@ -318,14 +318,21 @@ function notificationRows(changes: readonly TaskChange[], contextOf: (planId: st
   return rows;
 }
 
-/** The inserts of `notificationRows`, each kept where already written (a retried record writes the same keys). */
-function insertNotificationRows(tx: Pick<Database, 'insert'>, rows: ReturnType<typeof notificationRows>): PromiseLike<unknown>[] {
+/**
+ * The inserts of `notificationRows`, each kept where already written (a retried record writes the
+ * same keys); one jsonb parameter a table, as a page's first records are (insertFromJson): a page
+ * of catch-ups composes a few dozen notifications, each with its text.
+ */
+function insertNotificationRows(tx: Pick<Database, 'execute'>, rows: ReturnType<typeof notificationRows>): PromiseLike<unknown>[] {
   const statements: PromiseLike<unknown>[] = [];
   if (rows.escalations.length > 0)
-    statements.push(tx.insert(escalations).values(rows.escalations).onConflictDoNothing({ target: escalations.idempotencyKey }));
+    statements.push(tx.execute(insertFromJson(escalations, ESCALATION_COLUMNS, rows.escalations, { keepOnConflict: escalations.idempotencyKey })));
   if (rows.notifications.length > 0)
-    statements.push(tx.insert(notifications).values(rows.notifications).onConflictDoNothing({ target: notifications.idempotencyKey }));
-  if (rows.deliveries.length > 0) statements.push(tx.insert(deliveries).values(rows.deliveries).onConflictDoNothing({ target: deliveries.key }));
+    statements.push(
+      tx.execute(insertFromJson(notifications, NOTIFICATION_COLUMNS, rows.notifications, { keepOnConflict: notifications.idempotencyKey })),
+    );
+  if (rows.deliveries.length > 0)
+    statements.push(tx.execute(insertFromJson(deliveries, DELIVERY_COLUMNS, rows.deliveries, { keepOnConflict: deliveries.key })));
   return statements;
 }
 
@@ -363,6 +370,9 @@ function upsertTaskRow(db: Pick<Database, 'insert'>, row: ReturnType<typeof task
 /** The columns of a task's row and of its events, by property. */
 const TASK_COLUMNS = getTableColumns(tasks);
 const EVENT_COLUMNS = getTableColumns(taskEvents);
+const ESCALATION_COLUMNS = getTableColumns(escalations);
+const NOTIFICATION_COLUMNS = getTableColumns(notifications);
+const DELIVERY_COLUMNS = getTableColumns(deliveries);
 
 /** Inserts `events` when the CTE `written` holds a row (see insertFromJson). */
 function insertEventsAfter(written: WithSubquery, events: ReturnType<typeof eventRows>): SQL {
@@ -433,21 +443,12 @@ async function recordFirstChanges(db: Database, changes: readonly TaskChange[], 
   });
 }
 
-/**
- * Waits for statements sent together in one transaction. When one fails, Postgres refuses every
- * later one of the transaction (it is aborted), so the first failure is the cause: that is the
- * one thrown, after all have answered, before the transaction rolls back.
- */
-async function allInOrder(statements: readonly PromiseLike<unknown>[]): Promise<void> {
-  const outcomes = await Promise.allSettled(statements);
-  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-  if (failed) throw failed.reason;
-}
-
 async function recordPlanVersion(db: Database, record: PlanVersionRecord): Promise<void> {
   const document = record.document as Plan;
   await db.transaction(async (tx) => {
-    await tx
+    // The version and the plan's row are sent together (pipelined); the agencies follow only when
+    // this version is the plan's current one.
+    const versionWritten = tx
       .insert(planVersions)
       .values({
         planId: record.planId,
@@ -463,7 +464,8 @@ async function recordPlanVersion(db: Database, record: PlanVersionRecord): Promi
         target: [planVersions.planId, planVersions.version],
         set: { appliedAt: sql`excluded.applied_at`, appliedBy: sql`excluded.applied_by`, gitCommit: sql`excluded.git_commit` },
         setWhere: sql`${planVersions.appliedAt} < excluded.applied_at`,
-      });
+      })
+      .execute();
 
     const plan = {
       id: record.planId,
@@ -481,7 +483,7 @@ async function recordPlanVersion(db: Database, record: PlanVersionRecord): Promi
     };
     const { id: _key, ...changes } = plan;
     // A late retry of an older version must not overwrite a newer one.
-    const [current] = await tx
+    const planWritten = tx
       .insert(plans)
       .values(plan)
       .onConflictDoUpdate({
@@ -489,11 +491,14 @@ async function recordPlanVersion(db: Database, record: PlanVersionRecord): Promi
         set: changes,
         setWhere: sql`${plans.currentVersion} < excluded.current_version OR (${plans.currentVersion} = excluded.current_version AND ${plans.appliedAt} <= excluded.applied_at)`,
       })
-      .returning({ version: plans.currentVersion });
+      .returning({ version: plans.currentVersion })
+      .execute();
+    await allInOrder([versionWritten, planWritten]);
+    const [current] = await planWritten;
     if (!current) return;
 
     const listed = document.agencies.map((agency) => agency.id);
-    await tx.delete(agencies).where(and(eq(agencies.planId, record.planId), notInArray(agencies.id, listed)));
+    const statements: PromiseLike<unknown>[] = [tx.delete(agencies).where(and(eq(agencies.planId, record.planId), notInArray(agencies.id, listed)))];
     // In chunks, not a statement per agency: a national plan lists some 11,000 agencies.
     const rows = document.agencies.map((agency) => ({
       planId: record.planId,
@@ -504,14 +509,17 @@ async function recordPlanVersion(db: Database, record: PlanVersionRecord): Promi
       contacts: agency.contacts ?? [],
     }));
     for (let index = 0; index < rows.length; index += AGENCY_CHUNK) {
-      await tx
-        .insert(agencies)
-        .values(rows.slice(index, index + AGENCY_CHUNK))
-        .onConflictDoUpdate({
-          target: [agencies.planId, agencies.id],
-          set: { name: sql`excluded.name`, kind: sql`excluded.kind`, parent: sql`excluded.parent`, contacts: sql`excluded.contacts` },
-        });
+      statements.push(
+        tx
+          .insert(agencies)
+          .values(rows.slice(index, index + AGENCY_CHUNK))
+          .onConflictDoUpdate({
+            target: [agencies.planId, agencies.id],
+            set: { name: sql`excluded.name`, kind: sql`excluded.kind`, parent: sql`excluded.parent`, contacts: sql`excluded.contacts` },
+          }),
+      );
     }
+    await allInOrder(statements);
   });
 }
 

@@ -40,3 +40,14 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
     close: () => sql.end({ timeout: 5 }),
   };
 }
+
+/**
+ * Waits for statements sent together in one transaction. When one fails, Postgres refuses every
+ * later one of the transaction (it is aborted), so the first failure is the cause: that is the
+ * one thrown, after all have answered, before the transaction rolls back.
+ */
+export async function allInOrder(statements: readonly PromiseLike<unknown>[]): Promise<void> {
+  const outcomes = await Promise.allSettled(statements);
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+}

@@ -9,7 +9,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { CalendarData, TaskSpec } from '../plan/model';
 import { canonicalJson } from '../canonical-json';
 import { taskWorkflowId, type PlanStore, type ReconcileCounts, type ReconcileKind, type ReconciliationWatch } from '../domain';
-import type { Database } from './client';
+import { allInOrder, type Database } from './client';
 import { planCalendars, planDocuments, planReconciliations, planSpecSets, planSpecs } from './schema';
 
 /** Rows per INSERT: well under Postgres's 65,535 parameters, small enough to keep each statement short. */
@@ -147,25 +147,28 @@ export function createPlanStore(db: Database): PlanStore {
       const stored = specs.map(storedSpec);
       const calendarRows = new Map(stored.map((entry) => [entry.calendarHash, entry.calendar]));
       const specRows = new Map(stored.map((entry) => [entry.body.specHash, entry.body]));
-      await db.transaction(async (tx) => {
-        await tx
-          .insert(planCalendars)
-          .values([...calendarRows].map(([hash, body]) => ({ hash, body })))
-          .onConflictDoNothing();
-        for (const chunk of chunks([...specRows])) {
-          await tx
-            .insert(planSpecs)
-            .values(chunk.map(([hash, body]) => ({ hash, body })))
-            .onConflictDoNothing();
-        }
-        for (const chunk of chunks(specs)) {
-          await tx
-            .insert(planSpecSets)
-            .values(chunk.map((spec) => ({ setHash: specSet, workflowId: taskWorkflowId(spec), specHash: spec.specHash })))
-            .onConflictDoNothing();
-        }
-        await tx.insert(planDocuments).values({ contentHash, body: document }).onConflictDoNothing();
-      });
+      // Sent together (pipelined), answered in order: one round trip instead of one a statement.
+      await db.transaction((tx) =>
+        allInOrder([
+          tx
+            .insert(planCalendars)
+            .values([...calendarRows].map(([hash, body]) => ({ hash, body })))
+            .onConflictDoNothing(),
+          ...chunks([...specRows]).map((chunk) =>
+            tx
+              .insert(planSpecs)
+              .values(chunk.map(([hash, body]) => ({ hash, body })))
+              .onConflictDoNothing(),
+          ),
+          ...chunks(specs).map((chunk) =>
+            tx
+              .insert(planSpecSets)
+              .values(chunk.map((spec) => ({ setHash: specSet, workflowId: taskWorkflowId(spec), specHash: spec.specHash })))
+              .onConflictDoNothing(),
+          ),
+          tx.insert(planDocuments).values({ contentHash, body: document }).onConflictDoNothing(),
+        ]),
+      );
       return { specSet, count: specs.length };
     },
 
