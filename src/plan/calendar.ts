@@ -339,7 +339,7 @@ export function workingDaysBetween(calendar: CalendarData, a: string, b: string)
   const fromYear = +from.slice(0, 4);
   const toYear = +to.slice(0, 4);
   let count = workingDaysThrough(calendar, to) - workingDaysThrough(calendar, from);
-  for (let year = fromYear; year < toYear; year++) count += workingDaysThrough(calendar, `${year}-12-31`);
+  for (let year = fromYear; year < toYear; year++) count += workingDaysThrough(calendar, `${String(year).padStart(4, '0')}-12-31`);
   return sign * count;
 }
 
