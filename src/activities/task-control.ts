@@ -239,25 +239,19 @@ export function createTaskControlActivities(
   }
 
   /**
-   * Releases a page's started tasks from the prerequisites the read model shows done (done before
-   * the task started, a prerequisite released nobody): one lookup for the page, once its tasks
-   * are started. A prerequisite's record lands before its own release signals go out, so no
+   * Releases a page's started tasks (a page holds one plan's) from the prerequisites the read
+   * model shows done (done before the task started, a prerequisite released nobody): one lookup
+   * for the page, once its tasks are started. A prerequisite's record lands before its own release signals go out, so no
    * completion falls between the two paths: recorded before the lookup, it is found; after, its
    * release reaches the started task. Repeated releases change nothing.
    */
-  async function releaseFromReadModel(specs: readonly TaskSpec[], lanes: Lanes): Promise<void> {
+  async function releaseFromReadModel(planId: string, specs: readonly TaskSpec[], lanes: Lanes): Promise<void> {
     const waiting = specs.filter((spec) => spec.dependsOn.length > 0);
-    const releases: { workflowId: string; taskId: string; doneAt: string }[] = [];
-    for (const planId of new Set(waiting.map((spec) => spec.planId))) {
-      const ofPlan = waiting.filter((spec) => spec.planId === planId);
-      const done = await completions.doneAt(planId, [...new Set(ofPlan.flatMap((spec) => spec.dependsOn))]);
-      for (const spec of ofPlan) {
-        for (const prerequisite of spec.dependsOn) {
-          const doneAt = done[prerequisite];
-          if (doneAt) releases.push({ workflowId: taskWorkflowId(spec), taskId: prerequisite, doneAt });
-        }
-      }
-    }
+    if (waiting.length === 0) return;
+    const done = await completions.doneAt(planId, [...new Set(waiting.flatMap((spec) => spec.dependsOn))]);
+    const releases = waiting.flatMap((spec) =>
+      spec.dependsOn.flatMap((taskId) => (done[taskId] ? [{ workflowId: taskWorkflowId(spec), taskId, doneAt: done[taskId] }] : [])),
+    );
     await lanes.each(releases, ({ workflowId, taskId, doneAt }) => client.workflow.getHandle(workflowId).signal(release, { taskId, doneAt }));
   }
 
@@ -380,7 +374,7 @@ export function createTaskControlActivities(
           await start(spec, input.planVersion, how);
           if (how.first) recorded.push(how.first.change);
         });
-        const [refused] = await Promise.all([firstRecords.recordFirstChanges(recorded), releaseFromReadModel(specs, lanes)]);
+        const [refused] = await Promise.all([firstRecords.recordFirstChanges(recorded), releaseFromReadModel(input.planId, specs, lanes)]);
         for (const workflowId of refused) warn("the read model refused a task's first record as data", { workflowId });
         return 0;
       }),
